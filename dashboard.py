@@ -1,0 +1,13 @@
+"""InfoDash entry point: page configuration and navigation."""
+
+import streamlit as st
+
+st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page("pages/weekly_review.py", title="Weekly review", icon=":material/calendar_view_week:", default=True),
+        st.Page("pages/log_touchpoint.py", title="Log touchpoint", icon=":material/edit_note:"),
+    ]
+)
+navigation.run()

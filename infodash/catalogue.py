@@ -1,0 +1,17 @@
+"""The lists filters and forms offer: customer groups and services."""
+
+from __future__ import annotations
+
+from infodash.db import Store
+
+
+def customer_group_options(store: Store) -> list[tuple[int, str]]:
+    """(group_id, name) in display order."""
+    with store.reading() as db:
+        return db.execute("SELECT group_id, name FROM customer_groups ORDER BY sort_order, name").fetchall()
+
+
+def service_options(store: Store) -> list[tuple[int, str]]:
+    """(service_id, name) of active services, in-scope ones first."""
+    with store.reading() as db:
+        return db.execute("SELECT service_id, name FROM services WHERE active ORDER BY NOT in_scope, name").fetchall()

@@ -1,0 +1,223 @@
+"""Connection handling for the one DuckDB file InfoDash keeps its data in.
+
+This is the only module that calls ``duckdb.connect``. Everything else asks a
+:class:`Store` for a cursor (:meth:`Store.reading`) or a transaction
+(:meth:`Store.writing`).
+
+Why connections are short-lived: DuckDB lets one process at a time open a file,
+and while the Streamlit server has it open a scheduled job (``python -m infodash
+import ...``) cannot open it at all, not even read-only. So a Store opens the
+file for each unit of work and closes it afterwards; DuckDB shares one database
+instance between the connections a process has open at the same moment, so
+concurrent sessions of one server cost nothing extra, and the file is released
+as soon as the last of them finishes. When another process holds the file, each
+side waits and retries for a while and then raises :class:`StoreBusy`, whose
+message says who holds it; nothing has been written at that point.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from infodash.migrations import MIGRATIONS, latest_version
+
+DEFAULT_DB_PATH = Path("data") / "infodash.duckdb"
+DB_PATH_ENV = "INFODASH_DB"
+DEFAULT_BUSY_TIMEOUT_S = 10.0
+
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
+
+
+class StoreError(Exception):
+    """Base class for problems with the InfoDash database file."""
+
+
+class StoreBusy(StoreError):
+    """Another process held the database file for longer than we were willing to wait."""
+
+    def __init__(self, path: Path, waited_s: float, holder_pid: int | None) -> None:
+        holder = f"another InfoDash process (pid {holder_pid})" if holder_pid else "another process"
+        super().__init__(
+            f"The database {path} is in use by {holder}; waited {waited_s:.0f} s. "
+            "Nothing was written. Try again when that job has finished."
+        )
+        self.path = path
+        self.holder_pid = holder_pid
+
+
+class SchemaTooNew(StoreError):
+    """The file was written by a newer InfoDash than this one."""
+
+
+def configured_db_path() -> Path:
+    """The database path: ``$INFODASH_DB`` if set, else ``data/infodash.duckdb``."""
+    return Path(os.environ.get(DB_PATH_ENV) or DEFAULT_DB_PATH)
+
+
+@dataclass
+class Store:
+    """Access to one InfoDash database file.
+
+    ``busy_timeout_s`` is how long to keep retrying when another process holds
+    the file. The first connection of a Store creates the file if needed and
+    applies pending migrations.
+    """
+
+    path: Path
+    busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S
+
+    def __post_init__(self) -> None:
+        self.path = Path(self.path)
+        self._migrated = False
+        self._migrate_lock = threading.Lock()
+        # Writers of one process queue here rather than fail on DuckDB's
+        # optimistic write-write conflict checks.
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+
+    @classmethod
+    def from_env(cls) -> Store:
+        """A Store for :func:`configured_db_path`."""
+        return cls(configured_db_path())
+
+    def exists(self) -> bool:
+        """Whether the database file exists yet."""
+        return self.path.exists()
+
+    def data_version(self) -> tuple[int, int]:
+        """A cheap token that changes whenever the file's data may have changed.
+
+        Read from the file system, so it sees writes by other processes without
+        opening the database; used as a cache key by the app.
+        """
+        stamps = []
+        for candidate in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                stamps.append(candidate.stat().st_mtime_ns)
+            except FileNotFoundError:
+                stamps.append(0)
+        return stamps[0], stamps[1]
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Keep one connection open for this thread while several reads run.
+
+        A page that calls five library functions opens the file once instead of
+        five times; the file is released when the block ends.
+        """
+        if getattr(self._local, "connection", None) is not None:
+            yield
+            return
+        self._local.connection = self._connect()
+        try:
+            yield
+        finally:
+            connection, self._local.connection = self._local.connection, None
+            connection.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for reads, closed (and the file released) on exit."""
+        shared = getattr(self._local, "connection", None)
+        if shared is not None:
+            yield shared
+            return
+        connection = self._connect()
+        try:
+            yield connection
+        finally:
+            connection.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection inside a transaction: committed on success, rolled back on error."""
+        with self._write_lock:
+            shared = getattr(self._local, "connection", None)
+            connection = self._connect() if shared is None else shared.cursor()
+            try:
+                connection.execute("BEGIN TRANSACTION")
+                try:
+                    yield connection
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
+            finally:
+                connection.close()
+
+    def schema_version(self) -> int:
+        """The migration version the file is at."""
+        with self.reading() as connection:
+            return _current_version(connection)
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        connection = self._open_with_retry()
+        if not self._migrated:
+            with self._migrate_lock:
+                if not self._migrated:
+                    try:
+                        _migrate(connection)
+                    except BaseException:
+                        connection.close()
+                        raise
+                    self._migrated = True
+        return connection
+
+    def _open_with_retry(self) -> duckdb.DuckDBPyConnection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        pause = 0.02
+        while True:
+            try:
+                return duckdb.connect(str(self.path))
+            except duckdb.IOException as error:
+                if "lock" not in str(error).lower():
+                    raise
+                waited = time.monotonic() - started
+                if waited >= self.busy_timeout_s:
+                    match = _LOCK_PID.search(str(error))
+                    raise StoreBusy(self.path, waited, int(match.group(1)) if match else None) from None
+                time.sleep(min(pause, max(self.busy_timeout_s - waited, 0.0)))
+                pause = min(pause * 2, 0.25)
+
+
+def _current_version(connection: duckdb.DuckDBPyConnection) -> int:
+    exists = connection.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return connection.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def _migrate(connection: duckdb.DuckDBPyConnection) -> None:
+    current = _current_version(connection)
+    newest = latest_version()
+    if current > newest:
+        raise SchemaTooNew(
+            f"This database is at schema version {current}, but this InfoDash only knows up to "
+            f"version {newest}. Upgrade InfoDash (pip install -r requirements.txt) to open it."
+        )
+    for migration in MIGRATIONS:
+        if migration.version <= current:
+            continue
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            connection.execute(migration.sql)
+            connection.execute(
+                "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, now())",
+                [migration.version, migration.description],
+            )
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")

@@ -1,0 +1,27 @@
+"""Organisation-wide settings stored in the database."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from infodash.db import Store
+
+DEFAULT_TIME_ZONE = "Europe/London"
+
+
+def get_setting(store: Store, key: str, default: str | None = None) -> str | None:
+    """The value stored under ``key``, or ``default``."""
+    with store.reading() as db:
+        row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return row[0] if row else default
+
+
+def organisation_time_zone(store: Store) -> ZoneInfo:
+    """The time zone weeks, days and follow-up dates are counted in."""
+    return ZoneInfo(get_setting(store, "time_zone", DEFAULT_TIME_ZONE) or DEFAULT_TIME_ZONE)
+
+
+def demo_size(store: Store) -> str | None:
+    """'small' or 'large' while the database holds generated demo data, else None."""
+    source = get_setting(store, "data_source", "") or ""
+    return source.removeprefix("demo-") if source.startswith("demo-") else None

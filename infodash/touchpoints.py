@@ -1,0 +1,234 @@
+"""Touchpoints: logging, correcting and undoing interactions, and the follow-ups they create.
+
+Every write validates first (:class:`~infodash.errors.ValidationError` maps each field
+to a message a form shows next to it), writes in one transaction and appends to the
+audit log. Only a touchpoint's author may edit or undo it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, replace
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from infodash import audit
+from infodash.db import Store
+from infodash.errors import NotAllowed, ValidationError
+
+CHANNELS: dict[str, str] = {
+    "email": "E-mail", "face_to_face": "Face to face", "phone": "Phone", "chat": "Chat", "intranet": "Intranet",
+    "presentation": "Presentation", "training": "Training session", "deliverable": "Deliverable (alert, report)",
+}
+KINDS: dict[str, str] = {
+    "request": "Request", "follow_up": "Follow-up", "proactive": "Proactive contact", "feedback": "Feedback",
+    "training": "Training",
+}
+# The READ scale (Reference Effort Assessment Data, Gerlich & Berard) libraries use to grade effort.
+READ_SCALE: dict[int, str] = {
+    1: "Quick answer, no special knowledge (directions, a known link); under 5 minutes.",
+    2: "Some effort: one or two standard sources; 5-10 minutes.",
+    3: "Several sources or brief instruction in using them; 10-20 minutes.",
+    4: "Multiple sources and subject knowledge needed; 20-30 minutes or more.",
+    5: "Substantial research with a specialist; an hour or more, possibly several contacts.",
+    6: "In-depth research or a deliverable built for the customer; many hours, over several contacts.",
+}
+MAX_NOTE_CHARS = 1_000
+MAX_MINUTES = 600
+MAX_AUTHOR_CHARS = 80
+# A second identical save by the same author this soon is a double click, not a new contact.
+DUPLICATE_WINDOW = dt.timedelta(seconds=10)
+# Late entries are welcome, entries in the future are a typo (a little clock skew is tolerated).
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class TouchpointDraft:
+    """What a person enters for one touchpoint; fields may be missing until validated."""
+
+    customer_id: int | None
+    channel: str | None
+    kind: str | None
+    minutes: int | None
+    read_level: int | None
+    note: str = ""
+    occurred_at: dt.datetime | None = None
+    follow_up_on: dt.date | None = None
+    service_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SavedTouchpoint:
+    """A stored touchpoint: its id, its values and who logged it."""
+
+    touchpoint_id: int
+    draft: TouchpointDraft
+    created_by: str
+    duplicate: bool = False  # True when the save was recognised as a repeat of this one
+
+
+def validate_touchpoint(store: Store, draft: TouchpointDraft, author: str, now: dt.datetime,
+                        time_zone: ZoneInfo, allowed_past_follow_up: dt.date | None = None) -> TouchpointDraft:
+    """Check ``draft`` and return it tidied (note stripped); raise ValidationError listing every problem.
+
+    ``allowed_past_follow_up`` lets an edit keep a follow-up date that has since passed.
+    """
+    errors: dict[str, str] = {}
+    if not author.strip():
+        errors["author"] = "Enter your name so the entry can be attributed to you."
+    elif len(author.strip()) > MAX_AUTHOR_CHARS:
+        errors["author"] = f"Use at most {MAX_AUTHOR_CHARS} characters."
+    if draft.customer_id is None:
+        errors["customer_id"] = "Choose the customer."
+    else:
+        with store.reading() as db:
+            known = db.execute("SELECT count(*) FROM customers WHERE customer_id = ? AND active",
+                               [draft.customer_id]).fetchone()[0]
+        if not known:
+            errors["customer_id"] = "Unknown customer: pick one from the list."
+    if draft.channel not in CHANNELS:
+        errors["channel"] = "Choose a channel."
+    if draft.kind not in KINDS:
+        errors["kind"] = "Choose what kind of contact it was."
+    if draft.minutes is None:
+        errors["minutes"] = "Enter the minutes spent (0 if negligible)."
+    elif draft.minutes < 0:
+        errors["minutes"] = "Minutes cannot be negative."
+    elif draft.minutes > MAX_MINUTES:
+        errors["minutes"] = f"At most {MAX_MINUTES} minutes per touchpoint; split longer work into several."
+    if draft.read_level not in READ_SCALE:
+        errors["read_level"] = "Choose a READ level from 1 to 6."
+    note = (draft.note or "").strip()
+    if len(note) > MAX_NOTE_CHARS:
+        errors["note"] = f"The note is {len(note)} characters; shorten it to {MAX_NOTE_CHARS} at most."
+    if draft.occurred_at is None:
+        errors["occurred_at"] = "Enter when the contact happened."
+    elif draft.occurred_at.tzinfo is None:
+        errors["occurred_at"] = "The time needs a time zone."
+    elif draft.occurred_at > now + FUTURE_TOLERANCE:
+        errors["occurred_at"] = "This time is in the future; log contacts once they have happened."
+    today = now.astimezone(time_zone).date()
+    if draft.follow_up_on is not None and draft.follow_up_on < today and draft.follow_up_on != allowed_past_follow_up:
+        errors["follow_up_on"] = "The follow-up date is in the past; choose today or later."
+    if draft.service_id is not None:
+        with store.reading() as db:
+            if not db.execute("SELECT count(*) FROM services WHERE service_id = ?", [draft.service_id]).fetchone()[0]:
+                errors["service_id"] = "Unknown service."
+    if errors:
+        raise ValidationError(errors)
+    return replace(draft, note=note)
+
+
+_COLUMNS = ("customer_id", "channel", "kind", "minutes", "read_level", "note", "occurred_at", "follow_up_on",
+            "service_id")
+
+
+def log_touchpoint(store: Store, draft: TouchpointDraft, author: str, time_zone: ZoneInfo,
+                   now: dt.datetime | None = None) -> SavedTouchpoint:
+    """Validate and store a new touchpoint; a repeat of the same save within seconds is stored once."""
+    now = now or dt.datetime.now(dt.UTC)
+    author = author.strip()
+    draft = validate_touchpoint(store, draft, author, now, time_zone)
+    values = [getattr(draft, column) for column in _COLUMNS]
+    with store.writing() as db:
+        repeat = db.execute(
+            "SELECT touchpoint_id FROM touchpoints WHERE created_by = ? AND created_at >= ? "
+            "AND customer_id = ? AND channel = ? AND kind = ? AND minutes = ? AND read_level = ? AND note = ? "
+            "AND occurred_at = ? AND follow_up_on IS NOT DISTINCT FROM ? AND service_id IS NOT DISTINCT FROM ? "
+            "ORDER BY touchpoint_id DESC LIMIT 1",
+            [author, now - DUPLICATE_WINDOW, *values],
+        ).fetchone()
+        if repeat:
+            return SavedTouchpoint(repeat[0], draft, author, duplicate=True)
+        touchpoint_id = db.execute(
+            f"INSERT INTO touchpoints ({', '.join(_COLUMNS)}, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING touchpoint_id",
+            [*values, author, now],
+        ).fetchone()[0]
+        audit.record(db, author, "insert", "touchpoints", touchpoint_id, _audit_values(draft))
+    return SavedTouchpoint(touchpoint_id, draft, author)
+
+
+def get_touchpoint(store: Store, touchpoint_id: int) -> SavedTouchpoint | None:
+    """The stored touchpoint, or None if it does not exist (e.g. undone)."""
+    with store.reading() as db:
+        row = db.execute(f"SELECT {', '.join(_COLUMNS)}, created_by FROM touchpoints WHERE touchpoint_id = ?",
+                         [touchpoint_id]).fetchone()
+    if row is None:
+        return None
+    return SavedTouchpoint(touchpoint_id, TouchpointDraft(*row[:-1]), row[-1])
+
+
+def _own(store: Store, touchpoint_id: int, author: str) -> SavedTouchpoint:
+    saved = get_touchpoint(store, touchpoint_id)
+    if saved is None:
+        raise LookupError(f"touchpoint {touchpoint_id} no longer exists")
+    if saved.created_by != author.strip():
+        raise NotAllowed(f"Only {saved.created_by}, who logged this touchpoint, can change it.")
+    return saved
+
+
+def update_touchpoint(store: Store, touchpoint_id: int, draft: TouchpointDraft, author: str, time_zone: ZoneInfo,
+                      now: dt.datetime | None = None) -> SavedTouchpoint:
+    """Correct one's own touchpoint; the old values go to the audit log."""
+    now = now or dt.datetime.now(dt.UTC)
+    old = _own(store, touchpoint_id, author)
+    draft = validate_touchpoint(store, draft, author, now, time_zone, allowed_past_follow_up=old.draft.follow_up_on)
+    assignments = ", ".join(f"{column} = ?" for column in _COLUMNS)
+    with store.writing() as db:
+        db.execute(f"UPDATE touchpoints SET {assignments}, updated_at = ? WHERE touchpoint_id = ?",
+                   [*(getattr(draft, column) for column in _COLUMNS), now, touchpoint_id])
+        audit.record(db, author.strip(), "update", "touchpoints", touchpoint_id,
+                     {"before": _audit_values(old.draft), "after": _audit_values(draft)})
+    return SavedTouchpoint(touchpoint_id, draft, old.created_by)
+
+
+def delete_touchpoint(store: Store, touchpoint_id: int, author: str) -> None:
+    """Undo one's own touchpoint; its values are kept in the audit log."""
+    old = _own(store, touchpoint_id, author)
+    with store.writing() as db:
+        db.execute("DELETE FROM touchpoints WHERE touchpoint_id = ?", [touchpoint_id])
+        audit.record(db, author.strip(), "delete", "touchpoints", touchpoint_id, _audit_values(old.draft))
+
+
+def recent_touchpoints(store: Store, author: str, limit: int = 10) -> pd.DataFrame:
+    """The author's latest entries, newest first, with the customer's name."""
+    with store.reading() as db:
+        return db.execute(
+            """
+            SELECT t.touchpoint_id, t.occurred_at, c.name AS customer, t.channel, t.kind, t.minutes, t.read_level,
+                   t.note, t.follow_up_on, t.created_at
+            FROM touchpoints t JOIN customers c USING (customer_id)
+            WHERE t.created_by = ? ORDER BY t.created_at DESC, t.touchpoint_id DESC LIMIT ?
+            """,
+            [author.strip(), limit],
+        ).df()
+
+
+def follow_ups_due(store: Store, author: str, today: dt.date) -> pd.DataFrame:
+    """The author's open follow-ups due today or earlier, most overdue first, with days overdue."""
+    with store.reading() as db:
+        return db.execute(
+            """
+            SELECT t.touchpoint_id, t.follow_up_on, ? - t.follow_up_on AS days_overdue, c.name AS customer,
+                   c.email, t.channel, t.kind, t.note
+            FROM touchpoints t JOIN customers c USING (customer_id)
+            WHERE t.created_by = ? AND t.follow_up_on <= ? AND t.follow_up_done_at IS NULL
+            ORDER BY t.follow_up_on, t.touchpoint_id
+            """,
+            [today, author.strip(), today],
+        ).df()
+
+
+def mark_follow_up_done(store: Store, touchpoint_id: int, author: str, now: dt.datetime | None = None) -> None:
+    """Close the follow-up of one's own touchpoint."""
+    now = now or dt.datetime.now(dt.UTC)
+    _own(store, touchpoint_id, author)
+    with store.writing() as db:
+        db.execute("UPDATE touchpoints SET follow_up_done_at = ? WHERE touchpoint_id = ?", [now, touchpoint_id])
+        audit.record(db, author.strip(), "follow_up_done", "touchpoints", touchpoint_id)
+
+
+def _audit_values(draft: TouchpointDraft) -> dict[str, object]:
+    return {key: value for key, value in asdict(draft).items()}

@@ -1,0 +1,1 @@
+"""The only Streamlit-aware part of InfoDash: pieces every page shares."""

@@ -1,0 +1,30 @@
+"""One look for every chart: a Plotly template and fixed colours per channel."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from infodash.touchpoints import CHANNELS
+
+PALETTE = ("#1f4e79", "#2e86ab", "#f18f01", "#c73e1d", "#3b8b5a", "#8e5572", "#6c757d", "#b8860b")
+CHANNEL_COLOURS = {channel: PALETTE[i % len(PALETTE)] for i, channel in enumerate(CHANNELS)}
+
+pio.templates["infodash"] = go.layout.Template(
+    layout=go.Layout(
+        font={"family": "Source Sans Pro, Arial, sans-serif", "size": 13},
+        colorway=list(PALETTE),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+        hovermode="x unified",
+        plot_bgcolor="white",
+        xaxis={"showgrid": False},
+        yaxis={"gridcolor": "#e9ecef", "rangemode": "tozero"},
+    )
+)
+
+
+def styled(figure: go.Figure, title: str, height: int = 320) -> go.Figure:
+    """Apply the InfoDash template, a title and a height."""
+    figure.update_layout(template="infodash", title={"text": title, "x": 0}, height=height)
+    return figure

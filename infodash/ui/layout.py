@@ -1,0 +1,54 @@
+"""Page set-up shared by every page: the data notice, the sidebar filters, the time zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from infodash.catalogue import customer_group_options, service_options
+from infodash.db import Store
+from infodash.filters import Filters
+from infodash.settings import demo_size, organisation_time_zone
+from infodash.ui.store import cached, get_store, store_errors
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page needs before it draws: the store, the chosen filters, the organisation's time zone."""
+
+    store: Store
+    filters: Filters
+    time_zone: ZoneInfo
+
+
+def page_context(with_filters: bool = True) -> PageContext:
+    """Open the store, show the demo-data notice, and draw the shared sidebar filters."""
+    with store_errors():
+        store = get_store()
+        size = cached(demo_size, store)
+        time_zone = cached(organisation_time_zone, store)
+        groups = dict(cached(customer_group_options, store)) if with_filters else {}
+        services = dict(cached(service_options, store)) if with_filters else {}
+    if size:
+        st.sidebar.info(
+            f"**Demo data** ({size}): a generated organisation, not real people. "
+            "Point `INFODASH_DB` at your own database to use InfoDash for real.",
+            icon=":material/science:",
+        )
+    filters = Filters()
+    if with_filters:
+        st.sidebar.header("Filters")
+        group_ids = st.sidebar.multiselect(
+            "Customer groups", list(groups), format_func=groups.get, key="filter_groups",
+            placeholder="All customer groups", persist_state="session",
+            help="Show only customers in these groups. Applies on every page.",
+        )
+        service_ids = st.sidebar.multiselect(
+            "Services", list(services), format_func=services.get, key="filter_services",
+            placeholder="All services", persist_state="session",
+            help="Show only requests and touchpoints about these services. Applies on every page.",
+        )
+        filters = Filters(tuple(sorted(group_ids)), tuple(sorted(service_ids)))
+    return PageContext(store, filters, time_zone)

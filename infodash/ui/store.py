@@ -1,0 +1,51 @@
+"""The app's connection to the database, its cached reads, and busy-file handling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from infodash.db import Store, StoreError
+from infodash.demo import build_demo
+
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(path: str) -> Store:
+    return Store(path)
+
+
+def get_store() -> Store:
+    """The Store for ``$INFODASH_DB``; on the very first run, fills a new file with small demo data."""
+    store = _store_for(str(Store.from_env().path))
+    if not store.exists():
+        with st.spinner("First run: creating the database with demo data (a few seconds)..."):
+            build_demo(store, "small")
+    return store
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_call(name: str, path: str, version: tuple[int, int], _func: Callable[..., Any], _store: Store,
+                 *args: Any, **kwargs: Any) -> Any:
+    return _func(_store, *args, **kwargs)
+
+
+def cached(func: Callable[..., T], store: Store, *args: Any, **kwargs: Any) -> T:
+    """``func(store, *args, **kwargs)``, cached until the database file changes (in this or another process)."""
+    name = f"{func.__module__}.{func.__qualname__}"
+    return _cached_call(name, str(store.path), store.data_version(), func, store, *args, **kwargs)
+
+
+@contextmanager
+def store_errors() -> Iterator[None]:
+    """Turn a busy or unreadable database into a clear message on the page instead of a traceback."""
+    try:
+        yield
+    except StoreError as error:
+        st.warning(str(error), icon=":material/hourglass_top:")
+        st.button("Try again", key="store_retry")
+        st.stop()

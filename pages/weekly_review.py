@@ -1,0 +1,78 @@
+"""Weekly review: the chosen week against the previous one, and the 12-week trend."""
+
+import datetime as dt
+
+import plotly.express as px
+import streamlit as st
+
+from infodash.periods import last_complete_week, week_containing, weeks_ending_with
+from infodash.review import DEFINITIONS, touchpoints_by_channel, weekly_summary, weekly_trend
+from infodash.touchpoints import CHANNELS
+from infodash.ui.charts import CHANNEL_COLOURS, styled
+from infodash.ui.kpi import Kpi, kpi_row
+from infodash.ui.layout import page_context
+from infodash.ui.store import cached, store_errors
+
+context = page_context()
+store, filters, time_zone = context.store, context.filters, context.time_zone
+today = dt.datetime.now(time_zone).date()
+
+st.title("Weekly review")
+weeks = list(reversed(weeks_ending_with(last_complete_week(today), 104))) + [week_containing(today)]
+week = st.selectbox(
+    "Week", weeks, index=0, format_func=lambda period: period.label() + (" (so far)" if period.end > today else ""),
+    key="review_week", persist_state="session", help="Weeks run Monday to Sunday in the organisation's time zone.",
+)
+
+with store_errors():
+    summary = cached(weekly_summary, store, week, time_zone, filters)
+    trend = cached(weekly_trend, store, week, time_zone, filters)
+    channels = cached(touchpoints_by_channel, store, weeks_ending_with(week, 12), time_zone, filters)
+
+if summary.is_empty:
+    st.info("Nothing was logged in this week for the chosen filters: no requests, touchpoints or follow-ups. "
+            "Pick another week or widen the filters in the sidebar.", icon=":material/event_busy:")
+
+
+def card(figure: str, label: str, kind: str = "count", lower_is_better: bool = False) -> Kpi:
+    return Kpi(label, summary.current[figure], summary.change(figure), DEFINITIONS[figure], kind, lower_is_better,
+               trend[figure].tolist())
+
+
+kpi_row([
+    card("received", "Requests received"),
+    card("resolved", "Requests resolved"),
+    card("open_at_end", "Open at week end", lower_is_better=True),
+    card("median_resolution_hours", "Median time to resolve", "hours", lower_is_better=True),
+    card("declined", "Declined / out of scope"),
+])
+kpi_row([
+    card("touchpoints", "Touchpoints"),
+    card("customers_served", "Customers served"),
+    card("reach_share", "Organisation reached", "share"),
+    card("follow_ups_due", "Follow-ups due"),
+    card("follow_ups_open", "Follow-ups still open", lower_is_better=True),
+])
+st.caption(f"{week.label()} compared with the week before. Sparklines show the 12 weeks up to the chosen week. "
+           "Hover over a card's ⓘ for its definition.")
+
+st.subheader("12-week trends")
+left, right = st.columns(2)
+with left:
+    volume = trend.melt(id_vars="week", value_vars=["received", "resolved"], var_name="Requests", value_name="count")
+    st.plotly_chart(styled(px.line(volume, x="week", y="count", color="Requests", markers=True,
+                                   labels={"week": "Week starting", "count": "Requests"}), "Requests per week"),
+                    width="stretch")
+with right:
+    st.plotly_chart(styled(px.line(trend, x="week", y="median_resolution_hours", markers=True,
+                                   labels={"week": "Week starting", "median_resolution_hours": "Median hours"}),
+                           "Median time to resolve (elapsed hours)"), width="stretch")
+if channels.empty:
+    st.info("No touchpoints in these 12 weeks for the chosen filters.")
+else:
+    channels["channel"] = channels["channel"].map(CHANNELS).fillna(channels["channel"])
+    colours = {CHANNELS[key]: colour for key, colour in CHANNEL_COLOURS.items()}
+    st.plotly_chart(styled(px.bar(channels, x="period", y="touchpoints", color="channel",
+                                  color_discrete_map=colours,
+                                  labels={"period": "Week starting", "touchpoints": "Touchpoints", "channel": "Channel"}),
+                           "Touchpoints by channel"), width="stretch")
