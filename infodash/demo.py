@@ -506,7 +506,7 @@ def _touchpoints(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
             FROM t
         )
         SELECT touchpoint_id, customer_id, service_id, request_id, channel, kind, whole_minutes,
-               least(6, greatest(1, 1 + floor(ln(whole_minutes / 4.0 + 1)) + (rnd(touchpoint_id, 'read') < 0.2)::INT))::INT,
+               least(6, greatest(1, 1 + floor(1.15 * ln(whole_minutes / 4.0 + 1)) + (rnd(touchpoint_id, 'read') < 0.2)::INT))::INT,
                (SELECT n.text FROM demo_note n WHERE n.kind = f.kind AND n.i = 1 + floor(rnd(f.touchpoint_id, 'note') * 5)),
                follow_up_on,
                CASE WHEN follow_up_on IS NOT NULL AND rnd(touchpoint_id, 'fudone') < 0.88

@@ -34,7 +34,7 @@ DEFINITIONS: dict[str, str] = {
     "touchpoint_minutes": "Minutes of effort recorded on the period's touchpoints.",
     "customers_served": "Distinct customers with a request received or a touchpoint in the period.",
     "customers_in_scope": "Active customers in the selected customer groups.",
-    "reach_share": "Customers served as a share of active customers in the selected groups.",
+    "reach_share": "Active customers served as a share of all active customers in the selected groups.",
     "follow_ups_due": "Follow-ups whose date falls in the period.",
     "follow_ups_open": "Of the follow-ups due in the period, those not yet marked done.",
 }
@@ -45,7 +45,7 @@ WITH periods AS (
            unnest($first_days::DATE[]) AS first_day, unnest($end_days::DATE[]) AS end_day
 ),
 scope AS (
-    SELECT c.customer_id FROM customers c WHERE c.active AND {IN_GROUPS}
+    SELECT c.customer_id, c.active FROM customers c WHERE {IN_GROUPS}
 ),
 request_rows AS (
     SELECT customer_id, received_at, closed_at, status FROM requests
@@ -69,7 +69,7 @@ request_figures AS (
     GROUP BY p.period_start
 ),
 touchpoint_figures AS (
-    SELECT p.period_start, count(*) AS touchpoints, sum(t.minutes) AS touchpoint_minutes
+    SELECT p.period_start, count(*) AS touchpoints, sum(t.minutes)::BIGINT AS touchpoint_minutes
     FROM periods p JOIN touchpoint_rows t ON t.occurred_at >= p.period_start AND t.occurred_at < p.period_end
     GROUP BY p.period_start
 ),
@@ -80,13 +80,18 @@ follow_up_figures AS (
     GROUP BY p.period_start
 ),
 served AS (
-    SELECT p.period_start, count(DISTINCT x.customer_id) AS customers_served
+    SELECT p.period_start, count(DISTINCT x.customer_id) AS customers_served,
+           count(DISTINCT x.customer_id) FILTER (s.active) AS active_customers_served
     FROM periods p JOIN (
         SELECT customer_id, received_at AS at FROM request_rows
         UNION ALL
         SELECT customer_id, occurred_at FROM touchpoint_rows
     ) x ON x.at >= p.period_start AND x.at < p.period_end
+    JOIN scope s USING (customer_id)
     GROUP BY p.period_start
+),
+active_scope AS (
+    SELECT count(*) AS customers_in_scope FROM scope WHERE active
 )
 SELECT p.period_start, p.period_end,
        coalesce(rf.received, 0) AS received, coalesce(rf.resolved, 0) AS resolved,
@@ -94,10 +99,10 @@ SELECT p.period_start, p.period_end,
        coalesce(rf.declined, 0) AS declined,
        coalesce(tf.touchpoints, 0) AS touchpoints, coalesce(tf.touchpoint_minutes, 0) AS touchpoint_minutes,
        coalesce(s.customers_served, 0) AS customers_served,
-       (SELECT count(*) FROM scope) AS customers_in_scope,
-       coalesce(s.customers_served, 0) / nullif((SELECT count(*) FROM scope), 0) AS reach_share,
+       a.customers_in_scope,
+       coalesce(s.active_customers_served, 0) / nullif(a.customers_in_scope, 0) AS reach_share,
        coalesce(ff.follow_ups_due, 0) AS follow_ups_due, coalesce(ff.follow_ups_open, 0) AS follow_ups_open
-FROM periods p
+FROM periods p CROSS JOIN active_scope a
 LEFT JOIN request_figures rf USING (period_start)
 LEFT JOIN touchpoint_figures tf USING (period_start)
 LEFT JOIN follow_up_figures ff USING (period_start)
@@ -181,15 +186,17 @@ def touchpoints_by_channel(store: Store, periods: list[Period], time_zone: ZoneI
             SELECT unnest($starts::TIMESTAMPTZ[]) AS period_start, unnest($ends::TIMESTAMPTZ[]) AS period_end,
                    unnest($first_days::DATE[]) AS period
         )
-        SELECT p.period, t.channel, count(*) AS touchpoints, sum(t.minutes) AS minutes
+        SELECT p.period, t.channel, count(*) AS touchpoints, sum(t.minutes)::BIGINT AS minutes
         FROM periods p JOIN touchpoints t ON t.occurred_at >= p.period_start AND t.occurred_at < p.period_end
         JOIN customers c ON c.customer_id = t.customer_id
         WHERE t.occurred_at >= $first_start AND t.occurred_at < $last_end AND {IN_GROUPS} AND {IN_SERVICES}
         GROUP BY ALL ORDER BY p.period, t.channel
     """
     with store.reading() as db:
-        return db.execute(sql, {key: params[key] for key in
-                                ("starts", "ends", "first_days", "first_start", "last_end", "groups", "services")}).df()
+        frame = db.execute(sql, {key: params[key] for key in
+                                 ("starts", "ends", "first_days", "first_start", "last_end", "groups", "services")}).df()
+    frame["period"] = frame["period"].dt.date
+    return frame
 
 
 def _plain(value: object) -> float | None:

@@ -1,0 +1,119 @@
+"""The demo organisation: deterministic, realistic, and carrying its planted anomalies."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from infodash.db import Store
+from infodash.demo import build_demo
+from tests.conftest import DEMO_END, LONDON
+
+
+def _fingerprint(store: Store) -> tuple:
+    with store.reading() as db:
+        return tuple(db.execute(f"SELECT count(*), sum(hash(t::VARCHAR)) FROM {table} t").fetchone()
+                     for table in ("customers", "requests", "touchpoints", "survey_answers", "usage_events"))
+
+
+def test_the_same_seed_gives_the_same_database(demo_store, tmp_path):
+    again = Store(tmp_path / "again.duckdb")
+    started = time.monotonic()
+    build_demo(again, "small", seed=7, end_date=DEMO_END)
+    assert time.monotonic() - started < 15
+    assert _fingerprint(again) == _fingerprint(demo_store)
+    other = Store(tmp_path / "other.duckdb")
+    build_demo(other, "small", seed=8, end_date=DEMO_END)
+    assert _fingerprint(other) != _fingerprint(demo_store)
+
+
+def test_demo_data_never_overwrites_a_database_silently(demo_store):
+    with pytest.raises(ValueError, match="already holds customers"):
+        build_demo(demo_store, "small")
+
+
+def test_the_organisation_spans_the_shop_floor_to_the_board(demo_store):
+    with demo_store.reading() as db:
+        assert db.execute("SELECT count(*) FROM customer_groups").fetchone()[0] == 10
+        assert db.execute("SELECT count(*) FROM customers").fetchone()[0] == 1500
+        seniorities = dict(db.execute("SELECT seniority, count(*) FROM customers GROUP BY ALL").fetchall())
+        relationships = dict(db.execute("SELECT relationship, count(*) FROM customers GROUP BY ALL").fetchall())
+        services = db.execute("SELECT count(*), count(*) FILTER (NOT in_scope) FROM services").fetchone()
+    assert set(seniorities) == {"executive", "senior", "middle", "staff"}
+    assert set(relationships) == {"customer", "partner", "both"}
+    assert services == (10, 3)
+
+
+def test_requests_follow_a_weekday_and_office_hours_rhythm(demo_store):
+    with demo_store.reading() as db:
+        weekend, office_hours, total = db.execute(
+            "SELECT count(*) FILTER (isodow(timezone(?, received_at)) >= 6), "
+            "count(*) FILTER (hour(timezone(?, received_at)) BETWEEN 8 AND 17), count(*) FROM requests",
+            [str(LONDON), str(LONDON)]).fetchone()
+        christmas = db.execute("SELECT count(*) FROM requests WHERE CAST(timezone(?, received_at) AS DATE) = "
+                               "DATE '2025-12-25'", [str(LONDON)]).fetchone()[0]
+        months = db.execute("SELECT count(DISTINCT date_trunc('month', received_at)) FROM requests").fetchone()[0]
+    assert 11_000 < total < 13_000
+    assert weekend / total < 0.03
+    assert office_hours / total > 0.85
+    assert christmas <= 3
+    assert months >= 18
+
+
+def test_most_requests_are_resolved_and_out_of_scope_ones_are_referred(demo_store):
+    with demo_store.reading() as db:
+        statuses = dict(db.execute("SELECT status, count(*) FROM requests GROUP BY ALL").fetchall())
+        unreferred = db.execute("SELECT count(*) FROM requests r JOIN services s USING (service_id) "
+                                "WHERE NOT s.in_scope AND r.closed_at IS NOT NULL "
+                                "AND (r.status <> 'declined' OR r.referred_to IS NULL)").fetchone()[0]
+        vendors = db.execute("SELECT count(DISTINCT vendor), count(*) FROM request_status_history "
+                             "WHERE status = 'waiting_vendor'").fetchone()
+    assert statuses["resolved"] / sum(statuses.values()) > 0.9
+    assert statuses["declined"] > 300
+    assert unreferred == 0
+    assert vendors[0] >= 5 and vendors[1] > 200
+
+
+def test_touchpoints_use_every_channel_and_kind(demo_store):
+    with demo_store.reading() as db:
+        channels = {row[0] for row in db.execute("SELECT DISTINCT channel FROM touchpoints").fetchall()}
+        kinds = {row[0] for row in db.execute("SELECT DISTINCT kind FROM touchpoints").fetchall()}
+        levels = {row[0] for row in db.execute("SELECT DISTINCT read_level FROM touchpoints").fetchall()}
+    assert channels == {"email", "face_to_face", "phone", "chat", "intranet", "presentation", "training", "deliverable"}
+    assert kinds == {"request", "follow_up", "proactive", "feedback", "training"}
+    assert levels == {1, 2, 3, 4, 5, 6}
+
+
+def test_quarterly_rater_waves_show_responsiveness_improving(demo_store):
+    with demo_store.reading() as db:
+        trend = db.execute("""
+            SELECT w.wave_id, avg(a.perception) FROM survey_answers a
+            JOIN survey_items i USING (item_id) JOIN survey_responses r USING (response_id)
+            JOIN survey_waves w USING (wave_id)
+            WHERE i.dimension = 'responsiveness' GROUP BY ALL ORDER BY 1""").fetchall()
+    assert len(trend) == 6
+    assert trend[-1][1] > trend[0][1] + 0.5
+
+
+def test_the_analyst_ran_one_query_136_times_changing_only_the_company_id(demo_store):
+    with demo_store.reading() as db:
+        planted = db.execute("SELECT customer_id, window_start, window_end FROM planted_anomalies "
+                             "WHERE kind = 'repeated_query'").fetchone()
+        queries = db.execute(
+            "SELECT count(*), count(DISTINCT query_text), "
+            "count(DISTINCT regexp_replace(query_text, '\\d+$', '?')) FROM usage_events "
+            "WHERE customer_id = ? AND occurred_at >= ? AND occurred_at < ? AND resource = 'company_financials' "
+            "AND query_text LIKE '%company_id =%'", list(planted)).fetchone()
+        kinds = {row[0] for row in db.execute("SELECT kind FROM planted_anomalies").fetchall()}
+    assert queries == (136, 136, 1)
+    assert kinds == {"repeated_query", "quiet_customer", "volume_spike", "volume_drop", "unused_resource"}
+
+
+def test_the_quiet_customer_really_goes_quiet(demo_store):
+    with demo_store.reading() as db:
+        customer, since = db.execute("SELECT customer_id, window_start FROM planted_anomalies "
+                                     "WHERE kind = 'quiet_customer'").fetchone()
+        before, after = db.execute("SELECT count(*) FILTER (occurred_at < ?), count(*) FILTER (occurred_at >= ?) "
+                                   "FROM usage_events WHERE customer_id = ?", [since, since, customer]).fetchone()
+    assert before > 200 and after == 0

@@ -1,0 +1,28 @@
+"""Weeks run Monday to Sunday in local time."""
+
+import datetime as dt
+
+from infodash.periods import Period, last_complete_week, week_containing, weeks_ending_with
+
+
+def test_week_containing_a_sunday_starts_the_monday_before():
+    assert week_containing(dt.date(2026, 11, 22)) == Period(dt.date(2026, 11, 16), dt.date(2026, 11, 23))
+
+
+def test_on_a_monday_the_last_complete_week_is_the_one_just_ended():
+    assert last_complete_week(dt.date(2026, 11, 23)).start == dt.date(2026, 11, 16)
+
+
+def test_on_a_sunday_the_current_week_is_not_yet_complete():
+    assert last_complete_week(dt.date(2026, 11, 22)).start == dt.date(2026, 11, 9)
+
+
+def test_weeks_across_new_year_are_consecutive():
+    weeks = weeks_ending_with(week_containing(dt.date(2027, 1, 4)), 3)
+    assert [week.start for week in weeks] == [dt.date(2026, 12, 21), dt.date(2026, 12, 28), dt.date(2027, 1, 4)]
+    assert weeks[1].label() == "Week 53, 28 Dec - 03 Jan 2027"
+
+
+def test_previous_period_has_the_same_length():
+    quarter = Period(dt.date(2026, 7, 1), dt.date(2026, 10, 1))
+    assert quarter.previous() == Period(dt.date(2026, 3, 31), dt.date(2026, 7, 1))

@@ -1,0 +1,176 @@
+"""The database file: migrations, refusing newer files, many threads and two processes at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from infodash import migrations
+from infodash.db import SchemaTooNew, Store, StoreBusy, configured_db_path
+from infodash.migrations import Migration, latest_version
+from infodash.touchpoints import TouchpointDraft, log_touchpoint
+from tests.conftest import LONDON
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_new_file_is_created_at_the_latest_schema(tmp_path):
+    store = Store(tmp_path / "new.duckdb")
+    assert store.schema_version() == latest_version() >= 1
+    with store.reading() as db:
+        tables = {row[0] for row in db.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert {"customer_groups", "customers", "services", "calendars", "calendar_hours", "calendar_closures",
+            "sla_policies", "sla_policy_versions", "requests", "request_status_history", "touchpoints", "surveys",
+            "survey_items", "survey_waves", "survey_responses", "survey_answers", "usage_events", "anomalies",
+            "planted_anomalies", "audit_log", "schema_version"} <= tables
+
+
+def test_db_path_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("INFODASH_DB", str(tmp_path / "x.duckdb"))
+    assert configured_db_path() == tmp_path / "x.duckdb"
+    monkeypatch.delenv("INFODASH_DB")
+    assert configured_db_path() == Path("data/infodash.duckdb")
+
+
+def test_older_file_is_upgraded_in_place_keeping_its_data(tmp_path, monkeypatch):
+    path = tmp_path / "old.duckdb"
+    with Store(path).writing() as db:
+        db.execute("INSERT INTO customer_groups VALUES (1, 'Research', NULL, 1)")
+    upgrade = Migration(latest_version() + 1, "add group colour",
+                        "ALTER TABLE customer_groups ADD COLUMN colour VARCHAR DEFAULT '#1f4e79';")
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, upgrade))
+    monkeypatch.setattr("infodash.db.MIGRATIONS", (*migrations.MIGRATIONS,))
+    monkeypatch.setattr("infodash.db.latest_version", lambda: upgrade.version)
+    upgraded = Store(path)
+    assert upgraded.schema_version() == upgrade.version
+    with upgraded.reading() as db:
+        assert db.execute("SELECT name, colour FROM customer_groups").fetchall() == [("Research", "#1f4e79")]
+
+
+def test_a_file_from_a_newer_infodash_is_refused_with_a_clear_message(tmp_path):
+    path = tmp_path / "future.duckdb"
+    Store(path).schema_version()
+    connection = duckdb.connect(str(path))
+    connection.execute("INSERT INTO schema_version VALUES (99, 'from the future', now())")
+    connection.close()
+    with pytest.raises(SchemaTooNew, match="schema version 99.*Upgrade InfoDash"):
+        Store(path).schema_version()
+
+
+def test_a_failed_write_leaves_nothing_behind(fixture_store):
+    with pytest.raises(RuntimeError):
+        with fixture_store.writing() as db:
+            db.execute("DELETE FROM touchpoints")
+            raise RuntimeError("interrupted")
+    with fixture_store.reading() as db:
+        assert db.execute("SELECT count(*) FROM touchpoints").fetchone()[0] == 5
+
+
+def test_sixteen_threads_writing_at_once_lose_nothing(fixture_store):
+    now = dt.datetime(2026, 11, 23, 12, tzinfo=LONDON)
+    errors: list[BaseException] = []
+
+    def log(worker: int) -> None:
+        try:
+            for n in range(5):
+                draft = TouchpointDraft((1, 2, 3, 5)[worker % 4], "email", "proactive", n, 2, f"worker {worker} entry {n}",
+                                        now - dt.timedelta(minutes=n))
+                log_touchpoint(fixture_store, draft, f"Worker {worker}", LONDON, now=now)
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=log, args=(worker,)) for worker in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with fixture_store.reading() as db:
+        notes = {row[0] for row in db.execute("SELECT note FROM touchpoints WHERE note LIKE 'worker %'").fetchall()}
+        audited = db.execute("SELECT count(*) FROM audit_log WHERE entity = 'touchpoints'").fetchone()[0]
+    assert notes == {f"worker {w} entry {n}" for w in range(16) for n in range(5)}
+    assert audited == 80
+
+
+def test_readers_in_many_threads_share_the_file(fixture_store):
+    counts: list[int] = []
+
+    def read() -> None:
+        with fixture_store.reading() as db:
+            counts.append(db.execute("SELECT count(*) FROM requests").fetchone()[0])
+
+    threads = [threading.Thread(target=read) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert counts == [8] * 16
+
+
+HOLD_SCRIPT = """
+import sys, time
+from infodash.db import Store
+store = Store(sys.argv[1])
+with store.writing() as db:
+    db.execute("INSERT INTO audit_log (actor, action, entity) VALUES ('holder', 'hold', 'test')")
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def _hold(path: Path, seconds: float) -> subprocess.Popen:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_SCRIPT, str(path), str(seconds)], cwd=REPO,
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "holding"
+    return holder
+
+
+def _cli(path: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "infodash", "--db", str(path), *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=60)
+
+
+TOUCHPOINT = ("touchpoint", "--customer", "3", "--channel", "phone", "--kind", "follow_up", "--minutes", "7",
+              "--read", "2", "--note", "called back", "--author", "Night job")
+
+
+def test_a_job_waits_for_the_app_to_release_the_file_then_writes(fixture_store):
+    holder = _hold(fixture_store.path, 1.5)
+    started = time.monotonic()
+    result = _cli(fixture_store.path, "--wait", "20", *TOUCHPOINT)
+    holder.wait(timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started >= 1.0  # it really waited for the holder
+    with fixture_store.reading() as db:
+        assert db.execute("SELECT count(*) FROM touchpoints WHERE note = 'called back'").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM audit_log WHERE actor = 'holder'").fetchone()[0] == 1
+
+
+def test_when_waiting_fails_the_job_says_why_and_nothing_is_half_written(fixture_store):
+    holder = _hold(fixture_store.path, 4)
+    result = _cli(fixture_store.path, "--wait", "0.5", *TOUCHPOINT)
+    holder.wait(timeout=30)
+    assert result.returncode == 75
+    assert "is in use by another InfoDash process (pid" in result.stderr
+    assert "Nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr
+    with fixture_store.reading() as db:
+        assert db.execute("SELECT count(*) FROM touchpoints WHERE note = 'called back'").fetchone()[0] == 0
+    assert _cli(fixture_store.path, *TOUCHPOINT).returncode == 0  # the same command succeeds once the file is free
+
+
+def test_the_app_side_raises_store_busy_while_a_job_holds_the_file(fixture_store):
+    holder = _hold(fixture_store.path, 3)
+    impatient = Store(fixture_store.path, busy_timeout_s=0.3)
+    with pytest.raises(StoreBusy) as raised:
+        impatient.schema_version()
+    holder.wait(timeout=30)
+    assert raised.value.holder_pid == holder.pid
+    assert impatient.schema_version() == latest_version()
