@@ -109,7 +109,9 @@ with recent_col:
             undo_col.button("Undo", key=f"undo_{row.touchpoint_id}", on_click=form.undo, args=(store, row.touchpoint_id))
 with follow_col:
     st.subheader("My follow-ups due")
-    if me:
+    if not me:
+        st.caption("Enter your name above to see the follow-ups you set.")
+    else:
         with store_errors():
             due = cached(follow_ups_due, store, me, today)
         if due.empty:

@@ -34,27 +34,27 @@ if summary.is_empty:
             "Pick another week or widen the filters in the sidebar.", icon=":material/event_busy:")
 
 
-def card(figure: str, label: str, kind: str = "count", lower_is_better: bool = False) -> Kpi:
-    return Kpi(label, summary.current[figure], summary.change(figure), DEFINITIONS[figure], kind, lower_is_better,
+def card(figure: str, label: str, kind: str = "count", direction: str = "higher_is_better") -> Kpi:
+    return Kpi(label, summary.current[figure], summary.change(figure), DEFINITIONS[figure], kind, direction,
                trend[figure].tolist())
 
 
 kpi_row([
-    card("received", "Requests received"),
-    card("resolved", "Requests resolved"),
-    card("open_at_end", "Open at week end", lower_is_better=True),
-    card("median_resolution_hours", "Median time to resolve", "hours", lower_is_better=True),
-    card("declined", "Declined / out of scope"),
+    card("received", "Requests in", direction="neutral"),
+    card("resolved", "Resolved"),
+    card("open_at_end", "Open at week end", direction="lower_is_better"),
+    card("median_resolution_hours", "Median to resolve", "hours", direction="lower_is_better"),
+    card("declined", "Declined", direction="neutral"),
 ])
 kpi_row([
     card("touchpoints", "Touchpoints"),
     card("customers_served", "Customers served"),
-    card("reach_share", "Organisation reached", "share"),
-    card("follow_ups_due", "Follow-ups due"),
-    card("follow_ups_open", "Follow-ups still open", lower_is_better=True),
+    card("reach_share", "Share reached", "share"),
+    card("follow_ups_due", "Follow-ups due", direction="neutral"),
+    card("follow_ups_open", "Follow-ups open", direction="lower_is_better"),
 ])
-st.caption(f"{week.label()} compared with the week before. Sparklines show the 12 weeks up to the chosen week. "
-           "Hover over a card's ⓘ for its definition.")
+st.caption(f"{week.label()}; arrows compare with the week before, lines show the 12 weeks up to it. "
+           "The (?) on each card gives its definition.")
 
 st.subheader("12-week trends")
 left, right = st.columns(2)

@@ -95,3 +95,20 @@ def demo_store(demo_template: Path, tmp_path: Path) -> Store:
     path = tmp_path / "demo.duckdb"
     shutil.copy(demo_template, path)
     return Store(path, busy_timeout_s=2)
+
+
+@pytest.fixture(scope="session")
+def live_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo database ending today, as the app builds it on first run (pages look at 'now')."""
+    path = tmp_path_factory.mktemp("live") / "live.duckdb"
+    build_demo(Store(path), "small", seed=7)
+    return path
+
+
+@pytest.fixture
+def app_db(live_demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """A private copy of today's demo database, set as the app's database."""
+    path = tmp_path / "app.duckdb"
+    shutil.copy(live_demo_template, path)
+    monkeypatch.setenv("INFODASH_DB", str(path))
+    return Store(path)

@@ -10,14 +10,14 @@ import streamlit as st
 
 @dataclass(frozen=True)
 class Kpi:
-    """One card. ``lower_is_better`` turns a rise red; ``kind`` picks the number format."""
+    """One card. ``direction`` decides whether a rise shows green, red or grey; ``kind`` picks the number format."""
 
     label: str
     value: float | None
     change: float | None
     definition: str
     kind: str = "count"  # count, hours, share
-    lower_is_better: bool = False
+    direction: str = "higher_is_better"  # or lower_is_better, neutral
     trend: Sequence[float] | None = None
 
 
@@ -32,7 +32,10 @@ def _format(value: float | None, kind: str, signed: bool = False) -> str:
     return f"{sign}{value:,.0f}"
 
 
-def kpi_row(kpis: Sequence[Kpi], comparison: str = "vs previous week") -> None:
+_DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse", "neutral": "off"}
+
+
+def kpi_row(kpis: Sequence[Kpi]) -> None:
     """Draw the cards side by side."""
     for column, kpi in zip(st.columns(len(kpis)), kpis, strict=True):
         with column:
@@ -40,8 +43,7 @@ def kpi_row(kpis: Sequence[Kpi], comparison: str = "vs previous week") -> None:
                 kpi.label,
                 _format(kpi.value, kpi.kind),
                 delta=None if kpi.change is None else _format(kpi.change, kpi.kind, signed=True),
-                delta_color="inverse" if kpi.lower_is_better else "normal",
-                delta_description=comparison if kpi.change is not None else None,
+                delta_color=_DELTA_COLOURS[kpi.direction],
                 help=kpi.definition,
                 border=True,
                 chart_data=[0 if value is None else value for value in kpi.trend] if kpi.trend is not None else None,

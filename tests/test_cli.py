@@ -1,0 +1,26 @@
+"""``python -m infodash``: commands report clearly and never show a traceback for bad input."""
+
+from __future__ import annotations
+
+from infodash.cli import EXIT_BAD_INPUT, main
+
+
+def test_init_creates_the_database(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "new.duckdb"), "init"]) == 0
+    assert "schema version 1" in capsys.readouterr().out
+
+
+def test_demo_builds_and_refuses_to_overwrite_without_replace(tmp_path, capsys):
+    path = str(tmp_path / "demo.duckdb")
+    assert main(["--db", path, "demo", "--end-date", "2026-11-23"]) == 0
+    assert "customers 1,500" in capsys.readouterr().out
+    assert main(["--db", path, "demo"]) == 1
+    assert "--replace" in capsys.readouterr().err
+
+
+def test_a_bad_touchpoint_is_refused_with_field_messages(fixture_store, capsys):
+    code = main(["--db", str(fixture_store.path), "touchpoint", "--customer", "999", "--channel", "email",
+                 "--kind", "request", "--minutes", "-3", "--read", "2", "--author", "Ana Costa"])
+    err = capsys.readouterr().err
+    assert code == EXIT_BAD_INPUT
+    assert "customer_id: Unknown customer" in err and "minutes: Minutes cannot be negative." in err

@@ -1,0 +1,132 @@
+"""The Log touchpoint page as a staff member uses it (streamlit.testing AppTest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from infodash.db import Store
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "log_touchpoint.py")
+
+
+def open_page(name: str | None = "Test Person") -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    if name:
+        app.session_state["staff_name"] = name
+    return app.run()
+
+
+def fill(app: AppTest, customer: int | None = 3, minutes: int = 20, note: str = "Sent the battery study",
+         channel: str = "phone", read: int = 3) -> AppTest:
+    if customer is not None:
+        app.selectbox(key="tp_customer").set_value(customer)
+    app.selectbox(key="tp_channel").set_value(channel)
+    app.number_input(key="tp_minutes").set_value(minutes)
+    app.selectbox(key="tp_read").set_value(read)
+    app.text_area(key="tp_note").input(note)
+    return app
+
+
+def click(app: AppTest, label: str) -> AppTest:
+    next(button for button in app.button if button.label == label).click()
+    return app.run()
+
+
+def stored(store: Store, where: str = "created_by = 'Test Person'") -> list[tuple]:
+    with store.reading() as db:  # fixed test conditions, no user input
+        return db.execute(f"SELECT customer_id, channel, minutes, read_level, note FROM touchpoints WHERE {where} "
+                          "ORDER BY touchpoint_id").fetchall()
+
+
+def field_errors(app: AppTest) -> list[str]:
+    return [error.value for error in app.error]
+
+
+def test_saving_a_valid_touchpoint_confirms_it_and_lists_it_at_once(app_db):
+    app = click(fill(open_page()), "Save")
+    assert not app.exception
+    assert stored(app_db) == [(3, "phone", 20, 3, "Sent the battery study")]
+    assert any(message.value.startswith("Saved touchpoint #") for message in app.success)
+    assert any("Sent the battery study" in text.value for text in app.text)  # in "My recent entries"
+    assert app.session_state["tp_customer"] is None and app.session_state["tp_note"] == ""
+
+
+def test_bad_input_is_explained_next_to_the_field_and_what_was_typed_stays(app_db):
+    app = click(fill(open_page(), minutes=-5, note="x" * 1200), "Save")
+    errors = field_errors(app)
+    assert "Minutes cannot be negative." in errors
+    assert any("1200 characters" in error for error in errors)
+    assert app.number_input(key="tp_minutes").value == -5
+    assert app.text_area(key="tp_note").value == "x" * 1200
+    assert app.selectbox(key="tp_customer").value == 3
+    assert stored(app_db) == []
+    app.number_input(key="tp_minutes").set_value(5)
+    app.text_area(key="tp_note").input("short")
+    app = click(app, "Save")
+    assert field_errors(app) == [] and stored(app_db) == [(3, "phone", 5, 3, "short")]
+
+
+def test_without_a_name_or_customer_nothing_is_saved(app_db):
+    app = click(fill(open_page(name=None), customer=None), "Save")
+    errors = field_errors(app)
+    assert any("Enter your name" in error for error in errors)
+    assert "Choose the customer." in errors
+    with app_db.reading() as db:
+        assert db.execute("SELECT count(*) FROM touchpoints WHERE created_at > now() - INTERVAL 1 MINUTE "
+                          "AND note = 'Sent the battery study'").fetchone()[0] == 0
+
+
+def test_save_and_log_another_keeps_the_contact_details_but_not_the_customer(app_db):
+    app = click(fill(open_page(), channel="face_to_face", minutes=45, read=4), "Save and log another like this")
+    assert app.session_state["tp_customer"] is None
+    assert app.selectbox(key="tp_channel").value == "face_to_face"
+    assert app.number_input(key="tp_minutes").value == 45
+    app.selectbox(key="tp_customer").set_value(5)
+    app.text_area(key="tp_note").input("Second of the morning's visits")
+    app = click(app, "Save")
+    assert [row[:3] for row in stored(app_db)] == [(3, "face_to_face", 45), (5, "face_to_face", 45)]
+
+
+def test_the_author_can_edit_and_undo_their_entry(app_db):
+    app = click(fill(open_page()), "Save")
+    app = click(app, "Edit")
+    assert app.selectbox(key="tp_customer").value == 3
+    assert app.number_input(key="tp_minutes").value == 20
+    app.number_input(key="tp_minutes").set_value(35)
+    app = click(app, "Save changes")
+    assert stored(app_db) == [(3, "phone", 35, 3, "Sent the battery study")]
+    assert any("Saved changes" in message.value for message in app.success)
+    app = click(app, "Undo")
+    assert stored(app_db) == []
+    assert any("Undone" in message.value for message in app.success)
+
+
+def test_notes_are_shown_as_plain_text(app_db):
+    note = "<script>alert(1)</script> **not bold** [link](http://x)"
+    app = click(fill(open_page(), note=note), "Save")
+    assert any(note in text.value for text in app.text)
+    assert not any("<script>" in block.value for block in app.markdown)
+
+
+def test_due_follow_ups_are_listed_and_can_be_closed(app_db):
+    with app_db.reading() as db:
+        staff, due = db.execute(
+            "SELECT created_by, count(*) FROM touchpoints WHERE follow_up_done_at IS NULL AND follow_up_on <= "
+            "current_date GROUP BY 1 ORDER BY 2 DESC LIMIT 1").fetchone()
+    app = open_page(name=staff)
+    done_buttons = [button for button in app.button if button.label == "Done"]
+    assert len(done_buttons) == due > 0
+    done_buttons[0].click()
+    app = app.run()
+    assert len([button for button in app.button if button.label == "Done"]) == due - 1
+
+
+def test_the_page_works_on_an_empty_database(tmp_path, monkeypatch):
+    empty = Store(tmp_path / "empty.duckdb")
+    empty.schema_version()
+    monkeypatch.setenv("INFODASH_DB", str(empty.path))
+    app = click(fill(open_page(), customer=None), "Save")
+    assert not app.exception
+    assert "Choose the customer." in field_errors(app)

@@ -1,0 +1,70 @@
+"""The weekly review page as a user sees it (streamlit.testing AppTest)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from infodash.filters import Filters
+from infodash.periods import last_complete_week
+from infodash.review import weekly_summary
+from tests.conftest import LONDON
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "weekly_review.py")
+
+
+def run_page() -> AppTest:
+    return AppTest.from_file(PAGE, default_timeout=60).run()
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def test_the_review_shows_last_weeks_figures_from_the_library(app_db):
+    app = run_page()
+    assert not app.exception
+    week = last_complete_week(dt.datetime.now(LONDON).date())
+    expected = weekly_summary(app_db, week, LONDON).current
+    shown = metrics(app)
+    assert len(shown) == 10
+    assert shown["Requests in"] == f"{expected['received']:,.0f}"
+    assert shown["Touchpoints"] == f"{expected['touchpoints']:,.0f}"
+    assert shown["Median to resolve"] == f"{expected['median_resolution_hours']:.1f} h"
+    assert shown["Share reached"] == f"{expected['reach_share'] * 100:.1f}%"
+    assert expected["received"] > 50  # the demo week is a busy one, not an empty state
+    assert any("Demo data" in block.value for block in app.sidebar.info)
+    assert len(app.get("plotly_chart")) == 3
+
+
+def test_choosing_a_customer_group_filters_every_card(app_db):
+    app = run_page()
+    app.sidebar.multiselect(key="filter_groups").select(9).run()  # Operations, the shop floor
+    week = last_complete_week(dt.datetime.now(LONDON).date())
+    expected = weekly_summary(app_db, week, LONDON, Filters(group_ids=(9,))).current
+    shown = metrics(app)
+    assert shown["Requests in"] == f"{expected['received']:,.0f}"
+    assert shown["Customers served"] == f"{expected['customers_served']:,.0f}"
+    assert expected["customers_in_scope"] < 600
+
+
+def test_choosing_an_earlier_week(app_db):
+    app = run_page()
+    picker = app.selectbox(key="review_week")
+    picker.select(picker.value.previous()).run()
+    week = last_complete_week(dt.datetime.now(LONDON).date()).previous()
+    assert metrics(app)["Requests in"] == f"{weekly_summary(app_db, week, LONDON).current['received']:,.0f}"
+
+
+def test_an_empty_database_shows_an_empty_state_not_an_error(tmp_path, monkeypatch):
+    from infodash.db import Store
+    empty = Store(tmp_path / "empty.duckdb")
+    empty.schema_version()
+    monkeypatch.setenv("INFODASH_DB", str(empty.path))
+    app = run_page()
+    assert not app.exception
+    assert any("Nothing was logged in this week" in block.value for block in app.info)
+    assert metrics(app)["Requests in"] == "0"
+    assert metrics(app)["Median to resolve"] == "-"
