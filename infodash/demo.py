@@ -362,10 +362,16 @@ def _requests(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
             ASOF JOIN demo_customer_pick c ON p.u_customer >= c.lo
             ASOF JOIN demo_request_channel ch ON p.u_channel >= ch.lo
         )
-        SELECT w.request_id, w.customer_id, s.service_id, w.channel, w.day,
-               (w.day + INTERVAL 1 HOUR * w.hour + INTERVAL 1 MINUTE * floor(rnd(w.request_id, 'min') * 60))::TIMESTAMP
-                   AS received_local
-        FROM who w ASOF JOIN demo_service_pick s ON w.group_id = s.group_id AND w.u_service >= s.lo
+        , placed_request AS (
+            SELECT w.request_id AS draw, w.customer_id, s.service_id, w.channel, w.day,
+                   (w.day + INTERVAL 1 HOUR * w.hour + INTERVAL 1 MINUTE * floor(rnd(w.request_id, 'min') * 60))::TIMESTAMP
+                       AS received_local
+            FROM who w ASOF JOIN demo_service_pick s ON w.group_id = s.group_id AND w.u_service >= s.lo
+        )
+        -- numbered in order of arrival, as a service desk numbers them
+        SELECT row_number() OVER (ORDER BY received_local, draw) AS request_id, customer_id, service_id, channel, day,
+               received_local
+        FROM placed_request
     """)
     # Outcome per request: resolved on target with the service's first-time-right probability
     # (lower for everyone in a short-staffed quarter), otherwise one to four business days later.
@@ -426,7 +432,7 @@ def _requests(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                     WHEN declined_in_scope THEN 'Our licences do not cover this source' END,
                CASE WHEN NOT in_scope THEN referral WHEN declined_in_scope THEN 'External information broker' END,
                staff, received_at
-        FROM o WHERE received_at <= getvariable('demo_now')
+        FROM o WHERE received_at <= getvariable('demo_now') ORDER BY request_id
     """)
     db.execute("SELECT setval('request_id_seq', (SELECT coalesce(max(request_id), 1) FROM requests))").fetchall()
     # status history: received, first response, an optional waiting spell, then resolved/declined
@@ -514,7 +520,7 @@ def _touchpoints(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                     THEN timezone('{TIME_ZONE}', (follow_up_on + INTERVAL 10 HOUR)::TIMESTAMP) END,
                occurred_at, staff,
                occurred_at + INTERVAL 1 MINUTE * CASE WHEN rnd(touchpoint_id, 'late') < 0.1 THEN 1500 ELSE 5 END
-        FROM f
+        FROM f ORDER BY touchpoint_id
     """)
     db.execute("SELECT setval('touchpoint_id_seq', (SELECT coalesce(max(touchpoint_id), 1) FROM touchpoints))").fetchall()
 
@@ -657,6 +663,7 @@ def _usage(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                CASE WHEN p.action IN ('query', 'search', 'download') THEN (50 + floor(pow(rnd(p.i, 'dur'), 3) * 30000))::INT END
         FROM picked p JOIN customers c USING (customer_id)
         WHERE timezone('{TIME_ZONE}', p.day::TIMESTAMP) <= getvariable('demo_now')
+        ORDER BY 1  -- stored in time order, as a log arrives, so range filters skip old row groups
     """)
     _plant_anomalies(db, spec)
 

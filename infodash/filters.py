@@ -12,12 +12,26 @@ class Filters:
     group_ids: tuple[int, ...] = ()
     service_ids: tuple[int, ...] = ()
 
+    def conditions(self, customer_column: str = "customer_id", service_column: str = "service_id") -> str:
+        """SQL ``AND ...`` conditions for the filters that are set ('' when none is).
+
+        The chosen ids travel as the parameters of :meth:`params`, never in the SQL text;
+        the column names are the caller's constants. Leaving out an unset filter, rather
+        than writing "list is empty OR ...", lets DuckDB skip the customer lookup entirely.
+        """
+        parts = []
+        if self.group_ids:
+            parts.append(f"{customer_column} IN (SELECT customer_id FROM customers "
+                         "WHERE list_contains($groups::INTEGER[], group_id))")
+        if self.service_ids:
+            parts.append(f"list_contains($services::INTEGER[], {service_column})")
+        return "".join(f" AND {part}" for part in parts)
+
     def params(self) -> dict[str, list[int]]:
-        """Named SQL parameters ``groups`` and ``services`` used with :data:`IN_GROUPS` and :data:`IN_SERVICES`."""
-        return {"groups": list(self.group_ids), "services": list(self.service_ids)}
-
-
-# SQL conditions over a customers alias ``c`` and a row with a ``service_id``;
-# an empty list matches every row. Always bound as parameters, never formatted.
-IN_GROUPS = "(len($groups::INTEGER[]) = 0 OR list_contains($groups::INTEGER[], c.group_id))"
-IN_SERVICES = "(len($services::INTEGER[]) = 0 OR list_contains($services::INTEGER[], service_id))"
+        """The named parameters the :meth:`conditions` refer to."""
+        params = {}
+        if self.group_ids:
+            params["groups"] = list(self.group_ids)
+        if self.service_ids:
+            params["services"] = list(self.service_ids)
+        return params

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from infodash.db import Store
-from infodash.filters import IN_GROUPS, IN_SERVICES, Filters
+from infodash.filters import Filters
 from infodash.periods import Period, weeks_ending_with
 
 FIGURE_COLUMNS = (
@@ -39,22 +39,29 @@ DEFINITIONS: dict[str, str] = {
     "follow_ups_open": "Of the follow-ups due in the period, those not yet marked done.",
 }
 
-_PERIOD_FIGURES_SQL = f"""
+_PERIOD_FIGURES_SQL = """
 WITH periods AS (
     SELECT unnest($starts::TIMESTAMPTZ[]) AS period_start, unnest($ends::TIMESTAMPTZ[]) AS period_end,
            unnest($first_days::DATE[]) AS first_day, unnest($end_days::DATE[]) AS end_day
 ),
 scope AS (
-    SELECT c.customer_id, c.active FROM customers c WHERE {IN_GROUPS}
+    SELECT customer_id, active FROM customers WHERE true {customer_filter}
 ),
 request_rows AS (
+    -- closed during or after the periods, or still open: the two branches let DuckDB skip old row groups
     SELECT customer_id, received_at, closed_at, status FROM requests
-    WHERE customer_id IN (SELECT customer_id FROM scope) AND {IN_SERVICES}
-      AND received_at < $last_end AND (closed_at IS NULL OR closed_at >= $first_start)
+    WHERE closed_at >= $first_start AND received_at < $last_end {filters}
+    UNION ALL
+    SELECT customer_id, received_at, closed_at, status FROM requests
+    WHERE closed_at IS NULL AND received_at < $last_end {filters}
 ),
 touchpoint_rows AS (
-    SELECT customer_id, occurred_at, minutes, follow_up_on, follow_up_done_at FROM touchpoints
-    WHERE customer_id IN (SELECT customer_id FROM scope) AND {IN_SERVICES}
+    SELECT customer_id, occurred_at, minutes FROM touchpoints
+    WHERE occurred_at >= $first_start AND occurred_at < $last_end {filters}
+),
+follow_up_rows AS (
+    SELECT follow_up_on, follow_up_done_at FROM touchpoints
+    WHERE follow_up_on >= $first_day AND follow_up_on < $last_day {filters}
 ),
 request_figures AS (
     SELECT p.period_start,
@@ -75,15 +82,15 @@ touchpoint_figures AS (
 ),
 follow_up_figures AS (
     SELECT p.period_start, count(*) AS follow_ups_due,
-           count(*) FILTER (t.follow_up_done_at IS NULL) AS follow_ups_open
-    FROM periods p JOIN touchpoint_rows t ON t.follow_up_on >= p.first_day AND t.follow_up_on < p.end_day
+           count(*) FILTER (f.follow_up_done_at IS NULL) AS follow_ups_open
+    FROM periods p JOIN follow_up_rows f ON f.follow_up_on >= p.first_day AND f.follow_up_on < p.end_day
     GROUP BY p.period_start
 ),
 served AS (
     SELECT p.period_start, count(DISTINCT x.customer_id) AS customers_served,
            count(DISTINCT x.customer_id) FILTER (s.active) AS active_customers_served
     FROM periods p JOIN (
-        SELECT customer_id, received_at AS at FROM request_rows
+        SELECT customer_id, received_at AS at FROM request_rows WHERE received_at >= $first_start
         UNION ALL
         SELECT customer_id, occurred_at FROM touchpoint_rows
     ) x ON x.at >= p.period_start AND x.at < p.period_end
@@ -120,6 +127,8 @@ def _period_params(periods: list[Period], time_zone: ZoneInfo, filters: Filters)
         "end_days": [period.end for period in periods],
         "first_start": min(start for start, _ in bounds),
         "last_end": max(end for _, end in bounds),
+        "first_day": min(period.start for period in periods),
+        "last_day": max(period.end for period in periods),
         **filters.params(),
     }
 
@@ -133,8 +142,10 @@ def period_figures(store: Store, periods: list[Period], time_zone: ZoneInfo,
     """
     if not periods:
         return pd.DataFrame(columns=["period_start", "period_end", *FIGURE_COLUMNS])
+    sql = _PERIOD_FIGURES_SQL.format(filters=filters.conditions(),
+                                      customer_filter=Filters(group_ids=filters.group_ids).conditions())
     with store.reading() as db:
-        return db.execute(_PERIOD_FIGURES_SQL, _period_params(periods, time_zone, filters)).df()
+        return db.execute(sql, _period_params(periods, time_zone, filters)).df()
 
 
 @dataclass(frozen=True)
@@ -161,8 +172,13 @@ class WeeklySummary:
 
 def weekly_summary(store: Store, week: Period, time_zone: ZoneInfo, filters: Filters = Filters()) -> WeeklySummary:
     """The headline figures of ``week`` and of the week before it."""
-    frame = period_figures(store, [week.previous(), week], time_zone, filters)
-    rows = [{name: _plain(row[name]) for name in FIGURE_COLUMNS} for _, row in frame.iterrows()]
+    return summary_from_figures(week, period_figures(store, [week.previous(), week], time_zone, filters))
+
+
+def summary_from_figures(week: Period, figures: pd.DataFrame) -> WeeklySummary:
+    """The summary of ``week`` from :func:`period_figures` rows whose last two are the week before and ``week``
+    (e.g. a :func:`weekly_trend`), so a page showing both computes them once."""
+    rows = [{name: _plain(row[name]) for name in FIGURE_COLUMNS} for _, row in figures.tail(2).iterrows()]
     return WeeklySummary(week, current=rows[1], previous=rows[0])
 
 
@@ -181,20 +197,19 @@ def touchpoints_by_channel(store: Store, periods: list[Period], time_zone: ZoneI
     if not periods:
         return pd.DataFrame(columns=["period", "channel", "touchpoints", "minutes"])
     params = _period_params(periods, time_zone, filters)
-    sql = f"""
+    sql = """
         WITH periods AS (
             SELECT unnest($starts::TIMESTAMPTZ[]) AS period_start, unnest($ends::TIMESTAMPTZ[]) AS period_end,
                    unnest($first_days::DATE[]) AS period
         )
         SELECT p.period, t.channel, count(*) AS touchpoints, sum(t.minutes)::BIGINT AS minutes
         FROM periods p JOIN touchpoints t ON t.occurred_at >= p.period_start AND t.occurred_at < p.period_end
-        JOIN customers c ON c.customer_id = t.customer_id
-        WHERE t.occurred_at >= $first_start AND t.occurred_at < $last_end AND {IN_GROUPS} AND {IN_SERVICES}
+        WHERE t.occurred_at >= $first_start AND t.occurred_at < $last_end {filters}
         GROUP BY ALL ORDER BY p.period, t.channel
-    """
+    """.format(filters=filters.conditions("t.customer_id", "t.service_id"))
+    wanted = ("starts", "ends", "first_days", "first_start", "last_end", *filters.params())
     with store.reading() as db:
-        frame = db.execute(sql, {key: params[key] for key in
-                                 ("starts", "ends", "first_days", "first_start", "last_end", "groups", "services")}).df()
+        frame = db.execute(sql, {key: params[key] for key in wanted}).df()
     frame["period"] = frame["period"].dt.date
     return frame
 

@@ -146,7 +146,7 @@ def log_touchpoint(store: Store, draft: TouchpointDraft, author: str, time_zone:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING touchpoint_id",
             [*values, author, now],
         ).fetchone()[0]
-        audit.record(db, author, "insert", "touchpoints", touchpoint_id, _audit_values(draft))
+        audit.record(db, author, "insert", "touchpoints", touchpoint_id, asdict(draft))
     return SavedTouchpoint(touchpoint_id, draft, author)
 
 
@@ -180,7 +180,7 @@ def update_touchpoint(store: Store, touchpoint_id: int, draft: TouchpointDraft, 
         db.execute(f"UPDATE touchpoints SET {assignments}, updated_at = ? WHERE touchpoint_id = ?",
                    [*(getattr(draft, column) for column in _COLUMNS), now, touchpoint_id])
         audit.record(db, author.strip(), "update", "touchpoints", touchpoint_id,
-                     {"before": _audit_values(old.draft), "after": _audit_values(draft)})
+                     {"before": asdict(old.draft), "after": asdict(draft)})
     return SavedTouchpoint(touchpoint_id, draft, old.created_by)
 
 
@@ -189,7 +189,7 @@ def delete_touchpoint(store: Store, touchpoint_id: int, author: str) -> None:
     old = _own(store, touchpoint_id, author)
     with store.writing() as db:
         db.execute("DELETE FROM touchpoints WHERE touchpoint_id = ?", [touchpoint_id])
-        audit.record(db, author.strip(), "delete", "touchpoints", touchpoint_id, _audit_values(old.draft))
+        audit.record(db, author.strip(), "delete", "touchpoints", touchpoint_id, asdict(old.draft))
 
 
 def recent_touchpoints(store: Store, author: str, limit: int = 10) -> pd.DataFrame:
@@ -206,18 +206,21 @@ def recent_touchpoints(store: Store, author: str, limit: int = 10) -> pd.DataFra
         ).df()
 
 
-def follow_ups_due(store: Store, author: str, today: dt.date) -> pd.DataFrame:
-    """The author's open follow-ups due today or earlier, most overdue first, with days overdue."""
+def follow_ups_due(store: Store, author: str, today: dt.date, limit: int = 20) -> pd.DataFrame:
+    """The author's open follow-ups due today or earlier, most overdue first, at most ``limit`` of them.
+
+    Columns include ``days_overdue`` and ``total_due`` (how many there are in all, beyond the limit too).
+    """
     with store.reading() as db:
         return db.execute(
             """
             SELECT t.touchpoint_id, t.follow_up_on, ? - t.follow_up_on AS days_overdue, c.name AS customer,
-                   c.email, t.channel, t.kind, t.note
+                   c.email, t.channel, t.kind, t.note, count(*) OVER () AS total_due
             FROM touchpoints t JOIN customers c USING (customer_id)
             WHERE t.created_by = ? AND t.follow_up_on <= ? AND t.follow_up_done_at IS NULL
-            ORDER BY t.follow_up_on, t.touchpoint_id
+            ORDER BY t.follow_up_on, t.touchpoint_id LIMIT ?
             """,
-            [today, author.strip(), today],
+            [today, author.strip(), today, limit],
         ).df()
 
 
@@ -230,5 +233,3 @@ def mark_follow_up_done(store: Store, touchpoint_id: int, author: str, now: dt.d
         audit.record(db, author.strip(), "follow_up_done", "touchpoints", touchpoint_id)
 
 
-def _audit_values(draft: TouchpointDraft) -> dict[str, object]:
-    return {key: value for key, value in asdict(draft).items()}

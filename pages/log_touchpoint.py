@@ -122,3 +122,5 @@ with follow_col:
             line.text(f"{row.follow_up_on:%a %d %b} ({status}) · {row.customer} · {row.email}\n{row.note}")
             done_col.button("Done", key=f"done_{row.touchpoint_id}", on_click=form.follow_up_done,
                             args=(store, row.touchpoint_id))
+        if not due.empty and due["total_due"].iloc[0] > len(due):
+            st.caption(f"... and {due['total_due'].iloc[0] - len(due):,} more, older ones first.")

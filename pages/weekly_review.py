@@ -6,7 +6,7 @@ import plotly.express as px
 import streamlit as st
 
 from infodash.periods import last_complete_week, week_containing, weeks_ending_with
-from infodash.review import DEFINITIONS, touchpoints_by_channel, weekly_summary, weekly_trend
+from infodash.review import DEFINITIONS, summary_from_figures, touchpoints_by_channel, weekly_trend
 from infodash.touchpoints import CHANNELS
 from infodash.ui.charts import CHANNEL_COLOURS, styled
 from infodash.ui.kpi import Kpi, kpi_row
@@ -25,10 +25,10 @@ week = st.selectbox(
 )
 
 with store_errors():
-    summary = cached(weekly_summary, store, week, time_zone, filters)
     trend = cached(weekly_trend, store, week, time_zone, filters)
     channels = cached(touchpoints_by_channel, store, weeks_ending_with(week, 12), time_zone, filters)
 
+summary = summary_from_figures(week, trend)
 if summary.is_empty:
     st.info("Nothing was logged in this week for the chosen filters: no requests, touchpoints or follow-ups. "
             "Pick another week or widen the filters in the sidebar.", icon=":material/event_busy:")

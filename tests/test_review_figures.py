@@ -16,7 +16,7 @@ import pytest
 
 from infodash.filters import Filters
 from infodash.periods import Period, week_containing
-from infodash.review import period_figures, touchpoints_by_channel, weekly_summary, weekly_trend
+from infodash.review import period_figures, summary_from_figures, touchpoints_by_channel, weekly_summary, weekly_trend
 from tests.conftest import LONDON
 
 WEEK_47 = Period(dt.date(2026, 11, 16), dt.date(2026, 11, 23))
@@ -93,6 +93,11 @@ def test_trend_has_one_row_per_week_including_empty_weeks(fixture_store):
     assert trend["week"].iloc[0] == dt.date(2026, 8, 31)
     assert trend["received"].tolist()[-2:] == [2, 5]
     assert trend["received"].sum() == 8 - 0  # all eight requests fall inside these 12 weeks
+
+
+def test_the_summary_read_off_a_trend_equals_the_summary_computed_directly(fixture_store):
+    trend = weekly_trend(fixture_store, WEEK_47, LONDON, weeks=12)
+    assert summary_from_figures(WEEK_47, trend) == weekly_summary(fixture_store, WEEK_47, LONDON)
 
 
 def test_touchpoints_by_channel_per_week(fixture_store):

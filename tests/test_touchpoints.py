@@ -135,6 +135,9 @@ def test_follow_ups_due_lists_overdue_and_today_but_not_done_or_future(fixture_s
     # touchpoint 1 was due 20 Nov (3 days overdue), 2 is due today, 3 is done
     assert due["touchpoint_id"].tolist() == [1, 2]
     assert due["days_overdue"].tolist() == [3, 0]
+    assert due["total_due"].tolist() == [2, 2]
+    only_first = follow_ups_due(fixture_store, "Ana Costa", dt.date(2026, 11, 23), limit=1)
+    assert only_first["touchpoint_id"].tolist() == [1] and only_first["total_due"].tolist() == [2]
     mark_follow_up_done(fixture_store, 1, "Ana Costa", now=NOW)
     assert follow_ups_due(fixture_store, "Ana Costa", dt.date(2026, 11, 23))["touchpoint_id"].tolist() == [2]
     assert follow_ups_due(fixture_store, "Ben Okafor", dt.date(2026, 11, 23)).empty
