@@ -14,8 +14,9 @@ pio.templates["infodash"] = go.layout.Template(
     layout=go.Layout(
         font={"family": "Source Sans Pro, Arial, sans-serif", "size": 13},
         colorway=list(PALETTE),
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        # legend above the plot, right-aligned, so it never covers the axis title
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1, "title": None},
         hovermode="x unified",
         plot_bgcolor="white",
         xaxis={"showgrid": False},
