@@ -16,7 +16,7 @@ pio.templates["infodash"] = go.layout.Template(
         colorway=list(PALETTE),
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         # legend above the plot, right-aligned, so it never covers the axis title
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1, "title": None},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
         hovermode="x unified",
         plot_bgcolor="white",
         xaxis={"showgrid": False},
@@ -27,5 +27,5 @@ pio.templates["infodash"] = go.layout.Template(
 
 def styled(figure: go.Figure, title: str, height: int = 320) -> go.Figure:
     """Apply the InfoDash template, a title and a height."""
-    figure.update_layout(template="infodash", title={"text": title, "x": 0}, height=height)
+    figure.update_layout(template="infodash", title={"text": title, "x": 0}, height=height, legend_title_text="")
     return figure
