@@ -35,6 +35,10 @@ DB_PATH_ENV = "INFODASH_DB"
 DEFAULT_BUSY_TIMEOUT_S = 10.0
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
+# DuckDB shares one database instance between a process's connections to a file, but two
+# threads opening (or one opening while another closes the last connection) at the same
+# moment can both try to attach the file and fail. Opening and closing take turns.
+_OPEN_CLOSE_LOCK = threading.Lock()
 
 
 class StoreError(Exception):
@@ -122,7 +126,7 @@ class Store:
             yield
         finally:
             connection, self._local.connection = self._local.connection, None
-            connection.close()
+            _close(connection)
 
     @contextmanager
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -135,7 +139,7 @@ class Store:
         try:
             yield connection
         finally:
-            connection.close()
+            _close(connection)
 
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -152,7 +156,7 @@ class Store:
                     raise
                 connection.execute("COMMIT")
             finally:
-                connection.close()
+                _close(connection)
 
     def schema_version(self) -> int:
         """The migration version the file is at."""
@@ -167,7 +171,7 @@ class Store:
                     try:
                         _migrate(connection)
                     except BaseException:
-                        connection.close()
+                        _close(connection)
                         raise
                     self._migrated = True
         return connection
@@ -178,7 +182,8 @@ class Store:
         pause = 0.02
         while True:
             try:
-                return duckdb.connect(str(self.path))
+                with _OPEN_CLOSE_LOCK:
+                    return duckdb.connect(str(self.path))
             except duckdb.IOException as error:
                 if "lock" not in str(error).lower():
                     raise
@@ -188,6 +193,11 @@ class Store:
                     raise StoreBusy(self.path, waited, int(match.group(1)) if match else None) from None
                 time.sleep(min(pause, max(self.busy_timeout_s - waited, 0.0)))
                 pause = min(pause * 2, 0.25)
+
+
+def _close(connection: duckdb.DuckDBPyConnection) -> None:
+    with _OPEN_CLOSE_LOCK:
+        connection.close()
 
 
 def _current_version(connection: duckdb.DuckDBPyConnection) -> int:

@@ -13,6 +13,7 @@ a summer and a year-end dip, gentle growth. Planted usage anomalies are written 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 import duckdb
@@ -179,6 +180,7 @@ def build_demo(store: Store, size: str = "small", seed: int = 7, end_date: dt.da
             raise ValueError("the database already holds customers; pass replace=True (--replace) to overwrite")
         _clear(db)
         _prepare_randomness(db, seed, start_date, end_date)
+        _set_size_variables(db, spec)
         _reference_data(db, spec)
         _customers(db, spec)
         _requests(db, spec)
@@ -188,8 +190,8 @@ def build_demo(store: Store, size: str = "small", seed: int = 7, end_date: dt.da
         db.execute("INSERT INTO settings VALUES ('time_zone', ?), ('data_source', ?) "
                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [TIME_ZONE, f"demo-{size}"])
         db.execute("INSERT INTO audit_log (actor, action, entity, details) VALUES ('demo', 'generate', 'database', ?)",
-                   [f'{{"size": "{size}", "seed": {int(seed)}, "end_date": "{end_date.isoformat()}"}}'])
-        counts = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _COUNTED}
+                   [json.dumps({"size": size, "seed": int(seed), "end_date": end_date.isoformat()})])
+        counts = {table: db.execute(_COUNT_SQL[table]).fetchone()[0] for table in _COUNTED}
     return DemoSummary(size, counts)
 
 
@@ -201,21 +203,38 @@ _CLEARED = ("customer_groups", "customers", "staff", "services", "calendars", "c
             "survey_importance", "systems", "resources", "usage_events", "anomalies", "planted_anomalies")
 
 
+# SQL over the fixed table names above, built once
+_COUNT_SQL = {table: f"SELECT count(*) FROM {table}" for table in _COUNTED}
+_DELETE_SQL = {table: f"DELETE FROM {table}" for table in _CLEARED}
+
+
 def _clear(db: duckdb.DuckDBPyConnection) -> None:
-    for table in _CLEARED:  # fixed table names, no user input
-        db.execute(f"DELETE FROM {table}")
+    for table in _CLEARED:
+        db.execute(_DELETE_SQL[table])
 
 
 def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+_SET_VARIABLE = {name: f"SET VARIABLE demo_{name} = ?" for name in (
+    "seed", "tz", "history_days", "weekday_weights", "hour_weights", "first_names", "last_names", "staff", "vendors",
+    "query_templates", *DemoSize.__dataclass_fields__)}
+
+
+def _set_size_variables(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
+    for name in DemoSize.__dataclass_fields__:
+        db.execute(_SET_VARIABLE[name], [getattr(spec, name)])
+
+
 def _prepare_randomness(db: duckdb.DuckDBPyConnection, seed: int, start: dt.date, end: dt.date) -> None:
-    db.execute("SET VARIABLE demo_seed = ?", [int(seed)])
-    for name, values in (("weekday_weights", WEEKDAY_WEIGHTS), ("hour_weights", HOUR_WEIGHTS),
-                         ("first_names", FIRST_NAMES), ("last_names", LAST_NAMES), ("staff", STAFF),
-                         ("vendors", VENDORS), ("query_templates", QUERY_TEMPLATES)):
-        db.execute(f"SET VARIABLE demo_{name} = ?", [list(values)])
+    # Everything the generating SQL needs travels as DuckDB variables, so no value is written into SQL text.
+    variables = {"seed": int(seed), "tz": TIME_ZONE, "history_days": HISTORY_DAYS,
+                 "weekday_weights": list(WEEKDAY_WEIGHTS), "hour_weights": list(HOUR_WEIGHTS),
+                 "first_names": list(FIRST_NAMES), "last_names": list(LAST_NAMES), "staff": list(STAFF),
+                 "vendors": list(VENDORS), "query_templates": list(QUERY_TEMPLATES)}
+    for name, value in variables.items():
+        db.execute(_SET_VARIABLE[name], [value])
     db.execute("SET VARIABLE demo_start = ?", [start])
     db.execute("SET VARIABLE demo_end = ?", [end])
     # "now" of the demo world: noon on the end date, local time
@@ -227,7 +246,7 @@ def _prepare_randomness(db: duckdb.DuckDBPyConnection, seed: int, start: dt.date
     public = holidays.country_holidays(COUNTRY, subdiv=SUBDIVISION, years=range(start.year, end.year + 1))
     db.register("holiday_list", _frame([(day, name) for day, name in public.items()], ["day", "name"]))
     # day weights: weekday rhythm, holidays, summer and year-end dips, 25% growth over the period
-    db.execute(f"""
+    db.execute("""
         CREATE OR REPLACE TEMP TABLE demo_day AS
         WITH days AS (
             SELECT CAST(d AS DATE) AS day FROM generate_series(
@@ -238,12 +257,12 @@ def _prepare_randomness(db: duckdb.DuckDBPyConnection, seed: int, start: dt.date
                 list_extract(getvariable('demo_weekday_weights'), isodow(day))
                 * CASE WHEN day IN (SELECT day FROM holiday_list) THEN 0.03 ELSE 1 END
                 * CASE WHEN month(day) = 8 THEN 0.7 WHEN month(day) = 12 AND day(day) > 20 THEN 0.4 ELSE 1 END
-                * (1 + 0.25 * (day - getvariable('demo_start')) / {HISTORY_DAYS}) AS w
+                * (1 + 0.25 * (day - getvariable('demo_start')) / getvariable('demo_history_days')) AS w
             FROM days
         )
         SELECT day, w, (sum(w) OVER (ORDER BY day) - w) / sum(w) OVER () AS lo FROM weighted
     """)
-    db.execute(f"""
+    db.execute("""
         CREATE OR REPLACE TEMP TABLE demo_hour AS
         WITH h AS (SELECT unnest(range(24)) AS hour, unnest(getvariable('demo_hour_weights')) AS w)
         SELECT hour, (sum(w) OVER (ORDER BY hour) - w) / sum(w) OVER () AS lo FROM h WHERE w > 0
@@ -304,14 +323,14 @@ def _customers(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                (sum(share) OVER (ORDER BY group_id) - share) / sum(share) OVER () AS lo
         FROM demo_group
     """)
-    db.execute(f"""
+    db.execute("""
         INSERT INTO customers (customer_id, name, email, login, group_id, department, seniority, relationship,
                                active, created_at)
         WITH base AS (
             SELECT i + 1 AS customer_id, rnd(i, 'group') AS u_group,
-                   list_extract(getvariable('demo_first_names'), 1 + floor(rnd(i, 'first') * {len(FIRST_NAMES)})::INT) AS first,
-                   list_extract(getvariable('demo_last_names'), 1 + floor(rnd(i, 'last') * {len(LAST_NAMES)})::INT) AS last
-            FROM range({spec.customers}) t(i)
+                   list_extract(getvariable('demo_first_names'), 1 + floor(rnd(i, 'first') * len(getvariable('demo_first_names')))::INT) AS first,
+                   list_extract(getvariable('demo_last_names'), 1 + floor(rnd(i, 'last') * len(getvariable('demo_last_names')))::INT) AS last
+            FROM range(getvariable('demo_customers')) t(i)
         )
         SELECT b.customer_id, b.first || ' ' || b.last,
                lower(replace(replace(b.first || '.' || b.last, ' ', ''), '''', '')) || b.customer_id || '@example.org',
@@ -324,7 +343,7 @@ def _customers(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                CASE WHEN g.group_id = 10 THEN (CASE WHEN rnd(b.customer_id, 'rel') < 0.2 THEN 'both' ELSE 'partner' END)
                     WHEN rnd(b.customer_id, 'rel') < 0.03 THEN 'both' ELSE 'customer' END,
                rnd(b.customer_id, 'left') > 0.03,
-               timezone('{TIME_ZONE}', (getvariable('demo_start') - INTERVAL 400 DAY
+               timezone(getvariable('demo_tz'), (getvariable('demo_start') - INTERVAL 400 DAY
                         + INTERVAL 1 DAY * floor(rnd(b.customer_id, 'since') * 900))::TIMESTAMP)
         FROM base b ASOF JOIN demo_group_cdf g ON b.u_group >= g.lo
     """)
@@ -347,12 +366,12 @@ def _customers(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
 
 def _requests(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
     _cdf_table(db, "demo_request_channel", REQUEST_CHANNELS)
-    db.execute(f"""
+    db.execute("""
         CREATE OR REPLACE TEMP TABLE demo_request AS
         WITH base AS (
             SELECT i + 1 AS request_id, rnd(i, 'rday') AS u_day, rnd(i, 'rhour') AS u_hour,
                    rnd(i, 'rcust') AS u_customer, rnd(i, 'rchan') AS u_channel, rnd(i, 'rsvc') AS u_service
-            FROM range({spec.requests}) t(i)
+            FROM range(getvariable('demo_requests')) t(i)
         ), placed AS (
             SELECT b.*, d.day, h.hour FROM base b
             ASOF JOIN demo_day d ON b.u_day >= d.lo
@@ -375,7 +394,7 @@ def _requests(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
     """)
     # Outcome per request: resolved on target with the service's first-time-right probability
     # (lower for everyone in a short-staffed quarter), otherwise one to four business days later.
-    db.execute(f"""
+    db.execute("""
         CREATE OR REPLACE TEMP TABLE demo_request_outcome AS
         WITH q AS (
             SELECT r.*, sv.in_scope, sv.referral, dq.first_time_right,
@@ -403,16 +422,16 @@ def _requests(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
             received_local + INTERVAL 1 MINUTE * (3 + floor(pow(rnd(request_id, 'fr'), 2) * 110)) AS first_response_local
         FROM q
     """)
-    db.execute(f"""
+    db.execute("""
         INSERT INTO requests (request_id, customer_id, service_id, channel, priority, subject, assigned_to,
                               received_at, first_response_at, status, closed_at, vendor, decline_reason, referred_to,
                               created_by, created_at)
         WITH o AS (
             SELECT *,
-                   timezone('{TIME_ZONE}', received_local) AS received_at,
-                   timezone('{TIME_ZONE}', first_response_local) AS first_response_at,
-                   timezone('{TIME_ZONE}', closed_local) AS closed_at,
-                   list_extract(getvariable('demo_staff'), 1 + floor(rnd(request_id, 'staff') * {len(STAFF)})::INT) AS staff,
+                   timezone(getvariable('demo_tz'), received_local) AS received_at,
+                   timezone(getvariable('demo_tz'), first_response_local) AS first_response_at,
+                   timezone(getvariable('demo_tz'), closed_local) AS closed_at,
+                   list_extract(getvariable('demo_staff'), 1 + floor(rnd(request_id, 'staff') * len(getvariable('demo_staff')))::INT) AS staff,
                    NOT in_scope OR declined_in_scope AS declined
             FROM demo_request_outcome
         )
@@ -427,7 +446,7 @@ def _requests(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                     ELSE 'received' END,
                CASE WHEN closed_at <= getvariable('demo_now') THEN closed_at END,
                CASE WHEN via_vendor AND NOT declined
-                    THEN list_extract(getvariable('demo_vendors'), 1 + floor(rnd(request_id, 'vn') * {len(VENDORS)})::INT) END,
+                    THEN list_extract(getvariable('demo_vendors'), 1 + floor(rnd(request_id, 'vn') * len(getvariable('demo_vendors')))::INT) END,
                CASE WHEN NOT in_scope THEN 'Outside our service portfolio'
                     WHEN declined_in_scope THEN 'Our licences do not cover this source' END,
                CASE WHEN NOT in_scope THEN referral WHEN declined_in_scope THEN 'External information broker' END,
@@ -469,14 +488,13 @@ def _touchpoints(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                                               ["i", "channel", "w", "typical_minutes"]))
     db.execute("CREATE OR REPLACE TEMP TABLE demo_tp_channel AS SELECT channel, typical_minutes, "
                "(sum(w) OVER (ORDER BY i) - w) / sum(w) OVER () AS lo FROM demo_tp_channel_raw")
-    request_channel = "CASE r.channel WHEN 'intranet' THEN 'email' ELSE r.channel END"
-    db.execute(f"""
+    db.execute("""
         CREATE OR REPLACE TEMP TABLE demo_touchpoint AS
-        SELECT r.customer_id, r.service_id, r.request_id, {request_channel} AS channel, 'request' AS kind,
+        SELECT r.customer_id, r.service_id, r.request_id, CASE r.channel WHEN 'intranet' THEN 'email' ELSE r.channel END AS channel, 'request' AS kind,
                CASE r.service_id WHEN 2 THEN 90 WHEN 3 THEN 45 WHEN 5 THEN 40 ELSE 15 END
                    * (0.4 + rnd(r.request_id, 'tmin')) AS minutes,
                coalesce(r.closed_at, r.first_response_at, r.received_at) AS occurred_at, r.assigned_to AS staff
-        FROM requests r WHERE rnd(r.request_id, 'tp') < {spec.request_touchpoint_share}
+        FROM requests r WHERE rnd(r.request_id, 'tp') < getvariable('demo_request_touchpoint_share')
         UNION ALL
         SELECT c.customer_id,
                CASE WHEN rnd(i, 'tsvc') < 0.6 THEN 1 + floor(rnd(i, 'tsvc2') * 7)::INT END,
@@ -486,11 +504,11 @@ def _touchpoints(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                     WHEN rnd(i, 'kind') < 0.45 THEN 'follow_up' WHEN rnd(i, 'kind') < 0.75 THEN 'proactive'
                     ELSE 'feedback' END,
                ch.typical_minutes * (0.4 + 1.2 * rnd(i, 'tmin')),
-               timezone('{TIME_ZONE}', (d.day + INTERVAL 1 HOUR * h.hour
+               timezone(getvariable('demo_tz'), (d.day + INTERVAL 1 HOUR * h.hour
                         + INTERVAL 1 MINUTE * floor(rnd(i, 'tmm') * 60))::TIMESTAMP),
-               list_extract(getvariable('demo_staff'), 1 + floor(rnd(i, 'tstaff') * {len(STAFF)})::INT)
+               list_extract(getvariable('demo_staff'), 1 + floor(rnd(i, 'tstaff') * len(getvariable('demo_staff')))::INT)
         FROM (SELECT i, rnd(i, 'tday') AS u_day, rnd(i, 'thour') AS u_hour, rnd(i, 'tcust') AS u_customer,
-                     rnd(i, 'tchan') AS u_channel FROM range({spec.other_touchpoints}) t(i)) b
+                     rnd(i, 'tchan') AS u_channel FROM range(getvariable('demo_other_touchpoints')) t(i)) b
         ASOF JOIN demo_day d ON b.u_day >= d.lo
         ASOF JOIN demo_hour h ON b.u_hour >= h.lo
         ASOF JOIN demo_customer_pick c ON b.u_customer >= c.lo
@@ -498,7 +516,7 @@ def _touchpoints(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
     """)
     db.register("demo_note", _frame([(kind, i + 1, text) for kind, texts in NOTES.items() for i, text in enumerate(texts)],
                                     ["kind", "i", "text"]))
-    db.execute(f"""
+    db.execute("""
         INSERT INTO touchpoints (touchpoint_id, customer_id, service_id, request_id, channel, kind, minutes, read_level,
                                  note, follow_up_on, follow_up_done_at, occurred_at, created_by, created_at)
         WITH t AS (
@@ -507,7 +525,7 @@ def _touchpoints(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
         ), f AS (
             SELECT *, greatest(1, round(minutes))::INT AS whole_minutes,
                    CASE WHEN rnd(touchpoint_id, 'fu') < 0.12
-                        THEN CAST(timezone('{TIME_ZONE}', occurred_at) AS DATE) + (2 + floor(rnd(touchpoint_id, 'fud') * 13))::INT
+                        THEN CAST(timezone(getvariable('demo_tz'), occurred_at) AS DATE) + (2 + floor(rnd(touchpoint_id, 'fud') * 13))::INT
                    END AS follow_up_on
             FROM t
         )
@@ -517,7 +535,7 @@ def _touchpoints(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                follow_up_on,
                CASE WHEN follow_up_on IS NOT NULL AND rnd(touchpoint_id, 'fudone') < 0.88
                          AND follow_up_on + 2 < CAST(getvariable('demo_end') AS DATE)
-                    THEN timezone('{TIME_ZONE}', (follow_up_on + INTERVAL 10 HOUR)::TIMESTAMP) END,
+                    THEN timezone(getvariable('demo_tz'), (follow_up_on + INTERVAL 10 HOUR)::TIMESTAMP) END,
                occurred_at, staff,
                occurred_at + INTERVAL 1 MINUTE * CASE WHEN rnd(touchpoint_id, 'late') < 0.1 THEN 1500 ELSE 5 END
         FROM f ORDER BY touchpoint_id
@@ -550,14 +568,14 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
         WHERE w.survey_id = 1 AND c.active GROUP BY ALL
     """)
     # RATER responses: perception improves wave by wave for responsiveness, tangibles dip mid-period.
-    db.execute(f"""
+    db.execute("""
         CREATE OR REPLACE TEMP TABLE demo_rater_response AS
         SELECT row_number() OVER (ORDER BY w.wave_id, c.customer_id) AS response_id, w.wave_id, c.group_id,
                c.customer_id, w.opened_on, w.closed_on,
                dense_rank() OVER (ORDER BY w.wave_id) AS wave_no
         FROM survey_waves w, customers c
         WHERE w.survey_id = 1 AND c.active
-          AND rnd(c.customer_id * 100 + w.wave_id, 'respond') < {spec.wave_response_rate}
+          AND rnd(c.customer_id * 100 + w.wave_id, 'respond') < getvariable('demo_wave_response_rate')
     """)
     db.execute("""
         INSERT INTO survey_responses (response_id, wave_id, group_id, customer_id, submitted_at, nps, csat, comment)
@@ -587,7 +605,7 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                    + 2.6 * (rnd(r.response_id * 31 + i.item_id, 'per') - 0.5))))
         FROM demo_rater_response r, survey_items i WHERE i.survey_id = 1
     """)
-    db.execute(f"""
+    db.execute("""
         INSERT INTO survey_responses (response_id, wave_id, group_id, customer_id, request_id, submitted_at, csat)
         SELECT (SELECT coalesce(max(response_id), 0) FROM survey_responses) + row_number() OVER (ORDER BY r.request_id),
                w.wave_id, c.group_id, r.customer_id, r.request_id, r.closed_at + INTERVAL 3 HOUR,
@@ -595,8 +613,8 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                    - CASE WHEN r.service_id = 2 THEN 0.5 ELSE 0 END)))::INT
         FROM requests r JOIN customers c USING (customer_id)
         JOIN survey_waves w ON w.survey_id = 2
-             AND CAST(timezone('{TIME_ZONE}', r.closed_at) AS DATE) BETWEEN w.opened_on AND w.closed_on
-        WHERE r.status = 'resolved' AND rnd(r.request_id, 'asked') < {spec.csat_share}
+             AND CAST(timezone(getvariable('demo_tz'), r.closed_at) AS DATE) BETWEEN w.opened_on AND w.closed_on
+        WHERE r.status = 'resolved' AND rnd(r.request_id, 'asked') < getvariable('demo_csat_share')
           AND r.closed_at + INTERVAL 3 HOUR <= getvariable('demo_now')
     """)
     db.execute("SELECT setval('response_id_seq', (SELECT coalesce(max(response_id), 1) FROM survey_responses))").fetchall()
@@ -633,12 +651,12 @@ def _usage(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
     db.execute("CREATE OR REPLACE TEMP TABLE demo_action AS SELECT system_id, action, "
                "(sum(w) OVER (PARTITION BY system_id ORDER BY i) - w) / sum(w) OVER (PARTITION BY system_id) AS lo "
                "FROM demo_action_raw")
-    db.execute(f"""
+    db.execute("""
         INSERT INTO usage_events
         WITH b AS (
             SELECT i, rnd(i, 'uday') AS u_day, rnd(i, 'uhour') AS u_hour, rnd(i, 'usys') AS u_system,
                    rnd(i, 'uuser') AS u_user, rnd(i, 'ures') AS u_resource, rnd(i, 'uact') AS u_action
-            FROM range({spec.usage_events}) t(i)
+            FROM range(getvariable('demo_usage_events')) t(i)
         ), placed AS (
             SELECT b.*, d.day, h.hour, CAST(s.label AS INTEGER) AS system_id FROM b
             ASOF JOIN demo_day d ON b.u_day >= d.lo
@@ -650,7 +668,7 @@ def _usage(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
             ASOF JOIN demo_resource r ON p.system_id = r.system_id AND p.u_resource >= r.lo
             ASOF JOIN demo_action a ON p.system_id = a.system_id AND p.u_action >= a.lo
         )
-        SELECT timezone('{TIME_ZONE}', (p.day + INTERVAL 1 HOUR * p.hour
+        SELECT timezone(getvariable('demo_tz'), (p.day + INTERVAL 1 HOUR * p.hour
                         + INTERVAL 1 SECOND * floor(rnd(p.i, 'usec') * 3600))::TIMESTAMP),
                p.system_id,
                CASE WHEN rnd(p.i, 'unmapped') < 0.004 THEN 'svc_report_' || (1 + floor(rnd(p.i, 'svc') * 3))::INT
@@ -658,33 +676,32 @@ def _usage(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                CASE WHEN rnd(p.i, 'unmapped') < 0.004 THEN NULL ELSE p.customer_id END,
                p.action, p.resource,
                CASE WHEN p.action = 'query' THEN replace(
-                   list_extract(getvariable('demo_query_templates'), 1 + floor(rnd(p.i, 'tpl') * {len(QUERY_TEMPLATES)})::INT), '{{}}',
+                   list_extract(getvariable('demo_query_templates'), 1 + floor(rnd(p.i, 'tpl') * len(getvariable('demo_query_templates')))::INT), '{}',
                    CAST(2019 + floor(rnd(p.i, 'lit') * 8)::INT AS VARCHAR)) END,
                CASE WHEN p.action IN ('query', 'search', 'download') THEN (50 + floor(pow(rnd(p.i, 'dur'), 3) * 30000))::INT END
         FROM picked p JOIN customers c USING (customer_id)
-        WHERE timezone('{TIME_ZONE}', p.day::TIMESTAMP) <= getvariable('demo_now')
+        WHERE timezone(getvariable('demo_tz'), p.day::TIMESTAMP) <= getvariable('demo_now')
         ORDER BY 1  -- stored in time order, as a log arrives, so range filters skip old row groups
     """)
     _plant_anomalies(db, spec)
 
 
 def _plant_anomalies(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
-    end = "CAST(getvariable('demo_end') AS DATE)"
     # 1. The analyst who runs one query 136 times in a day, changing only the company id.
-    db.execute(f"""
+    db.execute("""
         CREATE OR REPLACE TEMP TABLE demo_planted AS
         SELECT (SELECT min(customer_id) FROM customers WHERE department = 'Business analysis') AS analyst,
-               {end} - 35 - CAST(isodow({end} - 35) - 2 AS INTEGER) AS analyst_day,
+               CAST(getvariable('demo_end') AS DATE) - 35 - CAST(isodow(CAST(getvariable('demo_end') AS DATE) - 35) - 2 AS INTEGER) AS analyst_day,
                (SELECT e.customer_id FROM usage_events e JOIN customers c USING (customer_id)
                 WHERE e.system_id = 1 AND c.group_id = 6
                 GROUP BY e.customer_id ORDER BY count(*) DESC, e.customer_id LIMIT 1) AS quiet,
-               {end} - 42 AS quiet_from,
-               {end} - 21 - CAST(isodow({end} - 21) - 3 AS INTEGER) AS spike_day,
-               {end} - 14 - CAST(isodow({end} - 14) - 1 AS INTEGER) AS outage_day
+               CAST(getvariable('demo_end') AS DATE) - 42 AS quiet_from,
+               CAST(getvariable('demo_end') AS DATE) - 21 - CAST(isodow(CAST(getvariable('demo_end') AS DATE) - 21) - 3 AS INTEGER) AS spike_day,
+               CAST(getvariable('demo_end') AS DATE) - 14 - CAST(isodow(CAST(getvariable('demo_end') AS DATE) - 14) - 1 AS INTEGER) AS outage_day
     """)
-    db.execute(f"""
+    db.execute("""
         INSERT INTO usage_events
-        SELECT timezone('{TIME_ZONE}', (p.analyst_day + INTERVAL 545 MINUTE + INTERVAL 3 MINUTE * k)::TIMESTAMP),
+        SELECT timezone(getvariable('demo_tz'), (p.analyst_day + INTERVAL 545 MINUTE + INTERVAL 3 MINUTE * k)::TIMESTAMP),
                1, c.login, c.customer_id, 'query', 'company_financials',
                'SELECT company_name, revenue, ebitda FROM company_financials WHERE company_id = ' || (1042 + k),
                (300 + floor(rnd(k, 'adur') * 900))::INT
@@ -694,38 +711,38 @@ def _plant_anomalies(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
     db.execute("DELETE FROM usage_events WHERE customer_id = (SELECT quiet FROM demo_planted) "
                "AND occurred_at >= timezone(?, (SELECT quiet_from FROM demo_planted)::TIMESTAMP)", [TIME_ZONE])
     # 3. A spike on the benefits page the day a new policy was announced.
-    db.execute(f"""
+    db.execute("""
         INSERT INTO usage_events
-        SELECT timezone('{TIME_ZONE}', (p.spike_day + INTERVAL 480 MINUTE
+        SELECT timezone(getvariable('demo_tz'), (p.spike_day + INTERVAL 480 MINUTE
                         + INTERVAL 1 SECOND * floor(rnd(k, 'sps') * 36000))::TIMESTAMP),
                2, c.login, c.customer_id, 'view', '/hr/benefits', NULL, NULL
-        FROM demo_planted p, range({spec.spike_events}) t(k)
-        JOIN customers c ON c.customer_id = 1 + floor(rnd(k, 'spu') * {spec.customers})::INT
+        FROM demo_planted p, range(getvariable('demo_spike_events')) t(k)
+        JOIN customers c ON c.customer_id = 1 + floor(rnd(k, 'spu') * getvariable('demo_customers'))::INT
     """)
     # 4. A two-day vendor outage: no Factiva use at all.
     db.execute("DELETE FROM usage_events WHERE system_id = 3 AND resource = 'Factiva' "
                "AND occurred_at >= timezone(?, (SELECT outage_day FROM demo_planted)::TIMESTAMP) "
                "AND occurred_at < timezone(?, (SELECT outage_day + 2 FROM demo_planted)::TIMESTAMP)",
                [TIME_ZONE, TIME_ZONE])
-    db.execute(f"""
+    db.execute("""
         INSERT INTO planted_anomalies
         SELECT 'repeated_query', analyst, 1, 'company_financials',
-               timezone('{TIME_ZONE}', analyst_day::TIMESTAMP), timezone('{TIME_ZONE}', (analyst_day + 1)::TIMESTAMP),
+               timezone(getvariable('demo_tz'), analyst_day::TIMESTAMP), timezone(getvariable('demo_tz'), (analyst_day + 1)::TIMESTAMP),
                'Ran the same company_financials query 136 times in one day, changing only the company id (1042-1177)'
         FROM demo_planted
         UNION ALL
-        SELECT 'quiet_customer', quiet, 1, NULL, timezone('{TIME_ZONE}', quiet_from::TIMESTAMP),
-               timezone('{TIME_ZONE}', {end}::TIMESTAMP), 'A regular data-warehouse user stopped using every system'
+        SELECT 'quiet_customer', quiet, 1, NULL, timezone(getvariable('demo_tz'), quiet_from::TIMESTAMP),
+               timezone(getvariable('demo_tz'), CAST(getvariable('demo_end') AS DATE)::TIMESTAMP), 'A regular data-warehouse user stopped using every system'
         FROM demo_planted
         UNION ALL
-        SELECT 'volume_spike', NULL, 2, '/hr/benefits', timezone('{TIME_ZONE}', spike_day::TIMESTAMP),
-               timezone('{TIME_ZONE}', (spike_day + 1)::TIMESTAMP), 'Views of /hr/benefits jumped on one day'
+        SELECT 'volume_spike', NULL, 2, '/hr/benefits', timezone(getvariable('demo_tz'), spike_day::TIMESTAMP),
+               timezone(getvariable('demo_tz'), (spike_day + 1)::TIMESTAMP), 'Views of /hr/benefits jumped on one day'
         FROM demo_planted
         UNION ALL
-        SELECT 'volume_drop', NULL, 3, 'Factiva', timezone('{TIME_ZONE}', outage_day::TIMESTAMP),
-               timezone('{TIME_ZONE}', (outage_day + 2)::TIMESTAMP), 'No Factiva use for two weekdays (vendor outage)'
+        SELECT 'volume_drop', NULL, 3, 'Factiva', timezone(getvariable('demo_tz'), outage_day::TIMESTAMP),
+               timezone(getvariable('demo_tz'), (outage_day + 2)::TIMESTAMP), 'No Factiva use for two weekdays (vendor outage)'
         FROM demo_planted
         UNION ALL
-        SELECT 'unused_resource', NULL, 3, 'Gartner', timezone('{TIME_ZONE}', getvariable('demo_start')::TIMESTAMP),
-               timezone('{TIME_ZONE}', {end}::TIMESTAMP), 'Gartner subscription (60,000 a year) is almost never used'
+        SELECT 'unused_resource', NULL, 3, 'Gartner', timezone(getvariable('demo_tz'), getvariable('demo_start')::TIMESTAMP),
+               timezone(getvariable('demo_tz'), CAST(getvariable('demo_end') AS DATE)::TIMESTAMP), 'Gartner subscription (60,000 a year) is almost never used'
     """)

@@ -122,6 +122,15 @@ def validate_touchpoint(store: Store, draft: TouchpointDraft, author: str, now: 
 
 _COLUMNS = ("customer_id", "channel", "kind", "minutes", "read_level", "note", "occurred_at", "follow_up_on",
             "service_id")
+# built once from the column names above; every value is a bound parameter
+_INSERT_SQL = (f"INSERT INTO touchpoints ({', '.join(_COLUMNS)}, created_by, created_at) "
+               f"VALUES ({', '.join('?' * (len(_COLUMNS) + 2))}) RETURNING touchpoint_id")
+_SELECT_SQL = f"SELECT {', '.join(_COLUMNS)}, created_by FROM touchpoints WHERE touchpoint_id = ?"
+_UPDATE_SQL = (f"UPDATE touchpoints SET {', '.join(f'{column} = ?' for column in _COLUMNS)}, updated_at = ? "
+               "WHERE touchpoint_id = ?")
+_REPEAT_SQL = ("SELECT touchpoint_id FROM touchpoints WHERE created_by = ? AND created_at >= ? AND "
+               + " AND ".join(f"{column} IS NOT DISTINCT FROM ?" for column in _COLUMNS)
+               + " ORDER BY touchpoint_id DESC LIMIT 1")
 
 
 def log_touchpoint(store: Store, draft: TouchpointDraft, author: str, time_zone: ZoneInfo,
@@ -132,20 +141,10 @@ def log_touchpoint(store: Store, draft: TouchpointDraft, author: str, time_zone:
     draft = validate_touchpoint(store, draft, author, now, time_zone)
     values = [getattr(draft, column) for column in _COLUMNS]
     with store.writing() as db:
-        repeat = db.execute(
-            "SELECT touchpoint_id FROM touchpoints WHERE created_by = ? AND created_at >= ? "
-            "AND customer_id = ? AND channel = ? AND kind = ? AND minutes = ? AND read_level = ? AND note = ? "
-            "AND occurred_at = ? AND follow_up_on IS NOT DISTINCT FROM ? AND service_id IS NOT DISTINCT FROM ? "
-            "ORDER BY touchpoint_id DESC LIMIT 1",
-            [author, now - DUPLICATE_WINDOW, *values],
-        ).fetchone()
+        repeat = db.execute(_REPEAT_SQL, [author, now - DUPLICATE_WINDOW, *values]).fetchone()
         if repeat:
             return SavedTouchpoint(repeat[0], draft, author, duplicate=True)
-        touchpoint_id = db.execute(
-            f"INSERT INTO touchpoints ({', '.join(_COLUMNS)}, created_by, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING touchpoint_id",
-            [*values, author, now],
-        ).fetchone()[0]
+        touchpoint_id = db.execute(_INSERT_SQL, [*values, author, now]).fetchone()[0]
         audit.record(db, author, "insert", "touchpoints", touchpoint_id, asdict(draft))
     return SavedTouchpoint(touchpoint_id, draft, author)
 
@@ -153,8 +152,7 @@ def log_touchpoint(store: Store, draft: TouchpointDraft, author: str, time_zone:
 def get_touchpoint(store: Store, touchpoint_id: int) -> SavedTouchpoint | None:
     """The stored touchpoint, or None if it does not exist (e.g. undone)."""
     with store.reading() as db:
-        row = db.execute(f"SELECT {', '.join(_COLUMNS)}, created_by FROM touchpoints WHERE touchpoint_id = ?",
-                         [touchpoint_id]).fetchone()
+        row = db.execute(_SELECT_SQL, [touchpoint_id]).fetchone()
     if row is None:
         return None
     return SavedTouchpoint(touchpoint_id, TouchpointDraft(*row[:-1]), row[-1])
@@ -175,10 +173,8 @@ def update_touchpoint(store: Store, touchpoint_id: int, draft: TouchpointDraft, 
     now = now or dt.datetime.now(dt.UTC)
     old = _own(store, touchpoint_id, author)
     draft = validate_touchpoint(store, draft, author, now, time_zone, allowed_past_follow_up=old.draft.follow_up_on)
-    assignments = ", ".join(f"{column} = ?" for column in _COLUMNS)
     with store.writing() as db:
-        db.execute(f"UPDATE touchpoints SET {assignments}, updated_at = ? WHERE touchpoint_id = ?",
-                   [*(getattr(draft, column) for column in _COLUMNS), now, touchpoint_id])
+        db.execute(_UPDATE_SQL, [*(getattr(draft, column) for column in _COLUMNS), now, touchpoint_id])
         audit.record(db, author.strip(), "update", "touchpoints", touchpoint_id,
                      {"before": asdict(old.draft), "after": asdict(draft)})
     return SavedTouchpoint(touchpoint_id, draft, old.created_by)
