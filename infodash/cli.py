@@ -24,8 +24,9 @@ EXIT_BUSY = 75  # sysexits EX_TEMPFAIL: try again later
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m infodash", description="InfoDash data tools.")
     parser.add_argument("--db", type=Path, help="database file (default: $INFODASH_DB or data/infodash.duckdb)")
-    parser.add_argument("--wait", type=float, default=DEFAULT_BUSY_TIMEOUT_S,
-                        help="seconds to wait while another process uses the database (default %(default)s)")
+    parser.add_argument("--wait", type=float,
+                        help="seconds to wait while another process uses the database "
+                             f"(default $INFODASH_BUSY_TIMEOUT or {DEFAULT_BUSY_TIMEOUT_S:.0f})")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("init", help="create the database or upgrade it to the current schema")
     demo = commands.add_parser("demo", help="fill the database with generated demo data")
@@ -48,8 +49,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the process exit code."""
     args = _parser().parse_args(argv)
-    store = Store(args.db, busy_timeout_s=args.wait) if args.db else Store.from_env()
-    store.busy_timeout_s = args.wait
+    store = Store.from_env()
+    if args.db:
+        store = Store(args.db, store.busy_timeout_s)
+    if args.wait is not None:
+        store.busy_timeout_s = args.wait
     try:
         return _run(store, args)
     except StoreBusy as error:

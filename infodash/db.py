@@ -32,6 +32,7 @@ from infodash.migrations import MIGRATIONS, latest_version
 
 DEFAULT_DB_PATH = Path("data") / "infodash.duckdb"
 DB_PATH_ENV = "INFODASH_DB"
+BUSY_TIMEOUT_ENV = "INFODASH_BUSY_TIMEOUT"
 DEFAULT_BUSY_TIMEOUT_S = 10.0
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
@@ -90,8 +91,8 @@ class Store:
 
     @classmethod
     def from_env(cls) -> Store:
-        """A Store for :func:`configured_db_path`."""
-        return cls(configured_db_path())
+        """A Store for :func:`configured_db_path`, waiting ``$INFODASH_BUSY_TIMEOUT`` seconds (default 10) for a busy file."""
+        return cls(configured_db_path(), float(os.environ.get(BUSY_TIMEOUT_ENV) or DEFAULT_BUSY_TIMEOUT_S))
 
     def exists(self) -> bool:
         """Whether the database file exists yet."""

@@ -7,6 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from infodash.db import Store
+from tests.processes import hold_database
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "log_touchpoint.py")
 
@@ -136,3 +137,32 @@ def test_the_page_works_on_an_empty_database(tmp_path, monkeypatch):
     app = click(fill(open_page(), customer=None), "Save")
     assert not app.exception
     assert "Choose the customer." in field_errors(app)
+
+
+def test_while_a_job_holds_the_database_the_form_says_so_and_keeps_the_entry(app_db, monkeypatch):
+    monkeypatch.setenv("INFODASH_BUSY_TIMEOUT", "0.5")
+    app = fill(open_page())
+    holder = hold_database(app_db.path, 4)
+    try:
+        app = click(app, "Save")
+    finally:
+        holder.wait(timeout=30)
+    assert any("is in use by another InfoDash process" in error and "Nothing was written" in error
+               for error in field_errors(app))
+    assert app.selectbox(key="tp_customer").value == 3
+    assert app.text_area(key="tp_note").value == "Sent the battery study"
+    app = click(app, "Save")  # the job has finished: the same entry now saves
+    assert stored(app_db) == [(3, "phone", 20, 3, "Sent the battery study")]
+
+
+def test_a_large_organisation_searches_customers_before_picking(app_db, monkeypatch):
+    monkeypatch.setattr("infodash.customers.FULL_LIST_LIMIT", 100)
+    with app_db.reading() as db:
+        customer_id, email = db.execute("SELECT customer_id, email FROM customers WHERE active "
+                                        "ORDER BY customer_id DESC LIMIT 1").fetchone()
+    app = open_page()
+    app.text_input(key="tp_search").input(email).run()
+    options = app.selectbox(key="tp_customer").options
+    assert len(options) == 1 and email in options[0]
+    app = click(fill(app, customer=customer_id), "Save")
+    assert stored(app_db)[0][0] == customer_id

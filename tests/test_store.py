@@ -17,8 +17,8 @@ from infodash.db import SchemaTooNew, Store, StoreBusy, configured_db_path
 from infodash.migrations import Migration, latest_version
 from infodash.touchpoints import TouchpointDraft, log_touchpoint
 from tests.conftest import LONDON
+from tests.processes import REPO, hold_database
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 def test_new_file_is_created_at_the_latest_schema(tmp_path):
@@ -121,24 +121,6 @@ def test_sixteen_threads_opening_the_file_at_the_same_moment_all_read(tmp_path):
         assert errors == [] and counts == [0] * 16
 
 
-HOLD_SCRIPT = """
-import sys, time
-from infodash.db import Store
-store = Store(sys.argv[1])
-with store.writing() as db:
-    db.execute("INSERT INTO audit_log (actor, action, entity) VALUES ('holder', 'hold', 'test')")
-    print("holding", flush=True)
-    time.sleep(float(sys.argv[2]))
-"""
-
-
-def _hold(path: Path, seconds: float) -> subprocess.Popen:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_SCRIPT, str(path), str(seconds)], cwd=REPO,
-                              stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "holding"
-    return holder
-
-
 def _cli(path: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "infodash", "--db", str(path), *args], cwd=REPO,
                           capture_output=True, text=True, timeout=60)
@@ -149,7 +131,7 @@ TOUCHPOINT = ("touchpoint", "--customer", "3", "--channel", "phone", "--kind", "
 
 
 def test_a_job_waits_for_the_app_to_release_the_file_then_writes(fixture_store):
-    holder = _hold(fixture_store.path, 1.5)
+    holder = hold_database(fixture_store.path, 1.5)
     started = time.monotonic()
     result = _cli(fixture_store.path, "--wait", "20", *TOUCHPOINT)
     holder.wait(timeout=30)
@@ -161,7 +143,7 @@ def test_a_job_waits_for_the_app_to_release_the_file_then_writes(fixture_store):
 
 
 def test_when_waiting_fails_the_job_says_why_and_nothing_is_half_written(fixture_store):
-    holder = _hold(fixture_store.path, 4)
+    holder = hold_database(fixture_store.path, 4)
     result = _cli(fixture_store.path, "--wait", "0.5", *TOUCHPOINT)
     holder.wait(timeout=30)
     assert result.returncode == 75
@@ -174,7 +156,7 @@ def test_when_waiting_fails_the_job_says_why_and_nothing_is_half_written(fixture
 
 
 def test_the_app_side_raises_store_busy_while_a_job_holds_the_file(fixture_store):
-    holder = _hold(fixture_store.path, 3)
+    holder = hold_database(fixture_store.path, 3)
     impatient = Store(fixture_store.path, busy_timeout_s=0.3)
     with pytest.raises(StoreBusy) as raised:
         impatient.schema_version()

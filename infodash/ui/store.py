@@ -15,13 +15,14 @@ T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner=False)
-def _store_for(path: str) -> Store:
-    return Store(path)
+def _store_for(path: str, busy_timeout_s: float) -> Store:
+    return Store(path, busy_timeout_s)
 
 
 def get_store() -> Store:
     """The Store for ``$INFODASH_DB``; on the very first run, fills a new file with small demo data."""
-    store = _store_for(str(Store.from_env().path))
+    configured = Store.from_env()
+    store = _store_for(str(configured.path), configured.busy_timeout_s)
     if not store.exists():
         with st.spinner("First run: creating the database with demo data (a few seconds)..."):
             build_demo(store, "small")
