@@ -53,3 +53,22 @@ def weeks_ending_with(week: Period, count: int) -> list[Period]:
     while len(weeks) < count:
         weeks.insert(0, weeks[0].previous())
     return weeks
+
+
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time that the clocks skipped (the hour lost when summer time starts)."""
+
+
+def local_datetime(day: dt.date, time: dt.time, time_zone: ZoneInfo) -> dt.datetime:
+    """The instant a person means by ``day`` and ``time`` on the clocks of ``time_zone``.
+
+    In the hour that happens twice when clocks go back, the first (summer-time) occurrence is
+    meant. A time the clocks skipped raises :class:`NonexistentLocalTime`.
+    """
+    candidate = dt.datetime.combine(day, time, time_zone)
+    if candidate.astimezone(dt.UTC).astimezone(time_zone).replace(tzinfo=None) != candidate.replace(tzinfo=None):
+        raise NonexistentLocalTime(
+            f"{time:%H:%M} on {day:%d %b %Y} did not exist in {time_zone.key}: the clocks went forward. "
+            "Choose a time an hour later."
+        )
+    return candidate

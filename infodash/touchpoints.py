@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, replace
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pandas as pd
 
 from infodash import audit
@@ -152,16 +153,19 @@ def log_touchpoint(store: Store, draft: TouchpointDraft, author: str, time_zone:
 def get_touchpoint(store: Store, touchpoint_id: int) -> SavedTouchpoint | None:
     """The stored touchpoint, or None if it does not exist (e.g. undone)."""
     with store.reading() as db:
-        row = db.execute(_SELECT_SQL, [touchpoint_id]).fetchone()
-    if row is None:
-        return None
-    return SavedTouchpoint(touchpoint_id, TouchpointDraft(*row[:-1]), row[-1])
+        return _fetch(db, touchpoint_id)
 
 
-def _own(store: Store, touchpoint_id: int, author: str) -> SavedTouchpoint:
-    saved = get_touchpoint(store, touchpoint_id)
+def _fetch(db: duckdb.DuckDBPyConnection, touchpoint_id: int) -> SavedTouchpoint | None:
+    row = db.execute(_SELECT_SQL, [touchpoint_id]).fetchone()
+    return None if row is None else SavedTouchpoint(touchpoint_id, TouchpointDraft(*row[:-1]), row[-1])
+
+
+def _owned(db: duckdb.DuckDBPyConnection, touchpoint_id: int, author: str) -> SavedTouchpoint:
+    """The touchpoint if ``author`` logged it; read inside the caller's transaction so the check holds for the write."""
+    saved = _fetch(db, touchpoint_id)
     if saved is None:
-        raise LookupError(f"touchpoint {touchpoint_id} no longer exists")
+        raise LookupError(f"Touchpoint #{touchpoint_id} no longer exists (it may have been undone).")
     if saved.created_by != author.strip():
         raise NotAllowed(f"Only {saved.created_by}, who logged this touchpoint, can change it.")
     return saved
@@ -169,23 +173,28 @@ def _own(store: Store, touchpoint_id: int, author: str) -> SavedTouchpoint:
 
 def update_touchpoint(store: Store, touchpoint_id: int, draft: TouchpointDraft, author: str, time_zone: ZoneInfo,
                       now: dt.datetime | None = None) -> SavedTouchpoint:
-    """Correct one's own touchpoint; the old values go to the audit log."""
+    """Correct one's own touchpoint; the old values go to the audit log.
+
+    Raises LookupError if it no longer exists, NotAllowed if someone else logged it, ValidationError for bad input.
+    """
     now = now or dt.datetime.now(dt.UTC)
-    old = _own(store, touchpoint_id, author)
-    draft = validate_touchpoint(store, draft, author, now, time_zone, allowed_past_follow_up=old.draft.follow_up_on)
+    with store.reading() as db:
+        before = _owned(db, touchpoint_id, author)
+    draft = validate_touchpoint(store, draft, author, now, time_zone, allowed_past_follow_up=before.draft.follow_up_on)
     with store.writing() as db:
+        before = _owned(db, touchpoint_id, author)
         db.execute(_UPDATE_SQL, [*(getattr(draft, column) for column in _COLUMNS), now, touchpoint_id])
         audit.record(db, author.strip(), "update", "touchpoints", touchpoint_id,
-                     {"before": asdict(old.draft), "after": asdict(draft)})
-    return SavedTouchpoint(touchpoint_id, draft, old.created_by)
+                     {"before": asdict(before.draft), "after": asdict(draft)})
+    return SavedTouchpoint(touchpoint_id, draft, before.created_by)
 
 
 def delete_touchpoint(store: Store, touchpoint_id: int, author: str) -> None:
     """Undo one's own touchpoint; its values are kept in the audit log."""
-    old = _own(store, touchpoint_id, author)
     with store.writing() as db:
+        before = _owned(db, touchpoint_id, author)
         db.execute("DELETE FROM touchpoints WHERE touchpoint_id = ?", [touchpoint_id])
-        audit.record(db, author.strip(), "delete", "touchpoints", touchpoint_id, asdict(old.draft))
+        audit.record(db, author.strip(), "delete", "touchpoints", touchpoint_id, asdict(before.draft))
 
 
 def recent_touchpoints(store: Store, author: str, limit: int = 10) -> pd.DataFrame:
@@ -223,9 +232,7 @@ def follow_ups_due(store: Store, author: str, today: dt.date, limit: int = 20) -
 def mark_follow_up_done(store: Store, touchpoint_id: int, author: str, now: dt.datetime | None = None) -> None:
     """Close the follow-up of one's own touchpoint."""
     now = now or dt.datetime.now(dt.UTC)
-    _own(store, touchpoint_id, author)
     with store.writing() as db:
+        _owned(db, touchpoint_id, author)
         db.execute("UPDATE touchpoints SET follow_up_done_at = ? WHERE touchpoint_id = ?", [now, touchpoint_id])
         audit.record(db, author.strip(), "follow_up_done", "touchpoints", touchpoint_id)
-
-

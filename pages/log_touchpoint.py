@@ -6,7 +6,8 @@ import streamlit as st
 
 from infodash.customers import FULL_LIST_LIMIT, all_customer_choices, customer_choice, customer_count, find_customers
 from infodash.catalogue import service_options
-from infodash.touchpoints import CHANNELS, KINDS, MAX_NOTE_CHARS, READ_SCALE, follow_ups_due, recent_touchpoints
+from infodash.touchpoints import (CHANNELS, KINDS, MAX_AUTHOR_CHARS, MAX_NOTE_CHARS, READ_SCALE, follow_ups_due,
+                                  recent_touchpoints)
 from infodash.ui import touchpoint_form as form
 from infodash.ui.layout import page_context
 from infodash.ui.store import cached, store_errors
@@ -16,15 +17,14 @@ store, time_zone = context.store, context.time_zone
 today = dt.datetime.now(time_zone).date()
 
 st.title("Log touchpoint")
-st.text_input("Your name", key=form.AUTHOR_KEY, persist_state="session", max_chars=80,
+st.text_input("Your name", key=form.AUTHOR_KEY, persist_state="session", max_chars=MAX_AUTHOR_CHARS,
               placeholder="e.g. Ana Costa",
               help="Remembered while this browser tab is open; your entries and follow-ups are listed under it.")
 form.field_error("author")
 
 preselected = st.query_params.get("customer")
 form.ensure_defaults(time_zone, int(preselected) if preselected and preselected.isdigit() else None)
-if flash := st.session_state.pop(form.FLASH_KEY, None):
-    st.success(flash, icon=":material/check_circle:")
+form.show_flash()
 
 with store_errors():
     if cached(customer_count, store) <= FULL_LIST_LIMIT:
@@ -42,37 +42,37 @@ labels = {choice.customer_id: choice.label for choice in choices}
 editing = st.session_state.get(form.EDITING_KEY)
 with st.form("touchpoint", border=True, enter_to_submit=False):
     st.markdown(f"**Editing touchpoint #{editing}**" if editing else "**New touchpoint**")
-    st.selectbox("Customer", list(labels), format_func=labels.get, key="tp_customer",
+    st.selectbox("Customer", list(labels), format_func=labels.get, key="tp_customer", persist_state="session",
                  placeholder="Type a name, e-mail or department", help="Who the contact was with.")
     form.field_error("customer_id")
     channel_col, kind_col, minutes_col, read_col = st.columns([1, 1, 1, 2])
     with channel_col:
-        st.selectbox("Channel", list(CHANNELS), format_func=CHANNELS.get, key="tp_channel")
+        st.selectbox("Channel", list(CHANNELS), format_func=CHANNELS.get, key="tp_channel", persist_state="session")
         form.field_error("channel")
     with kind_col:
-        st.selectbox("Kind", list(KINDS), format_func=KINDS.get, key="tp_kind")
+        st.selectbox("Kind", list(KINDS), format_func=KINDS.get, key="tp_kind", persist_state="session")
         form.field_error("kind")
     with minutes_col:
-        st.number_input("Minutes", step=5, key="tp_minutes", help="Time spent on this contact, including preparation.")
+        st.number_input("Minutes", step=5, key="tp_minutes", persist_state="session", help="Time spent on this contact, including preparation.")
         form.field_error("minutes")
     with read_col:
         st.selectbox("READ level (effort)", list(READ_SCALE), format_func=lambda level: f"{level} · {READ_SCALE[level]}",
-                     key="tp_read", help="\n\n".join(f"**{level}**: {text}" for level, text in READ_SCALE.items()))
+                     key="tp_read", persist_state="session", help="\n\n".join(f"**{level}**: {text}" for level, text in READ_SCALE.items()))
         form.field_error("read_level")
-    st.text_area("Note", key="tp_note", height=80, placeholder="What was it about? (plain text)",
+    st.text_area("Note", key="tp_note", persist_state="session", height=80, placeholder="What was it about? (plain text)",
                  help=f"At most {MAX_NOTE_CHARS} characters.")
     form.field_error("note")
     date_col, time_col, follow_col, service_col = st.columns(4)
     with date_col:
-        st.date_input("Date", key="tp_date", max_value=today, format="YYYY-MM-DD", help="Defaults to today.")
+        st.date_input("Date", key="tp_date", persist_state="session", max_value=today, format="YYYY-MM-DD", help="Defaults to today.")
     with time_col:
-        st.time_input("Time", key="tp_time", step=dt.timedelta(minutes=5), help="Defaults to now; change for late entries.")
+        st.time_input("Time", key="tp_time", persist_state="session", step=dt.timedelta(minutes=5), help="Defaults to now; change for late entries.")
         form.field_error("occurred_at")
     with follow_col:
-        st.date_input("Follow up on (optional)", key="tp_follow_up", min_value=None, format="YYYY-MM-DD")
+        st.date_input("Follow up on (optional)", key="tp_follow_up", persist_state="session", min_value=None, format="YYYY-MM-DD")
         form.field_error("follow_up_on")
     with service_col:
-        st.selectbox("Service (optional)", list(services), format_func=services.get, key="tp_service",
+        st.selectbox("Service (optional)", list(services), format_func=services.get, key="tp_service", persist_state="session",
                      placeholder="No particular service")
         form.field_error("service_id")
     save_col, again_col, cancel_col = st.columns(3)
@@ -106,7 +106,8 @@ with recent_col:
                       f"{row.minutes} min · READ {row.read_level}\n{row.note}")
             edit_col.button("Edit", key=f"edit_{row.touchpoint_id}", on_click=form.start_edit,
                             args=(store, row.touchpoint_id, time_zone))
-            undo_col.button("Undo", key=f"undo_{row.touchpoint_id}", on_click=form.undo, args=(store, row.touchpoint_id))
+            undo_col.button("Undo", key=f"undo_{row.touchpoint_id}", on_click=form.undo,
+                            args=(store, row.touchpoint_id, time_zone))
 with follow_col:
     st.subheader("My follow-ups due")
     if not me:

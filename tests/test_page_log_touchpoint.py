@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from infodash.db import Store
+from tests.conftest import LONDON
 from tests.processes import hold_database
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "log_touchpoint.py")
@@ -41,15 +44,24 @@ def stored(store: Store, where: str = "created_by = 'Test Person'") -> list[tupl
                           "ORDER BY touchpoint_id").fetchall()
 
 
+def shown(markdown_source: str) -> str:
+    """What a person reads: messages are escaped markdown, so drop the escaping backslashes."""
+    return re.sub(r"\\(.)", r"\1", markdown_source)
+
+
 def field_errors(app: AppTest) -> list[str]:
-    return [error.value for error in app.error]
+    return [shown(error.value) for error in app.error]
+
+
+def successes(app: AppTest) -> list[str]:
+    return [shown(message.value) for message in app.success]
 
 
 def test_saving_a_valid_touchpoint_confirms_it_and_lists_it_at_once(app_db):
     app = click(fill(open_page()), "Save")
     assert not app.exception
     assert stored(app_db) == [(3, "phone", 20, 3, "Sent the battery study")]
-    assert any(message.value.startswith("Saved touchpoint #") for message in app.success)
+    assert any(message.startswith("Saved touchpoint #") for message in successes(app))
     assert any("Sent the battery study" in text.value for text in app.text)  # in "My recent entries"
     assert app.session_state["tp_customer"] is None and app.session_state["tp_note"] == ""
 
@@ -98,10 +110,10 @@ def test_the_author_can_edit_and_undo_their_entry(app_db):
     app.number_input(key="tp_minutes").set_value(35)
     app = click(app, "Save changes")
     assert stored(app_db) == [(3, "phone", 35, 3, "Sent the battery study")]
-    assert any("Saved changes" in message.value for message in app.success)
+    assert any("Saved changes" in message for message in successes(app))
     app = click(app, "Undo")
     assert stored(app_db) == []
-    assert any("Undone" in message.value for message in app.success)
+    assert any("Undone" in message for message in successes(app))
 
 
 def test_notes_are_shown_as_plain_text(app_db):
@@ -125,7 +137,7 @@ def test_due_follow_ups_are_listed_and_can_be_closed(app_db):
         assert any(f"and {due - 20:,} more" in caption.value for caption in app.caption)
     done_buttons[0].click()
     app.run()
-    assert any("marked done" in message.value for message in app.success)
+    assert any("marked done" in message for message in successes(app))
     with app_db.reading() as db:
         assert db.execute(open_due, [staff]).fetchone()[0] == due - 1
 
@@ -166,3 +178,45 @@ def test_a_large_organisation_searches_customers_before_picking(app_db, monkeypa
     assert len(options) == 1 and email in options[0]
     app = click(fill(app, customer=customer_id), "Save")
     assert stored(app_db)[0][0] == customer_id
+
+
+def test_a_time_left_alone_means_the_moment_of_saving(app_db):
+    app = fill(open_page())
+    an_hour_ago = dt.datetime.now(LONDON) - dt.timedelta(hours=1)
+    shown_day, shown_time = an_hour_ago.date(), an_hour_ago.time().replace(second=0, microsecond=0)
+    # as if the form had been opened an hour ago and left alone since
+    app.session_state["tp_when"] = (shown_day, shown_time, None)
+    app.date_input(key="tp_date").set_value(shown_day)
+    app.time_input(key="tp_time").set_value(shown_time)
+    click(app, "Save")
+    with app_db.reading() as db:
+        logged = db.execute("SELECT occurred_at FROM touchpoints WHERE created_by = 'Test Person'").fetchone()[0]
+    assert abs(logged - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=2)
+
+
+def test_a_late_entry_keeps_the_time_typed(app_db):
+    app = fill(open_page())
+    app.date_input(key="tp_date").set_value(dt.date(2026, 11, 2))
+    app.time_input(key="tp_time").set_value(dt.time(9, 15))
+    click(app, "Save")
+    with app_db.reading() as db:
+        logged = db.execute("SELECT occurred_at FROM touchpoints WHERE created_by = 'Test Person'").fetchone()[0]
+    assert logged == dt.datetime(2026, 11, 2, 9, 15, tzinfo=LONDON)
+
+
+def test_a_time_skipped_by_the_clocks_is_explained_next_to_the_time(app_db):
+    app = fill(open_page())
+    app.date_input(key="tp_date").set_value(dt.date(2026, 3, 29))
+    app.time_input(key="tp_time").set_value(dt.time(1, 30))
+    app = click(app, "Save")
+    assert any("did not exist in Europe/London" in error for error in field_errors(app))
+    assert stored(app_db) == []
+
+
+def test_undoing_the_entry_being_edited_empties_the_form(app_db):
+    app = click(click(fill(open_page()), "Save"), "Edit")
+    assert app.session_state["tp_editing"] is not None
+    app = click(app, "Undo")
+    assert app.session_state["tp_editing"] is None
+    assert app.selectbox(key="tp_customer").value is None and app.text_area(key="tp_note").value == ""
+    assert any(button.label == "Save" for button in app.button)

@@ -2,7 +2,11 @@
 
 import datetime as dt
 
-from infodash.periods import Period, last_complete_week, week_containing, weeks_ending_with
+import pytest
+
+from infodash.periods import (NonexistentLocalTime, Period, last_complete_week, local_datetime, week_containing,
+                              weeks_ending_with)
+from tests.conftest import LONDON
 
 
 def test_week_containing_a_sunday_starts_the_monday_before():
@@ -26,3 +30,14 @@ def test_weeks_across_new_year_are_consecutive():
 def test_previous_period_has_the_same_length():
     quarter = Period(dt.date(2026, 7, 1), dt.date(2026, 10, 1))
     assert quarter.previous() == Period(dt.date(2026, 3, 31), dt.date(2026, 7, 1))
+
+
+def test_a_wall_clock_time_in_the_hour_skipped_in_spring_is_refused():
+    with pytest.raises(NonexistentLocalTime, match="clocks went forward"):
+        local_datetime(dt.date(2026, 3, 29), dt.time(1, 30), LONDON)
+    assert local_datetime(dt.date(2026, 3, 29), dt.time(2, 30), LONDON).astimezone(dt.UTC).hour == 1
+
+
+def test_in_the_hour_repeated_in_autumn_the_first_occurrence_is_meant():
+    first = local_datetime(dt.date(2026, 10, 25), dt.time(1, 30), LONDON)
+    assert first.astimezone(dt.UTC) == dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC)  # 01:30 BST

@@ -1,8 +1,9 @@
 """The quick touchpoint form: field state, save callbacks, and errors shown next to each field.
 
-Widget values live in ``st.session_state`` under ``tp_*`` keys, so what a person typed
-survives a failed save; callbacks run before the page redraws, which lets a successful
-save clear the form and a failed one keep it with the messages in place.
+Widget values live in ``st.session_state`` under ``tp_*`` keys and persist for the whole
+browser session (even across pages), so what a person typed survives a failed save and a
+look at another page. Callbacks run before the page redraws, which lets a successful save
+clear the form and a failed one keep it with the messages in place.
 """
 
 from __future__ import annotations
@@ -14,13 +15,21 @@ import streamlit as st
 
 from infodash.db import Store, StoreError
 from infodash.errors import NotAllowed, ValidationError
+from infodash.periods import NonexistentLocalTime, local_datetime
 from infodash.touchpoints import (TouchpointDraft, delete_touchpoint, get_touchpoint, log_touchpoint,
                                   mark_follow_up_done, update_touchpoint)
+from infodash.ui.text import escape_markdown
 
 AUTHOR_KEY = "staff_name"
-# fields cleared after every save; "log another like this" keeps the rest
-PER_CONTACT_FIELDS = ("tp_customer", "tp_follow_up", "tp_note")
 ERRORS_KEY, FLASH_KEY, EDITING_KEY = "tp_errors", "tp_flash", "tp_editing"
+# What the date and time fields were set to by the form itself, and the instant that stands for:
+# None means "now" (a new entry), else the original time of the entry being edited. While the
+# person leaves both fields alone, that instant is used, not the minute shown when the form opened.
+WHEN_KEY = "tp_when"
+FIELD_DEFAULTS = {"tp_customer": None, "tp_channel": "email", "tp_kind": "request", "tp_minutes": 10, "tp_read": 2,
+                  "tp_note": "", "tp_follow_up": None, "tp_service": None}
+# fields "save and log another like this" clears; it keeps the rest for the next contact
+PER_CONTACT_FIELDS = ("tp_customer", "tp_note", "tp_follow_up")
 
 
 def author() -> str:
@@ -28,32 +37,45 @@ def author() -> str:
     return (st.session_state.get(AUTHOR_KEY) or "").strip()
 
 
-def reset_time(time_zone: ZoneInfo) -> None:
-    """Set the form's date and time to now (local)."""
-    now = dt.datetime.now(time_zone)
-    st.session_state["tp_date"] = now.date()
-    st.session_state["tp_time"] = now.time().replace(second=0, microsecond=0)
+def _set_when(time_zone: ZoneInfo, original: dt.datetime | None = None) -> None:
+    shown = (original or dt.datetime.now(time_zone)).astimezone(time_zone)
+    day, time = shown.date(), shown.time().replace(second=0, microsecond=0)
+    st.session_state.update({"tp_date": day, "tp_time": time, WHEN_KEY: (day, time, original)})
+
+
+def _when_untouched() -> bool:
+    marker = st.session_state.get(WHEN_KEY)
+    return bool(marker) and (st.session_state.get("tp_date"), st.session_state.get("tp_time")) == marker[:2]
 
 
 def ensure_defaults(time_zone: ZoneInfo, preselected_customer: int | None) -> None:
-    """Give every field its starting value once per session."""
-    defaults = {"tp_customer": preselected_customer, "tp_channel": "email", "tp_kind": "request", "tp_minutes": 10,
-                "tp_read": 2, "tp_note": "", "tp_follow_up": None, "tp_service": None}
-    for key, value in defaults.items():
+    """Give every field its starting value once per session; keep an untouched "now" current."""
+    for key, value in FIELD_DEFAULTS.items():
         st.session_state.setdefault(key, value)
-    if "tp_date" not in st.session_state:
-        reset_time(time_zone)
+    # a link such as ?customer=42 (from a customer's profile) picks that customer once, not for every entry after
+    if preselected_customer is not None and st.session_state.get("tp_preselected") != preselected_customer:
+        st.session_state.update({"tp_preselected": preselected_customer, "tp_customer": preselected_customer})
+    marker = st.session_state.get(WHEN_KEY)
+    if "tp_date" not in st.session_state or (_when_untouched() and marker[2] is None):
+        _set_when(time_zone)
+
+
+def occurred_at(time_zone: ZoneInfo) -> dt.datetime | None:
+    """When the contact happened: now (or the edited entry's own time) unless the person changed the fields."""
+    state = st.session_state
+    if _when_untouched():
+        return state[WHEN_KEY][2] or dt.datetime.now(time_zone)
+    day, time = state.get("tp_date"), state.get("tp_time")
+    return local_datetime(day, time, time_zone) if day and time else None
 
 
 def draft_from_state(time_zone: ZoneInfo) -> TouchpointDraft:
     """The form's current values as a draft for the library to validate."""
     state = st.session_state
-    day, time = state.get("tp_date"), state.get("tp_time")
-    occurred = dt.datetime.combine(day, time, time_zone) if day and time else None
     return TouchpointDraft(
         customer_id=state.get("tp_customer"), channel=state.get("tp_channel"), kind=state.get("tp_kind"),
         minutes=state.get("tp_minutes"), read_level=state.get("tp_read"), note=state.get("tp_note") or "",
-        occurred_at=occurred, follow_up_on=state.get("tp_follow_up"), service_id=state.get("tp_service"),
+        occurred_at=occurred_at(time_zone), follow_up_on=state.get("tp_follow_up"), service_id=state.get("tp_service"),
     )
 
 
@@ -61,41 +83,52 @@ def field_error(field: str) -> None:
     """Show the message for ``field`` from the last failed save, if any."""
     message = st.session_state.get(ERRORS_KEY, {}).get(field)
     if message:
-        st.error(message, icon=":material/error:")
+        st.error(escape_markdown(message), icon=":material/error:")
+
+
+def show_flash() -> None:
+    """Confirm the last successful action once."""
+    if message := st.session_state.pop(FLASH_KEY, None):
+        st.success(escape_markdown(message), icon=":material/check_circle:")
+
+
+def _succeeded(message: str) -> None:
+    st.session_state[ERRORS_KEY] = {}
+    st.session_state[FLASH_KEY] = message
 
 
 def _failed(errors: dict[str, str]) -> None:
     st.session_state[ERRORS_KEY] = errors
 
 
+def _clear_fields(keys: tuple[str, ...], time_zone: ZoneInfo) -> None:
+    st.session_state.update({key: FIELD_DEFAULTS[key] for key in keys})
+    _set_when(time_zone)
+
+
 def save(store: Store, time_zone: ZoneInfo, keep_values: bool) -> None:
     """Submit callback: log a new touchpoint, or save the one being edited."""
-    state = st.session_state
-    draft = draft_from_state(time_zone)
-    editing = state.get(EDITING_KEY)
+    editing = st.session_state.get(EDITING_KEY)
     try:
+        draft = draft_from_state(time_zone)
         if editing:
             saved = update_touchpoint(store, editing, draft, author(), time_zone)
         else:
             saved = log_touchpoint(store, draft, author(), time_zone)
+    except NonexistentLocalTime as error:
+        return _failed({"occurred_at": str(error)})
     except ValidationError as error:
         return _failed(error.errors)
     except (StoreError, NotAllowed, LookupError) as error:
         return _failed({"form": str(error)})
-    state[ERRORS_KEY] = {}
     if editing:
-        state[FLASH_KEY] = f"Saved changes to touchpoint #{saved.touchpoint_id}."
-        state[EDITING_KEY] = None
+        _succeeded(f"Saved changes to touchpoint #{saved.touchpoint_id}.")
+        st.session_state[EDITING_KEY] = None
     elif saved.duplicate:
-        state[FLASH_KEY] = f"Already saved as touchpoint #{saved.touchpoint_id}; it was not saved twice."
+        _succeeded(f"Already saved as touchpoint #{saved.touchpoint_id}; it was not saved twice.")
     else:
-        state[FLASH_KEY] = f"Saved touchpoint #{saved.touchpoint_id}."
-    state["tp_last_saved"] = saved.touchpoint_id
-    for key in PER_CONTACT_FIELDS:
-        state[key] = "" if key == "tp_note" else None
-    if not keep_values or editing:
-        state["tp_minutes"], state["tp_read"], state["tp_service"] = 10, 2, None
-    reset_time(time_zone)
+        _succeeded(f"Saved touchpoint #{saved.touchpoint_id}.")
+    _clear_fields(PER_CONTACT_FIELDS if keep_values and not editing else tuple(FIELD_DEFAULTS), time_zone)
 
 
 def start_edit(store: Store, touchpoint_id: int, time_zone: ZoneInfo) -> None:
@@ -103,31 +136,30 @@ def start_edit(store: Store, touchpoint_id: int, time_zone: ZoneInfo) -> None:
     saved = get_touchpoint(store, touchpoint_id)
     if saved is None:
         return _failed({"form": "That touchpoint no longer exists."})
-    draft, local = saved.draft, saved.draft.occurred_at.astimezone(time_zone)
+    draft = saved.draft
     st.session_state.update({
         EDITING_KEY: touchpoint_id, ERRORS_KEY: {}, "tp_customer": draft.customer_id, "tp_channel": draft.channel,
         "tp_kind": draft.kind, "tp_minutes": draft.minutes, "tp_read": draft.read_level, "tp_note": draft.note,
-        "tp_follow_up": draft.follow_up_on, "tp_service": draft.service_id, "tp_date": local.date(),
-        "tp_time": local.time().replace(second=0, microsecond=0),
+        "tp_follow_up": draft.follow_up_on, "tp_service": draft.service_id,
     })
+    _set_when(time_zone, original=draft.occurred_at)
 
 
 def cancel_edit(time_zone: ZoneInfo) -> None:
     """Leave edit mode with an empty form."""
-    st.session_state.update({EDITING_KEY: None, ERRORS_KEY: {}, "tp_customer": None, "tp_note": "",
-                             "tp_follow_up": None})
-    reset_time(time_zone)
+    st.session_state.update({EDITING_KEY: None, ERRORS_KEY: {}})
+    _clear_fields(tuple(FIELD_DEFAULTS), time_zone)
 
 
-def undo(store: Store, touchpoint_id: int) -> None:
+def undo(store: Store, touchpoint_id: int, time_zone: ZoneInfo) -> None:
     """Delete one's own touchpoint (its values stay in the audit log)."""
     try:
         delete_touchpoint(store, touchpoint_id, author())
     except (StoreError, NotAllowed, LookupError) as error:
         return _failed({"form": str(error)})
-    st.session_state[FLASH_KEY] = f"Undone: touchpoint #{touchpoint_id} was removed."
     if st.session_state.get(EDITING_KEY) == touchpoint_id:
-        st.session_state[EDITING_KEY] = None
+        cancel_edit(time_zone)
+    _succeeded(f"Undone: touchpoint #{touchpoint_id} was removed.")
 
 
 def follow_up_done(store: Store, touchpoint_id: int) -> None:
@@ -136,4 +168,4 @@ def follow_up_done(store: Store, touchpoint_id: int) -> None:
         mark_follow_up_done(store, touchpoint_id, author())
     except (StoreError, NotAllowed, LookupError) as error:
         return _failed({"form": str(error)})
-    st.session_state[FLASH_KEY] = f"Follow-up of touchpoint #{touchpoint_id} marked done."
+    _succeeded(f"Follow-up of touchpoint #{touchpoint_id} marked done.")
