@@ -14,7 +14,7 @@ from pathlib import Path
 from infodash.db import DEFAULT_BUSY_TIMEOUT_S, Store, StoreBusy, StoreError
 from infodash.demo import SIZES, build_demo
 from infodash.errors import ValidationError
-from infodash.settings import organisation_time_zone
+from infodash.settings import mark_as_own_data, organisation_time_zone
 from infodash.touchpoints import CHANNELS, KINDS, TouchpointDraft, log_touchpoint
 
 EXIT_BAD_INPUT = 65  # sysexits EX_DATAERR
@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(store: Store, args: argparse.Namespace) -> int:
     if args.command == "init":
+        mark_as_own_data(store)
         print(f"{store.path}: schema version {store.schema_version()}")
     elif args.command == "demo":
         summary = build_demo(store, args.size, args.seed, args.end_date, replace=args.replace)

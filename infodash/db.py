@@ -87,7 +87,7 @@ class Store:
         # Writers of one process queue here rather than fail on DuckDB's
         # optimistic write-write conflict checks.
         self._write_lock = threading.RLock()
-        self._local = threading.local()
+        self._writes = 0
 
     @classmethod
     def from_env(cls) -> Store:
@@ -98,11 +98,12 @@ class Store:
         """Whether the database file exists yet."""
         return self.path.exists()
 
-    def data_version(self) -> tuple[int, int]:
-        """A cheap token that changes whenever the file's data may have changed.
+    def data_version(self) -> tuple[int, int, int]:
+        """A cheap token that changes whenever the file's data may have changed; the app's cache key.
 
-        Read from the file system, so it sees writes by other processes without
-        opening the database; used as a cache key by the app.
+        The files' modification times reveal writes by other processes without opening the
+        database; the count of this Store's own commits covers file systems whose clocks are
+        too coarse to tell two quick writes apart.
         """
         stamps = []
         for candidate in (self.path, self.path.with_name(self.path.name + ".wal")):
@@ -110,32 +111,11 @@ class Store:
                 stamps.append(candidate.stat().st_mtime_ns)
             except FileNotFoundError:
                 stamps.append(0)
-        return stamps[0], stamps[1]
-
-    @contextmanager
-    def session(self) -> Iterator[None]:
-        """Keep one connection open for this thread while several reads run.
-
-        A page that calls five library functions opens the file once instead of
-        five times; the file is released when the block ends.
-        """
-        if getattr(self._local, "connection", None) is not None:
-            yield
-            return
-        self._local.connection = self._connect()
-        try:
-            yield
-        finally:
-            connection, self._local.connection = self._local.connection, None
-            _close(connection)
+        return stamps[0], stamps[1], self._writes
 
     @contextmanager
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection for reads, closed (and the file released) on exit."""
-        shared = getattr(self._local, "connection", None)
-        if shared is not None:
-            yield shared
-            return
         connection = self._connect()
         try:
             yield connection
@@ -146,8 +126,7 @@ class Store:
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection inside a transaction: committed on success, rolled back on error."""
         with self._write_lock:
-            shared = getattr(self._local, "connection", None)
-            connection = self._connect() if shared is None else shared.cursor()
+            connection = self._connect()
             try:
                 connection.execute("BEGIN TRANSACTION")
                 try:
@@ -156,6 +135,7 @@ class Store:
                     connection.execute("ROLLBACK")
                     raise
                 connection.execute("COMMIT")
+                self._writes += 1
             finally:
                 _close(connection)
 

@@ -162,6 +162,18 @@ WEEKDAY_WEIGHTS = (1.1, 1.05, 1.0, 0.95, 0.8, 0.04, 0.02)
 HOUR_WEIGHTS = (0, 0, 0, 0, 0, 0, 0.05, 0.3, 1.0, 1.6, 1.7, 1.5, 0.9, 1.1, 1.5, 1.4, 1.1, 0.6, 0.25, 0.12, 0.08, 0.05, 0.02, 0)
 
 
+def needs_demo_data(store: Store) -> bool:
+    """True for a database nobody has put data in: no customers, and not set up for own data.
+
+    ``python -m infodash init`` marks a new database as the organisation's own, so the app
+    never fills it with demo data; a file whose first demo build failed is filled next time.
+    """
+    with store.reading() as db:
+        customers = db.execute("SELECT count(*) FROM customers").fetchone()[0]
+        source = db.execute("SELECT value FROM settings WHERE key = 'data_source'").fetchone()
+    return customers == 0 and source is None
+
+
 def build_demo(store: Store, size: str = "small", seed: int = 7, end_date: dt.date | None = None,
                replace: bool = False) -> DemoSummary:
     """Fill ``store`` with demo data covering the 18 months up to ``end_date`` (default today).
@@ -581,7 +593,7 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
         INSERT INTO survey_responses (response_id, wave_id, group_id, customer_id, submitted_at, nps, csat, comment)
         SELECT response_id, wave_id, group_id,
                CASE WHEN rnd(response_id, 'anon') < 0.4 THEN NULL ELSE customer_id END,
-               timezone('Europe/London', (opened_on + INTERVAL 1 DAY * floor(rnd(response_id, 'sd') * (closed_on - opened_on))
+               timezone(getvariable('demo_tz'), (opened_on + INTERVAL 1 DAY * floor(rnd(response_id, 'sd') * (closed_on - opened_on))
                         + INTERVAL 1 MINUTE * (480 + floor(rnd(response_id, 'sm') * 600)))::TIMESTAMP),
                least(10, greatest(0, round(6.2 + 0.25 * wave_no + 3.2 * (rnd(response_id, 'nps') - 0.35))))::INT,
                least(5, greatest(1, round(3.4 + 0.08 * wave_no + 2.2 * (rnd(response_id, 'csat') - 0.4))))::INT,

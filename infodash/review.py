@@ -39,11 +39,14 @@ DEFINITIONS: dict[str, str] = {
     "follow_ups_open": "Of the follow-ups due in the period, those not yet marked done.",
 }
 
-_PERIOD_FIGURES_SQL = """
+# The periods a query reports on, bound as four parallel lists (see _period_params).
+_PERIODS_CTE = """
 WITH periods AS (
     SELECT unnest($starts::TIMESTAMPTZ[]) AS period_start, unnest($ends::TIMESTAMPTZ[]) AS period_end,
            unnest($first_days::DATE[]) AS first_day, unnest($end_days::DATE[]) AS end_day
-),
+)"""
+
+_PERIOD_FIGURES_SQL = _PERIODS_CTE + """,
 scope AS (
     SELECT customer_id, active FROM customers WHERE true {customer_filter}
 ),
@@ -197,17 +200,13 @@ def touchpoints_by_channel(store: Store, periods: list[Period], time_zone: ZoneI
     if not periods:
         return pd.DataFrame(columns=["period", "channel", "touchpoints", "minutes"])
     params = _period_params(periods, time_zone, filters)
-    sql = """
-        WITH periods AS (
-            SELECT unnest($starts::TIMESTAMPTZ[]) AS period_start, unnest($ends::TIMESTAMPTZ[]) AS period_end,
-                   unnest($first_days::DATE[]) AS period
-        )
-        SELECT p.period, t.channel, count(*) AS touchpoints, sum(t.minutes)::BIGINT AS minutes
+    sql = _PERIODS_CTE + """
+        SELECT p.first_day AS period, t.channel, count(*) AS touchpoints, sum(t.minutes)::BIGINT AS minutes
         FROM periods p JOIN touchpoints t ON t.occurred_at >= p.period_start AND t.occurred_at < p.period_end
         WHERE t.occurred_at >= $first_start AND t.occurred_at < $last_end {filters}
-        GROUP BY ALL ORDER BY p.period, t.channel
+        GROUP BY ALL ORDER BY p.first_day, t.channel
     """.format(filters=filters.conditions("t.customer_id", "t.service_id"))
-    wanted = ("starts", "ends", "first_days", "first_start", "last_end", *filters.params())
+    wanted = ("starts", "ends", "first_days", "end_days", "first_start", "last_end", *filters.params())
     with store.reading() as db:
         frame = db.execute(sql, {key: params[key] for key in wanted}).df()
     frame["period"] = frame["period"].dt.date

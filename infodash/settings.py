@@ -25,3 +25,9 @@ def demo_size(store: Store) -> str | None:
     """'small' or 'large' while the database holds generated demo data, else None."""
     source = get_setting(store, "data_source", "") or ""
     return source.removeprefix("demo-") if source.startswith("demo-") else None
+
+
+def mark_as_own_data(store: Store) -> None:
+    """Record that this database holds the organisation's own data (unless it already says what it holds)."""
+    with store.writing() as db:
+        db.execute("INSERT INTO settings VALUES ('data_source', 'own') ON CONFLICT (key) DO NOTHING")

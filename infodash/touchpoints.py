@@ -129,8 +129,10 @@ _INSERT_SQL = (f"INSERT INTO touchpoints ({', '.join(_COLUMNS)}, created_by, cre
 _SELECT_SQL = f"SELECT {', '.join(_COLUMNS)}, created_by FROM touchpoints WHERE touchpoint_id = ?"
 _UPDATE_SQL = (f"UPDATE touchpoints SET {', '.join(f'{column} = ?' for column in _COLUMNS)}, updated_at = ? "
                "WHERE touchpoint_id = ?")
+# A repeat: the same author saving the same contact again within the window. The time it happened is
+# left out: a form left on "now" (or showing the previous minute) sends a slightly different one.
 _REPEAT_SQL = ("SELECT touchpoint_id FROM touchpoints WHERE created_by = ? AND created_at >= ? AND "
-               + " AND ".join(f"{column} IS NOT DISTINCT FROM ?" for column in _COLUMNS)
+               + " AND ".join(f"{column} IS NOT DISTINCT FROM ?" for column in _COLUMNS if column != "occurred_at")
                + " ORDER BY touchpoint_id DESC LIMIT 1")
 
 
@@ -142,7 +144,8 @@ def log_touchpoint(store: Store, draft: TouchpointDraft, author: str, time_zone:
     draft = validate_touchpoint(store, draft, author, now, time_zone)
     values = [getattr(draft, column) for column in _COLUMNS]
     with store.writing() as db:
-        repeat = db.execute(_REPEAT_SQL, [author, now - DUPLICATE_WINDOW, *values]).fetchone()
+        others = [getattr(draft, column) for column in _COLUMNS if column != "occurred_at"]
+        repeat = db.execute(_REPEAT_SQL, [author, now - DUPLICATE_WINDOW, *others]).fetchone()
         if repeat:
             return SavedTouchpoint(repeat[0], draft, author, duplicate=True)
         touchpoint_id = db.execute(_INSERT_SQL, [*values, author, now]).fetchone()[0]

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from infodash.cli import EXIT_BAD_INPUT, main
+from infodash.db import Store
+from infodash.demo import needs_demo_data
 
 
-def test_init_creates_the_database(tmp_path, capsys):
+def test_init_creates_an_empty_database_that_the_app_will_not_fill_with_demo_data(tmp_path, capsys):
     assert main(["--db", str(tmp_path / "new.duckdb"), "init"]) == 0
     assert "schema version 1" in capsys.readouterr().out
+    store = Store(tmp_path / "new.duckdb")
+    assert not needs_demo_data(store)
+    with store.reading() as db:
+        assert db.execute("SELECT count(*) FROM customers").fetchone()[0] == 0
 
 
 def test_demo_builds_and_refuses_to_overwrite_without_replace(tmp_path, capsys):

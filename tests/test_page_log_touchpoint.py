@@ -9,6 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from infodash.db import Store
+from infodash.settings import mark_as_own_data
 from tests.conftest import LONDON
 from tests.processes import hold_database
 
@@ -144,7 +145,7 @@ def test_due_follow_ups_are_listed_and_can_be_closed(app_db):
 
 def test_the_page_works_on_an_empty_database(tmp_path, monkeypatch):
     empty = Store(tmp_path / "empty.duckdb")
-    empty.schema_version()
+    mark_as_own_data(empty)  # what `python -m infodash init` does: an empty database of one's own, no demo
     monkeypatch.setenv("INFODASH_DB", str(empty.path))
     app = click(fill(open_page(), customer=None), "Save")
     assert not app.exception

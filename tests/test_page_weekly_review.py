@@ -7,9 +7,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from infodash.db import Store
 from infodash.filters import Filters
 from infodash.periods import last_complete_week
 from infodash.review import weekly_summary
+from infodash.settings import mark_as_own_data
 from tests.conftest import LONDON
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "weekly_review.py")
@@ -41,13 +43,17 @@ def test_the_review_shows_last_weeks_figures_from_the_library(app_db):
 
 def test_choosing_a_customer_group_filters_every_card(app_db):
     app = run_page()
+    before = metrics(app)
     app.sidebar.multiselect(key="filter_groups").select(9).run()  # Operations, the shop floor
     week = last_complete_week(dt.datetime.now(LONDON).date())
     expected = weekly_summary(app_db, week, LONDON, Filters(group_ids=(9,))).current
     shown = metrics(app)
-    assert shown["Requests in"] == f"{expected['received']:,.0f}"
-    assert shown["Customers served"] == f"{expected['customers_served']:,.0f}"
-    assert expected["customers_in_scope"] < 600
+    counts = {"Requests in": "received", "Resolved": "resolved", "Open at week end": "open_at_end",
+              "Declined": "declined", "Touchpoints": "touchpoints", "Customers served": "customers_served",
+              "Follow-ups due": "follow_ups_due", "Follow-ups open": "follow_ups_open"}
+    assert {label: shown[label] for label in counts} == {label: f"{expected[name]:,.0f}" for label, name in counts.items()}
+    assert shown["Share reached"] == f"{expected['reach_share'] * 100:.1f}%"
+    assert shown["Requests in"] != before["Requests in"]
 
 
 def test_choosing_an_earlier_week(app_db):
@@ -59,12 +65,20 @@ def test_choosing_an_earlier_week(app_db):
 
 
 def test_an_empty_database_shows_an_empty_state_not_an_error(tmp_path, monkeypatch):
-    from infodash.db import Store
     empty = Store(tmp_path / "empty.duckdb")
-    empty.schema_version()
+    mark_as_own_data(empty)  # what `python -m infodash init` does: an empty database of one's own, no demo
     monkeypatch.setenv("INFODASH_DB", str(empty.path))
     app = run_page()
     assert not app.exception
     assert any("Nothing was logged in this week" in block.value for block in app.info)
     assert metrics(app)["Requests in"] == "0"
     assert metrics(app)["Median to resolve"] == "-"
+
+
+def test_the_first_start_creates_demo_data_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("INFODASH_DB", str(tmp_path / "new" / "infodash.duckdb"))
+    app = run_page()
+    assert not app.exception
+    assert (tmp_path / "new" / "infodash.duckdb").exists()
+    assert any("Demo data" in block.value for block in app.sidebar.info)
+    assert metrics(app)["Requests in"] != "0"

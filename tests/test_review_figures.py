@@ -92,7 +92,7 @@ def test_trend_has_one_row_per_week_including_empty_weeks(fixture_store):
     assert trend["week"].iloc[-1] == dt.date(2026, 11, 16)
     assert trend["week"].iloc[0] == dt.date(2026, 8, 31)
     assert trend["received"].tolist()[-2:] == [2, 5]
-    assert trend["received"].sum() == 8 - 0  # all eight requests fall inside these 12 weeks
+    assert trend["received"].sum() == 8  # all eight requests fall inside these 12 weeks
 
 
 def test_the_summary_read_off_a_trend_equals_the_summary_computed_directly(fixture_store):

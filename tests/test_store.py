@@ -6,7 +6,6 @@ import datetime as dt
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import duckdb
@@ -132,11 +131,9 @@ TOUCHPOINT = ("touchpoint", "--customer", "3", "--channel", "phone", "--kind", "
 
 def test_a_job_waits_for_the_app_to_release_the_file_then_writes(fixture_store):
     holder = hold_database(fixture_store.path, 1.5)
-    started = time.monotonic()
     result = _cli(fixture_store.path, "--wait", "20", *TOUCHPOINT)
-    holder.wait(timeout=30)
+    assert holder.poll() is not None  # the job could only finish once the holder had let go
     assert result.returncode == 0, result.stderr
-    assert time.monotonic() - started >= 1.0  # it really waited for the holder
     with fixture_store.reading() as db:
         assert db.execute("SELECT count(*) FROM touchpoints WHERE note = 'called back'").fetchone()[0] == 1
         assert db.execute("SELECT count(*) FROM audit_log WHERE actor = 'holder'").fetchone()[0] == 1

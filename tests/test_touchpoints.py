@@ -77,6 +77,10 @@ def test_a_double_click_saves_once(fixture_store):
     first = log_touchpoint(fixture_store, draft(), "Ana Costa", LONDON, now=NOW)
     second = log_touchpoint(fixture_store, draft(), "Ana Costa", LONDON, now=NOW + dt.timedelta(seconds=1))
     assert second.duplicate and second.touchpoint_id == first.touchpoint_id
+    # a form left on "now" sends another time with the second click: still the same contact
+    clicked_again = log_touchpoint(fixture_store, draft(occurred_at=at("2026-11-23 11:39")),
+                                   "Ana Costa", LONDON, now=NOW + dt.timedelta(seconds=1))
+    assert clicked_again.duplicate and clicked_again.touchpoint_id == first.touchpoint_id
     later = log_touchpoint(fixture_store, draft(), "Ana Costa", LONDON, now=NOW + DUPLICATE_WINDOW * 2)
     assert not later.duplicate  # the same contact logged again later is a new entry
     other_customer = log_touchpoint(fixture_store, draft(customer_id=1), "Ana Costa", LONDON,

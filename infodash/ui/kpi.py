@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 
@@ -22,7 +23,7 @@ class Kpi:
 
 
 def _format(value: float | None, kind: str, signed: bool = False) -> str:
-    if value is None:
+    if value is None or pd.isna(value):
         return "-"
     sign = "+" if signed and value > 0 else ""
     if kind == "share":
@@ -46,6 +47,6 @@ def kpi_row(kpis: Sequence[Kpi]) -> None:
                 delta_color=_DELTA_COLOURS[kpi.direction],
                 help=kpi.definition,
                 border=True,
-                chart_data=[0 if value is None else value for value in kpi.trend] if kpi.trend is not None else None,
+                chart_data=None if kpi.trend is None else [0 if pd.isna(value) else value for value in kpi.trend],
                 chart_type="line",
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -9,28 +10,32 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from infodash.db import Store, StoreError
-from infodash.demo import build_demo
+from infodash.demo import build_demo, needs_demo_data
+from infodash.ui.text import escape_markdown
 
 T = TypeVar("T")
+_FIRST_RUN_LOCK = threading.Lock()
 
 
 @st.cache_resource(show_spinner=False)
 def _store_for(path: str, busy_timeout_s: float) -> Store:
-    return Store(path, busy_timeout_s)
-
-
-def get_store() -> Store:
-    """The Store for ``$INFODASH_DB``; on the very first run, fills a new file with small demo data."""
-    configured = Store.from_env()
-    store = _store_for(str(configured.path), configured.busy_timeout_s)
-    if not store.exists():
-        with st.spinner("First run: creating the database with demo data (a few seconds)..."):
-            build_demo(store, "small")
+    # Runs once per file and server process (and again after an error, which is not cached).
+    store = Store(path, busy_timeout_s)
+    with _FIRST_RUN_LOCK:
+        if not store.exists() or needs_demo_data(store):
+            with st.spinner("First run: creating the database with demo data (a few seconds)..."):
+                build_demo(store, "small")
     return store
 
 
+def get_store() -> Store:
+    """The Store for ``$INFODASH_DB``; on the very first run, fills a new database with small demo data."""
+    configured = Store.from_env()
+    return _store_for(str(configured.path), configured.busy_timeout_s)
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_call(name: str, path: str, version: tuple[int, int], _func: Callable[..., Any], _store: Store,
+def _cached_call(name: str, path: str, version: tuple[int, int, int], _func: Callable[..., Any], _store: Store,
                  *args: Any, **kwargs: Any) -> Any:
     return _func(_store, *args, **kwargs)
 
@@ -47,6 +52,6 @@ def store_errors() -> Iterator[None]:
     try:
         yield
     except StoreError as error:
-        st.warning(str(error), icon=":material/hourglass_top:")
+        st.warning(escape_markdown(str(error)), icon=":material/hourglass_top:")
         st.button("Try again", key="store_retry")
         st.stop()
