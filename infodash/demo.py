@@ -253,6 +253,11 @@ def _prepare_randomness(db: duckdb.DuckDBPyConnection, seed: int, start: dt.date
     db.execute("SET VARIABLE demo_now = timezone(?, (CAST(? AS DATE) + INTERVAL 12 HOUR)::TIMESTAMP)", [TIME_ZONE, end])
     db.execute("CREATE OR REPLACE TEMP MACRO rnd(i, salt) AS "
                "(hash(i, salt, getvariable('demo_seed')) % 1000003) / 1000003.0")
+    # Weighted draws: a row's "lo" is the share of weight before it, so an ASOF JOIN of a uniform
+    # draw u on u >= lo picks rows in proportion to their weight (per partition for share_before_in).
+    db.execute("CREATE OR REPLACE TEMP MACRO share_before(w, o) AS (sum(w) OVER (ORDER BY o) - w) / sum(w) OVER ()")
+    db.execute("CREATE OR REPLACE TEMP MACRO share_before_in(w, o, p) AS "
+               "(sum(w) OVER (PARTITION BY p ORDER BY o) - w) / sum(w) OVER (PARTITION BY p)")
     db.execute("CREATE OR REPLACE TEMP MACRO next_weekday(d) AS "
                "CAST(d AS DATE) + CASE isodow(d) WHEN 5 THEN 3 WHEN 6 THEN 2 ELSE 1 END")
     public = holidays.country_holidays(COUNTRY, subdiv=SUBDIVISION, years=range(start.year, end.year + 1))
@@ -272,12 +277,12 @@ def _prepare_randomness(db: duckdb.DuckDBPyConnection, seed: int, start: dt.date
                 * (1 + 0.25 * (day - getvariable('demo_start')) / getvariable('demo_history_days')) AS w
             FROM days
         )
-        SELECT day, w, (sum(w) OVER (ORDER BY day) - w) / sum(w) OVER () AS lo FROM weighted
+        SELECT day, w, share_before(w, day) AS lo FROM weighted
     """)
     db.execute("""
         CREATE OR REPLACE TEMP TABLE demo_hour AS
         WITH h AS (SELECT unnest(range(24)) AS hour, unnest(getvariable('demo_hour_weights')) AS w)
-        SELECT hour, (sum(w) OVER (ORDER BY hour) - w) / sum(w) OVER () AS lo FROM h WHERE w > 0
+        SELECT hour, share_before(w, hour) AS lo FROM h WHERE w > 0
     """)
 
 
@@ -310,7 +315,7 @@ def _reference_data(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
     db.execute("""
         CREATE OR REPLACE TEMP TABLE demo_service_pick AS
         SELECT group_id, service_id,
-               (sum(w) OVER (PARTITION BY group_id ORDER BY service_id) - w) / sum(w) OVER (PARTITION BY group_id) AS lo
+               share_before_in(w, service_id, group_id) AS lo
         FROM demo_service_affinity
     """)
     db.register("demo_service_quality", _frame([(i + 1, s[5]) for i, s in enumerate(SERVICES)],
@@ -323,7 +328,7 @@ def _reference_data(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
 def _cdf_table(db: duckdb.DuckDBPyConnection, name: str, items: tuple[tuple[str, float], ...]) -> None:
     db.register(f"{name}_raw", _frame([(i, label, w) for i, (label, w) in enumerate(items)], ["i", "label", "w"]))
     db.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT label, "
-               f"(sum(w) OVER (ORDER BY i) - w) / sum(w) OVER () AS lo FROM {name}_raw")
+               f"share_before(w, i) AS lo FROM {name}_raw")
 
 
 def _customers(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
@@ -332,7 +337,7 @@ def _customers(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
     db.execute("""
         CREATE OR REPLACE TEMP TABLE demo_group_cdf AS
         SELECT group_id, per_head, departments,
-               (sum(share) OVER (ORDER BY group_id) - share) / sum(share) OVER () AS lo
+               share_before(share, group_id) AS lo
         FROM demo_group
     """)
     db.execute("""
@@ -371,7 +376,7 @@ def _customers(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
     """)
     db.execute("""
         CREATE OR REPLACE TEMP TABLE demo_customer_pick AS
-        SELECT customer_id, group_id, (sum(w) OVER (ORDER BY customer_id) - w) / sum(w) OVER () AS lo
+        SELECT customer_id, group_id, share_before(w, customer_id) AS lo
         FROM demo_customer_weight WHERE w > 0
     """)
 
@@ -499,7 +504,7 @@ def _touchpoints(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
     db.register("demo_tp_channel_raw", _frame([(i, c, w, m) for i, (c, w, m) in enumerate(TOUCHPOINT_CHANNELS)],
                                               ["i", "channel", "w", "typical_minutes"]))
     db.execute("CREATE OR REPLACE TEMP TABLE demo_tp_channel AS SELECT channel, typical_minutes, "
-               "(sum(w) OVER (ORDER BY i) - w) / sum(w) OVER () AS lo FROM demo_tp_channel_raw")
+               "share_before(w, i) AS lo FROM demo_tp_channel_raw")
     db.execute("""
         CREATE OR REPLACE TEMP TABLE demo_touchpoint AS
         SELECT r.customer_id, r.service_id, r.request_id, CASE r.channel WHEN 'intranet' THEN 'email' ELSE r.channel END AS channel, 'request' AS kind,
@@ -647,7 +652,7 @@ def _usage(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
             FROM customers c JOIN demo_system_affinity a USING (group_id)
         )
         SELECT customer_id, system_id,
-               (sum(w) OVER (PARTITION BY system_id ORDER BY customer_id) - w) / sum(w) OVER (PARTITION BY system_id) AS lo
+               share_before_in(w, customer_id, system_id) AS lo
         FROM w WHERE w > 0
     """)
     _cdf_table(db, "demo_system", tuple((str(i + 1), float(s[2])) for i, s in enumerate(SYSTEMS)))
@@ -655,13 +660,13 @@ def _usage(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
         [(si + 1, ri, r[0], r[1]) for si, items in RESOURCES.items() for ri, r in enumerate(items)],
         ["system_id", "i", "resource", "w"]))
     db.execute("CREATE OR REPLACE TEMP TABLE demo_resource AS SELECT system_id, resource, "
-               "(sum(w) OVER (PARTITION BY system_id ORDER BY i) - w) / sum(w) OVER (PARTITION BY system_id) AS lo "
+               "share_before_in(w, i, system_id) AS lo "
                "FROM demo_resource_raw")
     db.register("demo_action_raw", _frame(
         [(si + 1, ai, a, w) for si, items in SYSTEM_ACTIONS.items() for ai, (a, w) in enumerate(items)],
         ["system_id", "i", "action", "w"]))
     db.execute("CREATE OR REPLACE TEMP TABLE demo_action AS SELECT system_id, action, "
-               "(sum(w) OVER (PARTITION BY system_id ORDER BY i) - w) / sum(w) OVER (PARTITION BY system_id) AS lo "
+               "share_before_in(w, i, system_id) AS lo "
                "FROM demo_action_raw")
     db.execute("""
         INSERT INTO usage_events
