@@ -52,7 +52,7 @@ class StoreBusy(StoreError):
     def __init__(self, path: Path, waited_s: float, holder_pid: int | None) -> None:
         holder = f"another InfoDash process (pid {holder_pid})" if holder_pid else "another process"
         super().__init__(
-            f"The database {path} is in use by {holder}; waited {waited_s:.0f} s. "
+            f"The database {path} is in use by {holder}; waited {waited_s:.1f} s. "
             "Nothing was written. Try again when that job has finished."
         )
         self.path = path
