@@ -164,7 +164,10 @@ class Store:
         while True:
             try:
                 with _OPEN_CLOSE_LOCK:
-                    return duckdb.connect(str(self.path))
+                    connection = duckdb.connect(str(self.path))
+                # no progress bar: long statements would draw it over a command's own output
+                connection.execute("SET enable_progress_bar = false")
+                return connection
             except duckdb.IOException as error:
                 if "lock" not in str(error).lower():
                     raise

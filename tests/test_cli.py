@@ -5,11 +5,12 @@ from __future__ import annotations
 from infodash.cli import EXIT_BAD_INPUT, main
 from infodash.db import Store
 from infodash.demo import needs_demo_data
+from infodash.migrations import latest_version
 
 
 def test_init_creates_an_empty_database_that_the_app_will_not_fill_with_demo_data(tmp_path, capsys):
     assert main(["--db", str(tmp_path / "new.duckdb"), "init"]) == 0
-    assert "schema version 1" in capsys.readouterr().out
+    assert f"schema version {latest_version()}" in capsys.readouterr().out
     store = Store(tmp_path / "new.duckdb")
     assert not needs_demo_data(store)
     with store.reading() as db:

@@ -1,0 +1,182 @@
+"""Service-level verdicts, worked out by hand, from both the Python due_at and the SQL evaluation.
+
+Calendar: London office, Monday to Friday 09:00-12:30 and 13:30-17:30, English holidays.
+Standard policy: received before 14:00, resolved by the end of that business day; otherwise by
+11:00 the next business day; first response within 2 business hours; every request within three
+business days (22.5 business hours); waiting on the customer or a vendor pauses the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from infodash.sla import Policy, StatusChange, due_at, evaluate_requests, load_policies
+from tests.conftest import LONDON, at
+from tests.test_sla_calendar import OFFICE
+
+STANDARD = Policy(1, "Standard", dt.date(2026, 1, 1), 1, OFFICE, cutoff=dt.time(14), next_day_deadline=dt.time(11),
+                  first_response=dt.timedelta(hours=2), primary_target_share=0.95,
+                  hard_limit=dt.timedelta(hours=22.5))
+TWO_HOURS = Policy(2, "Urgent", dt.date(2026, 1, 1), 1, OFFICE, priority="urgent",
+                   resolution=dt.timedelta(hours=2))
+
+
+@pytest.mark.parametrize(("received", "due"), [
+    ("2026-11-16 10:00", "2026-11-16 17:30"),   # Monday morning: the same day
+    ("2026-11-16 13:59", "2026-11-16 17:30"),   # a minute before the cut-off
+    ("2026-11-16 14:00", "2026-11-17 11:00"),   # at the cut-off: next morning
+    ("2026-11-16 17:29", "2026-11-17 11:00"),   # a minute before closing
+    ("2026-11-16 19:00", "2026-11-17 17:30"),   # evening: counts from Tuesday's opening, before the cut-off
+    ("2026-11-20 15:00", "2026-11-23 11:00"),   # Friday afternoon: Monday 11:00
+    ("2026-11-21 10:00", "2026-11-23 17:30"),   # Saturday: from Monday's opening
+    ("2026-12-24 15:00", "2026-12-30 11:00"),   # Christmas Eve afternoon: Christmas and Boxing Day observed
+    ("2026-10-23 15:00", "2026-10-26 11:00"),   # Friday in summer time, due Monday in winter time
+])
+def test_cut_off_rule(received, due):
+    assert due_at(at(received), STANDARD) == at(due)
+
+
+def test_a_duration_target_a_minute_before_closing_and_across_the_clock_change():
+    assert due_at(at("2026-11-16 17:29"), TWO_HOURS) == at("2026-11-17 10:59")
+    # Friday 16:00 BST + 8 business hours: 1.5 h on Friday, 6.5 h on Monday (GMT) up to 16:30
+    eight_hours = Policy(3, "Day", dt.date(2026, 1, 1), 1, OFFICE, resolution=dt.timedelta(hours=8))
+    assert due_at(at("2026-10-23 16:00"), eight_hours) == at("2026-10-26 16:30")
+
+
+def test_two_pauses_push_the_deadline_back_by_their_business_time():
+    history = [StatusChange("received", at("2026-11-16 15:00")),
+               StatusChange("waiting_customer", at("2026-11-16 16:00")),   # 1.5 business hours (to 17:30)
+               StatusChange("responded", at("2026-11-17 09:00")),
+               StatusChange("waiting_vendor", at("2026-11-17 09:30")),     # 1 business hour
+               StatusChange("responded", at("2026-11-17 10:30")),
+               StatusChange("resolved", at("2026-11-17 13:00"))]
+    # after the cut-off: 11:00 Tuesday, plus 2.5 paused business hours: 11:00-12:30, then 13:30-14:30
+    assert due_at(at("2026-11-16 15:00"), STANDARD, history, until=at("2026-11-17 13:00")) == at("2026-11-17 14:30")
+    no_vendor_pause = Policy(1, "Standard", dt.date(2026, 1, 1), 1, OFFICE, cutoff=dt.time(14),
+                             next_day_deadline=dt.time(11), pause_on_vendor=False)
+    # only the customer's 1.5 hours count: 11:00-12:30, ending exactly at the lunch closing
+    assert due_at(at("2026-11-16 15:00"), no_vendor_pause, history, until=at("2026-11-17 13:00")) == at(
+        "2026-11-17 12:30")
+
+
+def test_a_policy_needs_a_complete_target():
+    with pytest.raises(ValueError, match="resolution target"):
+        Policy(9, "Empty", dt.date(2026, 1, 1), 1, OFFICE)
+    with pytest.raises(ValueError, match="both"):
+        Policy(9, "Half", dt.date(2026, 1, 1), 1, OFFICE, cutoff=dt.time(14))
+
+
+# --- the SQL evaluation over stored requests -------------------------------------------------
+
+AS_OF = at("2026-11-23 12:00")
+
+
+@pytest.fixture
+def sla_store(fixture_store):
+    """The fixture organisation with the office calendar, the standard policy (changed on 18 Nov from
+    the cut-off rule to a 4-hour target), an urgent policy, and the requests written out below."""
+    with fixture_store.writing() as db:
+        db.execute("INSERT INTO calendars VALUES (1, 'Office', 'Europe/London', 'GB', 'ENG')")
+        db.executemany("INSERT INTO calendar_hours VALUES (1, ?, ?, ?)",
+                       [(day, opens, closes) for day in range(5)
+                        for opens, closes in ((dt.time(9), dt.time(12, 30)), (dt.time(13, 30), dt.time(17, 30)))])
+        db.execute("INSERT INTO calendar_closures VALUES (1, DATE '2026-12-29', 'Year-end closure')")
+        db.executemany("INSERT INTO sla_policies VALUES (?, ?, NULL)", [(1, "Standard"), (2, "Urgent")])
+        db.executemany(
+            "INSERT INTO sla_policy_versions (policy_id, effective_from, calendar_id, service_id, priority, "
+            "first_response_seconds, resolution_seconds, cutoff_time, next_day_deadline, primary_target_share, "
+            "hard_limit_seconds) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(1, dt.date(2026, 1, 1), None, None, 7200, None, dt.time(14), dt.time(11), 0.95, 81000),
+             (1, dt.date(2026, 11, 18), None, None, 7200, 4 * 3600, None, None, 0.95, 81000),
+             (2, dt.date(2026, 1, 1), None, "urgent", 1800, 7200, None, None, None, None)])
+        db.execute("DELETE FROM requests")
+        requests = [
+            # id, service, priority, received, first response, status, closed
+            (11, 1, "normal", at("2026-11-16 10:00"), at("2026-11-16 10:30"), "resolved", at("2026-11-16 16:00")),
+            (12, 1, "normal", at("2026-11-16 15:00"), None, "resolved", at("2026-11-17 12:00")),
+            (13, 1, "normal", at("2026-11-21 10:00"), at("2026-11-23 09:10"), "resolved", at("2026-11-23 17:45")),
+            (14, 1, "urgent", at("2026-11-16 10:00"), at("2026-11-16 10:10"), "resolved", at("2026-11-16 13:00")),
+            (15, 1, "normal", at("2026-11-19 09:00"), at("2026-11-19 09:30"), "resolved", at("2026-11-19 12:00")),
+            (16, 1, "normal", at("2026-11-20 10:00"), at("2026-11-20 10:05"), "waiting_customer", None),
+            (17, 1, "normal", at("2026-11-23 09:00"), None, "received", None),
+            (18, 1, "normal", at("2026-11-23 10:00"), None, "received", None),
+            (19, 2, "normal", at("2026-11-18 10:00"), None, "declined", at("2026-11-18 10:30")),
+        ]
+        db.executemany(
+            "INSERT INTO requests (request_id, customer_id, service_id, channel, priority, received_at, "
+            "first_response_at, status, closed_at, created_by) VALUES (?, 1, ?, 'email', ?, ?, ?, ?, ?, 'fixture')",
+            requests)
+        db.executemany("INSERT INTO request_status_history (request_id, status, changed_at, changed_by) "
+                       "VALUES (?, ?, ?, 'fixture')",
+                       [(12, "waiting_customer", at("2026-11-17 09:00")), (12, "responded", at("2026-11-17 10:00")),
+                        (16, "waiting_customer", at("2026-11-20 11:00"))])
+    return fixture_store
+
+
+def verdicts(store) -> dict[int, tuple]:
+    with store.reading() as db:
+        rows = db.execute("SELECT request_id, policy_id, outcome, due_at, business_seconds, paused_seconds, "
+                          "margin_seconds, first_response_met, within_hard_limit FROM sla_results").fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_every_request_gets_the_verdict_worked_out_by_hand(sla_store):
+    summary = evaluate_requests(sla_store, as_of=AS_OF)
+    assert summary.recomputed and summary.requests == 9
+    got = verdicts(sla_store)
+    hour = 3600
+    # 11: Monday 10:00, due 17:30, resolved 16:00 (5 business hours: 10:00-12:30, 13:30-16:00)
+    assert got[11] == (1, "met", at("2026-11-16 17:30"), 5 * hour, 0, 1.5 * hour, True, True)
+    # 12: after the cut-off, due Tue 11:00; an hour waiting on the customer moves it to 12:00; resolved 12:00.
+    # Business time: Mon 15:00-17:30 and Tue 09:00-12:00 less the hour paused. No first response logged:
+    # the resolution answered, long after the 2 hours (Mon 17:00)
+    assert got[12] == (1, "met", at("2026-11-17 12:00"), 4.5 * hour, hour, 0, False, True)
+    # 13: Saturday, after the change to 4 hours: from Monday 09:00 to 14:00; resolved 17:45, after closing
+    assert got[13] == (1, "breached", at("2026-11-23 14:00"), 7.5 * hour, 0, -3.5 * hour, True, True)
+    # 14: urgent: 2 business hours (12:00) beat the standard 17:30; resolved 13:00 after 2.5 business hours
+    assert got[14] == (2, "breached", at("2026-11-16 12:00"), 2.5 * hour, 0, -0.5 * hour, True, None)
+    # 15: after the policy changed on 18 Nov: 4 business hours from Thursday 09:00 -> 14:00
+    assert got[15][:3] == (1, "met", at("2026-11-19 14:00"))
+    # 16: Friday 10:00, 4 hours, waiting on the customer since 11:00 until Monday noon (8.5 business hours):
+    # due Monday 16:00; one business hour worked; on track with 3 of 12.5 allowed hours left
+    assert got[16] == (1, "open_on_track", at("2026-11-23 16:00"), hour, 8.5 * hour, 3 * hour, True, True)
+    # 17: received Monday 09:00, due 14:00: at noon one of four hours is left (25%), on track
+    assert got[17][:3] == (1, "open_on_track", at("2026-11-23 14:00"))
+    # 19: declined, outside the verdicts that count
+    assert got[19][1] == "declined" and got[19][3] is None
+
+
+def test_open_requests_turn_at_risk_and_then_breached_as_time_passes(sla_store):
+    evaluate_requests(sla_store, as_of=at("2026-11-23 13:20"))
+    got = verdicts(sla_store)
+    # 17 (due 14:00 Monday: 4 business hours from 09:00 across lunch) has 30 of 240 minutes left: at risk
+    assert got[17][1:3] == ("open_at_risk", at("2026-11-23 14:00"))
+    evaluate_requests(sla_store, as_of=at("2026-11-23 15:00"), force=True)
+    assert verdicts(sla_store)[17][1] == "open_breached"
+
+
+def test_re_evaluation_is_skipped_until_something_changes(sla_store):
+    assert evaluate_requests(sla_store, as_of=AS_OF).recomputed
+    assert not evaluate_requests(sla_store, as_of=AS_OF).recomputed
+    with sla_store.writing() as db:
+        db.execute("UPDATE requests SET status = 'resolved', closed_at = ? WHERE request_id = 18",
+                   [at("2026-11-23 11:00")])
+    assert evaluate_requests(sla_store, as_of=AS_OF).recomputed
+    assert verdicts(sla_store)[18][1] == "met"
+
+
+def test_python_and_sql_agree_on_due_times(sla_store):
+    evaluate_requests(sla_store, as_of=AS_OF)
+    policies = {(policy.policy_id, policy.effective_from): policy for policy in load_policies(sla_store)}
+    with sla_store.reading() as db:
+        rows = db.execute("SELECT s.request_id, s.policy_id, s.effective_from, r.received_at, s.due_at FROM sla_results s "
+                          "JOIN requests r USING (request_id) WHERE s.paused_seconds = 0").fetchall()
+    assert len(rows) >= 6
+    for request_id, policy_id, effective_from, received, sql_due in rows:
+        assert due_at(received.astimezone(LONDON), policies[(policy_id, effective_from)]) == sql_due, request_id
+
+
+def test_no_requests_and_no_policies_are_not_errors(store):
+    assert evaluate_requests(store).requests == 0
