@@ -7,6 +7,7 @@ st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layou
 navigation = st.navigation(
     [
         st.Page("pages/weekly_review.py", title="Weekly review", icon=":material/calendar_view_week:", default=True),
+        st.Page("pages/sla_performance.py", title="Service levels", icon=":material/timer:"),
         st.Page("pages/log_touchpoint.py", title="Log touchpoint", icon=":material/edit_note:"),
     ]
 )

@@ -14,6 +14,7 @@ from pathlib import Path
 from infodash.db import DEFAULT_BUSY_TIMEOUT_S, Store, StoreBusy, StoreError
 from infodash.demo import SIZES, build_demo
 from infodash.errors import ValidationError
+from infodash.sla import evaluate_requests
 from infodash.settings import mark_as_own_data, organisation_time_zone
 from infodash.touchpoints import CHANNELS, KINDS, TouchpointDraft, log_touchpoint
 
@@ -34,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--end-date", type=dt.date.fromisoformat, help="last day of the demo period (default today)")
     demo.add_argument("--replace", action="store_true", help="replace the data already in the database")
+    sla = commands.add_parser("sla", help="judge every request against its service-level policies (nightly)")
+    sla.add_argument("--force", action="store_true", help="re-judge even if nothing changed")
     touchpoint = commands.add_parser("touchpoint", help="log one touchpoint (for scripts and imports by hand)")
     touchpoint.add_argument("--customer", type=int, required=True, help="customer id")
     touchpoint.add_argument("--channel", choices=sorted(CHANNELS), required=True)
@@ -76,6 +79,12 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         summary = build_demo(store, args.size, args.seed, args.end_date, replace=args.replace)
         counts = ", ".join(f"{table} {count:,}" for table, count in summary.counts.items())
         print(f"{store.path}: {summary.size} demo data: {counts}")
+    elif args.command == "sla":
+        summary = evaluate_requests(store, force=args.force)
+        if summary.recomputed:
+            print(f"judged {summary.requests:,} requests in {summary.seconds:.1f} s")
+        else:
+            print(f"nothing changed since the last evaluation ({summary.requests:,} requests)")
     elif args.command == "touchpoint":
         time_zone = organisation_time_zone(store)
         draft = TouchpointDraft(args.customer, args.channel, args.kind, args.minutes, args.read, args.note,

@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import duckdb
 import holidays
 import pandas as pd
 
 from infodash.db import Store
+from infodash.sla import evaluate_requests
 from infodash.survey_templates import SERVQUAL_22
 
 TIME_ZONE = "Europe/London"
@@ -204,7 +206,13 @@ def build_demo(store: Store, size: str = "small", seed: int = 7, end_date: dt.da
         db.execute("INSERT INTO audit_log (actor, action, entity, details) VALUES ('demo', 'generate', 'database', ?)",
                    [json.dumps({"size": size, "seed": int(seed), "end_date": end_date.isoformat()})])
         counts = {table: db.execute(_COUNT_SQL[table]).fetchone()[0] for table in _COUNTED}
+    # judged now, so the first page view finds every request's service-level verdict ready
+    evaluate_requests(store, as_of=_demo_now(end_date))
     return DemoSummary(size, counts)
+
+
+def _demo_now(end_date: dt.date) -> dt.datetime:
+    return dt.datetime.combine(end_date, dt.time(12), ZoneInfo(TIME_ZONE))
 
 
 _COUNTED = ("customer_groups", "customers", "services", "requests", "request_status_history", "touchpoints",

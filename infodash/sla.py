@@ -170,19 +170,30 @@ def evaluate_requests(store: Store, as_of: dt.datetime | None = None, force: boo
     """
     as_of = as_of or dt.datetime.now(dt.UTC)
     started = time.perf_counter()
+    if not force:
+        with store.reading() as db:
+            unchanged = _unchanged_since_last(db)
+        if unchanged:
+            return unchanged
     with store.writing() as db:
-        fingerprint = _fingerprint(db)
-        last = db.execute("SELECT fingerprint, as_of, requests FROM sla_evaluations "
-                          "ORDER BY evaluated_at DESC LIMIT 1").fetchone()
-        if last and last[0] == fingerprint and not force:
-            return EvaluationSummary(last[2], 0.0, last[1], recomputed=False)
+        unchanged = None if force else _unchanged_since_last(db)  # another process may have just done it
+        if unchanged:
+            return unchanged
         _refresh_slots(db)
         db.execute("DELETE FROM sla_results")
         _judge(db, as_of)
         judged = db.execute("SELECT count(*) FROM sla_results").fetchone()[0]
         elapsed = time.perf_counter() - started
-        db.execute("INSERT INTO sla_evaluations VALUES (now(), ?, ?, ?, ?)", [as_of, fingerprint, judged, elapsed])
+        db.execute("INSERT INTO sla_evaluations VALUES (now(), ?, ?, ?, ?)", [as_of, _fingerprint(db), judged, elapsed])
     return EvaluationSummary(judged, elapsed, as_of, recomputed=True)
+
+
+def _unchanged_since_last(db: duckdb.DuckDBPyConnection) -> EvaluationSummary | None:
+    last = db.execute("SELECT fingerprint, as_of, requests FROM sla_evaluations ORDER BY evaluated_at DESC LIMIT 1"
+                      ).fetchone()
+    if last and last[0] == _fingerprint(db):
+        return EvaluationSummary(last[2], 0.0, last[1], recomputed=False)
+    return None
 
 
 def _fingerprint(db: duckdb.DuckDBPyConnection) -> str:

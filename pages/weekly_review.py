@@ -7,6 +7,8 @@ import streamlit as st
 
 from infodash.periods import last_complete_week, week_containing, weeks_ending_with
 from infodash.review import DEFINITIONS, summary_from_figures, touchpoints_by_channel, weekly_trend
+from infodash.sla import evaluate_requests
+from infodash.sla_reports import ATTAINMENT_DEFINITION, open_requests_at_risk, weekly_attainment
 from infodash.touchpoints import CHANNELS
 from infodash.ui.charts import CHANNEL_COLOURS, styled
 from infodash.ui.kpi import Kpi, kpi_row
@@ -27,6 +29,9 @@ week = st.selectbox(
 with store_errors():
     trend = cached(weekly_trend, store, week, time_zone, filters)
     channels = cached(touchpoints_by_channel, store, weeks_ending_with(week, 12), time_zone, filters)
+    cached(evaluate_requests, store)
+    service_levels = cached(weekly_attainment, store, week, time_zone, filters)
+    at_risk = cached(open_requests_at_risk, store, time_zone, filters)
 
 summary = summary_from_figures(week, trend)
 if summary.is_empty:
@@ -52,6 +57,17 @@ kpi_row([
     card("reach_share", "Share reached", "share"),
     card("follow_ups_due", "Follow-ups due", direction="neutral"),
     card("follow_ups_open", "Follow-ups open", direction="lower_is_better"),
+])
+attainment = service_levels["attainment"]
+kpi_row([
+    Kpi("SLA attainment", attainment.iloc[-1], attainment.iloc[-1] - attainment.iloc[-2], ATTAINMENT_DEFINITION
+        + " Requests count in the week they were received.", "share", trend=attainment.tolist()),
+    Kpi("At risk now", len(at_risk), None, "Open requests past their due time or with less than a fifth of their "
+        "allowed business time left, right now (see Service levels).", direction="lower_is_better"),
+    Kpi("Resolved within limit", service_levels["within_hard_limit"].iloc[-1],
+        service_levels["within_hard_limit"].iloc[-1] - service_levels["within_hard_limit"].iloc[-2],
+        "Share of the week's resolved requests resolved within the policy's longer limit.", "share",
+        trend=service_levels["within_hard_limit"].tolist()),
 ])
 st.caption(f"{week.label()}; arrows compare with the week before, lines show the 12 weeks up to it. "
            "The (?) on each card gives its definition.")

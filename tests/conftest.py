@@ -112,3 +112,45 @@ def app_db(live_demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     shutil.copy(live_demo_template, path)
     monkeypatch.setenv("INFODASH_DB", str(path))
     return Store(path)
+
+
+@pytest.fixture
+def sla_store(fixture_store):
+    """The fixture organisation with the office calendar, the standard policy (changed on 18 Nov from
+    the cut-off rule to a 4-hour target), an urgent policy, and the requests written out below."""
+    with fixture_store.writing() as db:
+        db.execute("INSERT INTO calendars VALUES (1, 'Office', 'Europe/London', 'GB', 'ENG')")
+        db.executemany("INSERT INTO calendar_hours VALUES (1, ?, ?, ?)",
+                       [(day, opens, closes) for day in range(5)
+                        for opens, closes in ((dt.time(9), dt.time(12, 30)), (dt.time(13, 30), dt.time(17, 30)))])
+        db.execute("INSERT INTO calendar_closures VALUES (1, DATE '2026-12-29', 'Year-end closure')")
+        db.executemany("INSERT INTO sla_policies VALUES (?, ?, NULL)", [(1, "Standard"), (2, "Urgent")])
+        db.executemany(
+            "INSERT INTO sla_policy_versions (policy_id, effective_from, calendar_id, service_id, priority, "
+            "first_response_seconds, resolution_seconds, cutoff_time, next_day_deadline, primary_target_share, "
+            "hard_limit_seconds) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(1, dt.date(2026, 1, 1), None, None, 7200, None, dt.time(14), dt.time(11), 0.95, 81000),
+             (1, dt.date(2026, 11, 18), None, None, 7200, 4 * 3600, None, None, 0.95, 81000),
+             (2, dt.date(2026, 1, 1), None, "urgent", 1800, 7200, None, None, None, None)])
+        db.execute("DELETE FROM requests")
+        requests = [
+            # id, service, priority, received, first response, status, closed
+            (11, 1, "normal", at("2026-11-16 10:00"), at("2026-11-16 10:30"), "resolved", at("2026-11-16 16:00")),
+            (12, 1, "normal", at("2026-11-16 15:00"), None, "resolved", at("2026-11-17 12:00")),
+            (13, 1, "normal", at("2026-11-21 10:00"), at("2026-11-23 09:10"), "resolved", at("2026-11-23 17:45")),
+            (14, 1, "urgent", at("2026-11-16 10:00"), at("2026-11-16 10:10"), "resolved", at("2026-11-16 13:00")),
+            (15, 1, "normal", at("2026-11-19 09:00"), at("2026-11-19 09:30"), "resolved", at("2026-11-19 12:00")),
+            (16, 1, "normal", at("2026-11-20 10:00"), at("2026-11-20 10:05"), "waiting_customer", None),
+            (17, 1, "normal", at("2026-11-23 09:00"), None, "received", None),
+            (18, 1, "normal", at("2026-11-23 10:00"), None, "received", None),
+            (19, 2, "normal", at("2026-11-18 10:00"), None, "declined", at("2026-11-18 10:30")),
+        ]
+        db.executemany(
+            "INSERT INTO requests (request_id, customer_id, service_id, channel, priority, received_at, "
+            "first_response_at, status, closed_at, created_by) VALUES (?, 1, ?, 'email', ?, ?, ?, ?, ?, 'fixture')",
+            requests)
+        db.executemany("INSERT INTO request_status_history (request_id, status, changed_at, changed_by) "
+                       "VALUES (?, ?, ?, 'fixture')",
+                       [(12, "waiting_customer", at("2026-11-17 09:00")), (12, "responded", at("2026-11-17 10:00")),
+                        (16, "waiting_customer", at("2026-11-20 11:00"))])
+    return fixture_store

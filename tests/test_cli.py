@@ -31,3 +31,10 @@ def test_a_bad_touchpoint_is_refused_with_field_messages(fixture_store, capsys):
     err = capsys.readouterr().err
     assert code == EXIT_BAD_INPUT
     assert "customer_id: Unknown customer" in err and "minutes: Minutes cannot be negative." in err
+
+
+def test_sla_judges_requests_once_until_something_changes(sla_store, capsys):
+    assert main(["--db", str(sla_store.path), "sla"]) == 0
+    assert "judged 9 requests" in capsys.readouterr().out
+    assert main(["--db", str(sla_store.path), "sla"]) == 0
+    assert "nothing changed since the last evaluation (9 requests)" in capsys.readouterr().out

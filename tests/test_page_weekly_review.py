@@ -31,7 +31,8 @@ def test_the_review_shows_last_weeks_figures_from_the_library(app_db):
     week = last_complete_week(dt.datetime.now(LONDON).date())
     expected = weekly_summary(app_db, week, LONDON).current
     shown = metrics(app)
-    assert len(shown) == 10
+    assert len(shown) == 13
+    assert shown["SLA attainment"].endswith("%")
     assert shown["Requests in"] == f"{expected['received']:,.0f}"
     assert shown["Touchpoints"] == f"{expected['touchpoints']:,.0f}"
     assert shown["Median to resolve"] == f"{expected['median_resolution_hours']:.1f} h"

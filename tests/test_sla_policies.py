@@ -12,7 +12,9 @@ import datetime as dt
 
 import pytest
 
+from infodash.periods import Period
 from infodash.sla import Policy, StatusChange, due_at, evaluate_requests, load_policies
+from infodash.sla_reports import attainment_by, open_requests_at_risk, requests_behind, weekly_attainment
 from tests.conftest import LONDON, at
 from tests.test_sla_calendar import OFFICE
 
@@ -71,48 +73,6 @@ def test_a_policy_needs_a_complete_target():
 # --- the SQL evaluation over stored requests -------------------------------------------------
 
 AS_OF = at("2026-11-23 12:00")
-
-
-@pytest.fixture
-def sla_store(fixture_store):
-    """The fixture organisation with the office calendar, the standard policy (changed on 18 Nov from
-    the cut-off rule to a 4-hour target), an urgent policy, and the requests written out below."""
-    with fixture_store.writing() as db:
-        db.execute("INSERT INTO calendars VALUES (1, 'Office', 'Europe/London', 'GB', 'ENG')")
-        db.executemany("INSERT INTO calendar_hours VALUES (1, ?, ?, ?)",
-                       [(day, opens, closes) for day in range(5)
-                        for opens, closes in ((dt.time(9), dt.time(12, 30)), (dt.time(13, 30), dt.time(17, 30)))])
-        db.execute("INSERT INTO calendar_closures VALUES (1, DATE '2026-12-29', 'Year-end closure')")
-        db.executemany("INSERT INTO sla_policies VALUES (?, ?, NULL)", [(1, "Standard"), (2, "Urgent")])
-        db.executemany(
-            "INSERT INTO sla_policy_versions (policy_id, effective_from, calendar_id, service_id, priority, "
-            "first_response_seconds, resolution_seconds, cutoff_time, next_day_deadline, primary_target_share, "
-            "hard_limit_seconds) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(1, dt.date(2026, 1, 1), None, None, 7200, None, dt.time(14), dt.time(11), 0.95, 81000),
-             (1, dt.date(2026, 11, 18), None, None, 7200, 4 * 3600, None, None, 0.95, 81000),
-             (2, dt.date(2026, 1, 1), None, "urgent", 1800, 7200, None, None, None, None)])
-        db.execute("DELETE FROM requests")
-        requests = [
-            # id, service, priority, received, first response, status, closed
-            (11, 1, "normal", at("2026-11-16 10:00"), at("2026-11-16 10:30"), "resolved", at("2026-11-16 16:00")),
-            (12, 1, "normal", at("2026-11-16 15:00"), None, "resolved", at("2026-11-17 12:00")),
-            (13, 1, "normal", at("2026-11-21 10:00"), at("2026-11-23 09:10"), "resolved", at("2026-11-23 17:45")),
-            (14, 1, "urgent", at("2026-11-16 10:00"), at("2026-11-16 10:10"), "resolved", at("2026-11-16 13:00")),
-            (15, 1, "normal", at("2026-11-19 09:00"), at("2026-11-19 09:30"), "resolved", at("2026-11-19 12:00")),
-            (16, 1, "normal", at("2026-11-20 10:00"), at("2026-11-20 10:05"), "waiting_customer", None),
-            (17, 1, "normal", at("2026-11-23 09:00"), None, "received", None),
-            (18, 1, "normal", at("2026-11-23 10:00"), None, "received", None),
-            (19, 2, "normal", at("2026-11-18 10:00"), None, "declined", at("2026-11-18 10:30")),
-        ]
-        db.executemany(
-            "INSERT INTO requests (request_id, customer_id, service_id, channel, priority, received_at, "
-            "first_response_at, status, closed_at, created_by) VALUES (?, 1, ?, 'email', ?, ?, ?, ?, ?, 'fixture')",
-            requests)
-        db.executemany("INSERT INTO request_status_history (request_id, status, changed_at, changed_by) "
-                       "VALUES (?, ?, ?, 'fixture')",
-                       [(12, "waiting_customer", at("2026-11-17 09:00")), (12, "responded", at("2026-11-17 10:00")),
-                        (16, "waiting_customer", at("2026-11-20 11:00"))])
-    return fixture_store
 
 
 def verdicts(store) -> dict[int, tuple]:
@@ -180,3 +140,50 @@ def test_python_and_sql_agree_on_due_times(sla_store):
 
 def test_no_requests_and_no_policies_are_not_errors(store):
     assert evaluate_requests(store).requests == 0
+
+
+# --- the figures pages read from the verdicts --------------------------------------------------
+
+WEEK_47 = Period(dt.date(2026, 11, 16), dt.date(2026, 11, 23))
+
+
+def test_attainment_counts_the_weeks_requests_by_hand(sla_store):
+    evaluate_requests(sla_store, as_of=AS_OF)
+    # received 16-22 Nov: 11, 12, 15 met; 13, 14 breached; 16 open on track; 19 declined -> 3 / 5
+    row = attainment_by(sla_store, "all", WEEK_47, LONDON, now=AS_OF).iloc[0]
+    assert (row["met"], row["breached"], row["open_breached"], row["open_on_track"], row["declined"]) == (3, 2, 0, 1, 1)
+    assert row["attainment"] == pytest.approx(0.6)
+    assert row["within_hard_limit"] == 1.0  # 14's urgent policy has no longer limit, so it is left out
+    assert row["primary_target"] == 0.95
+    assert row["median_hours"] == pytest.approx(4.5)  # 2.5, 3, 4.5, 5, 7.5 business hours
+    by_priority = attainment_by(sla_store, "priority", WEEK_47, LONDON, now=AS_OF).set_index("value")
+    assert by_priority.loc["normal", "attainment"] == pytest.approx(0.75)
+    assert by_priority.loc["urgent", "attainment"] == 0.0
+
+
+def test_weekly_attainment_has_a_row_for_every_week(sla_store):
+    evaluate_requests(sla_store, as_of=AS_OF)
+    weeks = weekly_attainment(sla_store, WEEK_47, LONDON, weeks=3, now=AS_OF)
+    assert weeks["week"].tolist() == [dt.date(2026, 11, 2), dt.date(2026, 11, 9), dt.date(2026, 11, 16)]
+    assert weeks["attainment"].iloc[-1] == pytest.approx(0.6)
+    assert weeks["attainment"].iloc[:2].isna().all()
+
+
+def test_open_requests_at_risk_are_judged_live(sla_store):
+    evaluate_requests(sla_store, as_of=AS_OF)
+    # at 13:40 request 17 (due 14:00) has 20 of 240 minutes left and 16 (due 16:00) 2h20 of 12.5 h;
+    # 18 (due 15:00) still has a third of its time
+    risky = open_requests_at_risk(sla_store, LONDON, now=at("2026-11-23 13:40"))
+    assert risky["request_id"].tolist() == [17, 16]
+    assert risky["outcome"].tolist() == ["open_at_risk", "open_at_risk"]
+    later = open_requests_at_risk(sla_store, LONDON, now=at("2026-11-23 14:30"))
+    assert later.set_index("request_id").loc[17, "outcome"] == "open_breached"
+
+
+def test_the_requests_behind_a_row_put_breaches_first(sla_store):
+    evaluate_requests(sla_store, as_of=AS_OF)
+    behind = requests_behind(sla_store, "priority", "normal", WEEK_47, LONDON, now=AS_OF)
+    assert behind["request_id"].tolist()[0] == 13
+    assert set(behind["request_id"]) == {11, 12, 13, 15, 16, 19}
+    with pytest.raises(ValueError, match="unknown dimension"):
+        attainment_by(sla_store, "shoe size", WEEK_47, LONDON)

@@ -39,11 +39,12 @@ _DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse", "n
 def kpi_row(kpis: Sequence[Kpi]) -> None:
     """Draw the cards side by side."""
     for column, kpi in zip(st.columns(len(kpis)), kpis, strict=True):
+        change = None if kpi.change is None or pd.isna(kpi.change) else kpi.change
         with column:
             st.metric(
                 kpi.label,
                 _format(kpi.value, kpi.kind),
-                delta=None if kpi.change is None else _format(kpi.change, kpi.kind, signed=True),
+                delta=None if change is None else _format(change, kpi.kind, signed=True),
                 delta_color=_DELTA_COLOURS[kpi.direction],
                 help=kpi.definition,
                 border=True,

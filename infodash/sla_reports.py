@@ -1,0 +1,166 @@
+"""Service-level figures for pages and reports, read from the verdicts ``infodash.sla`` stores.
+
+Requests count in the period they were received in (a cohort: a week's requests keep their
+week however late they are resolved). Open requests are judged live against ``now``: past their
+due time they are breached, with less than a fifth of their allowed business time left they
+are at risk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from infodash.db import Store
+from infodash.filters import Filters
+from infodash.periods import Period, weeks_ending_with
+from infodash.sla import AT_RISK_SHARE, ATTAINMENT_DEFINITION  # noqa: F401  (re-exported for pages)
+
+# What a breakdown may be by: the user's choice maps to a fixed SQL expression, never to their text.
+DIMENSIONS: dict[str, str] = {
+    "all": "'All requests'",
+    "week": "CAST(date_trunc('week', timezone($time_zone, r.received_at)) AS DATE)",
+    "service": "sv.name",
+    "customer group": "g.name",
+    "channel": "r.channel",
+    "priority": "r.priority",
+    "assignee": "coalesce(r.assigned_to, '(unassigned)')",
+    "policy": "p.name",
+}
+
+_JUDGED = """
+WITH now_seconds AS (
+    SELECT calendar_id,
+           max(seconds_before + least(greatest(epoch($now - opens), 0), epoch(closes - opens)))
+               FILTER (opens <= $now) AS seconds
+    FROM calendar_slots GROUP BY calendar_id
+),
+judged AS (
+    SELECT r.*, x.policy_id, x.due_at, x.business_seconds, x.paused_seconds, x.margin_seconds,
+           x.within_hard_limit, x.first_response_met, x.allowed_seconds, v.primary_target_share,
+           CASE WHEN x.outcome NOT LIKE 'open%' THEN x.outcome
+                WHEN $now > x.due_at THEN 'open_breached'
+                WHEN x.due_seconds - n.seconds <= $at_risk * x.allowed_seconds THEN 'open_at_risk'
+                ELSE 'open_on_track' END AS outcome,
+           x.due_seconds - n.seconds AS seconds_left
+    FROM requests r JOIN sla_results x USING (request_id)
+    JOIN sla_policy_versions v ON v.policy_id = x.policy_id AND v.effective_from = x.effective_from
+    LEFT JOIN now_seconds n ON n.calendar_id = x.calendar_id
+    WHERE r.received_at >= $start AND r.received_at < $end {filters}
+)
+"""
+
+
+def _params(period: Period, time_zone: ZoneInfo, filters: Filters, now: dt.datetime | None,
+            dimension: str | None = None) -> dict[str, object]:
+    start, end = period.bounds(time_zone)
+    params = {"start": start, "end": end, "now": now or dt.datetime.now(dt.UTC), "at_risk": AT_RISK_SHARE,
+              **filters.params()}
+    if dimension is not None and "$time_zone" in DIMENSIONS[dimension]:
+        params["time_zone"] = time_zone.key
+    return params
+
+
+# What the breakdown expressions of DIMENSIONS can refer to: r (judged request), c, g, sv, p.
+_BREAKDOWN_JOINS = """FROM judged r
+JOIN customers c ON c.customer_id = r.customer_id
+JOIN customer_groups g ON g.group_id = c.group_id
+JOIN services sv ON sv.service_id = r.service_id
+JOIN sla_policies p ON p.policy_id = r.policy_id
+"""
+
+_ATTAINMENT_SELECT = """
+SELECT {value} AS value,
+       count(*) AS requests,
+       count(*) FILTER (r.outcome = 'met') AS met,
+       count(*) FILTER (r.outcome = 'breached') AS breached,
+       count(*) FILTER (r.outcome = 'open_breached') AS open_breached,
+       count(*) FILTER (r.outcome = 'open_at_risk') AS open_at_risk,
+       count(*) FILTER (r.outcome = 'open_on_track') AS open_on_track,
+       count(*) FILTER (r.outcome = 'declined') AS declined,
+       count(*) FILTER (r.outcome = 'met')
+           / nullif(count(*) FILTER (r.outcome IN ('met', 'breached', 'open_breached')), 0) AS attainment,
+       avg(r.within_hard_limit::INTEGER) FILTER (r.outcome IN ('met', 'breached')) AS within_hard_limit,
+       max(r.primary_target_share) AS primary_target,
+       median(r.business_seconds / 3600.0) FILTER (r.outcome IN ('met', 'breached')) AS median_hours,
+       quantile_cont(r.business_seconds / 3600.0, 0.9) FILTER (r.outcome IN ('met', 'breached')) AS p90_hours
+{joins}GROUP BY ALL ORDER BY 1
+"""
+
+
+def attainment_by(store: Store, dimension: str, period: Period, time_zone: ZoneInfo, filters: Filters = Filters(),
+                  now: dt.datetime | None = None) -> pd.DataFrame:
+    """Service levels per value of ``dimension`` (a key of :data:`DIMENSIONS`) for requests received in ``period``.
+
+    Columns: ``value``, ``requests`` (all judged, declined included), ``met``, ``breached``, ``open_breached``, ``open_at_risk``, ``open_on_track``,
+    ``declined``, ``attainment`` (met / (met + breached + open_breached), None when nothing counts),
+    ``within_hard_limit`` (share of resolved requests within the policy's longer limit),
+    ``primary_target`` (the share the policy promises), ``median_hours`` and ``p90_hours``
+    (business hours to resolve, pauses excluded).
+    """
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}; choose one of {', '.join(DIMENSIONS)}")
+    sql = (_JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id"))
+           + _ATTAINMENT_SELECT.format(value=DIMENSIONS[dimension], joins=_BREAKDOWN_JOINS))
+    with store.reading() as db:
+        return db.execute(sql, _params(period, time_zone, filters, now, dimension)).df()
+
+
+def resolution_times(store: Store, period: Period, time_zone: ZoneInfo, filters: Filters = Filters()) -> pd.DataFrame:
+    """Business hours to resolve (pauses excluded) of each request resolved in the cohort, for a distribution."""
+    sql = _JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id")) + """
+    SELECT request_id, business_seconds / 3600.0 AS business_hours, outcome FROM judged
+    WHERE outcome IN ('met', 'breached') ORDER BY business_hours
+    """
+    with store.reading() as db:
+        return db.execute(sql, _params(period, time_zone, filters, None)).df()
+
+
+def open_requests_at_risk(store: Store, time_zone: ZoneInfo, filters: Filters = Filters(),
+                          now: dt.datetime | None = None, limit: int = 200) -> pd.DataFrame:
+    """Open requests past or close to their due time now, closest to their deadline first."""
+    now = now or dt.datetime.now(dt.UTC)
+    everything = Period(dt.date(1900, 1, 1), (now.astimezone(time_zone) + dt.timedelta(days=1)).date())
+    sql = _JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id")) + """
+    SELECT j.request_id, timezone($time_zone, j.received_at) AS received, timezone($time_zone, j.due_at) AS due,
+           j.outcome, j.seconds_left / 3600.0 AS business_hours_left,
+           c.name AS customer, sv.name AS service, j.status, j.vendor, j.assigned_to
+    FROM judged j JOIN customers c USING (customer_id) JOIN services sv USING (service_id)
+    WHERE j.outcome IN ('open_breached', 'open_at_risk')
+    ORDER BY j.due_at LIMIT $limit
+    """
+    with store.reading() as db:
+        return db.execute(sql, {**_params(everything, time_zone, filters, now), "limit": limit,
+                                "time_zone": time_zone.key}).df()
+
+
+def requests_behind(store: Store, dimension: str, value: object, period: Period, time_zone: ZoneInfo,
+                    filters: Filters = Filters(), now: dt.datetime | None = None, limit: int = 500) -> pd.DataFrame:
+    """The judged requests behind one row of :func:`attainment_by`, breaches first."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}; choose one of {', '.join(DIMENSIONS)}")
+    sql = _JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id")) + """
+    SELECT r.request_id, timezone($time_zone, r.received_at) AS received, timezone($time_zone, r.closed_at) AS closed,
+           timezone($time_zone, r.due_at) AS due, r.outcome, r.business_seconds / 3600.0 AS business_hours,
+           r.paused_seconds / 3600.0 AS paused_hours, c.name AS customer, sv.name AS service, r.channel, r.priority,
+           r.assigned_to, r.vendor
+    {joins}WHERE {value} = $value
+    ORDER BY CASE WHEN r.outcome IN ('breached', 'open_breached') THEN 0 WHEN r.outcome = 'open_at_risk' THEN 1
+                  WHEN r.outcome = 'declined' THEN 3 ELSE 2 END, r.received_at LIMIT $limit
+    """.replace("{value}", DIMENSIONS[dimension]).replace("{joins}", _BREAKDOWN_JOINS)
+    params = {**_params(period, time_zone, filters, now), "value": value, "limit": limit, "time_zone": time_zone.key}
+    with store.reading() as db:
+        return db.execute(sql, params).df()
+
+
+def weekly_attainment(store: Store, week: Period, time_zone: ZoneInfo, filters: Filters = Filters(),
+                      weeks: int = 12, now: dt.datetime | None = None) -> pd.DataFrame:
+    """:func:`attainment_by` week for the ``weeks`` weeks ending with ``week``, one row per week (oldest
+    first, ``week`` column), weeks without judged requests included with empty figures."""
+    periods = weeks_ending_with(week, weeks)
+    frame = attainment_by(store, "week", Period(periods[0].start, week.end), time_zone, filters, now)
+    frame = frame.set_index(frame["value"].map(lambda value: value.date() if hasattr(value, "date") else value))
+    table = frame.reindex([period.start for period in periods]).drop(columns="value")
+    return table.rename_axis("week").reset_index()

@@ -1,0 +1,109 @@
+"""SLA performance: attainment against each policy by week and by any breakdown, times to resolve,
+and the open requests at risk now."""
+
+import datetime as dt
+
+import plotly.express as px
+import streamlit as st
+
+from infodash.periods import Period, last_complete_week
+from infodash.sla import evaluate_requests
+from infodash.sla_reports import (ATTAINMENT_DEFINITION, attainment_by, open_requests_at_risk, requests_behind,
+                                  resolution_times)
+from infodash.ui.charts import styled
+from infodash.ui.kpi import Kpi, kpi_row
+from infodash.ui.layout import page_context
+from infodash.ui.store import cached, store_errors
+from infodash.ui.tables import download_button
+
+BREAKDOWNS = {"service": "Service", "customer group": "Customer group", "channel": "Channel",
+              "priority": "Priority", "assignee": "Assignee", "policy": "Policy"}
+SPANS = {4: "Last 4 weeks", 12: "Last 12 weeks", 26: "Last 26 weeks", 52: "Last 52 weeks"}
+
+context = page_context()
+store, filters, time_zone = context.store, context.filters, context.time_zone
+today = dt.datetime.now(time_zone).date()
+
+st.title("Service levels")
+weeks = st.segmented_control("Requests received in", list(SPANS), format_func=SPANS.get, default=12,
+                             key="sla_span", persist_state="session") or 12
+last_week = last_complete_week(today)
+period = Period(last_week.end - dt.timedelta(weeks=weeks), last_week.end)
+st.caption(f"{period.label()}. {ATTAINMENT_DEFINITION}")
+
+with store_errors():
+    cached(evaluate_requests, store)
+    overall = cached(attainment_by, store, "all", period, time_zone, filters)
+    by_week = cached(attainment_by, store, "week", period, time_zone, filters)
+    at_risk = cached(open_requests_at_risk, store, time_zone, filters)
+
+if overall.empty or overall["requests"].iloc[0] == 0:
+    st.info("No requests with a service-level policy were received in this period for the chosen filters.",
+            icon=":material/event_busy:")
+    st.stop()
+total = overall.iloc[0]
+kpi_row([
+    Kpi("Attainment", total["attainment"], None, ATTAINMENT_DEFINITION, "share"),
+    Kpi("Promised", total["primary_target"], None, "The share of requests the policy promises to resolve within "
+        "its primary target.", "share", "neutral"),
+    Kpi("Within limit", total["within_hard_limit"], None, "Share of resolved requests resolved within "
+        "the policy's longer limit (e.g. three business days).", "share"),
+    Kpi("Median", total["median_hours"], None, "Median business hours from receipt to resolution, "
+        "time waiting on the customer or a vendor excluded.", "hours", "lower_is_better"),
+    Kpi("90th percentile", total["p90_hours"], None, "90th percentile of business hours to resolve.", "hours",
+        "lower_is_better"),
+    Kpi("At risk now", len(at_risk), None, "Open requests past their due time or with less than a fifth "
+        "of their allowed business time left, now.", "count", "lower_is_better"),
+])
+
+weekly = px.line(by_week, x="value", y="attainment", markers=True,
+                 labels={"value": "Week received", "attainment": "Attainment"})
+weekly.add_hline(y=float(total["primary_target"]), line_dash="dash", annotation_text="promised")
+weekly.update_yaxes(tickformat=".0%", rangemode="normal")
+st.plotly_chart(styled(weekly, "Attainment by week"), width="stretch")
+
+st.subheader("Breakdown")
+dimension = st.selectbox("By", list(BREAKDOWNS), format_func=BREAKDOWNS.get, key="sla_dimension",
+                         persist_state="session")
+with store_errors():
+    breakdown = cached(attainment_by, store, dimension, period, time_zone, filters)
+left, right = st.columns([3, 2])
+with left:
+    bars = px.bar(breakdown.dropna(subset=["attainment"]), x="attainment", y="value", orientation="h",
+                  labels={"value": BREAKDOWNS[dimension], "attainment": "Attainment"})
+    bars.add_vline(x=float(total["primary_target"]), line_dash="dash")
+    bars.update_xaxes(tickformat=".0%", range=[0, 1])
+    st.plotly_chart(styled(bars, f"Attainment by {BREAKDOWNS[dimension].lower()}", height=360), width="stretch")
+with right:
+    times = cached(resolution_times, store, period, time_zone, filters)
+    histogram = px.histogram(times, x="business_hours", color="outcome", nbins=40,
+                             labels={"business_hours": "Business hours to resolve"})
+    for value, name in ((total["median_hours"], "median"), (total["p90_hours"], "90%")):
+        histogram.add_vline(x=float(value), line_dash="dot", annotation_text=name)
+    st.plotly_chart(styled(histogram, "Time to resolve", height=360), width="stretch")
+
+st.caption("Select a row to see the requests behind it.")
+table = st.dataframe(
+    breakdown, hide_index=True, on_select="rerun", selection_mode="single-row", key="sla_breakdown_table",
+    column_config={"value": BREAKDOWNS[dimension], "attainment": st.column_config.NumberColumn(format="percent"),
+                   "within_hard_limit": st.column_config.NumberColumn("within limit", format="percent"),
+                   "primary_target": st.column_config.NumberColumn("promised", format="percent"),
+                   "median_hours": st.column_config.NumberColumn("median h", format="%.1f"),
+                   "p90_hours": st.column_config.NumberColumn("90% h", format="%.1f")})
+download_button(breakdown, f"sla-by-{dimension.replace(' ', '-')}.csv")
+if table.selection.rows:
+    chosen = breakdown.iloc[table.selection.rows[0]]["value"]
+    st.markdown(f"**Requests behind: {BREAKDOWNS[dimension]}**")
+    st.text(str(chosen))
+    with store_errors():
+        behind = cached(requests_behind, store, dimension, chosen, period, time_zone, filters)
+    st.dataframe(behind, hide_index=True)
+    download_button(behind, "sla-requests.csv", key="sla_behind_download")
+
+st.subheader("Open requests at risk or late now")
+if at_risk.empty:
+    st.caption("None: every open request has more than a fifth of its business time left.")
+else:
+    st.dataframe(at_risk, hide_index=True, column_config={
+        "business_hours_left": st.column_config.NumberColumn("business hours left", format="%.1f")})
+    download_button(at_risk, "sla-at-risk.csv", key="sla_at_risk_download")

@@ -1,0 +1,53 @@
+"""The Service levels page (streamlit.testing AppTest)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from infodash.db import Store
+from infodash.periods import Period, last_complete_week
+from infodash.settings import mark_as_own_data
+from infodash.sla_reports import attainment_by
+from tests.conftest import LONDON
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "sla_performance.py")
+
+
+def test_the_page_shows_the_librarys_attainment_for_the_last_12_weeks(app_db):
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    last_week = last_complete_week(dt.datetime.now(LONDON).date())
+    period = Period(last_week.end - dt.timedelta(weeks=12), last_week.end)
+    expected = attainment_by(app_db, "all", period, LONDON).iloc[0]
+    shown = {metric.label: metric.value for metric in app.metric}
+    assert shown["Attainment"] == f"{expected['attainment'] * 100:.1f}%"
+    assert shown["Promised"] == "95.0%"
+    assert 0.85 < expected["attainment"] < 0.97  # mostly met, some worse services
+    assert any("Attainment = requests resolved within target" in caption.value for caption in app.caption)
+    assert len(app.get("plotly_chart")) == 3
+
+
+def test_switching_the_breakdown_and_the_span(app_db):
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    app.selectbox(key="sla_dimension").set_value("customer group").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert len(table) == 10 and "Operations" in set(table["value"])
+    app.session_state["sla_span"] = 4
+    app.run()
+    assert not app.exception
+    last_week = last_complete_week(dt.datetime.now(LONDON).date())
+    four_weeks = Period(last_week.end - dt.timedelta(weeks=4), last_week.end).label()
+    assert any(caption.value.startswith(four_weeks) for caption in app.caption)
+
+
+def test_an_empty_database_says_there_is_nothing_to_judge(tmp_path, monkeypatch):
+    empty = Store(tmp_path / "empty.duckdb")
+    mark_as_own_data(empty)
+    monkeypatch.setenv("INFODASH_DB", str(empty.path))
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    assert any("No requests with a service-level policy" in block.value for block in app.info)
