@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PAGES = {"Weekly review": "pages/weekly_review.py", "Log touchpoint": "pages/log_touchpoint.py",
+PAGES = {"Weekly review": "pages/weekly_review.py", "Service levels": "pages/sla_performance.py",
+         "Log touchpoint": "pages/log_touchpoint.py",
          "(empty page)": "benchmarks/empty_page.py"}
 STAFF_NAME = "Ana Costa"  # a demo staff member, so the touchpoint page lists entries and follow-ups
 

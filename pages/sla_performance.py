@@ -9,7 +9,7 @@ import streamlit as st
 from infodash.periods import Period, last_complete_week
 from infodash.sla import evaluate_requests
 from infodash.sla_reports import (ATTAINMENT_DEFINITION, attainment_by, open_requests_at_risk, requests_behind,
-                                  resolution_times)
+                                  resolution_histogram)
 from infodash.ui.charts import styled
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import page_context
@@ -75,9 +75,10 @@ with left:
     bars.update_xaxes(tickformat=".0%", range=[0, 1])
     st.plotly_chart(styled(bars, f"Attainment by {BREAKDOWNS[dimension].lower()}", height=360), width="stretch")
 with right:
-    times = cached(resolution_times, store, period, time_zone, filters)
-    histogram = px.histogram(times, x="business_hours", color="outcome", nbins=40,
-                             labels={"business_hours": "Business hours to resolve"})
+    times = cached(resolution_histogram, store, period, time_zone, filters)
+    histogram = px.bar(times, x="hours_from", y="requests", color="outcome",
+                       labels={"hours_from": "Business hours to resolve", "requests": "Requests"})
+    histogram.update_traces(offset=0, width=0.5)
     for value, name in ((total["median_hours"], "median"), (total["p90_hours"], "90%")):
         histogram.add_vline(x=float(value), line_dash="dot", annotation_text=name)
     st.plotly_chart(styled(histogram, "Time to resolve", height=360), width="stretch")

@@ -14,7 +14,8 @@ import pytest
 
 from infodash.periods import Period
 from infodash.sla import Policy, StatusChange, due_at, evaluate_requests, load_policies
-from infodash.sla_reports import attainment_by, open_requests_at_risk, requests_behind, weekly_attainment
+from infodash.sla_reports import (attainment_by, open_requests_at_risk, requests_behind, resolution_histogram,
+                                  weekly_attainment)
 from tests.conftest import LONDON, at
 from tests.test_sla_calendar import OFFICE
 
@@ -187,3 +188,11 @@ def test_the_requests_behind_a_row_put_breaches_first(sla_store):
     assert set(behind["request_id"]) == {11, 12, 13, 15, 16, 19}
     with pytest.raises(ValueError, match="unknown dimension"):
         attainment_by(sla_store, "shoe size", WEEK_47, LONDON)
+
+
+def test_the_resolution_histogram_bins_business_hours(sla_store):
+    evaluate_requests(sla_store, as_of=AS_OF)
+    bins = resolution_histogram(sla_store, WEEK_47, LONDON, bin_hours=2)
+    # 2.5 h (14, breached) and 3 h (15, met) fall in 2-4 h; 4.5 (12) and 5 (11) in 4-6 h; 7.5 (13, breached) in 6-8 h
+    assert [tuple(row) for row in bins.itertuples(index=False)] == [
+        (2.0, "breached", 1), (2.0, "met", 1), (4.0, "met", 2), (6.0, "breached", 1)]
