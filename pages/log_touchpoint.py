@@ -4,12 +4,11 @@ import datetime as dt
 
 import streamlit as st
 
-from infodash.customers import FULL_LIST_LIMIT, all_customer_choices, customer_choice, customer_count, find_customers
 from infodash.catalogue import service_options
-from infodash.touchpoints import (CHANNELS, KINDS, MAX_AUTHOR_CHARS, MAX_NOTE_CHARS, READ_SCALE, follow_ups_due,
-                                  recent_touchpoints)
+from infodash.touchpoints import CHANNELS, KINDS, MAX_NOTE_CHARS, READ_SCALE, follow_ups_due, recent_touchpoints
 from infodash.ui import touchpoint_form as form
 from infodash.ui.layout import page_context
+from infodash.ui.pickers import customer_options, staff_name_input
 from infodash.ui.store import cached, store_errors
 
 context = page_context(with_filters=False)
@@ -17,9 +16,7 @@ store, time_zone = context.store, context.time_zone
 today = dt.datetime.now(time_zone).date()
 
 st.title("Log touchpoint")
-st.text_input("Your name", key=form.AUTHOR_KEY, persist_state="session", max_chars=MAX_AUTHOR_CHARS,
-              placeholder="e.g. Ana Costa",
-              help="Remembered while this browser tab is open; your entries and follow-ups are listed under it.")
+me = staff_name_input()
 form.field_error("author")
 
 preselected = st.query_params.get("customer")
@@ -27,17 +24,8 @@ form.ensure_defaults(time_zone, int(preselected) if preselected and preselected.
 form.show_flash()
 
 with store_errors():
-    if cached(customer_count, store) <= FULL_LIST_LIMIT:
-        choices = cached(all_customer_choices, store)
-    else:
-        search = st.text_input("Find customer", placeholder="Name, e-mail or department", key="tp_search",
-                               help="This organisation is large: type part of a name first, then pick below.")
-        choices = cached(find_customers, store, search)
-        selected = st.session_state.get("tp_customer")
-        if selected and all(choice.customer_id != selected for choice in choices):
-            choices = [c for c in [cached(customer_choice, store, selected)] if c] + choices
+    labels = customer_options(store, "tp_customer", "tp_search")
     services = dict(cached(service_options, store))
-labels = {choice.customer_id: choice.label for choice in choices}
 
 editing = st.session_state.get(form.EDITING_KEY)
 with st.form("touchpoint", border=True, enter_to_submit=False):
@@ -88,7 +76,6 @@ with st.form("touchpoint", border=True, enter_to_submit=False):
             st.form_submit_button("Cancel editing", width="stretch", on_click=form.cancel_edit, args=(time_zone,))
 form.field_error("form")
 
-me = form.author()
 recent_col, follow_col = st.columns(2)
 with recent_col:
     st.subheader("My recent entries")

@@ -78,6 +78,7 @@ def fixture_store(store: Store) -> Store:
             "occurred_at, follow_up_on, follow_up_done_at, created_by) "
             "VALUES (?, ?, ?, ?, 'request', ?, 2, ?, ?, ?, 'Ana Costa')", touchpoints)
         db.execute("SELECT setval('touchpoint_id_seq', 5)").fetchall()
+        db.execute("SELECT setval('request_id_seq', 100)").fetchall()
     return store
 
 

@@ -18,10 +18,11 @@ from infodash.errors import NotAllowed, ValidationError
 from infodash.periods import NonexistentLocalTime, local_datetime
 from infodash.touchpoints import (TouchpointDraft, delete_touchpoint, get_touchpoint, log_touchpoint,
                                   mark_follow_up_done, update_touchpoint)
-from infodash.ui.text import escape_markdown
+from infodash.ui.feedback import FormFeedback
+from infodash.ui.pickers import staff_name as author
 
-AUTHOR_KEY = "staff_name"
-ERRORS_KEY, FLASH_KEY, EDITING_KEY = "tp_errors", "tp_flash", "tp_editing"
+FEEDBACK = FormFeedback("tp")
+EDITING_KEY = "tp_editing"
 # What the date and time fields were set to by the form itself, and the instant that stands for:
 # None means "now" (a new entry), else the original time of the entry being edited. While the
 # person leaves both fields alone, that instant is used, not the minute shown when the form opened.
@@ -30,11 +31,6 @@ FIELD_DEFAULTS = {"tp_customer": None, "tp_channel": "email", "tp_kind": "reques
                   "tp_note": "", "tp_follow_up": None, "tp_service": None}
 # fields "save and log another like this" clears; it keeps the rest for the next contact
 PER_CONTACT_FIELDS = ("tp_customer", "tp_note", "tp_follow_up")
-
-
-def author() -> str:
-    """The staff member's name as typed for this browser session."""
-    return (st.session_state.get(AUTHOR_KEY) or "").strip()
 
 
 def _set_when(time_zone: ZoneInfo, original: dt.datetime | None = None) -> None:
@@ -79,26 +75,10 @@ def draft_from_state(time_zone: ZoneInfo) -> TouchpointDraft:
     )
 
 
-def field_error(field: str) -> None:
-    """Show the message for ``field`` from the last failed save, if any."""
-    message = st.session_state.get(ERRORS_KEY, {}).get(field)
-    if message:
-        st.error(escape_markdown(message), icon=":material/error:")
-
-
-def show_flash() -> None:
-    """Confirm the last successful action once."""
-    if message := st.session_state.pop(FLASH_KEY, None):
-        st.success(escape_markdown(message), icon=":material/check_circle:")
-
-
-def _succeeded(message: str) -> None:
-    st.session_state[ERRORS_KEY] = {}
-    st.session_state[FLASH_KEY] = message
-
-
-def _failed(errors: dict[str, str]) -> None:
-    st.session_state[ERRORS_KEY] = errors
+field_error = FEEDBACK.error
+show_flash = FEEDBACK.flash
+_succeeded = FEEDBACK.succeeded
+_failed = FEEDBACK.failed
 
 
 def _clear_fields(keys: tuple[str, ...], time_zone: ZoneInfo) -> None:
@@ -137,8 +117,9 @@ def start_edit(store: Store, touchpoint_id: int, time_zone: ZoneInfo) -> None:
     if saved is None:
         return _failed({"form": "That touchpoint no longer exists."})
     draft = saved.draft
+    FEEDBACK.clear()
     st.session_state.update({
-        EDITING_KEY: touchpoint_id, ERRORS_KEY: {}, "tp_customer": draft.customer_id, "tp_channel": draft.channel,
+        EDITING_KEY: touchpoint_id, "tp_customer": draft.customer_id, "tp_channel": draft.channel,
         "tp_kind": draft.kind, "tp_minutes": draft.minutes, "tp_read": draft.read_level, "tp_note": draft.note,
         "tp_follow_up": draft.follow_up_on, "tp_service": draft.service_id,
     })
@@ -147,7 +128,8 @@ def start_edit(store: Store, touchpoint_id: int, time_zone: ZoneInfo) -> None:
 
 def cancel_edit(time_zone: ZoneInfo) -> None:
     """Leave edit mode with an empty form."""
-    st.session_state.update({EDITING_KEY: None, ERRORS_KEY: {}})
+    st.session_state[EDITING_KEY] = None
+    FEEDBACK.clear()
     _clear_fields(tuple(FIELD_DEFAULTS), time_zone)
 
 

@@ -1,0 +1,41 @@
+"""Inputs several pages share: who is working, and which customer an entry is about."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from infodash import customers
+from infodash.customers import all_customer_choices, customer_choice, customer_count, find_customers
+from infodash.db import Store
+from infodash.touchpoints import MAX_AUTHOR_CHARS
+from infodash.ui.store import cached
+
+STAFF_NAME_KEY = "staff_name"
+
+
+def staff_name_input() -> str:
+    """The "Your name" box (remembered for the browser session, the same on every page); the name typed."""
+    st.text_input("Your name", key=STAFF_NAME_KEY, persist_state="session", max_chars=MAX_AUTHOR_CHARS,
+                  placeholder="e.g. Ana Costa",
+                  help="Remembered while this browser tab is open; your entries are listed under it.")
+    return staff_name()
+
+
+def staff_name() -> str:
+    """The staff member's name as typed for this browser session."""
+    return (st.session_state.get(STAFF_NAME_KEY) or "").strip()
+
+
+def customer_options(store: Store, selected_key: str, search_key: str) -> dict[int, str]:
+    """Customers a form's picker offers, by id: all of them in a small organisation (the box filters as
+    one types); in a large one, those matching a search box drawn here, plus the one already chosen."""
+    if cached(customer_count, store) <= customers.FULL_LIST_LIMIT:
+        choices = cached(all_customer_choices, store)
+    else:
+        search = st.text_input("Find customer", placeholder="Name, e-mail or department", key=search_key,
+                               help="This organisation is large: type part of a name first, then pick below.")
+        choices = cached(find_customers, store, search)
+        selected = st.session_state.get(selected_key)
+        if selected and all(choice.customer_id != selected for choice in choices):
+            choices = [choice for choice in [cached(customer_choice, store, selected)] if choice] + choices
+    return {choice.customer_id: choice.label for choice in choices}
