@@ -9,6 +9,7 @@ navigation = st.navigation(
         st.Page("pages/weekly_review.py", title="Weekly review", icon=":material/calendar_view_week:", default=True),
         st.Page("pages/sla_performance.py", title="Service levels", icon=":material/timer:"),
         st.Page("pages/log_touchpoint.py", title="Log touchpoint", icon=":material/edit_note:"),
+        st.Page("pages/requests.py", title="Requests", icon=":material/inbox:"),
     ]
 )
 navigation.run()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, replace
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -172,21 +173,23 @@ def change_status(store: Store, request_id: int, update: StatusUpdate, author: s
         audit.record(db, author, "status", "requests", request_id, {"from": current, **asdict(update)})
 
 
-def open_requests(store: Store, limit: int = 100, assigned_to: str | None = None) -> pd.DataFrame:
-    """Requests not yet resolved or declined, oldest first, with customer and service names."""
+def open_requests(store: Store, time_zone: ZoneInfo, limit: int = 100, assigned_to: str | None = None) -> pd.DataFrame:
+    """Requests not yet resolved or declined, oldest first, with customer and service names; times local."""
     with store.reading() as db:
         return db.execute(
             """
-            SELECT r.request_id, r.received_at, r.status, c.name AS customer, s.name AS service, r.priority,
+            SELECT r.request_id, timezone($time_zone, r.received_at) AS received, r.status, c.name AS customer,
+                   s.name AS service, r.priority,
                    r.channel, r.subject, r.assigned_to, r.vendor
             FROM requests r JOIN customers c USING (customer_id) JOIN services s USING (service_id)
             WHERE r.status NOT IN ('resolved', 'declined') AND ($assignee IS NULL OR r.assigned_to = $assignee)
             ORDER BY r.received_at LIMIT $limit
-            """, {"assignee": assigned_to, "limit": limit}).df()
+            """, {"assignee": assigned_to, "limit": limit, "time_zone": time_zone.key}).df()
 
 
-def request_history(store: Store, request_id: int) -> pd.DataFrame:
-    """A request's status changes, oldest first."""
+def request_history(store: Store, request_id: int, time_zone: ZoneInfo) -> pd.DataFrame:
+    """A request's status changes, oldest first; times local."""
     with store.reading() as db:
-        return db.execute("SELECT status, changed_at, changed_by, vendor, reason, referral, note "
-                          "FROM request_status_history WHERE request_id = ? ORDER BY changed_at", [request_id]).df()
+        return db.execute("SELECT status, timezone(?, changed_at) AS changed, changed_by, vendor, reason, referral, "
+                          "note FROM request_status_history WHERE request_id = ? ORDER BY changed_at",
+                          [time_zone.key, request_id]).df()

@@ -8,7 +8,7 @@ from infodash.errors import ValidationError
 from infodash.service_requests import (RequestDraft, StatusUpdate, change_status, log_request, open_requests,
                                        request_history)
 from infodash.sla import evaluate_requests
-from tests.conftest import at
+from tests.conftest import LONDON, at
 
 NOW = at("2026-11-23 12:00")
 
@@ -27,8 +27,8 @@ def test_a_logged_request_is_received_with_its_history_and_audit(fixture_store):
                                         [request_id]).fetchone()
         audited = db.execute("SELECT count(*) FROM audit_log WHERE entity = 'requests'").fetchone()[0]
     assert (status, created_by, audited) == ("received", "Ana Costa", 1)
-    assert request_history(fixture_store, request_id)["status"].tolist() == ["received"]
-    assert request_id in open_requests(fixture_store)["request_id"].tolist()
+    assert request_history(fixture_store, request_id, LONDON)["status"].tolist() == ["received"]
+    assert request_id in open_requests(fixture_store, LONDON)["request_id"].tolist()
 
 
 def test_bad_requests_are_refused_field_by_field(fixture_store):
@@ -50,7 +50,7 @@ def test_a_request_moves_through_waiting_on_a_vendor_to_resolved(fixture_store):
         row = db.execute("SELECT status, first_response_at, closed_at, vendor FROM requests WHERE request_id = ?",
                          [request_id]).fetchone()
     assert row == ("resolved", at("2026-11-23 09:20"), at("2026-11-23 11:00"), "Questel")
-    assert request_history(fixture_store, request_id)["status"].tolist() == [
+    assert request_history(fixture_store, request_id, LONDON)["status"].tolist() == [
         "received", "responded", "waiting_vendor", "responded", "resolved"]
 
 
