@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from infodash.db import Store
 from infodash.settings import mark_as_own_data
+from tests import apptest_helpers
+from tests.apptest_helpers import click, successes
+from tests.apptest_helpers import errors as field_errors
 from tests.conftest import LONDON
 from tests.processes import hold_database
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "log_touchpoint.py")
-
 
 def open_page(name: str | None = "Test Person") -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=60)
-    if name:
-        app.session_state["staff_name"] = name
-    return app.run()
+    return apptest_helpers.open_page("log_touchpoint.py", name)
 
 
 def fill(app: AppTest, customer: int | None = 3, minutes: int = 20, note: str = "Sent the battery study",
@@ -34,28 +30,10 @@ def fill(app: AppTest, customer: int | None = 3, minutes: int = 20, note: str = 
     return app
 
 
-def click(app: AppTest, label: str) -> AppTest:
-    next(button for button in app.button if button.label == label).click()
-    return app.run()
-
-
 def stored(store: Store, where: str = "created_by = 'Test Person'") -> list[tuple]:
     with store.reading() as db:  # fixed test conditions, no user input
         return db.execute(f"SELECT customer_id, channel, minutes, read_level, note FROM touchpoints WHERE {where} "
                           "ORDER BY touchpoint_id").fetchall()
-
-
-def shown(markdown_source: str) -> str:
-    """What a person reads: messages are escaped markdown, so drop the escaping backslashes."""
-    return re.sub(r"\\(.)", r"\1", markdown_source)
-
-
-def field_errors(app: AppTest) -> list[str]:
-    return [shown(error.value) for error in app.error]
-
-
-def successes(app: AppTest) -> list[str]:
-    return [shown(message.value) for message in app.success]
 
 
 def test_saving_a_valid_touchpoint_confirms_it_and_lists_it_at_once(app_db):

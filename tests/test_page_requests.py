@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from infodash.db import Store
 from infodash.settings import mark_as_own_data
-
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "requests.py")
+from tests import apptest_helpers
+from tests.apptest_helpers import click, errors, successes
 
 
 def open_page(name: str | None = "Desk Person") -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=60)
-    if name:
-        app.session_state["staff_name"] = name
-    return app.run()
-
-
-def click(app: AppTest, label: str) -> AppTest:
-    next(button for button in app.button if button.label == label).click()
-    return app.run()
-
-
-def shown(markdown_source: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown_source)
+    return apptest_helpers.open_page("requests.py", name)
 
 
 def test_logging_a_request_and_moving_it_to_waiting_on_a_vendor(app_db):
@@ -36,15 +23,14 @@ def test_logging_a_request_and_moving_it_to_waiting_on_a_vendor(app_db):
     app.text_input(key="rq_subject").input("Freedom to operate: coating patents")
     app = click(app, "Log request")
     assert not app.exception
-    confirmations = [shown(message.value) for message in app.success]
-    request_id = int(re.search(r"#(\d+)", confirmations[0]).group(1))
+    request_id = int(re.search(r"#(\d+)", successes(app)[0]).group(1))
     with app_db.reading() as db:
         assert db.execute("SELECT customer_id, service_id, status, created_by FROM requests WHERE request_id = ?",
                           [request_id]).fetchone() == (7, 2, "received", "Desk Person")
     # the new request is selected for the status form: without a vendor name it is refused
     app.selectbox(key="st_status").set_value("waiting_vendor")
     app = click(app, "Save status")
-    assert "Name the vendor the request is waiting on." in [shown(error.value) for error in app.error]
+    assert "Name the vendor the request is waiting on." in errors(app)
     app.text_input(key="st_vendor").input("Questel")
     app = click(app, "Save status")
     with app_db.reading() as db:
@@ -56,8 +42,8 @@ def test_a_request_without_customer_or_service_is_explained_and_kept(app_db):
     app = open_page()
     app.text_input(key="rq_subject").input("Something urgent")
     app = click(app, "Log request")
-    errors = [shown(error.value) for error in app.error]
-    assert "Choose the customer." in errors and "Choose the service asked for." in errors
+    shown_errors = errors(app)
+    assert "Choose the customer." in shown_errors and "Choose the service asked for." in shown_errors
     assert app.text_input(key="rq_subject").value == "Something urgent"
 
 
