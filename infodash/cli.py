@@ -7,6 +7,7 @@ clear message with a non-zero exit code, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import sys
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 from infodash.db import DEFAULT_BUSY_TIMEOUT_S, Store, StoreBusy, StoreError
 from infodash.demo import SIZES, build_demo
 from infodash.errors import ValidationError
+from infodash.importers import ImportFileError, load_mapping, save_mapping
+from infodash.request_import import KIND, PRESETS, RequestImportOptions, import_requests
 from infodash.sla import evaluate_requests
 from infodash.settings import mark_as_own_data, organisation_time_zone
 from infodash.touchpoints import CHANNELS, KINDS, TouchpointDraft, log_touchpoint
@@ -37,6 +40,18 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--replace", action="store_true", help="replace the data already in the database")
     sla = commands.add_parser("sla", help="judge every request against its service-level policies (nightly)")
     sla.add_argument("--force", action="store_true", help="re-judge even if nothing changed")
+    importing = commands.add_parser("import", help="import a file").add_subparsers(dest="kind", required=True)
+    requests = importing.add_parser("requests", help="requests from a service-desk export (CSV or Excel)")
+    requests.add_argument("file", type=Path)
+    requests.add_argument("--preset", choices=sorted(PRESETS), help="a desk's export format")
+    requests.add_argument("--mapping", help="a column mapping saved earlier (in the app or with --save-mapping)")
+    requests.add_argument("--service", type=int, help="service id of every request, when the file has none")
+    requests.add_argument("--create-customers-in-group", type=int, metavar="GROUP_ID",
+                          help="create unknown customers in this group instead of refusing their rows")
+    requests.add_argument("--time-zone", help="time zone of the file's wall-clock times")
+    requests.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    requests.add_argument("--save-mapping", metavar="NAME", help="save these options for the next file")
+    requests.add_argument("--author", default="import job", help="who the imported requests are attributed to")
     touchpoint = commands.add_parser("touchpoint", help="log one touchpoint (for scripts and imports by hand)")
     touchpoint.add_argument("--customer", type=int, required=True, help="customer id")
     touchpoint.add_argument("--channel", choices=sorted(CHANNELS), required=True)
@@ -66,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         for field, message in error.errors.items():
             print(f"infodash: {field}: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (StoreError, ValueError) as error:
+    except ImportFileError as error:
+        print(f"infodash: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (StoreError, ValueError, OSError) as error:
         print(f"infodash: {error}", file=sys.stderr)
         return 1
 
@@ -85,6 +103,8 @@ def _run(store: Store, args: argparse.Namespace) -> int:
             print(f"judged {summary.requests:,} requests in {summary.seconds:.1f} s")
         else:
             print(f"nothing changed since the last evaluation ({summary.requests:,} requests)")
+    elif args.command == "import":
+        return _import_requests(store, args)
     elif args.command == "touchpoint":
         time_zone = organisation_time_zone(store)
         draft = TouchpointDraft(args.customer, args.channel, args.kind, args.minutes, args.read, args.note,
@@ -92,3 +112,36 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         saved = log_touchpoint(store, draft, args.author, time_zone)
         print(f"touchpoint {saved.touchpoint_id}" + (" (already saved)" if saved.duplicate else ""))
     return 0
+
+
+MAX_ERRORS_SHOWN = 50
+
+
+def _import_requests(store: Store, args: argparse.Namespace) -> int:
+    if args.mapping:
+        saved = load_mapping(store, KIND, args.mapping)
+        if saved is None:
+            raise ValueError(f"no saved request mapping named {args.mapping!r}")
+        options = RequestImportOptions.from_dict(saved)
+    elif args.preset:
+        options = PRESETS[args.preset]
+    else:
+        raise ValueError("choose the export's format: --preset NAME or --mapping NAME")
+    overrides = {"service_id": args.service, "create_customers_in_group": args.create_customers_in_group,
+                 "time_zone": args.time_zone}
+    options = dataclasses.replace(options, **{key: value for key, value in overrides.items() if value is not None})
+    report = import_requests(store, args.file, options, args.author, dry_run=args.dry_run)
+    for error in report.errors[:MAX_ERRORS_SHOWN]:
+        print(f"line {error.line}, column {error.column}: {error.reason}", file=sys.stderr)
+    if len(report.errors) > MAX_ERRORS_SHOWN:
+        print(f"... and {len(report.errors) - MAX_ERRORS_SHOWN:,} more problems", file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}")
+    verdict = ("nothing written: fix the rows above and import the file again" if report.errors
+               else "checked, nothing written (dry run)" if args.dry_run
+               else f"added {report.added:,} requests")
+    print(f"{args.file}: {report.rows_read:,} rows read, {report.already_imported:,} requests imported before; {verdict}")
+    if args.save_mapping and report.ok:
+        save_mapping(store, KIND, args.save_mapping, options.to_dict(), args.author)
+        print(f"saved the mapping as {args.save_mapping!r}")
+    return EXIT_BAD_INPUT if report.errors else 0

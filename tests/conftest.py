@@ -79,6 +79,7 @@ def fixture_store(store: Store) -> Store:
             "VALUES (?, ?, ?, ?, 'request', ?, 2, ?, ?, ?, 'Ana Costa')", touchpoints)
         db.execute("SELECT setval('touchpoint_id_seq', 5)").fetchall()
         db.execute("SELECT setval('request_id_seq', 100)").fetchall()
+        db.execute("SELECT setval('customer_id_seq', 100)").fetchall()
     return store
 
 

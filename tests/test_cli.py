@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from infodash.cli import EXIT_BAD_INPUT, main
 from infodash.db import Store
 from infodash.demo import needs_demo_data
@@ -38,3 +40,30 @@ def test_sla_judges_requests_once_until_something_changes(sla_store, capsys):
     assert "judged 9 requests" in capsys.readouterr().out
     assert main(["--db", str(sla_store.path), "sla"]) == 0
     assert "nothing changed since the last evaluation (9 requests)" in capsys.readouterr().out
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_import_requests_from_the_command_line_then_again_adds_nothing(sla_store, capsys):
+    args = ["--db", str(sla_store.path), "import", "requests", str(FIXTURES / "servicenow_events.csv"),
+            "--preset", "servicenow", "--service", "1", "--create-customers-in-group", "3", "--save-mapping", "desk"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "300 rows read, 0 requests imported before; added 49 requests" in out and "saved the mapping" in out
+    assert main(["--db", str(sla_store.path), "import", "requests", str(FIXTURES / "servicenow_events.csv"),
+                 "--mapping", "desk"]) == 0
+    assert "49 requests imported before; added 0 requests" in capsys.readouterr().out
+
+
+def test_import_with_bad_rows_lists_them_and_exits_65(fixture_store, tmp_path, capsys):
+    export = tmp_path / "events.csv"
+    export.write_text("number,incident_state,caller_id,opened_at,sys_updated_at,priority,contact_type,"
+                      "assignment_group,resolved_at,vendor\n"
+                      "INC9,New,Alice Adams,31/2/2016 09:00,29/2/2016 09:00,3 - Moderate,Phone,?,?,?\n")
+    code = main(["--db", str(fixture_store.path), "import", "requests", str(export), "--preset", "servicenow",
+                 "--service", "1"])
+    captured = capsys.readouterr()
+    assert code == EXIT_BAD_INPUT
+    assert "line 2, column opened_at: unparseable date '31/2/2016 09:00'" in captured.err
+    assert "nothing written" in captured.out

@@ -1,0 +1,135 @@
+"""The import machinery every kind of import shares: reading a file, reporting row errors,
+parsing values, and saved column mappings.
+
+An import reads the whole file, checks every row, and writes nothing unless every row is good
+(all-or-nothing per file). Its :class:`ImportReport` names each problem by line, column and
+reason. A file that cannot be read at all raises :class:`ImportFileError` with a message a
+person can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from infodash.db import Store
+
+Progress = Callable[[float, str], None]
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported (unreadable, wrong encoding, missing columns)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: the file's line number (the header is line 1), the column, and why."""
+
+    line: int
+    column: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did."""
+
+    rows_read: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    added: int = 0
+    already_imported: int = 0
+    written: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no row has a problem."""
+        return not self.errors
+
+    def error_table(self) -> pd.DataFrame:
+        """The problems as a table (line, column, reason), for a page or a CSV."""
+        return pd.DataFrame([vars(error) for error in self.errors], columns=["line", "column", "reason"])
+
+
+def read_table(source: str | Path | bytes, file_name: str | None = None, encoding: str = "utf-8",
+               missing_marker: str = "") -> pd.DataFrame:
+    """A CSV or Excel file as a frame of text (every cell a string, missing cells None).
+
+    ``source`` is a path or the file's bytes (an upload); ``file_name`` tells the format of bytes.
+    Cells equal to ``missing_marker`` (e.g. "?") count as missing. Raises ImportFileError.
+    """
+    name = str(file_name or source if not isinstance(source, bytes) else file_name or "upload.csv")
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        try:
+            frame = pd.read_excel(io.BytesIO(data), dtype=str)
+        except Exception as error:  # openpyxl raises many kinds; all mean "not a readable workbook"
+            raise ImportFileError(f"{Path(name).name} is not a readable Excel workbook: {error}") from None
+    else:
+        try:
+            text = data.decode("utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding)
+        except UnicodeDecodeError as error:
+            raise ImportFileError(
+                f"{Path(name).name} is not {encoding} text (byte 0x{data[error.start]:02x} at position {error.start}). "
+                "Save it as CSV UTF-8, or name its encoding (e.g. cp1252 for Excel on Windows)."
+            ) from None
+        except LookupError:
+            raise ImportFileError(f"Unknown encoding {encoding!r}.") from None
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+            raise ImportFileError(f"{Path(name).name} is not a readable CSV file: {error}") from None
+    frame.columns = [str(column).strip() for column in frame.columns]
+    # plain Python objects, missing cells None, so every check downstream sees text or None
+    frame = frame.astype(object).map(
+        lambda value: None if value is None or pd.isna(value) or str(value).strip() in ("", missing_marker)
+        else str(value).strip())
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def require_columns(frame: pd.DataFrame, wanted: dict[str, str]) -> None:
+    """Raise ImportFileError naming every mapped column (``field -> column``) the file lacks."""
+    missing = [f"{column} (for {field_name})" for field_name, column in wanted.items() if column not in frame.columns]
+    if missing:
+        raise ImportFileError(f"The file has no column {', '.join(missing)}. Its columns are: "
+                              f"{', '.join(frame.columns)}.")
+
+
+def parse_times(values: pd.Series, date_format: str | None, time_zone: str) -> pd.Series:
+    """Text to UTC instants: ``date_format`` (strptime) or ISO 8601; wall times are in ``time_zone``.
+
+    Unparseable text gives NaT (the caller reports it); missing stays NaT too.
+    """
+    parsed = pd.to_datetime(values, format=date_format or "ISO8601", errors="coerce", dayfirst=False)
+    if parsed.dt.tz is None:
+        parsed = parsed.dt.tz_localize(time_zone, ambiguous="NaT", nonexistent="shift_forward")
+    return parsed.dt.tz_convert("UTC")
+
+
+def save_mapping(store: Store, kind: str, name: str, options: dict[str, Any], author: str) -> None:
+    """Keep an import's column mapping and options under ``name`` for the next file of this ``kind``."""
+    with store.writing() as db:
+        db.execute("INSERT INTO import_mappings VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, name) DO UPDATE SET "
+                   "options = excluded.options, saved_by = excluded.saved_by, saved_at = excluded.saved_at",
+                   [name, kind, json.dumps(options), author, dt.datetime.now(dt.UTC)])
+
+
+def load_mapping(store: Store, kind: str, name: str) -> dict[str, Any] | None:
+    """A saved mapping's options, or None."""
+    with store.reading() as db:
+        row = db.execute("SELECT options FROM import_mappings WHERE kind = ? AND name = ?", [kind, name]).fetchone()
+    return None if row is None else json.loads(row[0])
+
+
+def mapping_names(store: Store, kind: str) -> list[str]:
+    """Names of the saved mappings of ``kind``."""
+    with store.reading() as db:
+        return [row[0] for row in db.execute("SELECT name FROM import_mappings WHERE kind = ? ORDER BY name",
+                                             [kind]).fetchall()]

@@ -1,0 +1,299 @@
+"""Importing requests from a service desk's export (CSV or Excel), in either common shape:
+
+- one row per request (reference, customer, received, resolved, status ...), or
+- an event log, one row per update of a request (ServiceNow, Jira and most desks export this),
+  from which each request's status history is rebuilt; the desk's states map onto InfoDash's
+  (e.g. "Awaiting User Info" -> waiting on customer, "Awaiting Vendor" -> waiting on vendor).
+
+Every row is checked first; nothing is written unless the whole file is good. Requests whose
+reference was imported before are skipped, so importing the same file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from infodash import audit
+from infodash.db import Store
+from infodash.importers import ImportFileError, ImportReport, RowError, parse_times, read_table, require_columns
+from infodash.service_requests import CHANNELS, PRIORITIES, STATUSES
+
+KIND = "requests"
+REQUIRED_FIELDS = ("external_ref", "customer", "received_at")
+EVENT_FIELDS = ("state", "changed_at")
+OPTIONAL_FIELDS = ("service", "channel", "priority", "subject", "assigned_to", "first_response_at", "resolved_at",
+                   "status", "vendor", "decline_reason", "referred_to")
+TIME_FIELDS = ("received_at", "first_response_at", "resolved_at", "changed_at")
+CUSTOMER_KEYS = {"email": "email", "login": "login", "name": "name", "id": "CAST(customer_id AS VARCHAR)"}
+
+
+@dataclass(frozen=True)
+class RequestImportOptions:
+    """How to read one desk's export: which column holds each field, and how its values translate."""
+
+    columns: dict[str, str]
+    shape: str = "per_request"  # or "event_log"
+    date_format: str | None = None  # strptime format, e.g. "%d/%m/%Y %H:%M"; None for ISO 8601
+    time_zone: str = "Europe/London"  # of wall-clock times in the file
+    missing_marker: str = ""  # a cell meaning "no value", e.g. "?"
+    encoding: str = "utf-8"
+    customer_key: str = "email"  # how the customer column identifies a customer: email, login, name or id
+    create_customers_in_group: int | None = None  # unknown customers are created here instead of refused
+    service_id: int | None = None  # the service of every request, when the file has no service column
+    state_map: dict[str, str | None] = field(default_factory=dict)  # desk state -> status (None: ignore row)
+    priority_map: dict[str, str] = field(default_factory=dict)
+    channel_map: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The options as plain data, for saving a mapping."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RequestImportOptions:
+        """Options saved with :meth:`to_dict`."""
+        return cls(**data)
+
+
+SERVICENOW = RequestImportOptions(
+    shape="event_log",
+    columns={"external_ref": "number", "customer": "caller_id", "received_at": "opened_at", "state": "incident_state",
+             "changed_at": "sys_updated_at", "priority": "priority", "channel": "contact_type",
+             "assigned_to": "assignment_group", "resolved_at": "resolved_at", "vendor": "vendor"},
+    date_format="%d/%m/%Y %H:%M", missing_marker="?", customer_key="name",
+    state_map={"New": "received", "Active": "responded", "Awaiting User Info": "waiting_customer",
+               "Awaiting Evidence": "waiting_customer", "Awaiting Vendor": "waiting_vendor",
+               "Awaiting Problem": "responded", "Resolved": "resolved", "Closed": "resolved", "-100": None},
+    priority_map={"1 - Critical": "urgent", "2 - High": "high", "3 - Moderate": "normal", "4 - Low": "low"},
+    channel_map={"Phone": "phone", "Email": "email", "Self service": "intranet", "Direct opening": "face_to_face",
+                 "IVR": "phone"},
+)
+PRESETS = {"servicenow": SERVICENOW}
+
+
+def import_requests(store: Store, source: str | Path | bytes, options: RequestImportOptions, author: str,
+                    file_name: str | None = None, dry_run: bool = False,
+                    progress: Callable[[float, str], None] | None = None) -> ImportReport:
+    """Check a desk export and, unless ``dry_run`` or any row has a problem, add its new requests.
+
+    Raises ImportFileError when the file cannot be read or lacks a mapped column.
+    """
+    report = ImportReport()
+    step = progress or (lambda fraction, message: None)
+    step(0.05, "Reading the file")
+    frame = read_table(source, file_name, options.encoding, options.missing_marker)
+    report.rows_read = len(frame)
+    wanted = REQUIRED_FIELDS + (EVENT_FIELDS if options.shape == "event_log" else ())
+    unmapped = [name for name in wanted if name not in options.columns]
+    if unmapped:
+        raise ImportFileError(f"Map a column to each of: {', '.join(unmapped)}.")
+    if "service" not in options.columns and options.service_id is None:
+        raise ImportFileError("Map a column to service, or choose the service every request is for.")
+    require_columns(frame, options.columns)
+    rows = pd.DataFrame({name: frame[column] for name, column in options.columns.items()})
+    rows["line"] = range(2, len(rows) + 2)
+    step(0.2, "Checking every row")
+    checked = _check_rows(store, rows, options, report)
+    requests, history = (_from_events(checked, options, report) if options.shape == "event_log"
+                         else _from_rows(checked, report))
+    with store.reading() as db:
+        known = {ref for (ref,) in db.execute("SELECT external_ref FROM requests WHERE list_contains(?, external_ref)",
+                                              [requests["external_ref"].tolist()]).fetchall()}
+    report.already_imported = len(known)
+    requests = requests[~requests["external_ref"].isin(known)]
+    history = history[~history["external_ref"].isin(known)]
+    report.errors.sort(key=lambda error: (error.line, error.column))
+    if report.errors or dry_run or requests.empty:
+        step(1.0, "Checked" if report.errors or dry_run else "Nothing new")
+        return report
+    step(0.6, f"Adding {len(requests):,} requests")
+    _write(store, requests, history, options, author, report)
+    step(1.0, "Done")
+    return report
+
+
+def _error(report: ImportReport, lines: pd.Series, column: str, reason: Callable[[Any], str] | str,
+           values: pd.Series | None = None) -> None:
+    for position, line in enumerate(lines):
+        text = reason(values.iloc[position]) if callable(reason) else reason
+        report.errors.append(RowError(int(line), column, text))
+
+
+def _check_rows(store: Store, rows: pd.DataFrame, options: RequestImportOptions, report: ImportReport) -> pd.DataFrame:
+    columns = options.columns
+    for name in REQUIRED_FIELDS + (EVENT_FIELDS if options.shape == "event_log" else ()):
+        missing = rows[name].isna()
+        _error(report, rows.loc[missing, "line"], columns[name], f"{name.replace('_', ' ')} is missing")
+    for name in TIME_FIELDS:
+        if name in columns:
+            parsed = parse_times(rows[name], options.date_format, options.time_zone)
+            bad = parsed.isna() & rows[name].notna()
+            expected = options.date_format or "ISO 8601, e.g. 2026-11-23 14:05"
+            _error(report, rows.loc[bad, "line"], columns[name], lambda value: f"unparseable date {value!r} "
+                   f"(expected {expected})", rows.loc[bad, name])
+            rows[name] = parsed
+    for name, allowed, mapping, default in (("priority", PRIORITIES, options.priority_map, "normal"),
+                                            ("channel", CHANNELS, options.channel_map, "email")):
+        if name not in columns:
+            rows[name] = default
+            continue
+        translated = rows[name].map(lambda value, mapping=mapping, allowed=allowed, default=default: (
+            default if value is None else mapping.get(value, value.lower() if value.lower() in allowed else None)))
+        bad = translated.isna()
+        _error(report, rows.loc[bad, "line"], columns[name],
+               lambda value, name=name: f"unknown {name} {value!r}: map it to one of {', '.join(sorted(mapping or allowed))}",
+               rows.loc[bad, name])
+        rows[name] = translated
+    rows["customer_id"] = _customer_ids(store, rows, options, report)
+    rows["service_id"] = _service_ids(store, rows, options, report)
+    if "resolved_at" in columns:
+        early = rows["resolved_at"].notna() & rows["received_at"].notna() & (rows["resolved_at"] < rows["received_at"])
+        _error(report, rows.loc[early, "line"], columns["resolved_at"], "resolved before it was received")
+    return rows
+
+
+def _customer_ids(store: Store, rows: pd.DataFrame, options: RequestImportOptions, report: ImportReport) -> pd.Series:
+    if options.customer_key not in CUSTOMER_KEYS:
+        raise ImportFileError(f"customer_key must be one of {', '.join(CUSTOMER_KEYS)}")
+    values = sorted(set(rows["customer"].dropna()))
+    with store.reading() as db:  # the key expression comes from the fixed CUSTOMER_KEYS table
+        found = dict(db.execute(f"SELECT {CUSTOMER_KEYS[options.customer_key]}, customer_id FROM customers "
+                                f"WHERE list_contains(?, {CUSTOMER_KEYS[options.customer_key]})", [values]).fetchall())
+    ids = rows["customer"].map(found)
+    unknown = rows["customer"].notna() & ids.isna()
+    if options.create_customers_in_group is None:
+        _error(report, rows.loc[unknown, "line"], options.columns["customer"],
+               lambda value: f"unknown customer {value!r} (matched by {options.customer_key})",
+               rows.loc[unknown, "customer"])
+    return ids
+
+
+def _service_ids(store: Store, rows: pd.DataFrame, options: RequestImportOptions, report: ImportReport) -> pd.Series:
+    if "service" not in options.columns:
+        return pd.Series(options.service_id, index=rows.index)
+    with store.reading() as db:
+        found = {name.lower(): service_id for name, service_id in
+                 db.execute("SELECT name, service_id FROM services").fetchall()}
+    ids = rows["service"].map(lambda value: found.get(value.lower()) if value else options.service_id)
+    unknown = ids.isna()
+    _error(report, rows.loc[unknown, "line"], options.columns["service"],
+           lambda value: f"unknown service {value!r}" if value else "service is missing", rows.loc[unknown, "service"])
+    return ids
+
+
+_REQUEST_COLUMNS = ["external_ref", "customer", "customer_id", "service_id", "channel", "priority", "subject",
+                    "assigned_to", "received_at", "first_response_at", "status", "closed_at", "vendor",
+                    "decline_reason", "referred_to"]
+
+
+def _from_rows(rows: pd.DataFrame, report: ImportReport) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per request: statuses as given (or resolved when a resolution time is)."""
+    first_line = rows.groupby("external_ref")["line"].transform("min")
+    duplicate = rows["external_ref"].notna() & rows.duplicated("external_ref", keep="first")
+    _error(report, rows.loc[duplicate, "line"], "external_ref",
+           lambda line: f"the same request as line {line}", first_line[duplicate])
+    rows = rows[~duplicate].copy()
+    for name in ("subject", "assigned_to", "first_response_at", "resolved_at", "status", "vendor", "decline_reason",
+                 "referred_to"):
+        if name not in rows:
+            rows[name] = None
+    status = rows["status"].map(lambda value: None if value is None else value.lower().replace(" ", "_"))
+    status = status.where(status.notna(), rows["resolved_at"].map(lambda value: "resolved" if pd.notna(value)
+                                                                    else "received"))
+    bad = ~status.isin(list(STATUSES))
+    _error(report, rows.loc[bad, "line"], "status", lambda value: f"unknown status {value!r}", rows.loc[bad, "status"])
+    rows["status"] = status
+    rows["closed_at"] = rows["resolved_at"].where(rows["status"].isin(["resolved", "declined"]))
+    history = pd.concat([
+        rows.assign(changed_at=rows["received_at"], status="received"),
+        rows[rows["first_response_at"].notna()].assign(changed_at=rows["first_response_at"], status="responded"),
+        rows[rows["closed_at"].notna()].assign(changed_at=rows["closed_at"]),
+    ])[["external_ref", "status", "changed_at", "vendor", "decline_reason", "referred_to"]]
+    return rows[_REQUEST_COLUMNS], history
+
+
+def _from_events(events: pd.DataFrame, options: RequestImportOptions, report: ImportReport
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An event log: each request's history from its updates, in time order, repeats collapsed."""
+    mapped = events["state"].map(lambda value: options.state_map.get(value, value if value in STATUSES else "?"))
+    unknown = mapped == "?"
+    _error(report, events.loc[unknown, "line"], options.columns["state"],
+           lambda value: f"unknown state {value!r}: map it to an InfoDash status", events.loc[unknown, "state"])
+    events = events.assign(status=mapped)[~unknown & mapped.notna()].sort_values(["external_ref", "changed_at", "line"])
+    # Desks record updates before a ticket's "opened" time (it was drafted first): a request counts as
+    # received at the earlier of its received column and its first update.
+    first_update = events.groupby("external_ref")["changed_at"].transform("min")
+    early = first_update < events["received_at"]
+    if early.any():
+        report.notes.append(f"{events.loc[early, 'external_ref'].nunique():,} requests were updated before their "
+                            "received time; they count as received at their first update")
+        events["received_at"] = events["received_at"].where(~early, first_update)
+    # "Closed" after "Resolved" is the desk tidying up, not a change of status: keep status changes only
+    changed = events["status"] != events.groupby("external_ref")["status"].shift()
+    history = events[changed & (events["status"] != "received")]
+    history = pd.concat([events.groupby("external_ref", as_index=False).first().assign(
+        changed_at=lambda frame: frame["received_at"], status="received"), history])
+    history = history.assign(decline_reason=None, referred_to=None)
+    if "vendor" not in history:
+        history["vendor"] = None
+    history = history.sort_values(["external_ref", "changed_at"])
+    first = events.groupby("external_ref", as_index=False).first()
+    last = history.groupby("external_ref", as_index=False).last()[["external_ref", "status", "changed_at"]]
+    responded = (history[history["status"] != "received"].groupby("external_ref", as_index=False)["changed_at"].min()
+                 .rename(columns={"changed_at": "first_response_at"}))
+    requests = (first.drop(columns=["status", "first_response_at"], errors="ignore")
+                .merge(last.rename(columns={"changed_at": "last_change"}), on="external_ref", how="left")
+                .merge(responded, on="external_ref", how="left"))
+    if "vendor" in events:
+        latest_vendor = events.groupby("external_ref", as_index=False)["vendor"].last()
+        requests = requests.drop(columns="vendor").merge(latest_vendor, on="external_ref", how="left")
+    for name in ("vendor", "subject", "assigned_to", "decline_reason", "referred_to"):
+        if name not in requests:
+            requests[name] = None
+    closed = requests["status"].isin(["resolved", "declined"])
+    resolved_at = requests["resolved_at"] if "resolved_at" in requests else requests["last_change"]
+    requests["closed_at"] = resolved_at.where(resolved_at.notna(), requests["last_change"]).where(closed)
+    return requests[_REQUEST_COLUMNS], history[["external_ref", "status", "changed_at", "vendor", "decline_reason",
+                                                "referred_to"]]
+
+
+def _write(store: Store, requests: pd.DataFrame, history: pd.DataFrame, options: RequestImportOptions, author: str,
+           report: ImportReport) -> None:
+    with store.writing() as db:
+        if options.create_customers_in_group is not None:
+            new = sorted(set(requests.loc[requests["customer_id"].isna(), "customer"]))
+            if new:
+                db.register("imported_customer", pd.DataFrame({"name": new}))
+                db.execute("INSERT INTO customers (name, email, login, group_id, department, seniority, relationship) "
+                           "SELECT name, CASE WHEN $key = 'email' THEN name END, CASE WHEN $key = 'login' THEN name END, "
+                           "$group, '(imported)', 'staff', 'customer' FROM imported_customer",
+                           {"key": options.customer_key, "group": options.create_customers_in_group})
+                with_ids = dict(db.execute(f"SELECT {CUSTOMER_KEYS[options.customer_key]}, customer_id FROM customers "
+                                           f"WHERE list_contains(?, {CUSTOMER_KEYS[options.customer_key]})",
+                                           [new]).fetchall())
+                requests = requests.assign(customer_id=requests["customer_id"].fillna(requests["customer"].map(with_ids)))
+                report.notes.append(f"created {len(new):,} customers in group {options.create_customers_in_group}")
+        db.register("imported_request", requests.assign(customer_id=requests["customer_id"].astype("int64"),
+                                                        service_id=requests["service_id"].astype("int64")))
+        db.execute("""
+            INSERT INTO requests (external_ref, customer_id, service_id, channel, priority, subject, assigned_to,
+                                  received_at, first_response_at, status, closed_at, vendor, decline_reason,
+                                  referred_to, created_by)
+            SELECT external_ref, customer_id, service_id, channel, priority, subject, assigned_to, received_at,
+                   first_response_at, status, closed_at, vendor, decline_reason, referred_to, $author
+            FROM imported_request ORDER BY received_at
+        """, {"author": author})
+        db.register("imported_history", history)
+        db.execute("""
+            INSERT INTO request_status_history (request_id, status, changed_at, changed_by, vendor, reason, referral)
+            SELECT r.request_id, h.status, h.changed_at, $author, h.vendor, h.decline_reason, h.referred_to
+            FROM imported_history h JOIN requests r USING (external_ref)
+        """, {"author": author})
+        audit.record(db, author, "import", "requests", None,
+                     {"rows": report.rows_read, "added": len(requests), "already_imported": report.already_imported})
+    report.added, report.written = len(requests), True

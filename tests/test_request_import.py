@@ -1,0 +1,145 @@
+"""Importing requests: a real ServiceNow event log, a one-row-per-request file, and malformed files."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from infodash.importers import ImportFileError, load_mapping, save_mapping
+from infodash.request_import import SERVICENOW, RequestImportOptions, import_requests
+from infodash.sla import evaluate_requests
+from tests.conftest import LONDON
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PER_REQUEST = RequestImportOptions(
+    columns={"external_ref": "Ticket", "customer": "Email", "service": "Service", "received_at": "Received",
+             "resolved_at": "Resolved", "status": "Status", "priority": "Priority", "channel": "Channel"},
+    priority_map={"P1": "urgent", "P2": "high", "P3": "normal", "P4": "low"},
+)
+HEADER = "Ticket,Email,Service,Received,Resolved,Status,Priority,Channel\n"
+
+
+def write(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def requests_with_refs(store) -> list[tuple]:
+    with store.reading() as db:
+        return db.execute("SELECT external_ref, customer_id, service_id, status, priority, channel FROM requests "
+                          "WHERE external_ref IS NOT NULL ORDER BY external_ref").fetchall()
+
+
+def test_a_real_servicenow_event_log_imports_and_is_judged_under_the_users_policy(sla_store):
+    with sla_store.writing() as db:  # the user defines a service and a policy for the desk's incidents
+        db.execute("INSERT INTO services (service_id, name, in_scope) VALUES (3, 'IT incidents', true)")
+        db.execute("INSERT INTO sla_policies VALUES (3, 'IT incidents: one business day', NULL)")
+        db.execute("INSERT INTO sla_policy_versions (policy_id, effective_from, calendar_id, service_id, "
+                   "resolution_seconds) VALUES (3, DATE '2015-01-01', 1, 3, 27000)")
+    options = dataclasses.replace(SERVICENOW, service_id=3, create_customers_in_group=3)
+    report = import_requests(sla_store, FIXTURES / "servicenow_events.csv", options, "Desk import")
+    assert report.ok and report.written
+    assert (report.rows_read, report.added, report.already_imported) == (300, 49, 0)
+    with sla_store.reading() as db:
+        first = db.execute("SELECT received_at, first_response_at, closed_at, status, priority, channel, assigned_to "
+                           "FROM requests WHERE external_ref = 'INC0000047'").fetchone()
+        history = db.execute("SELECT h.status FROM request_status_history h JOIN requests r USING (request_id) "
+                             "WHERE r.external_ref = 'INC0000047' ORDER BY h.changed_at").fetchall()
+    # opened 29/2/2016 04:40, first update "Active" 05:30, "Awaiting User Info" 1/3 09:14, resolved 1/3 09:52
+    assert first == (dt.datetime(2016, 2, 29, 4, 40, tzinfo=LONDON), dt.datetime(2016, 2, 29, 5, 30, tzinfo=LONDON),
+                     dt.datetime(2016, 3, 1, 9, 52, tzinfo=LONDON), "resolved", "normal", "phone", "Group 70")
+    assert [row[0] for row in history] == ["received", "responded", "waiting_customer", "resolved"]
+    evaluate_requests(sla_store)
+    with sla_store.reading() as db:
+        judged = db.execute("SELECT count(*), count(DISTINCT x.policy_id) FROM sla_results x JOIN requests r "
+                            "USING (request_id) WHERE r.external_ref LIKE 'INC%'").fetchone()
+        paused = db.execute("SELECT x.paused_seconds FROM sla_results x JOIN requests r USING (request_id) "
+                            "WHERE r.external_ref = 'INC0000047'").fetchone()[0]
+    assert judged[0] == 49
+    assert paused == 38 * 60  # waiting on the caller 09:14-09:52 on Tuesday 1 March 2016
+    again = import_requests(sla_store, FIXTURES / "servicenow_events.csv", options, "Desk import")
+    assert (again.added, again.already_imported, again.written) == (0, 49, False)
+
+
+def test_a_one_row_per_request_file(fixture_store, tmp_path):
+    path = write(tmp_path, HEADER
+                 + "T-1,alice@example.org,Desk research,2026-11-16 09:00,2026-11-16 15:00,Resolved,P2,Email\n"
+                 + "T-2,cara@example.org,desk research,2026-11-17 10:00,,,P3,phone\n"
+                 + "T-3,bob@example.org,Legal opinions,2026-11-17 11:00,2026-11-17 11:30,declined,P4,chat\n")
+    report = import_requests(fixture_store, path, PER_REQUEST, "Desk import")
+    assert report.ok and report.added == 3
+    assert requests_with_refs(fixture_store) == [("T-1", 1, 1, "resolved", "high", "email"),
+                                                 ("T-2", 3, 1, "received", "normal", "phone"),
+                                                 ("T-3", 2, 2, "declined", "low", "chat")]
+
+
+def test_every_bad_row_is_reported_and_nothing_is_written(fixture_store, tmp_path):
+    path = write(tmp_path, HEADER
+                 + "T-1,alice@example.org,Desk research,2026-11-16 09:00,2026-11-16 15:00,Resolved,P2,Email\n"
+                 + "T-2,nobody@example.org,Desk research,2026-11-17 10:00,,,P3,Email\n"
+                 + "T-3,bob@example.org,Desk research,17th of November,,,P3,Email\n"
+                 + "T-4,bob@example.org,Desk research,2026-11-17 12:00,2026-11-17 11:00,Resolved,P3,Email\n"
+                 + "T-1,alice@example.org,Desk research,2026-11-16 09:00,2026-11-16 15:00,Resolved,P2,Email\n"
+                 + "T-6,bob@example.org,Catering,2026-11-17 12:00,,,P9,Pigeon\n")
+    report = import_requests(fixture_store, path, PER_REQUEST, "Desk import")
+    assert not report.written and requests_with_refs(fixture_store) == []
+    assert [(error.line, error.column) for error in report.errors] == [
+        (3, "Email"), (4, "Received"), (5, "Resolved"), (6, "external_ref"), (7, "Channel"), (7, "Priority"),
+        (7, "Service")]
+    reasons = {error.line: error.reason for error in report.errors}
+    assert reasons[3] == "unknown customer 'nobody@example.org' (matched by email)"
+    assert reasons[4].startswith("unparseable date '17th of November'")
+    assert reasons[5] == "resolved before it was received"
+    assert reasons[6] == "the same request as line 2"
+    assert "unknown service 'Catering'" in report.error_table()["reason"].tolist()
+
+
+def test_a_file_missing_a_mapped_column_is_refused_whole(fixture_store, tmp_path):
+    path = write(tmp_path, "Ticket,Email,Received\nT-1,alice@example.org,2026-11-16 09:00\n")
+    with pytest.raises(ImportFileError, match="no column Service \\(for service\\)"):
+        import_requests(fixture_store, path, PER_REQUEST, "Desk import")
+
+
+def test_a_file_in_the_wrong_encoding_says_so_and_imports_once_named(fixture_store, tmp_path):
+    path = write(tmp_path, HEADER + "T-1,alice@example.org,Desk research,2026-11-16 09:00,,,P3,Email\n"
+                 .replace("Desk research", "Desk research") + "T-2,bob@example.org,Desk research,2026-11-16 10:00,"
+                 ",,P3,Email\n", encoding="cp1252")
+    path.write_bytes(path.read_bytes().replace(b"T-2", b"T-\xe92"))  # an "é" as Excel on Windows writes it
+    with pytest.raises(ImportFileError, match="not utf-8 text.*cp1252"):
+        import_requests(fixture_store, path, PER_REQUEST, "Desk import")
+    report = import_requests(fixture_store, path, dataclasses.replace(PER_REQUEST, encoding="cp1252"), "Desk import")
+    assert report.added == 2 and "T-é2" in [row[0] for row in requests_with_refs(fixture_store)]
+
+
+def test_an_excel_export_imports_like_a_csv(fixture_store, tmp_path):
+    path = tmp_path / "export.xlsx"
+    pd.DataFrame({"Ticket": ["X-1"], "Email": ["eve@example.org"], "Service": ["Desk research"],
+                  "Received": ["2026-11-18 09:30"], "Resolved": [None], "Status": ["Waiting customer"],
+                  "Priority": ["P1"], "Channel": ["chat"]}).to_excel(path, index=False)
+    report = import_requests(fixture_store, path, PER_REQUEST, "Desk import")
+    assert report.ok, report.errors
+    assert requests_with_refs(fixture_store) == [("X-1", 5, 1, "waiting_customer", "urgent", "chat")]
+
+
+def test_an_unknown_state_in_an_event_log_asks_to_be_mapped(fixture_store, tmp_path):
+    path = write(tmp_path, "number,caller,opened,state,updated\n"
+                 "INC1,Alice Adams,2026-11-16 09:00,New,2026-11-16 09:00\n"
+                 "INC1,Alice Adams,2026-11-16 09:00,Parked,2026-11-16 10:00\n")
+    options = RequestImportOptions(shape="event_log", service_id=1, customer_key="name",
+                                   columns={"external_ref": "number", "customer": "caller", "received_at": "opened",
+                                            "state": "state", "changed_at": "updated"},
+                                   state_map={"New": "received"})
+    report = import_requests(fixture_store, path, options, "Desk import")
+    assert [(error.line, error.reason) for error in report.errors] == [
+        (3, "unknown state 'Parked': map it to an InfoDash status")]
+
+
+def test_a_mapping_is_saved_for_the_next_file(fixture_store):
+    save_mapping(fixture_store, "requests", "our desk", PER_REQUEST.to_dict(), "Ana Costa")
+    assert RequestImportOptions.from_dict(load_mapping(fixture_store, "requests", "our desk")) == PER_REQUEST
+    assert load_mapping(fixture_store, "requests", "someone else's") is None
