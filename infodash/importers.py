@@ -133,3 +133,21 @@ def mapping_names(store: Store, kind: str) -> list[str]:
     with store.reading() as db:
         return [row[0] for row in db.execute("SELECT name FROM import_mappings WHERE kind = ? ORDER BY name",
                                              [kind]).fetchall()]
+
+
+@dataclass(frozen=True)
+class FilePreview:
+    """A first look at a file before mapping it: its columns, first rows, and each column's values."""
+
+    columns: list[str]
+    head: pd.DataFrame
+    values: dict[str, list[str]]  # up to 50 distinct values per column, most frequent first
+    rows: int
+
+
+def preview_file(source: str | Path | bytes, file_name: str | None = None, encoding: str = "utf-8",
+                 missing_marker: str = "", head_rows: int = 20) -> FilePreview:
+    """Columns, first rows and common values of a file (raises ImportFileError like :func:`read_table`)."""
+    frame = read_table(source, file_name, encoding, missing_marker)
+    values = {column: [str(value) for value in frame[column].value_counts().index[:50]] for column in frame.columns}
+    return FilePreview(list(frame.columns), frame.head(head_rows), values, len(frame))

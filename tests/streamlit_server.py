@@ -53,3 +53,18 @@ def running_app(db_path: Path) -> Iterator[str]:
 def wait_for_app(page) -> None:
     """Wait until Streamlit has finished running the page's script (as Streamlit's own e2e tests do)."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
+
+
+def open_page_as(playwright, url: str, link: str, staff_name: str):
+    """Chromium on the app's home page, then ``link`` in the sidebar, with "Your name" filled in, as a
+    person would; returns (browser, page)."""
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+    page = browser.new_page(viewport={"width": 1400, "height": 1400})
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_role("link", name=link).click()
+    wait_for_app(page)
+    page.get_by_label("Your name", exact=True).fill(staff_name)
+    page.get_by_label("Your name", exact=True).press("Enter")
+    wait_for_app(page)
+    return browser, page

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from infodash.db import Store
-from tests.streamlit_server import CHROMIUM, CHROMIUM_FLAGS, running_app, wait_for_app
+from tests.streamlit_server import CHROMIUM, open_page_as, running_app, wait_for_app
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
                                 reason="Debian chromium is not installed (CI installs it)")
@@ -36,15 +36,7 @@ def test_a_touchpoint_logged_in_the_browser_lands_in_the_database_once(server):
                                         "ORDER BY customer_id LIMIT 1").fetchone()
     note = "Browser test: walked through the patent landscape"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(url)  # the weekly review, then the sidebar link, as a person would
-        wait_for_app(page)
-        page.get_by_role("link", name="Log touchpoint").click()
-        wait_for_app(page)
-        page.get_by_label("Your name", exact=True).fill("Browser Tester")
-        page.get_by_label("Your name", exact=True).press("Enter")
-        wait_for_app(page)
+        browser, page = open_page_as(playwright, url, "Log touchpoint", "Browser Tester")
         customer = page.get_by_label("Customer", exact=True)
         customer.click()
         customer.fill(email)
@@ -60,3 +52,28 @@ def test_a_touchpoint_logged_in_the_browser_lands_in_the_database_once(server):
     with store.reading() as db:
         rows = db.execute("SELECT customer_id, minutes, created_by FROM touchpoints WHERE note = ?", [note]).fetchall()
     assert rows == [(customer_id, 25, "Browser Tester")]
+
+
+def test_a_desk_export_uploaded_in_the_browser_is_checked_then_imported(server):
+    from playwright.sync_api import sync_playwright
+
+    url, store = server
+    with sync_playwright() as playwright:
+        browser, page = open_page_as(playwright, url, "Import requests", "Import Tester")
+        page.locator("input[type=file]").set_input_files(str(Path(__file__).parent / "fixtures" / "servicenow_events.csv"))
+        wait_for_app(page)
+        for label, choice in (("Unknown customers", "create in IT & data"),
+                              ("Service of every request (when no column)", "IT support")):
+            box = page.get_by_label(label, exact=True)
+            box.click()
+            box.fill(choice)
+            page.keyboard.press("Enter")
+            wait_for_app(page)
+        page.get_by_role("button", name="Check every row").click()
+        page.get_by_text("All 300 rows are good").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Import", exact=True).click()
+        page.get_by_text("Imported 49 requests").wait_for(timeout=30_000)
+        browser.close()
+    with store.reading() as db:
+        assert db.execute("SELECT count(*), min(created_by), max(created_by) FROM requests "
+                          "WHERE external_ref LIKE 'INC%'").fetchone() == (49, "Import Tester", "Import Tester")

@@ -1,0 +1,129 @@
+"""Import requests: upload a desk export, map its columns, check every row, then import."""
+
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+
+from infodash.catalogue import customer_group_options, service_options
+from infodash.importers import ImportFileError, load_mapping, mapping_names, preview_file, save_mapping
+from infodash.request_import import (CUSTOMER_KEYS, EVENT_FIELDS, KIND, OPTIONAL_FIELDS, PRESETS, REQUIRED_FIELDS,
+                                     RequestImportOptions, import_requests)
+from infodash.service_requests import CHANNELS, PRIORITIES, STATUSES
+from infodash.ui.layout import page_context
+from infodash.ui.pickers import staff_name_input
+from infodash.ui.store import cached, store_errors
+from infodash.ui.tables import download_button
+from infodash.ui.text import escape_markdown
+
+NONE = "(not in the file)"
+context = page_context(with_filters=False)
+store = context.store
+
+st.title("Import requests")
+st.caption("From a service desk's export (CSV or Excel): one row per request, or an event log with one row per "
+           "update. Every row is checked first; nothing is written unless the whole file is good, and requests "
+           "imported before are skipped.")
+me = staff_name_input()
+upload = st.file_uploader("Export file", type=["csv", "xlsx"], key="import_file")
+if upload is None:
+    st.stop()
+with store_errors():
+    saved = cached(mapping_names, store, KIND)
+    groups = dict(cached(customer_group_options, store))
+    services = dict(cached(service_options, store))
+starts = {**{f"preset:{name}": f"{name} export (preset)" for name in PRESETS},
+          **{f"saved:{name}": f"{name} (saved mapping)" for name in saved}, "blank": "Start from scratch"}
+start = st.selectbox("Start from", list(starts), format_func=starts.get, key="import_start")
+base = (PRESETS[start.split(":", 1)[1]] if start.startswith("preset:") else
+        RequestImportOptions.from_dict(cached(load_mapping, store, KIND, start.split(":", 1)[1]))
+        if start.startswith("saved:") else RequestImportOptions(columns={}))
+
+reading, parsing = st.columns(2)
+encoding = reading.text_input("Encoding", base.encoding, key=f"enc_{start}", help="utf-8, or cp1252 for older Excel")
+missing = reading.text_input("Marker of a missing value", base.missing_marker, key=f"missing_{start}")
+date_format = parsing.text_input("Date format", base.date_format or "", key=f"datefmt_{start}",
+                                 help="strptime codes, e.g. %d/%m/%Y %H:%M; empty for ISO dates (2026-11-23 14:05)")
+time_zone = parsing.text_input("Time zone of the times", base.time_zone, key=f"tz_{start}")
+try:
+    preview = preview_file(upload.getvalue(), upload.name, encoding, missing)
+except ImportFileError as error:
+    st.error(escape_markdown(str(error)))
+    st.stop()
+st.markdown(f"**{escape_markdown(upload.name)}**: {preview.rows:,} rows. The first rows:")
+st.dataframe(preview.head, hide_index=True)
+
+shape = st.radio("Shape", ["per_request", "event_log"], index=["per_request", "event_log"].index(base.shape),
+                 format_func={"per_request": "One row per request", "event_log": "One row per update (event log)"}.get,
+                 horizontal=True, key=f"shape_{start}")
+fields = REQUIRED_FIELDS + (EVENT_FIELDS if shape == "event_log" else ()) + OPTIONAL_FIELDS
+columns: dict[str, str] = {}
+grid = st.columns(4)
+for position, name in enumerate(fields):
+    options = ([] if name in REQUIRED_FIELDS + EVENT_FIELDS else [NONE]) + preview.columns
+    default = base.columns.get(name)
+    chosen = grid[position % 4].selectbox(name.replace("_", " "), options, key=f"col_{start}_{name}",
+                                          index=options.index(default) if default in options else 0)
+    if chosen != NONE:
+        columns[name] = chosen
+match_col, group_col, service_col = st.columns(3)
+customer_key = match_col.selectbox("Customer column holds their", list(CUSTOMER_KEYS),
+                                   index=list(CUSTOMER_KEYS).index(base.customer_key), key=f"key_{start}")
+create_in = group_col.selectbox("Unknown customers", [None, *groups],
+                                format_func=lambda gid: "refuse their rows" if gid is None else f"create in {groups[gid]}",
+                                key=f"create_{start}")
+service_id = service_col.selectbox("Service of every request (when no column)", [None, *services],
+                                   format_func=lambda sid: "-" if sid is None else services[sid], key=f"svc_{start}")
+
+
+def value_map(title: str, column: str | None, current: dict, allowed: dict, key: str) -> dict:
+    """An editable table translating the file's values in ``column`` to InfoDash codes."""
+    if not column:
+        return current
+    table = pd.DataFrame({"in the file": preview.values.get(column, []),
+                          "InfoDash": [current.get(value, value if value in allowed else None)
+                                       for value in preview.values.get(column, [])]})
+    edited = st.data_editor(table, key=key, hide_index=True, disabled=["in the file"], column_config={
+        "InfoDash": st.column_config.SelectboxColumn(options=list(allowed), help=title)})
+    return {**current, **dict(zip(edited["in the file"], edited["InfoDash"], strict=True))}
+
+
+with st.expander("Translate the file's values", expanded=start == "blank"):
+    state_map = value_map("status", columns.get("state" if shape == "event_log" else "status"), base.state_map,
+                          STATUSES, f"states_{start}")
+    priority_map = value_map("priority", columns.get("priority"), base.priority_map, PRIORITIES, f"prio_{start}")
+    channel_map = value_map("channel", columns.get("channel"), base.channel_map, CHANNELS, f"chan_{start}")
+options = dataclasses.replace(base, columns=columns, shape=shape, date_format=date_format or None,
+                              time_zone=time_zone, missing_marker=missing, encoding=encoding, customer_key=customer_key,
+                              create_customers_in_group=create_in, service_id=service_id, state_map=state_map,
+                              priority_map=priority_map, channel_map=channel_map)
+
+check_col, import_col = st.columns(2)
+checked = check_col.button("Check every row", key="import_check")
+run = import_col.button("Import", type="primary", key="import_run", disabled=not me,
+                        help=None if me else "Enter your name first: imported requests are attributed to you.")
+if checked or run:
+    bar = st.progress(0.0, "Starting")
+    try:
+        report = import_requests(store, upload.getvalue(), options, me or "import", upload.name, dry_run=not run,
+                                 progress=lambda fraction, message: bar.progress(fraction, message))
+    except ImportFileError as error:
+        st.error(escape_markdown(str(error)))
+        st.stop()
+    for note in report.notes:
+        st.info(escape_markdown(note))
+    if report.errors:
+        st.error(f"{len(report.errors):,} problems in {report.rows_read:,} rows; nothing was written. "
+                 "Fix them in the file (or the mapping) and check again.")
+        st.dataframe(report.error_table(), hide_index=True)
+        download_button(report.error_table(), "import-problems.csv", key="import_problems")
+    elif report.written:
+        st.success(f"Imported {report.added:,} requests ({report.already_imported:,} were imported before).")
+    else:
+        st.success(f"All {report.rows_read:,} rows are good: {report.already_imported:,} requests were imported "
+                   "before, the rest will be added on Import.")
+with st.form("save_mapping", border=False):
+    name = st.text_input("Save this mapping as", placeholder="e.g. ServiceNow IT desk")
+    if st.form_submit_button("Save mapping") and name.strip():
+        save_mapping(store, KIND, name.strip(), options.to_dict(), me or "unknown")
+        st.success("Saved. Choose it under 'Start from' next time.")
