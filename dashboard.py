@@ -11,6 +11,7 @@ navigation = st.navigation(
         st.Page("pages/log_touchpoint.py", title="Log touchpoint", icon=":material/edit_note:"),
         st.Page("pages/requests.py", title="Requests", icon=":material/inbox:"),
         st.Page("pages/import_requests.py", title="Import requests", icon=":material/upload_file:"),
+        st.Page("pages/sla_setup.py", title="SLA setup", icon=":material/tune:"),
     ]
 )
 navigation.run()

@@ -28,6 +28,7 @@ DIMENSIONS: dict[str, str] = {
     "priority": "r.priority",
     "assignee": "coalesce(r.assigned_to, '(unassigned)')",
     "policy": "p.name",
+    "vendor involvement": "CASE WHEN r.vendor IS NULL THEN 'no vendor' ELSE 'a vendor involved' END",
 }
 
 _JUDGED = """

@@ -17,7 +17,8 @@ from infodash.ui.store import cached, store_errors
 from infodash.ui.tables import download_button
 
 BREAKDOWNS = {"service": "Service", "customer group": "Customer group", "channel": "Channel",
-              "priority": "Priority", "assignee": "Assignee", "policy": "Policy"}
+              "priority": "Priority", "assignee": "Assignee", "policy": "Policy",
+              "vendor involvement": "Vendor involvement"}
 SPANS = {4: "Last 4 weeks", 12: "Last 12 weeks", 26: "Last 26 weeks", 52: "Last 52 weeks"}
 
 context = page_context()

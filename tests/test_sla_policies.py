@@ -196,3 +196,12 @@ def test_the_resolution_histogram_bins_business_hours(sla_store):
     # 2.5 h (14, breached) and 3 h (15, met) fall in 2-4 h; 4.5 (12) and 5 (11) in 4-6 h; 7.5 (13, breached) in 6-8 h
     assert [tuple(row) for row in bins.itertuples(index=False)] == [
         (2.0, "breached", 1), (2.0, "met", 1), (4.0, "met", 2), (6.0, "breached", 1)]
+
+
+def test_vendor_involvement_shows_its_effect_on_attainment(sla_store):
+    with sla_store.writing() as db:
+        db.execute("UPDATE requests SET vendor = 'Questel' WHERE request_id = 13")
+    evaluate_requests(sla_store, as_of=AS_OF)
+    rows = attainment_by(sla_store, "vendor involvement", WEEK_47, LONDON, now=AS_OF).set_index("value")
+    assert rows.loc["a vendor involved", "breached"] == 1 and rows.loc["a vendor involved", "attainment"] == 0.0
+    assert rows.loc["no vendor", "attainment"] == pytest.approx(3 / 4)
