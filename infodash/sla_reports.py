@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from infodash import audit
 from infodash.db import Store
+from infodash.errors import ValidationError
 from infodash.filters import Filters
 from infodash.periods import Period, weeks_ending_with
 from infodash.sla import AT_RISK_SHARE, ATTAINMENT_DEFINITION  # noqa: F401  (re-exported for pages)
@@ -91,6 +93,65 @@ SELECT {value} AS value,
        quantile_cont(r.business_seconds / 3600.0, 0.9) FILTER (r.outcome IN ('met', 'breached')) AS p90_hours
 {joins}GROUP BY ALL ORDER BY 1
 """
+
+
+BREACH_REASONS: dict[str, str] = {
+    "vendor": "Waiting on a vendor or supplier", "complex": "More complex than it looked",
+    "capacity": "Staff absence or workload", "customer": "Customer unreachable or unclear",
+    "missed": "Overlooked", "other": "Other (see note)",
+}
+NOT_EXPLAINED = "not yet explained"
+
+
+def breaches_by_reason(store: Store, period: Period, time_zone: ZoneInfo, filters: Filters = Filters(),
+                       now: dt.datetime | None = None) -> pd.DataFrame:
+    """Breached requests received in ``period`` per week and recorded reason (``not yet explained`` if none)."""
+    sql = _JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id")) + """
+    SELECT CAST(date_trunc('week', timezone($time_zone, received_at)) AS DATE) AS week,
+           coalesce(breach_reason, $unexplained) AS reason, count(*) AS breaches
+    FROM judged WHERE outcome IN ('breached', 'open_breached') GROUP BY ALL ORDER BY 1, 2
+    """
+    with store.reading() as db:
+        frame = db.execute(sql, {**_params(period, time_zone, filters, now), "time_zone": time_zone.key,
+                                 "unexplained": NOT_EXPLAINED}).df()
+    frame["week"] = frame["week"].dt.date
+    return frame
+
+
+def unexplained_breaches(store: Store, period: Period, time_zone: ZoneInfo, filters: Filters = Filters(),
+                         now: dt.datetime | None = None, limit: int = 200) -> pd.DataFrame:
+    """Breached requests received in ``period`` with no reason recorded yet, most recent first."""
+    sql = _JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id")) + """
+    SELECT j.request_id, timezone($time_zone, j.received_at) AS received, timezone($time_zone, j.due_at) AS due,
+           j.outcome, c.name AS customer, sv.name AS service, j.assigned_to, j.vendor
+    FROM judged j JOIN customers c USING (customer_id) JOIN services sv USING (service_id)
+    WHERE j.outcome IN ('breached', 'open_breached') AND j.breach_reason IS NULL
+    ORDER BY j.received_at DESC LIMIT $limit
+    """
+    with store.reading() as db:
+        return db.execute(sql, {**_params(period, time_zone, filters, now), "time_zone": time_zone.key,
+                                "limit": limit}).df()
+
+
+def record_breach_reason(store: Store, request_id: int, reason: str, note: str, author: str) -> None:
+    """Record why a breached request missed its service level (ValidationError for a bad reason or request)."""
+    errors: dict[str, str] = {}
+    if reason not in BREACH_REASONS:
+        errors["reason"] = "Choose a reason from the list."
+    if len(note.strip()) > 500:
+        errors["note"] = "Use at most 500 characters."
+    if not author.strip():
+        errors["author"] = "Enter your name so the reason can be attributed to you."
+    with store.writing() as db:
+        missed = db.execute("SELECT outcome = 'breached' OR (outcome LIKE 'open%' AND due_at < now()) "
+                            "FROM sla_results WHERE request_id = ?", [request_id]).fetchone()
+        if not missed or not missed[0]:
+            errors["request"] = f"Request #{request_id} has not missed its service level."
+        if errors:
+            raise ValidationError(errors)
+        db.execute("UPDATE requests SET breach_reason = ?, breach_note = ? WHERE request_id = ?",
+                   [reason, note.strip() or None, request_id])
+        audit.record(db, author.strip(), "breach_reason", "requests", request_id, {"reason": reason, "note": note})
 
 
 def attainment_by(store: Store, dimension: str, period: Period, time_zone: ZoneInfo, filters: Filters = Filters(),

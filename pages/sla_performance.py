@@ -8,11 +8,13 @@ import streamlit as st
 
 from infodash.periods import Period, last_complete_week
 from infodash.sla import evaluate_requests
-from infodash.sla_reports import (ATTAINMENT_DEFINITION, attainment_by, open_requests_at_risk, requests_behind,
-                                  resolution_histogram)
+from infodash.sla_reports import (ATTAINMENT_DEFINITION, BREACH_REASONS, attainment_by, breaches_by_reason,
+                                  open_requests_at_risk, requests_behind, resolution_histogram, unexplained_breaches)
 from infodash.ui.charts import styled
 from infodash.ui.kpi import Kpi, kpi_row
+from infodash.ui.breach_form import FEEDBACK, save_reason
 from infodash.ui.layout import page_context
+from infodash.ui.pickers import staff_name_input
 from infodash.ui.store import cached, store_errors
 from infodash.ui.tables import download_button
 
@@ -109,3 +111,28 @@ else:
     st.dataframe(at_risk, hide_index=True, column_config={
         "business_hours_left": st.column_config.NumberColumn("business hours left", format="%.1f")})
     download_button(at_risk, "sla-at-risk.csv", key="sla_at_risk_download")
+
+st.subheader("Breaches and their reasons")
+with store_errors():
+    reasons = cached(breaches_by_reason, store, period, time_zone, filters)
+    unexplained = cached(unexplained_breaches, store, period, time_zone, filters)
+if not reasons.empty:
+    st.plotly_chart(styled(px.bar(reasons, x="week", y="breaches", color="reason",
+                                  labels={"week": "Week received", "breaches": "Breaches", "reason": "Reason"}),
+                           "Breaches by week and reason"), width="stretch")
+if unexplained.empty:
+    st.caption("Every breach in this period has its reason recorded.")
+else:
+    st.caption(f"{len(unexplained):,} breaches without a reason yet (most recent first).")
+    st.dataframe(unexplained, hide_index=True)
+    staff_name_input()
+    with st.form("breach_reason", border=True, enter_to_submit=False):
+        FEEDBACK.flash()
+        request_col, reason_col = st.columns(2)
+        request_col.selectbox("Request", unexplained["request_id"].tolist(), key="br_request",
+                              format_func=lambda request_id: f"#{request_id}")
+        reason_col.selectbox("Why it missed", list(BREACH_REASONS), format_func=BREACH_REASONS.get, key="br_reason")
+        st.text_input("Note (optional)", key="br_note")
+        for field in ("request", "reason", "note", "author", "form"):
+            FEEDBACK.error(field)
+        st.form_submit_button("Record reason", type="primary", on_click=save_reason, args=(store,))

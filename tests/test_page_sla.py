@@ -27,7 +27,7 @@ def test_the_page_shows_the_librarys_attainment_for_the_last_12_weeks(app_db):
     assert shown["Promised"] == "95.0%"
     assert 0.85 < expected["attainment"] < 0.97  # mostly met, some worse services
     assert any("Attainment = requests resolved within target" in caption.value for caption in app.caption)
-    assert len(app.get("plotly_chart")) == 3
+    assert len(app.get("plotly_chart")) == 4  # by week, by breakdown, time to resolve, breaches by reason
 
 
 def test_switching_the_breakdown_and_the_span(app_db):
@@ -51,3 +51,18 @@ def test_an_empty_database_says_there_is_nothing_to_judge(tmp_path, monkeypatch)
     app = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not app.exception
     assert any("No requests with a service-level policy" in block.value for block in app.info)
+
+
+def test_a_breach_reason_is_recorded_from_the_page(app_db):
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.session_state["staff_name"] = "Lead Person"
+    app.run()
+    request_id = app.selectbox(key="br_request").value
+    app.selectbox(key="br_reason").set_value("capacity")
+    next(button for button in app.button if button.label == "Record reason").click()
+    app.run()
+    assert not app.exception
+    with app_db.reading() as db:
+        assert db.execute("SELECT breach_reason FROM requests WHERE request_id = ?", [request_id]).fetchone() == (
+            "capacity",)
+    assert request_id not in app.selectbox(key="br_request").options

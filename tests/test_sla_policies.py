@@ -14,8 +14,9 @@ import pytest
 
 from infodash.periods import Period
 from infodash.sla import Policy, StatusChange, due_at, evaluate_requests, load_policies
-from infodash.sla_reports import (attainment_by, open_requests_at_risk, requests_behind, resolution_histogram,
-                                  weekly_attainment)
+from infodash.errors import ValidationError
+from infodash.sla_reports import (attainment_by, breaches_by_reason, open_requests_at_risk, record_breach_reason,
+                                  requests_behind, resolution_histogram, unexplained_breaches, weekly_attainment)
 from tests.conftest import LONDON, at
 from tests.test_sla_calendar import OFFICE
 
@@ -205,3 +206,16 @@ def test_vendor_involvement_shows_its_effect_on_attainment(sla_store):
     rows = attainment_by(sla_store, "vendor involvement", WEEK_47, LONDON, now=AS_OF).set_index("value")
     assert rows.loc["a vendor involved", "breached"] == 1 and rows.loc["a vendor involved", "attainment"] == 0.0
     assert rows.loc["no vendor", "attainment"] == pytest.approx(3 / 4)
+
+
+def test_breach_reasons_are_recorded_and_counted_by_week(sla_store):
+    evaluate_requests(sla_store, as_of=AS_OF)
+    assert unexplained_breaches(sla_store, WEEK_47, LONDON, now=AS_OF)["request_id"].tolist() == [13, 14]
+    record_breach_reason(sla_store, 13, "customer", "Away until Monday", "Ana Costa")
+    with pytest.raises(ValidationError) as raised:
+        record_breach_reason(sla_store, 11, "nonsense", "", "Ana Costa")  # 11 was met
+    assert set(raised.value.errors) == {"reason", "request"}
+    counts = breaches_by_reason(sla_store, WEEK_47, LONDON, now=AS_OF)
+    assert [tuple(row) for row in counts.itertuples(index=False)] == [
+        (dt.date(2026, 11, 16), "customer", 1), (dt.date(2026, 11, 16), "not yet explained", 1)]
+    assert unexplained_breaches(sla_store, WEEK_47, LONDON, now=AS_OF)["request_id"].tolist() == [14]

@@ -1,0 +1,28 @@
+"""Callback of the Service levels page's "why it missed" form."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from infodash.db import Store, StoreError
+from infodash.errors import ValidationError
+from infodash.sla_reports import BREACH_REASONS, record_breach_reason
+from infodash.ui.feedback import FormFeedback
+from infodash.ui.pickers import staff_name
+
+FEEDBACK = FormFeedback("br")
+
+
+def save_reason(store: Store) -> None:
+    """Record the reason chosen for the chosen breached request."""
+    state = st.session_state
+    request_id = state.get("br_request")
+    try:
+        record_breach_reason(store, request_id, state.get("br_reason") or "", state.get("br_note") or "",
+                             staff_name())
+    except ValidationError as error:
+        return FEEDBACK.failed(error.errors)
+    except StoreError as error:
+        return FEEDBACK.failed({"form": str(error)})
+    FEEDBACK.succeeded(f"Recorded for request #{request_id}: {BREACH_REASONS[state['br_reason']].lower()}.")
+    state["br_note"] = ""
