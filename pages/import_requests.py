@@ -28,7 +28,7 @@ me = staff_name_input()
 upload = st.file_uploader("Export file", type=["csv", "xlsx"], key="import_file")
 if upload is None:
     st.stop()
-with store_errors():
+with store_errors(store):
     saved = cached(mapping_names, store, KIND)
     groups = dict(cached(customer_group_options, store))
     services = dict(cached(service_options, store))

@@ -23,7 +23,7 @@ preselected = st.query_params.get("customer")
 form.ensure_defaults(time_zone, int(preselected) if preselected and preselected.isdigit() else None)
 form.show_flash()
 
-with store_errors():
+with store_errors(store):
     labels = customer_options(store, "tp_customer", "tp_search")
     services = dict(cached(service_options, store))
 
@@ -82,7 +82,7 @@ with recent_col:
     if not me:
         st.caption("Enter your name above to see your entries.")
     else:
-        with store_errors():
+        with store_errors(store):
             recent = cached(recent_touchpoints, store, me)
         if recent.empty:
             st.caption("Nothing logged under this name yet.")
@@ -100,7 +100,7 @@ with follow_col:
     if not me:
         st.caption("Enter your name above to see the follow-ups you set.")
     else:
-        with store_errors():
+        with store_errors(store):
             due = cached(follow_ups_due, store, me, today)
         if due.empty:
             st.caption("No follow-ups due today or overdue.")

@@ -17,7 +17,7 @@ st.title("Requests")
 me = staff_name_input()
 form.NEW.error("author")
 form.ensure_defaults(time_zone)
-with store_errors():
+with store_errors(store):
     customers = customer_options(store, "rq_customer", "rq_search")
     services = dict(cached(service_options, store))
     waiting = cached(open_requests, store, time_zone, 200)
@@ -65,7 +65,7 @@ if selected not in set(waiting["request_id"]):
     st.stop()
 
 st.markdown(f"**Request #{selected}**")
-with store_errors():
+with store_errors(store):
     st.dataframe(cached(request_history, store, selected, time_zone), hide_index=True)
 with st.form("status_change", border=True, enter_to_submit=False):
     form.STATUS.flash()

@@ -3,18 +3,18 @@ and the open requests at risk now."""
 
 import datetime as dt
 
-import plotly.express as px
 import streamlit as st
 
 from infodash.periods import Period, last_complete_week
 from infodash.sla import evaluate_requests
 from infodash.sla_reports import (ATTAINMENT_DEFINITION, BREACH_REASONS, attainment_by, breaches_by_reason,
                                   open_requests_at_risk, requests_behind, resolution_histogram, unexplained_breaches)
-from infodash.ui.charts import styled
-from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.breach_form import FEEDBACK, save_reason
+from infodash.ui.charts import cached_chart
+from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import page_context
 from infodash.ui.pickers import staff_name_input
+from infodash.ui.sla_charts import breakdown_chart, reasons_chart, times_chart, weekly_chart
 from infodash.ui.store import cached, store_errors
 from infodash.ui.tables import download_button
 
@@ -23,22 +23,32 @@ BREAKDOWNS = {"service": "Service", "customer group": "Customer group", "channel
               "vendor involvement": "Vendor involvement"}
 SPANS = {4: "Last 4 weeks", 12: "Last 12 weeks", 26: "Last 26 weeks", 52: "Last 52 weeks"}
 
+
+
 context = page_context()
 store, filters, time_zone = context.store, context.filters, context.time_zone
 today = dt.datetime.now(time_zone).date()
 
 st.title("Service levels")
-weeks = st.segmented_control("Requests received in", list(SPANS), format_func=SPANS.get, default=12,
-                             key="sla_span", persist_state="session") or 12
+span_col, dimension_col = st.columns([3, 2])
+with span_col:
+    weeks = st.segmented_control("Requests received in", list(SPANS), format_func=SPANS.get, default=12,
+                                 key="sla_span", persist_state="session") or 12
+dimension = dimension_col.selectbox("Break down by", list(BREAKDOWNS), format_func=BREAKDOWNS.get,
+                                    key="sla_dimension", persist_state="session")
 last_week = last_complete_week(today)
 period = Period(last_week.end - dt.timedelta(weeks=weeks), last_week.end)
 st.caption(f"{period.label()}. {ATTAINMENT_DEFINITION}")
 
-with store_errors():
+with store_errors(store):
     cached(evaluate_requests, store)
     overall = cached(attainment_by, store, "all", period, time_zone, filters)
     by_week = cached(attainment_by, store, "week", period, time_zone, filters)
     at_risk = cached(open_requests_at_risk, store, time_zone, filters)
+    breakdown = cached(attainment_by, store, dimension, period, time_zone, filters)
+    times = cached(resolution_histogram, store, period, time_zone, filters)
+    reasons = cached(breaches_by_reason, store, period, time_zone, filters)
+    unexplained = cached(unexplained_breaches, store, period, time_zone, filters)
 
 if overall.empty or overall["requests"].iloc[0] == 0:
     st.info("No requests with a service-level policy were received in this period for the chosen filters.",
@@ -59,32 +69,16 @@ kpi_row([
         "of their allowed business time left, now.", "count", "lower_is_better"),
 ])
 
-weekly = px.line(by_week, x="value", y="attainment", markers=True,
-                 labels={"value": "Week received", "attainment": "Attainment"})
-weekly.add_hline(y=float(total["primary_target"]), line_dash="dash", annotation_text="promised")
-weekly.update_yaxes(tickformat=".0%", rangemode="normal")
-st.plotly_chart(styled(weekly, "Attainment by week"), width="stretch")
+st.plotly_chart(cached_chart("sla_weekly", weekly_chart, by_week, float(total["primary_target"])), width="stretch")
 
-st.subheader("Breakdown")
-dimension = st.selectbox("By", list(BREAKDOWNS), format_func=BREAKDOWNS.get, key="sla_dimension",
-                         persist_state="session")
-with store_errors():
-    breakdown = cached(attainment_by, store, dimension, period, time_zone, filters)
+st.subheader(f"By {BREAKDOWNS[dimension].lower()}")
 left, right = st.columns([3, 2])
 with left:
-    bars = px.bar(breakdown.dropna(subset=["attainment"]), x="attainment", y="value", orientation="h",
-                  labels={"value": BREAKDOWNS[dimension], "attainment": "Attainment"})
-    bars.add_vline(x=float(total["primary_target"]), line_dash="dash")
-    bars.update_xaxes(tickformat=".0%", range=[0, 1])
-    st.plotly_chart(styled(bars, f"Attainment by {BREAKDOWNS[dimension].lower()}", height=360), width="stretch")
+    st.plotly_chart(cached_chart("sla_breakdown", breakdown_chart, breakdown, BREAKDOWNS[dimension],
+                                 float(total["primary_target"])), width="stretch")
 with right:
-    times = cached(resolution_histogram, store, period, time_zone, filters)
-    histogram = px.bar(times, x="hours_from", y="requests", color="outcome",
-                       labels={"hours_from": "Business hours to resolve", "requests": "Requests"})
-    histogram.update_traces(offset=0, width=0.5)
-    for value, name in ((total["median_hours"], "median"), (total["p90_hours"], "90%")):
-        histogram.add_vline(x=float(value), line_dash="dot", annotation_text=name)
-    st.plotly_chart(styled(histogram, "Time to resolve", height=360), width="stretch")
+    st.plotly_chart(cached_chart("sla_times", times_chart, times, float(total["median_hours"]),
+                                 float(total["p90_hours"])), width="stretch")
 
 st.caption("Select a row to see the requests behind it.")
 table = st.dataframe(
@@ -99,7 +93,7 @@ if table.selection.rows:
     chosen = breakdown.iloc[table.selection.rows[0]]["value"]
     st.markdown(f"**Requests behind: {BREAKDOWNS[dimension]}**")
     st.text(str(chosen))
-    with store_errors():
+    with store_errors(store):
         behind = cached(requests_behind, store, dimension, chosen, period, time_zone, filters)
     st.dataframe(behind, hide_index=True)
     download_button(behind, "sla-requests.csv", key="sla_behind_download")
@@ -113,13 +107,8 @@ else:
     download_button(at_risk, "sla-at-risk.csv", key="sla_at_risk_download")
 
 st.subheader("Breaches and their reasons")
-with store_errors():
-    reasons = cached(breaches_by_reason, store, period, time_zone, filters)
-    unexplained = cached(unexplained_breaches, store, period, time_zone, filters)
 if not reasons.empty:
-    st.plotly_chart(styled(px.bar(reasons, x="week", y="breaches", color="reason",
-                                  labels={"week": "Week received", "breaches": "Breaches", "reason": "Reason"}),
-                           "Breaches by week and reason"), width="stretch")
+    st.plotly_chart(cached_chart("sla_reasons", reasons_chart, reasons), width="stretch")
 if unexplained.empty:
     st.caption("Every breach in this period has its reason recorded.")
 else:

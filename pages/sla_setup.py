@@ -18,7 +18,7 @@ context = page_context(with_filters=False)
 store = context.store
 st.title("SLA setup")
 staff_name_input()
-with store_errors():
+with store_errors(store):
     versions = cached(policy_versions, store)
     calendars = dict(cached(calendar_options, store))
     services = dict(cached(service_options, store))
@@ -82,7 +82,7 @@ form.POLICY.error("form")
 st.subheader("Business calendars")
 chosen = st.selectbox("Calendar", [None, *calendars], format_func=lambda key: calendars.get(key, "New calendar"),
                       key="cal_choice", index=1 if calendars else 0)
-with store_errors():
+with store_errors(store):
     calendar = cached(load_calendar, store, chosen) if chosen is not None else None
 hours = pd.DataFrame([(form.WEEKDAYS[day], opens, closes) for day, slots in sorted(calendar.hours.items())
                       for opens, closes in slots] if calendar else [], columns=["weekday", "opens", "closes"])

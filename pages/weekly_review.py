@@ -2,15 +2,14 @@
 
 import datetime as dt
 
-import plotly.express as px
 import streamlit as st
 
 from infodash.periods import last_complete_week, week_containing, weeks_ending_with
 from infodash.review import DEFINITIONS, summary_from_figures, touchpoints_by_channel, weekly_trend
 from infodash.sla import evaluate_requests
 from infodash.sla_reports import ATTAINMENT_DEFINITION, open_requests_at_risk, weekly_attainment
-from infodash.touchpoints import CHANNELS
-from infodash.ui.charts import CHANNEL_COLOURS, styled
+from infodash.ui.charts import cached_chart
+from infodash.ui.review_charts import channel_chart, resolution_chart, volume_chart
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import page_context
 from infodash.ui.store import cached, store_errors
@@ -26,7 +25,7 @@ week = st.selectbox(
     key="review_week", persist_state="session", help="Weeks run Monday to Sunday in the organisation's time zone.",
 )
 
-with store_errors():
+with store_errors(store):
     trend = cached(weekly_trend, store, week, time_zone, filters)
     channels = cached(touchpoints_by_channel, store, weeks_ending_with(week, 12), time_zone, filters)
     cached(evaluate_requests, store)
@@ -74,21 +73,9 @@ st.caption(f"{week.label()}; arrows compare with the week before, lines show the
 
 st.subheader("12-week trends")
 left, right = st.columns(2)
-with left:
-    volume = trend.melt(id_vars="week", value_vars=["received", "resolved"], var_name="Requests", value_name="count")
-    st.plotly_chart(styled(px.line(volume, x="week", y="count", color="Requests", markers=True,
-                                   labels={"week": "Week starting", "count": "Requests"}), "Requests per week"),
-                    width="stretch")
-with right:
-    st.plotly_chart(styled(px.line(trend, x="week", y="median_resolution_hours", markers=True,
-                                   labels={"week": "Week starting", "median_resolution_hours": "Median hours"}),
-                           "Median time to resolve (elapsed hours)"), width="stretch")
+left.plotly_chart(cached_chart("review_volume", volume_chart, trend), width="stretch")
+right.plotly_chart(cached_chart("review_resolution", resolution_chart, trend), width="stretch")
 if channels.empty:
     st.info("No touchpoints in these 12 weeks for the chosen filters.")
 else:
-    channels["channel"] = channels["channel"].map(CHANNELS).fillna(channels["channel"])
-    colours = {CHANNELS[key]: colour for key, colour in CHANNEL_COLOURS.items()}
-    st.plotly_chart(styled(px.bar(channels, x="period", y="touchpoints", color="channel",
-                                  color_discrete_map=colours,
-                                  labels={"period": "Week starting", "touchpoints": "Touchpoints", "channel": "Channel"}),
-                           "Touchpoints by channel"), width="stretch")
+    st.plotly_chart(cached_chart("review_channels", channel_chart, channels), width="stretch")

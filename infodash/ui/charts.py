@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import plotly.graph_objects as go
 import plotly.io as pio
+import streamlit as st
 
 from infodash.touchpoints import CHANNELS
 
@@ -29,3 +33,14 @@ def styled(figure: go.Figure, title: str, height: int = 320) -> go.Figure:
     """Apply the InfoDash template, a title and a height."""
     figure.update_layout(template="infodash", title={"text": title, "x": 0}, height=height, legend_title_text="")
     return figure
+
+
+def cached_chart(name: str, build: Callable[..., go.Figure], *args: Any) -> go.Figure:
+    """``build(*args)``, remembered for the same arguments: Plotly Express takes tens of
+    milliseconds per figure, too much to repeat on every rerun of a page."""
+    return _cached_figure(name, build, *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_figure(name: str, _build: Callable[..., go.Figure], *args: Any) -> go.Figure:
+    return _build(*args)

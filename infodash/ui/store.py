@@ -47,10 +47,17 @@ def cached(func: Callable[..., T], store: Store, *args: Any, **kwargs: Any) -> T
 
 
 @contextmanager
-def store_errors() -> Iterator[None]:
-    """Turn a busy or unreadable database into a clear message on the page instead of a traceback."""
+def store_errors(store: Store | None = None) -> Iterator[None]:
+    """Turn a busy or unreadable database into a clear message on the page instead of a traceback.
+
+    Given the ``store``, the block's reads share one open connection (see :meth:`Store.session`).
+    """
     try:
-        yield
+        if store is None:
+            yield
+        else:
+            with store.session():
+                yield
     except StoreError as error:
         st.warning(escape_markdown(str(error)), icon=":material/hourglass_top:")
         st.button("Try again", key="store_retry")
