@@ -116,25 +116,34 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[None]:
-        """Keep one connection open for this thread while the block runs several reads.
+        """Share one connection between the reads and writes this thread makes while the block runs.
 
         Opening the file costs tens of milliseconds on a large database; a page that reads
-        eight figures opens it once this way. The file is released when the block ends.
+        eight figures opens it once this way, and not at all when every figure comes from a
+        cache. The file is released when the block ends.
         """
-        if getattr(self._local, "connection", None) is not None:
+        if getattr(self._local, "in_session", False):
             yield
             return
-        self._local.connection = self._connect()
+        self._local.in_session, self._local.connection = True, None
         try:
             yield
         finally:
-            connection, self._local.connection = self._local.connection, None
-            _close(connection)
+            connection, self._local.connection, self._local.in_session = self._local.connection, None, False
+            if connection is not None:
+                _close(connection)
+
+    def _session_connection(self) -> duckdb.DuckDBPyConnection | None:
+        if not getattr(self._local, "in_session", False):
+            return None
+        if self._local.connection is None:
+            self._local.connection = self._connect()
+        return self._local.connection
 
     @contextmanager
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for reads (the session's, inside :meth:`session`), closed on exit."""
-        shared = getattr(self._local, "connection", None)
+        """A connection for reads (a cursor of the session's, inside :meth:`session`), closed on exit."""
+        shared = self._session_connection()
         connection = self._connect() if shared is None else shared.cursor()
         try:
             yield connection
@@ -148,7 +157,7 @@ class Store:
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection inside a transaction: committed on success, rolled back on error."""
         with self._write_lock:
-            shared = getattr(self._local, "connection", None)
+            shared = self._session_connection()
             connection = self._connect() if shared is None else shared.cursor()
             try:
                 connection.execute("BEGIN TRANSACTION")

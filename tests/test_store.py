@@ -160,3 +160,22 @@ def test_the_app_side_raises_store_busy_while_a_job_holds_the_file(fixture_store
     holder.wait(timeout=30)
     assert raised.value.holder_pid == holder.pid
     assert impatient.schema_version() == latest_version()
+
+
+def test_a_session_opens_the_file_once_and_only_when_something_is_read(fixture_store, monkeypatch):
+    opened: list[int] = []
+    real_connect = Store._connect
+
+    def counting_connect(self):
+        opened.append(1)
+        return real_connect(self)
+
+    monkeypatch.setattr(Store, "_connect", counting_connect)
+    with fixture_store.session():
+        pass
+    assert opened == []
+    with fixture_store.session():
+        for _ in range(3):
+            with fixture_store.reading() as db:
+                assert db.execute("SELECT count(*) FROM requests").fetchone()[0] == 8
+    assert opened == [1]
