@@ -328,6 +328,14 @@ _JUDGING_STEPS = (
            ASOF LEFT JOIN calendar_slots h ON c.calendar_id = h.calendar_id AND c.hard_seconds > h.seconds_before
            ASOF LEFT JOIN calendar_slots f
              ON c.calendar_id = f.calendar_id AND c.first_response_seconds_due > f.seconds_before
+       ), responded AS (
+           SELECT m.*,
+                  CASE WHEN m.answered_at IS NOT NULL THEN greatest(
+                      seconds_at(r.seconds_before, r.opens, r.closes, m.answered_at) - m.received_seconds, 0) END
+                      AS first_response_taken
+           FROM (SELECT *, coalesce(first_response_at, CASE WHEN status = 'resolved' THEN closed_at END) AS answered_at
+                 FROM measured) m
+           ASOF LEFT JOIN calendar_slots r ON m.calendar_id = r.calendar_id AND m.answered_at >= r.opens
        )
        SELECT request_id, policy_id, effective_from, calendar_id, due_at, due_seconds,
               due_seconds - received_seconds AS allowed_seconds, hard_due_at, first_response_due_at,
@@ -344,8 +352,9 @@ _JUDGING_STEPS = (
                    WHEN due_seconds - end_seconds <= $at_risk * (due_seconds - received_seconds) THEN 'open_at_risk'
                    ELSE 'open_on_track' END AS outcome,
               CASE WHEN hard_due_at IS NULL OR status = 'declined' THEN NULL ELSE end_at <= hard_due_at END
-                  AS within_hard_limit
-       FROM measured""",
+                  AS within_hard_limit,
+              CASE WHEN status <> 'declined' THEN first_response_taken END AS first_response_seconds
+       FROM responded""",
 )
 
 

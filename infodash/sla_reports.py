@@ -41,7 +41,7 @@ WITH now_seconds AS (
     FROM calendar_slots GROUP BY calendar_id
 ),
 judged AS (
-    SELECT r.*, x.policy_id, x.due_at, x.business_seconds, x.paused_seconds, x.margin_seconds,
+    SELECT r.*, x.policy_id, x.due_at, x.business_seconds, x.paused_seconds, x.margin_seconds, x.first_response_seconds,
            x.within_hard_limit, x.first_response_met, x.allowed_seconds, v.primary_target_share,
            CASE WHEN x.outcome NOT LIKE 'open%' THEN x.outcome
                 WHEN $now > x.due_at THEN 'open_breached'
@@ -90,7 +90,9 @@ SELECT {value} AS value,
        avg(r.within_hard_limit::INTEGER) FILTER (r.outcome IN ('met', 'breached')) AS within_hard_limit,
        max(r.primary_target_share) AS primary_target,
        median(r.business_seconds / 3600.0) FILTER (r.outcome IN ('met', 'breached')) AS median_hours,
-       quantile_cont(r.business_seconds / 3600.0, 0.9) FILTER (r.outcome IN ('met', 'breached')) AS p90_hours
+       quantile_cont(r.business_seconds / 3600.0, 0.9) FILTER (r.outcome IN ('met', 'breached')) AS p90_hours,
+       median(r.first_response_seconds / 3600.0) AS median_first_response_hours,
+       quantile_cont(r.first_response_seconds / 3600.0, 0.9) AS p90_first_response_hours
 {joins}GROUP BY ALL ORDER BY 1
 """
 
@@ -162,7 +164,9 @@ def attainment_by(store: Store, dimension: str, period: Period, time_zone: ZoneI
     ``declined``, ``attainment`` (met / (met + breached + open_breached), None when nothing counts),
     ``within_hard_limit`` (share of resolved requests within the policy's longer limit),
     ``primary_target`` (the share the policy promises), ``median_hours`` and ``p90_hours``
-    (business hours to resolve, pauses excluded).
+    (business hours to resolve, pauses excluded), ``median_first_response_hours`` and
+    ``p90_first_response_hours`` (business hours to the first response, or to the resolution
+    where nobody responded first).
     """
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}; choose one of {', '.join(DIMENSIONS)}")
@@ -172,17 +176,27 @@ def attainment_by(store: Store, dimension: str, period: Period, time_zone: ZoneI
         return db.execute(sql, _params(period, time_zone, filters, now, dimension)).df()
 
 
+# What a histogram can measure: business seconds to resolve (pauses excluded) or to the first response.
+MEASURES: dict[str, str] = {"resolution": "business_seconds", "first response": "first_response_seconds"}
+# The columns of attainment_by that summarise each measure: (median, 90th percentile), in hours.
+MEASURE_SUMMARY: dict[str, tuple[str, str]] = {"resolution": ("median_hours", "p90_hours"),
+                                               "first response": ("median_first_response_hours",
+                                                                  "p90_first_response_hours")}
+
+
 def resolution_histogram(store: Store, period: Period, time_zone: ZoneInfo, filters: Filters = Filters(),
-                         bin_hours: float = 0.5) -> pd.DataFrame:
-    """Requests resolved in the cohort by business hours to resolve (pauses excluded), in ``bin_hours`` bins.
+                         bin_hours: float = 0.5, measure: str = "resolution") -> pd.DataFrame:
+    """Requests resolved in the cohort by business hours to ``measure`` (a key of :data:`MEASURES`), in bins.
 
     Columns ``hours_from`` (bin start), ``outcome`` (met/breached) and ``requests``; computed in SQL so
     a year of a large organisation's requests arrives as a few hundred rows.
     """
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
     sql = _JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id")) + """
-    SELECT floor(business_seconds / 3600.0 / $bin) * $bin AS hours_from, outcome, count(*) AS requests
-    FROM judged WHERE outcome IN ('met', 'breached') GROUP BY ALL ORDER BY 1, 2
-    """
+    SELECT floor({seconds} / 3600.0 / $bin) * $bin AS hours_from, outcome, count(*) AS requests
+    FROM judged WHERE outcome IN ('met', 'breached') AND {seconds} IS NOT NULL GROUP BY ALL ORDER BY 1, 2
+    """.replace("{seconds}", MEASURES[measure])
     with store.reading() as db:
         return db.execute(sql, {**_params(period, time_zone, filters, None), "bin": bin_hours}).df()
 

@@ -7,8 +7,9 @@ import streamlit as st
 
 from infodash.periods import Period, last_complete_week
 from infodash.sla import evaluate_requests
-from infodash.sla_reports import (ATTAINMENT_DEFINITION, BREACH_REASONS, attainment_by, breaches_by_reason,
-                                  open_requests_at_risk, requests_behind, resolution_histogram, unexplained_breaches)
+from infodash.sla_reports import (ATTAINMENT_DEFINITION, BREACH_REASONS, MEASURE_SUMMARY, MEASURES, attainment_by,
+                                  breaches_by_reason, open_requests_at_risk, requests_behind, resolution_histogram,
+                                  unexplained_breaches)
 from infodash.ui.breach_form import FEEDBACK, save_reason
 from infodash.ui.charts import cached_chart
 from infodash.ui.kpi import Kpi, kpi_row
@@ -46,7 +47,6 @@ with store_errors(store):
     by_week = cached(attainment_by, store, "week", period, time_zone, filters)
     at_risk = cached(open_requests_at_risk, store, time_zone, filters)
     breakdown = cached(attainment_by, store, dimension, period, time_zone, filters)
-    times = cached(resolution_histogram, store, period, time_zone, filters)
     reasons = cached(breaches_by_reason, store, period, time_zone, filters)
     unexplained = cached(unexplained_breaches, store, period, time_zone, filters)
 
@@ -77,8 +77,12 @@ with left:
     st.plotly_chart(cached_chart("sla_breakdown", breakdown_chart, breakdown, BREAKDOWNS[dimension],
                                  float(total["primary_target"])), width="stretch")
 with right:
-    st.plotly_chart(cached_chart("sla_times", times_chart, times, float(total["median_hours"]),
-                                 float(total["p90_hours"])), width="stretch")
+    measure = st.radio("Business time to", list(MEASURES), horizontal=True, key="sla_measure",
+                       help="Time waiting on the customer or a vendor is left out of the time to resolve.")
+    with store_errors(store):
+        times = cached(resolution_histogram, store, period, time_zone, filters, measure=measure)
+    median, p90 = (float(total[column]) for column in MEASURE_SUMMARY[measure])
+    st.plotly_chart(cached_chart("sla_times", times_chart, times, median, p90, f"Time to {measure}"), width="stretch")
 
 st.caption("Select a row to see the requests behind it.")
 table = st.dataframe(

@@ -219,3 +219,17 @@ def test_breach_reasons_are_recorded_and_counted_by_week(sla_store):
     assert [tuple(row) for row in counts.itertuples(index=False)] == [
         (dt.date(2026, 11, 16), "customer", 1), (dt.date(2026, 11, 16), "not yet explained", 1)]
     assert unexplained_breaches(sla_store, WEEK_47, LONDON, now=AS_OF)["request_id"].tolist() == [14]
+
+
+def test_business_time_to_the_first_response(sla_store):
+    evaluate_requests(sla_store, as_of=AS_OF)
+    with sla_store.reading() as db:
+        taken = dict(db.execute("SELECT request_id, first_response_seconds / 60 FROM sla_results").fetchall())
+    # 11: 10:00 -> 10:30; 12: no response, resolved Tue 12:00 (Mon 15:00-17:30 + Tue 09:00-12:00);
+    # 13: Saturday -> Monday 09:10 counts from the opening; 14: 10:00 -> 10:10; 19 declined
+    assert (taken[11], taken[12], taken[13], taken[14], taken[19]) == (30, 330, 10, 10, None)
+    row = attainment_by(sla_store, "all", WEEK_47, LONDON, now=AS_OF).iloc[0]
+    # 5 (16), 10 (13), 10 (14), 30 (11), 30 (15) and 330 (12) minutes: the median is 20 minutes
+    assert row["median_first_response_hours"] == pytest.approx(20 / 60)
+    bins = resolution_histogram(sla_store, WEEK_47, LONDON, bin_hours=1, measure="first response")
+    assert bins["requests"].sum() == 5  # the resolved ones

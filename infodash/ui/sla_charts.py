@@ -27,14 +27,14 @@ def breakdown_chart(breakdown: pd.DataFrame, label: str, target: float) -> go.Fi
     return styled(figure, f"Attainment by {label.lower()}", height=360)
 
 
-def times_chart(times: pd.DataFrame, median: float, p90: float) -> go.Figure:
+def times_chart(times: pd.DataFrame, median: float, p90: float, title: str) -> go.Figure:
     """The binned business hours to resolve, met and breached, with the median and 90th percentile."""
     figure = px.bar(times, x="hours_from", y="requests", color="outcome",
-                    labels={"hours_from": "Business hours to resolve", "requests": "Requests"})
+                    labels={"hours_from": "Business hours", "requests": "Requests"})
     figure.update_traces(offset=0, width=0.5)
     for value, name in ((median, "median"), (p90, "90%")):
         figure.add_vline(x=value, line_dash="dot", annotation_text=name)
-    return styled(figure, "Time to resolve", height=360)
+    return styled(figure, title, height=360)
 
 
 def reasons_chart(reasons: pd.DataFrame) -> go.Figure:
