@@ -67,7 +67,7 @@ kpi_row([
         service_levels["within_hard_limit"].iloc[-1] - service_levels["within_hard_limit"].iloc[-2],
         "Share of the week's resolved requests resolved within the policy's longer limit.", "share",
         trend=service_levels["within_hard_limit"].tolist()),
-])
+], slots=5)
 st.caption(f"{week.label()}; arrows compare with the week before, lines show the 12 weeks up to it. "
            "The (?) on each card gives its definition.")
 

@@ -36,9 +36,9 @@ def _format(value: float | None, kind: str, signed: bool = False) -> str:
 _DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse", "neutral": "off"}
 
 
-def kpi_row(kpis: Sequence[Kpi]) -> None:
-    """Draw the cards side by side."""
-    for column, kpi in zip(st.columns(len(kpis)), kpis, strict=True):
+def kpi_row(kpis: Sequence[Kpi], slots: int | None = None) -> None:
+    """Draw the cards side by side, in ``slots`` equal columns (default: one per card) so rows line up."""
+    for column, kpi in zip(st.columns(slots or len(kpis)), kpis, strict=False):
         change = None if kpi.change is None or pd.isna(kpi.change) else kpi.change
         with column:
             st.metric(
