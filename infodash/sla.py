@@ -156,17 +156,20 @@ def load_policies(store: Store) -> list[Policy]:
 class EvaluationSummary:
     """What one evaluation run did."""
 
-    requests: int
+    requests: int  # verdicts stored
     seconds: float
     as_of: dt.datetime
     recomputed: bool
+    judged: int = 0  # requests judged in this run (all of them, or only the changed and the open ones)
 
 
 def evaluate_requests(store: Store, as_of: dt.datetime | None = None, force: bool = False) -> EvaluationSummary:
-    """Judge every request against its policies in SQL and store the verdicts in ``sla_results``.
+    """Judge requests against their policies in SQL and store the verdicts in ``sla_results``.
 
     Skipped (``recomputed`` false) when requests, their history and the policies are unchanged
-    since the last run, unless ``force``; open requests are judged as of ``as_of`` (default now).
+    since the last run, unless ``force``. When only requests changed, just the changed and the
+    still-open ones are judged again; a change of policies or calendars (or ``force``) judges all.
+    Open requests are judged as of ``as_of`` (default now).
     """
     as_of = as_of or dt.datetime.now(dt.UTC)
     started = time.perf_counter()
@@ -179,54 +182,76 @@ def evaluate_requests(store: Store, as_of: dt.datetime | None = None, force: boo
         unchanged = None if force else _unchanged_since_last(db)  # another process may have just done it
         if unchanged:
             return unchanged
-        _refresh_slots(db)
-        db.execute("DELETE FROM sla_results")
-        _judge(db, as_of)
-        judged = db.execute("SELECT count(*) FROM sla_results").fetchone()[0]
+        rules, data = _fingerprints(db)
+        last = db.execute("SELECT fingerprint FROM sla_evaluations ORDER BY evaluated_at DESC LIMIT 1").fetchone()
+        rebuilt = _refresh_slots(db)
+        incremental = not force and not rebuilt and last is not None and last[0].split(":")[0] == rules
+        judged = _judge(db, as_of, incremental)
+        stored = db.execute("SELECT count(*) FROM sla_results").fetchone()[0]
         elapsed = time.perf_counter() - started
-        db.execute("INSERT INTO sla_evaluations VALUES (now(), ?, ?, ?, ?)", [as_of, _fingerprint(db), judged, elapsed])
-    return EvaluationSummary(judged, elapsed, as_of, recomputed=True)
+        db.execute("INSERT INTO sla_evaluations VALUES (now(), ?, ?, ?, ?)", [as_of, f"{rules}:{data}", stored, elapsed])
+    return EvaluationSummary(stored, elapsed, as_of, recomputed=True, judged=judged)
 
 
 def _unchanged_since_last(db: duckdb.DuckDBPyConnection) -> EvaluationSummary | None:
     last = db.execute("SELECT fingerprint, as_of, requests FROM sla_evaluations ORDER BY evaluated_at DESC LIMIT 1"
                       ).fetchone()
-    if last and last[0] == _fingerprint(db):
+    if last and last[0] == ":".join(_fingerprints(db)):
         return EvaluationSummary(last[2], 0.0, last[1], recomputed=False)
     return None
 
 
-def _fingerprint(db: duckdb.DuckDBPyConnection) -> str:
+def _fingerprints(db: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """Cheap digests of (the rules: policies and calendars) and (the data: requests and their history)."""
     parts = db.execute("""
-        SELECT (SELECT count(*) || ':' || coalesce(max(request_id), 0) || ':' || coalesce(sum(hash(status, closed_at,
-                       first_response_at, received_at, service_id, priority, customer_id)), 0) FROM requests),
-               (SELECT count(*) || ':' || coalesce(max(changed_at)::VARCHAR, '') FROM request_status_history),
-               (SELECT coalesce(sum(hash(t)), 0) FROM sla_policy_versions t),
+        SELECT (SELECT coalesce(sum(hash(t)), 0) FROM sla_policy_versions t),
                (SELECT coalesce(sum(hash(t)), 0) FROM calendar_hours t),
                (SELECT coalesce(sum(hash(t)), 0) FROM calendar_closures t),
-               (SELECT coalesce(sum(hash(t)), 0) FROM calendars t)
+               (SELECT coalesce(sum(hash(t)), 0) FROM calendars t),
+               (SELECT count(*) || ':' || coalesce(max(request_id), 0) || ':' || coalesce(sum(hash(status, closed_at,
+                       first_response_at, received_at, service_id, priority, customer_id)), 0) FROM requests),
+               (SELECT count(*) || ':' || coalesce(max(changed_at)::VARCHAR, '') FROM request_status_history)
     """).fetchone()
-    return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
+
+    def digest(values: tuple) -> str:
+        return hashlib.sha256("|".join(str(value) for value in values).encode()).hexdigest()
+
+    return digest(parts[:4]), digest(parts[4:])
 
 
-def _refresh_slots(db: duckdb.DuckDBPyConnection) -> None:
-    """Materialise every used calendar's slots over the requests' whole span, plus room for due times."""
+def _refresh_slots(db: duckdb.DuckDBPyConnection) -> bool:
+    """Make every used calendar's slots cover the requests' span with room for due times.
+
+    Returns True when the slots were rebuilt: business seconds then count from a new origin, so
+    every stored verdict must be judged again.
+    """
     span = db.execute("SELECT min(received_at), max(coalesce(closed_at, received_at)) FROM requests").fetchone()
-    db.execute("DELETE FROM calendar_slots")
     if span[0] is None:
-        return
-    calendar_ids = [row[0] for row in db.execute("SELECT DISTINCT calendar_id FROM sla_policy_versions").fetchall()]
-    for calendar_id in calendar_ids:
+        db.execute("DELETE FROM calendar_slots")
+        return True
+    wanted = {}
+    for (calendar_id,) in db.execute("SELECT DISTINCT calendar_id FROM sla_policy_versions").fetchall():
         calendar = _load_calendar(db, calendar_id)
-        first = span[0].astimezone(calendar.time_zone).date() - dt.timedelta(days=7)
-        last = max(span[1], dt.datetime.now(dt.UTC)).astimezone(calendar.time_zone).date() + dt.timedelta(days=120)
+        first = span[0].astimezone(calendar.time_zone).date()
+        last = max(span[1], dt.datetime.now(dt.UTC)).astimezone(calendar.time_zone).date() + dt.timedelta(days=30)
+        wanted[calendar_id] = (calendar, first, last)
+    present = {row[0]: row[1:] for row in db.execute(
+        "SELECT calendar_id, min(day), max(day) FROM calendar_slots GROUP BY 1").fetchall()}
+    # slots are built from a week before the first request to three months after "now + 30 days"
+    if present.keys() == wanted.keys() and all(present[key][0] <= first and present[key][1] >= last
+                                               for key, (_, first, last) in wanted.items()):
+        return False
+    db.execute("DELETE FROM calendar_slots")
+    for calendar_id, (calendar, first, last) in wanted.items():
         slots = pd.DataFrame(
             [(calendar_id, slot.opens.astimezone(calendar.time_zone).date(), slot.opens, slot.closes,
-              slot.seconds_before) for slot in business_slots(calendar, first, last)],
+              slot.seconds_before)
+             for slot in business_slots(calendar, first - dt.timedelta(days=7), last + dt.timedelta(days=90))],
             columns=["calendar_id", "day", "opens", "closes", "seconds_before"])
         db.register("new_slots", slots)
         db.execute("INSERT INTO calendar_slots SELECT * FROM new_slots")
         db.unregister("new_slots")
+    return True
 
 
 # Each step is a temporary table, so DuckDB computes it once for the steps that reuse it.
@@ -242,7 +267,7 @@ _JUDGING_STEPS = (
            FROM requests r JOIN customers c USING (customer_id)
            CROSS JOIN sla_policy_versions v
            JOIN calendars cal ON cal.calendar_id = v.calendar_id
-           WHERE v.effective_from <= CAST(timezone(cal.time_zone, r.received_at) AS DATE)
+           WHERE v.effective_from <= CAST(timezone(cal.time_zone, r.received_at) AS DATE) {scope}
            QUALIFY row_number() OVER (PARTITION BY r.request_id, v.policy_id ORDER BY v.effective_from DESC) = 1
        )
        SELECT request_id, received_at, closed_at, status, first_response_at, policy_id, effective_from,
@@ -353,12 +378,42 @@ _JUDGING_STEPS = (
                    ELSE 'open_on_track' END AS outcome,
               CASE WHEN hard_due_at IS NULL OR status = 'declined' THEN NULL ELSE end_at <= hard_due_at END
                   AS within_hard_limit,
-              CASE WHEN status <> 'declined' THEN first_response_taken END AS first_response_seconds
+              CASE WHEN status <> 'declined' THEN first_response_taken END AS first_response_seconds,
+              (SELECT signature FROM sla_signature g WHERE g.request_id = responded.request_id) AS signature
        FROM responded""",
 )
 
 
-def _judge(db: duckdb.DuckDBPyConnection, as_of: dt.datetime) -> None:
+# What each request looks like now, as far as its verdict is concerned.
+_SIGNATURES = """
+CREATE OR REPLACE TEMP TABLE sla_signature AS
+SELECT r.request_id, hash(r.status, r.closed_at, r.first_response_at, r.received_at, r.service_id, r.priority,
+                          c.group_id, coalesce(h.changes, 0)) AS signature
+FROM requests r JOIN customers c USING (customer_id)
+LEFT JOIN (SELECT request_id, sum(hash(status, changed_at)) AS changes FROM request_status_history GROUP BY 1) h
+USING (request_id)
+"""
+# Requests to judge again: new ones, changed ones, and open ones (their verdict moves with time).
+_CHANGED = """
+CREATE OR REPLACE TEMP TABLE sla_scope AS
+SELECT s.request_id FROM sla_signature s LEFT JOIN sla_results x USING (request_id)
+WHERE x.request_id IS NULL OR x.signature IS DISTINCT FROM s.signature OR x.outcome LIKE 'open%'
+"""
+
+
+def _judge(db: duckdb.DuckDBPyConnection, as_of: dt.datetime, incremental: bool) -> int:
+    """Judge every request, or (``incremental``) only the new, changed and open ones; returns how many."""
+    db.execute(_SIGNATURES)
+    if incremental:
+        db.execute(_CHANGED)
+        db.execute("DELETE FROM sla_results WHERE request_id IN (SELECT request_id FROM sla_scope) "
+                   "OR request_id NOT IN (SELECT request_id FROM sla_signature)")
+        scope = "AND r.request_id IN (SELECT request_id FROM sla_scope)"
+    else:
+        db.execute("DELETE FROM sla_results")
+        scope = ""
+    before = db.execute("SELECT count(*) FROM sla_results").fetchone()[0]
     for step in _JUDGING_STEPS:
         wanted = {name: value for name, value in (("as_of", as_of), ("at_risk", AT_RISK_SHARE)) if f"${name}" in step}
-        db.execute(step, wanted)
+        db.execute(step.replace("{scope}", scope), wanted)
+    return db.execute("SELECT count(*) FROM sla_results").fetchone()[0] - before

@@ -233,3 +233,20 @@ def test_business_time_to_the_first_response(sla_store):
     assert row["median_first_response_hours"] == pytest.approx(20 / 60)
     bins = resolution_histogram(sla_store, WEEK_47, LONDON, bin_hours=1, measure="first response")
     assert bins["requests"].sum() == 5  # the resolved ones
+
+
+def test_after_a_change_only_changed_and_open_requests_are_judged_again_with_the_same_verdicts(sla_store):
+    first = evaluate_requests(sla_store, as_of=AS_OF)
+    assert first.judged == 9
+    with sla_store.writing() as db:  # request 18 is resolved; nothing else changes
+        db.execute("UPDATE requests SET status = 'resolved', closed_at = ? WHERE request_id = 18",
+                   [at("2026-11-23 11:00")])
+    again = evaluate_requests(sla_store, as_of=AS_OF)
+    assert again.recomputed and again.judged == 3  # 18, and the still-open 16 and 17
+    incremental = verdicts(sla_store)
+    evaluate_requests(sla_store, as_of=AS_OF, force=True)
+    assert verdicts(sla_store) == incremental
+    # a policy change judges everything again
+    with sla_store.writing() as db:
+        db.execute("UPDATE sla_policy_versions SET primary_target_share = 0.9 WHERE policy_id = 2")
+    assert evaluate_requests(sla_store, as_of=AS_OF).judged == 9
