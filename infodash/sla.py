@@ -184,8 +184,9 @@ def evaluate_requests(store: Store, as_of: dt.datetime | None = None, force: boo
             return unchanged
         rules, data = _fingerprints(db)
         last = db.execute("SELECT fingerprint FROM sla_evaluations ORDER BY evaluated_at DESC LIMIT 1").fetchone()
-        rebuilt = _refresh_slots(db)
-        incremental = not force and not rebuilt and last is not None and last[0].split(":")[0] == rules
+        same_rules = last is not None and last[0].split(":")[0] == rules
+        rebuilt = _refresh_slots(db, rebuild=force or not same_rules)
+        incremental = not force and not rebuilt and same_rules
         judged = _judge(db, as_of, incremental)
         stored = db.execute("SELECT count(*) FROM sla_results").fetchone()[0]
         elapsed = time.perf_counter() - started
@@ -210,7 +211,8 @@ def _fingerprints(db: duckdb.DuckDBPyConnection) -> tuple[str, str]:
                (SELECT coalesce(sum(hash(t)), 0) FROM calendars t),
                (SELECT count(*) || ':' || coalesce(max(request_id), 0) || ':' || coalesce(sum(hash(status, closed_at,
                        first_response_at, received_at, service_id, priority, customer_id)), 0) FROM requests),
-               (SELECT count(*) || ':' || coalesce(max(changed_at)::VARCHAR, '') FROM request_status_history)
+               (SELECT count(*) || ':' || coalesce(max(changed_at)::VARCHAR, '') FROM request_status_history),
+               (SELECT coalesce(sum(hash(customer_id, group_id)), 0) FROM customers)
     """).fetchone()
 
     def digest(values: tuple) -> str:
@@ -219,8 +221,9 @@ def _fingerprints(db: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     return digest(parts[:4]), digest(parts[4:])
 
 
-def _refresh_slots(db: duckdb.DuckDBPyConnection) -> bool:
-    """Make every used calendar's slots cover the requests' span with room for due times.
+def _refresh_slots(db: duckdb.DuckDBPyConnection, rebuild: bool) -> bool:
+    """Make every used calendar's slots cover the requests' span with room for due times; ``rebuild``
+    them regardless after a change of calendars or policies.
 
     Returns True when the slots were rebuilt: business seconds then count from a new origin, so
     every stored verdict must be judged again.
@@ -238,8 +241,8 @@ def _refresh_slots(db: duckdb.DuckDBPyConnection) -> bool:
     present = {row[0]: row[1:] for row in db.execute(
         "SELECT calendar_id, min(day), max(day) FROM calendar_slots GROUP BY 1").fetchall()}
     # slots are built from a week before the first request to three months after "now + 30 days"
-    if present.keys() == wanted.keys() and all(present[key][0] <= first and present[key][1] >= last
-                                               for key, (_, first, last) in wanted.items()):
+    if not rebuild and present.keys() == wanted.keys() and all(
+            present[key][0] <= first and present[key][1] >= last for key, (_, first, last) in wanted.items()):
         return False
     db.execute("DELETE FROM calendar_slots")
     for calendar_id, (calendar, first, last) in wanted.items():
@@ -374,7 +377,8 @@ _JUDGING_STEPS = (
               CASE WHEN status = 'declined' THEN 'declined'
                    WHEN status = 'resolved' THEN CASE WHEN closed_at <= due_at THEN 'met' ELSE 'breached' END
                    WHEN $as_of > due_at THEN 'open_breached'
-                   WHEN due_seconds - end_seconds <= $at_risk * (due_seconds - received_seconds) THEN 'open_at_risk'
+                   WHEN due_seconds - end_seconds <= $at_risk * (due_seconds - received_seconds - paused_seconds)
+                       THEN 'open_at_risk'
                    ELSE 'open_on_track' END AS outcome,
               CASE WHEN hard_due_at IS NULL OR status = 'declined' THEN NULL ELSE end_at <= hard_due_at END
                   AS within_hard_limit,

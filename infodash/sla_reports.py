@@ -2,8 +2,9 @@
 
 Requests count in the period they were received in (a cohort: a week's requests keep their
 week however late they are resolved). Open requests are judged live against ``now``: past their
-due time they are breached, with less than a fifth of their allowed business time left they
-are at risk.
+due time they are breached, with less than a fifth of their target business time left they are
+at risk, and while they wait on the customer or a vendor (where the policy pauses) their clock
+stands still, so they count as on track.
 """
 
 from __future__ import annotations
@@ -44,10 +45,16 @@ judged AS (
     SELECT r.*, x.policy_id, x.due_at, x.business_seconds, x.paused_seconds, x.margin_seconds, x.first_response_seconds,
            x.within_hard_limit, x.first_response_met, x.allowed_seconds, v.primary_target_share,
            CASE WHEN x.outcome NOT LIKE 'open%' THEN x.outcome
+                -- waiting on the customer or a vendor: the clock stands still, the deadline moves with it
+                WHEN (r.status = 'waiting_customer' AND v.pause_on_customer)
+                     OR (r.status = 'waiting_vendor' AND v.pause_on_vendor) THEN 'open_paused'
                 WHEN $now > x.due_at THEN 'open_breached'
-                WHEN x.due_seconds - n.seconds <= $at_risk * x.allowed_seconds THEN 'open_at_risk'
+                WHEN x.due_seconds - n.seconds <= $at_risk * (x.allowed_seconds - x.paused_seconds)
+                    THEN 'open_at_risk'
                 ELSE 'open_on_track' END AS outcome,
-           x.due_seconds - n.seconds AS seconds_left
+           CASE WHEN (r.status = 'waiting_customer' AND v.pause_on_customer)
+                     OR (r.status = 'waiting_vendor' AND v.pause_on_vendor) THEN x.margin_seconds
+                ELSE x.due_seconds - n.seconds END AS seconds_left
     FROM requests r JOIN sla_results x USING (request_id)
     JOIN sla_policy_versions v ON v.policy_id = x.policy_id AND v.effective_from = x.effective_from
     LEFT JOIN now_seconds n ON n.calendar_id = x.calendar_id
@@ -83,7 +90,7 @@ SELECT {value} AS value,
        count(*) FILTER (r.outcome = 'breached') AS breached,
        count(*) FILTER (r.outcome = 'open_breached') AS open_breached,
        count(*) FILTER (r.outcome = 'open_at_risk') AS open_at_risk,
-       count(*) FILTER (r.outcome = 'open_on_track') AS open_on_track,
+       count(*) FILTER (r.outcome IN ('open_on_track', 'open_paused')) AS open_on_track,
        count(*) FILTER (r.outcome = 'declined') AS declined,
        count(*) FILTER (r.outcome = 'met')
            / nullif(count(*) FILTER (r.outcome IN ('met', 'breached', 'open_breached')), 0) AS attainment,

@@ -22,13 +22,15 @@ from infodash.ui.tables import download_button
 BREAKDOWNS = {"service": "Service", "customer group": "Customer group", "channel": "Channel",
               "priority": "Priority", "assignee": "Assignee", "policy": "Policy",
               "vendor involvement": "Vendor involvement"}
-SPANS = {4: "Last 4 weeks", 12: "Last 12 weeks", 26: "Last 26 weeks", 52: "Last 52 weeks"}
+SPANS = {4: "Last 4 weeks", 12: "Last 12 weeks", 26: "Last 26 weeks", 52: "Last 52 weeks", "custom": "Dates..."}
 
 
 
 context = page_context()
 store, filters, time_zone = context.store, context.filters, context.time_zone
 today = dt.datetime.now(time_zone).date()
+# open requests are judged against this minute: part of the cache key, so "now" moves on
+now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
 
 st.title("Service levels")
 span_col, dimension_col = st.columns([3, 2])
@@ -38,17 +40,22 @@ with span_col:
 dimension = dimension_col.selectbox("Break down by", list(BREAKDOWNS), format_func=BREAKDOWNS.get,
                                     key="sla_dimension", persist_state="session")
 last_week = last_complete_week(today)
-period = Period(last_week.end - dt.timedelta(weeks=weeks), last_week.end)
+period = Period(last_week.end - dt.timedelta(weeks=12 if weeks == "custom" else weeks), last_week.end)
+if weeks == "custom":
+    chosen_dates = st.date_input("From and to (inclusive)", value=(period.start, period.end - dt.timedelta(days=1)),
+                                 key="sla_dates", format="YYYY-MM-DD")
+    if len(chosen_dates) == 2:
+        period = Period(chosen_dates[0], chosen_dates[1] + dt.timedelta(days=1))
 st.caption(f"{period.label()}. {ATTAINMENT_DEFINITION}")
 
 with store_errors(store):
     cached(evaluate_requests, store)
-    overall = cached(attainment_by, store, "all", period, time_zone, filters)
-    by_week = cached(attainment_by, store, "week", period, time_zone, filters)
-    at_risk = cached(open_requests_at_risk, store, time_zone, filters)
-    breakdown = cached(attainment_by, store, dimension, period, time_zone, filters)
-    reasons = cached(breaches_by_reason, store, period, time_zone, filters)
-    unexplained = cached(unexplained_breaches, store, period, time_zone, filters)
+    overall = cached(attainment_by, store, "all", period, time_zone, filters, now=now)
+    by_week = cached(attainment_by, store, "week", period, time_zone, filters, now=now)
+    at_risk = cached(open_requests_at_risk, store, time_zone, filters, now=now)
+    breakdown = cached(attainment_by, store, dimension, period, time_zone, filters, now=now)
+    reasons = cached(breaches_by_reason, store, period, time_zone, filters, now=now)
+    unexplained = cached(unexplained_breaches, store, period, time_zone, filters, now=now)
 
 if overall.empty or overall["requests"].iloc[0] == 0:
     st.info("No requests with a service-level policy were received in this period for the chosen filters.",
@@ -98,7 +105,7 @@ if table.selection.rows:
     st.markdown(f"**Requests behind: {BREAKDOWNS[dimension]}**")
     st.text(str(chosen))
     with store_errors(store):
-        behind = cached(requests_behind, store, dimension, chosen, period, time_zone, filters)
+        behind = cached(requests_behind, store, dimension, chosen, period, time_zone, filters, now=now)
     st.dataframe(behind, hide_index=True)
     download_button(behind, "sla-requests.csv", key="sla_behind_download")
 

@@ -17,6 +17,7 @@ from infodash.ui.store import cached, store_errors
 context = page_context()
 store, filters, time_zone = context.store, context.filters, context.time_zone
 today = dt.datetime.now(time_zone).date()
+now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)  # open requests are judged against this minute
 
 st.title("Weekly review")
 weeks = list(reversed(weeks_ending_with(last_complete_week(today), 104))) + [week_containing(today)]
@@ -29,8 +30,8 @@ with store_errors(store):
     trend = cached(weekly_trend, store, week, time_zone, filters)
     channels = cached(touchpoints_by_channel, store, weeks_ending_with(week, 12), time_zone, filters)
     cached(evaluate_requests, store)
-    service_levels = cached(weekly_attainment, store, week, time_zone, filters)
-    at_risk = cached(open_requests_at_risk, store, time_zone, filters)
+    service_levels = cached(weekly_attainment, store, week, time_zone, filters, now=now)
+    at_risk = cached(open_requests_at_risk, store, time_zone, filters, now=now)
 
 summary = summary_from_figures(week, trend)
 if summary.is_empty:

@@ -66,3 +66,12 @@ def test_a_breach_reason_is_recorded_from_the_page(app_db):
         assert db.execute("SELECT breach_reason FROM requests WHERE request_id = ?", [request_id]).fetchone() == (
             "capacity",)
     assert request_id not in app.selectbox(key="br_request").options
+
+
+def test_any_dates_can_be_chosen(app_db):
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.session_state["sla_span"] = "custom"
+    app.session_state["sla_dates"] = (dt.date(2026, 1, 5), dt.date(2026, 1, 11))
+    app.run()
+    assert not app.exception
+    assert any(caption.value.startswith("Week 2, 05 Jan - 11 Jan 2026") for caption in app.caption)

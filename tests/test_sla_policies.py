@@ -173,13 +173,37 @@ def test_weekly_attainment_has_a_row_for_every_week(sla_store):
 
 def test_open_requests_at_risk_are_judged_live(sla_store):
     evaluate_requests(sla_store, as_of=AS_OF)
-    # at 13:40 request 17 (due 14:00) has 20 of 240 minutes left and 16 (due 16:00) 2h20 of 12.5 h;
-    # 18 (due 15:00) still has a third of its time
+    # at 13:40 request 17 (due 14:00) has 20 of 240 minutes left: at risk; 18 (due 15:00) has a third left;
+    # 16 is waiting on the customer, so its clock stands still however late it gets
     risky = open_requests_at_risk(sla_store, LONDON, now=at("2026-11-23 13:40"))
-    assert risky["request_id"].tolist() == [17, 16]
-    assert risky["outcome"].tolist() == ["open_at_risk", "open_at_risk"]
-    later = open_requests_at_risk(sla_store, LONDON, now=at("2026-11-23 14:30"))
-    assert later.set_index("request_id").loc[17, "outcome"] == "open_breached"
+    assert risky["request_id"].tolist() == [17]
+    assert risky["outcome"].tolist() == ["open_at_risk"]
+    later = open_requests_at_risk(sla_store, LONDON, now=at("2026-11-23 16:30"))
+    assert later.set_index("request_id")["outcome"].to_dict() == {17: "open_breached", 18: "open_breached"}
+    week = attainment_by(sla_store, "all", WEEK_47, LONDON, now=at("2026-11-23 16:30")).iloc[0]
+    assert (week["open_breached"], week["open_on_track"]) == (0, 1)  # 16, paused, is not late
+
+
+def test_editing_a_calendar_changes_the_verdicts(sla_store):
+    evaluate_requests(sla_store, as_of=AS_OF)
+    assert verdicts(sla_store)[11][2] == at("2026-11-16 17:30")
+    with sla_store.writing() as db:  # the office closed on Monday 16 November after all
+        db.execute("INSERT INTO calendar_closures VALUES (1, DATE '2026-11-16', 'Flood')")
+    evaluate_requests(sla_store, as_of=AS_OF)
+    assert verdicts(sla_store)[11][2] == at("2026-11-17 17:30")  # counts from Tuesday's opening
+
+
+def test_moving_a_customer_to_another_group_re_judges_their_requests(sla_store):
+    with sla_store.writing() as db:
+        db.execute("INSERT INTO sla_policies VALUES (4, 'Sales team', NULL)")
+        db.execute("INSERT INTO sla_policy_versions (policy_id, effective_from, calendar_id, group_id, "
+                   "resolution_seconds) VALUES (4, DATE '2026-01-01', 1, 2, 3600)")
+    evaluate_requests(sla_store, as_of=AS_OF)
+    assert verdicts(sla_store)[11][0] == 1  # Alice is in Research
+    with sla_store.writing() as db:
+        db.execute("UPDATE customers SET group_id = 2 WHERE customer_id = 1")  # Alice moves to Sales
+    assert evaluate_requests(sla_store, as_of=AS_OF).recomputed
+    assert verdicts(sla_store)[11][0] == 4
 
 
 def test_the_requests_behind_a_row_put_breaches_first(sla_store):
