@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from infodash.db import Store
@@ -105,11 +106,27 @@ def require_columns(frame: pd.DataFrame, wanted: dict[str, str]) -> None:
 def parse_times(values: pd.Series, date_format: str | None, time_zone: str) -> pd.Series:
     """Text to UTC instants: ``date_format`` (strptime) or ISO 8601; wall times are in ``time_zone``.
 
+    Text carrying its own UTC offset keeps it (offsets may differ across a clock change). Cells an
+    Excel workbook stored as real dates arrive as ISO text and are read as such whatever the format.
+    A wall time that happens twice when the clocks go back means the first (summer-time) one.
     Unparseable text gives NaT (the caller reports it); missing stays NaT too.
     """
-    parsed = pd.to_datetime(values, format=date_format or "ISO8601", errors="coerce", dayfirst=False)
+    parsed = _to_utc(values, date_format or "ISO8601", time_zone)
+    if date_format:
+        fallback = parsed.isna() & values.notna()
+        if fallback.any():
+            parsed = parsed.where(~fallback, _to_utc(values.where(fallback), "ISO8601", time_zone))
+    return parsed
+
+
+def _to_utc(values: pd.Series, date_format: str, time_zone: str) -> pd.Series:
+    try:
+        parsed = pd.to_datetime(values, format=date_format, errors="coerce")
+    except (ValueError, TypeError):  # offsets that differ from row to row
+        return pd.to_datetime(values, format=date_format, errors="coerce", utc=True)
     if parsed.dt.tz is None:
-        parsed = parsed.dt.tz_localize(time_zone, ambiguous="NaT", nonexistent="shift_forward")
+        first_occurrence = np.ones(len(parsed), dtype=bool)
+        parsed = parsed.dt.tz_localize(time_zone, ambiguous=first_occurrence, nonexistent="shift_forward")
     return parsed.dt.tz_convert("UTC")
 
 

@@ -100,7 +100,7 @@ def import_requests(store: Store, source: str | Path | bytes, options: RequestIm
     step(0.2, "Checking every row")
     checked = _check_rows(store, rows, options, report)
     requests, history = (_from_events(checked, options, report) if options.shape == "event_log"
-                         else _from_rows(checked, report))
+                         else _from_rows(checked, options, report))
     with store.reading() as db:
         known = {ref for (ref,) in db.execute("SELECT external_ref FROM requests WHERE list_contains(?, external_ref)",
                                               [requests["external_ref"].tolist()]).fetchall()}
@@ -151,6 +151,8 @@ def _check_rows(store: Store, rows: pd.DataFrame, options: RequestImportOptions,
         rows[name] = translated
     rows["customer_id"] = _customer_ids(store, rows, options, report)
     rows["service_id"] = _service_ids(store, rows, options, report)
+    future = rows["received_at"] > pd.Timestamp.now(tz="UTC") + pd.Timedelta(minutes=5)
+    _error(report, rows.loc[future, "line"], columns["received_at"], "received in the future")
     if "resolved_at" in columns:
         early = rows["resolved_at"].notna() & rows["received_at"].notna() & (rows["resolved_at"] < rows["received_at"])
         _error(report, rows.loc[early, "line"], columns["resolved_at"], "resolved before it was received")
@@ -161,11 +163,18 @@ def _customer_ids(store: Store, rows: pd.DataFrame, options: RequestImportOption
     if options.customer_key not in CUSTOMER_KEYS:
         raise ImportFileError(f"customer_key must be one of {', '.join(CUSTOMER_KEYS)}")
     values = sorted(set(rows["customer"].dropna()))
+    key = CUSTOMER_KEYS[options.customer_key]
     with store.reading() as db:  # the key expression comes from the fixed CUSTOMER_KEYS table
-        found = dict(db.execute(f"SELECT {CUSTOMER_KEYS[options.customer_key]}, customer_id FROM customers "
-                                f"WHERE list_contains(?, {CUSTOMER_KEYS[options.customer_key]})", [values]).fetchall())
+        matches = db.execute(f"SELECT {key}, min(customer_id), count(*) FROM customers "
+                             f"WHERE list_contains(?, {key}) GROUP BY 1", [values]).fetchall()
+    found = {value: customer_id for value, customer_id, count in matches if count == 1}
+    several = {value: count for value, _, count in matches if count > 1}
+    ambiguous = rows["customer"].isin(list(several))
+    _error(report, rows.loc[ambiguous, "line"], options.columns["customer"],
+           lambda value: f"{several[value]} customers have the {options.customer_key} {value!r}; match by e-mail or id",
+           rows.loc[ambiguous, "customer"])
     ids = rows["customer"].map(found)
-    unknown = rows["customer"].notna() & ids.isna()
+    unknown = rows["customer"].notna() & ids.isna() & ~ambiguous
     if options.create_customers_in_group is None:
         _error(report, rows.loc[unknown, "line"], options.columns["customer"],
                lambda value: f"unknown customer {value!r} (matched by {options.customer_key})",
@@ -191,7 +200,8 @@ _REQUEST_COLUMNS = ["external_ref", "customer", "customer_id", "service_id", "ch
                     "decline_reason", "referred_to"]
 
 
-def _from_rows(rows: pd.DataFrame, report: ImportReport) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _from_rows(rows: pd.DataFrame, options: RequestImportOptions, report: ImportReport
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per request: statuses as given (or resolved when a resolution time is)."""
     first_line = rows.groupby("external_ref")["line"].transform("min")
     duplicate = rows["external_ref"].notna() & rows.duplicated("external_ref", keep="first")
@@ -202,12 +212,16 @@ def _from_rows(rows: pd.DataFrame, report: ImportReport) -> tuple[pd.DataFrame, 
                  "referred_to"):
         if name not in rows:
             rows[name] = None
-    status = rows["status"].map(lambda value: None if value is None else value.lower().replace(" ", "_"))
+    status = rows["status"].map(lambda value: None if value is None else options.state_map.get(
+        value, value.lower().replace(" ", "_")))
     status = status.where(status.notna(), rows["resolved_at"].map(lambda value: "resolved" if pd.notna(value)
                                                                     else "received"))
     bad = ~status.isin(list(STATUSES))
     _error(report, rows.loc[bad, "line"], "status", lambda value: f"unknown status {value!r}", rows.loc[bad, "status"])
     rows["status"] = status
+    unresolved = rows["status"].isin(["resolved", "declined"]) & rows["resolved_at"].isna()
+    _error(report, rows.loc[unresolved, "line"], options.columns.get("resolved_at", "status"),
+           lambda value: f"{value} without the time it was closed", rows.loc[unresolved, "status"])
     rows["closed_at"] = rows["resolved_at"].where(rows["status"].isin(["resolved", "declined"]))
     history = pd.concat([
         rows.assign(changed_at=rows["received_at"], status="received"),

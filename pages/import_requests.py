@@ -76,21 +76,30 @@ service_id = service_col.selectbox("Service of every request (when no column)", 
                                    format_func=lambda sid: "-" if sid is None else services[sid], key=f"svc_{start}")
 
 
-def value_map(title: str, column: str | None, current: dict, allowed: dict, key: str) -> dict:
-    """An editable table translating the file's values in ``column`` to InfoDash codes."""
+IGNORE = "(ignore these rows)"
+
+
+def value_map(title: str, column: str | None, current: dict, allowed: dict, key: str, can_ignore: bool = False) -> dict:
+    """An editable table translating the file's values in ``column`` to InfoDash codes; values left
+    empty are reported as unknown, never dropped silently."""
     if not column:
         return current
-    table = pd.DataFrame({"in the file": preview.values.get(column, []),
-                          "InfoDash": [current.get(value, value if value in allowed else None)
-                                       for value in preview.values.get(column, [])]})
+    def shown(value):
+        mapped = current.get(value, value if value in allowed else "")
+        return IGNORE if value in current and mapped is None else mapped
+    values = preview.values.get(column, [])
+    table = pd.DataFrame({"in the file": values, "InfoDash": [shown(value) for value in values]})
     edited = st.data_editor(table, key=key, hide_index=True, disabled=["in the file"], column_config={
-        "InfoDash": st.column_config.SelectboxColumn(options=list(allowed), help=title)})
-    return {**current, **dict(zip(edited["in the file"], edited["InfoDash"], strict=True))}
+        "InfoDash": st.column_config.SelectboxColumn(options=[*allowed, *([IGNORE] if can_ignore else [])],
+                                                     help=title)})
+    chosen = {value: (None if code == IGNORE else code)
+              for value, code in zip(edited["in the file"], edited["InfoDash"], strict=True) if code}
+    return {**{value: code for value, code in current.items() if value not in set(values)}, **chosen}
 
 
 with st.expander("Translate the file's values", expanded=start == "blank"):
     state_map = value_map("status", columns.get("state" if shape == "event_log" else "status"), base.state_map,
-                          STATUSES, f"states_{start}")
+                          STATUSES, f"states_{start}", can_ignore=shape == "event_log")
     priority_map = value_map("priority", columns.get("priority"), base.priority_map, PRIORITIES, f"prio_{start}")
     channel_map = value_map("channel", columns.get("channel"), base.channel_map, CHANNELS, f"chan_{start}")
 options = dataclasses.replace(base, columns=columns, shape=shape, date_format=date_format or None,

@@ -54,3 +54,21 @@ def test_the_page_works_on_an_empty_database(tmp_path, monkeypatch):
     app = open_page()
     assert not app.exception
     assert any("No open requests." in caption.value for caption in app.caption)
+
+
+def test_a_request_logged_long_after_opening_the_page_is_received_when_logged(app_db):
+    import datetime as dt
+
+    app = open_page()
+    two_hours_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+    shown = (two_hours_ago.astimezone(dt.timezone.utc).date(), two_hours_ago.time().replace(second=0, microsecond=0))
+    app.session_state["rq_shown_now"] = shown  # as if the page had been opened two hours ago and left alone
+    app.date_input(key="rq_date").set_value(shown[0])
+    app.time_input(key="rq_time").set_value(shown[1])
+    app.selectbox(key="rq_customer").set_value(7)
+    app.selectbox(key="rq_service").set_value(2)
+    app = click(app, "Log request")
+    request_id = int(re.search(r"#(\d+)", successes(app)[0]).group(1))
+    with app_db.reading() as db:
+        received = db.execute("SELECT received_at FROM requests WHERE request_id = ?", [request_id]).fetchone()[0]
+    assert abs(received - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=2)

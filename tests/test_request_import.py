@@ -143,3 +143,40 @@ def test_a_mapping_is_saved_for_the_next_file(fixture_store):
     save_mapping(fixture_store, "requests", "our desk", PER_REQUEST.to_dict(), "Ana Costa")
     assert RequestImportOptions.from_dict(load_mapping(fixture_store, "requests", "our desk")) == PER_REQUEST
     assert load_mapping(fixture_store, "requests", "someone else's") is None
+
+
+def test_excel_date_cells_and_iso_offsets_across_a_clock_change_are_read(fixture_store, tmp_path):
+    path = tmp_path / "desk.xlsx"
+    pd.DataFrame({"Ticket": ["X-1", "X-2"], "Email": ["eve@example.org", "bob@example.org"],
+                  "Service": ["Desk research"] * 2,
+                  "Received": [dt.datetime(2026, 10, 20, 10, 30), "24/10/2026 09:15"],  # a real date cell, and text
+                  "Resolved": [None, None], "Status": [None, None], "Priority": [None, None],
+                  "Channel": [None, None]}).to_excel(path, index=False)
+    report = import_requests(fixture_store, path, dataclasses.replace(PER_REQUEST, date_format="%d/%m/%Y %H:%M"),
+                             "Desk import")
+    assert report.ok, report.errors
+    offsets = write(tmp_path, HEADER + "T-1,eve@example.org,Desk research,2026-10-24T09:00+01:00,,,P3,Email\n"
+                    "T-2,bob@example.org,Desk research,2026-10-26T09:00+00:00,,,P3,Email\n")
+    assert import_requests(fixture_store, offsets, PER_REQUEST, "Desk import").ok
+    with fixture_store.reading() as db:
+        received = dict(db.execute("SELECT external_ref, received_at FROM requests").fetchall())
+    assert received["X-1"] == dt.datetime(2026, 10, 20, 10, 30, tzinfo=LONDON)
+    assert received["X-2"] == dt.datetime(2026, 10, 24, 9, 15, tzinfo=LONDON)
+    assert received["T-1"] == dt.datetime(2026, 10, 24, 8, 0, tzinfo=dt.UTC)
+    assert received["T-2"] == dt.datetime(2026, 10, 26, 9, 0, tzinfo=dt.UTC)
+
+
+def test_more_rows_that_cannot_be_trusted(fixture_store, tmp_path):
+    with fixture_store.writing() as db:  # a second Alice Adams joins
+        db.execute("INSERT INTO customers (name, email, group_id, department, seniority, relationship) "
+                   "VALUES ('Alice Adams', 'alice2@example.org', 2, 'Sales', 'staff', 'customer')")
+    by_name = dataclasses.replace(PER_REQUEST, customer_key="name", state_map={"Awaiting Info": "waiting_customer"})
+    path = write(tmp_path, HEADER
+                 + "T-1,Alice Adams,Desk research,2026-11-16 09:00,,,P3,Email\n"
+                 + "T-2,Bob Brown,Desk research,2026-11-16 09:00,,Resolved,P3,Email\n"
+                 + "T-3,Bob Brown,Desk research,2099-01-01 09:00,,,P3,Email\n"
+                 + "T-4,Bob Brown,Desk research,2026-11-16 09:00,,Awaiting Info,P3,Email\n")
+    report = import_requests(fixture_store, path, by_name, "Desk import")
+    reasons = {error.line: error.reason for error in report.errors}
+    assert reasons == {2: "2 customers have the name 'Alice Adams'; match by e-mail or id",
+                       3: "resolved without the time it was closed", 4: "received in the future"}

@@ -27,8 +27,13 @@ STATUS_DEFAULTS = {"st_status": "responded", "st_vendor": "", "st_reason": "", "
 
 def _now_fields(prefix: str, time_zone: ZoneInfo) -> None:
     now = dt.datetime.now(time_zone)
-    st.session_state[f"{prefix}_date"] = now.date()
-    st.session_state[f"{prefix}_time"] = now.time().replace(second=0, microsecond=0)
+    shown = (now.date(), now.time().replace(second=0, microsecond=0))
+    st.session_state.update({f"{prefix}_date": shown[0], f"{prefix}_time": shown[1], f"{prefix}_shown_now": shown})
+
+
+def _untouched(prefix: str) -> bool:
+    state = st.session_state
+    return (state.get(f"{prefix}_date"), state.get(f"{prefix}_time")) == state.get(f"{prefix}_shown_now")
 
 
 def ensure_defaults(time_zone: ZoneInfo) -> None:
@@ -36,11 +41,14 @@ def ensure_defaults(time_zone: ZoneInfo) -> None:
     for key, value in {**NEW_DEFAULTS, **STATUS_DEFAULTS}.items():
         st.session_state.setdefault(key, value)
     for prefix in ("rq", "st"):
-        if f"{prefix}_date" not in st.session_state:
-            _now_fields(prefix, time_zone)
+        if f"{prefix}_date" not in st.session_state or _untouched(prefix):
+            _now_fields(prefix, time_zone)  # a time nobody changed keeps following the clock
 
 
 def _when(prefix: str, time_zone: ZoneInfo) -> dt.datetime | None:
+    """The time typed, or the moment of saving when nobody changed the time shown."""
+    if _untouched(prefix):
+        return dt.datetime.now(time_zone)
     day, time = st.session_state.get(f"{prefix}_date"), st.session_state.get(f"{prefix}_time")
     return local_datetime(day, time, time_zone) if day and time else None
 
