@@ -333,10 +333,14 @@ def _reference_data(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                    [(si + 1, r[0], r[2], r[3]) for si, items in RESOURCES.items() for r in items])
 
 
+# Weighted-draw tables of labels, by their fixed names.
+_DRAW_TABLES = {name: f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT label, share_before(w, i) AS lo FROM {name}_raw"
+                for name in ("demo_request_channel", "demo_system")}
+
+
 def _cdf_table(db: duckdb.DuckDBPyConnection, name: str, items: tuple[tuple[str, float], ...]) -> None:
     db.register(f"{name}_raw", _frame([(i, label, w) for i, (label, w) in enumerate(items)], ["i", "label", "w"]))
-    db.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT label, "
-               f"share_before(w, i) AS lo FROM {name}_raw")
+    db.execute(_DRAW_TABLES[name])
 
 
 def _customers(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:

@@ -20,6 +20,9 @@ from infodash.errors import ValidationError
 from infodash.service_requests import PRIORITIES
 
 HOUR = 3600
+_EXISTS = {"calendar_id": "SELECT count(*) FROM calendars WHERE calendar_id = ?",
+           "service_id": "SELECT count(*) FROM services WHERE service_id = ?",
+           "group_id": "SELECT count(*) FROM customer_groups WHERE group_id = ?"}
 
 
 @dataclass(frozen=True)
@@ -70,15 +73,13 @@ def save_policy_version(store: Store, draft: PolicyDraft, author: str) -> int:
     if not author.strip():
         errors["author"] = "Enter your name so the change can be attributed to you."
     with store.reading() as db:
-        for field, table, key, value in (("calendar_id", "calendars", "calendar_id", draft.calendar_id),
-                                         ("service_id", "services", "service_id", draft.service_id),
-                                         ("group_id", "customer_groups", "group_id", draft.group_id)):
+        for field, sql in _EXISTS.items():
+            value = getattr(draft, field)
             if value is None:
                 if field == "calendar_id":
                     errors[field] = "Choose the business calendar the policy counts on."
                 continue
-            # fixed table and column names from the tuple above
-            if not db.execute(f"SELECT count(*) FROM {table} WHERE {key} = ?", [value]).fetchone()[0]:
+            if not db.execute(sql, [value]).fetchone()[0]:
                 errors[field] = "Unknown; choose one from the list."
     if errors:
         raise ValidationError(errors)

@@ -31,6 +31,10 @@ OPTIONAL_FIELDS = ("service", "channel", "priority", "subject", "assigned_to", "
                    "status", "vendor", "decline_reason", "referred_to")
 TIME_FIELDS = ("received_at", "first_response_at", "resolved_at", "changed_at")
 CUSTOMER_KEYS = {"email": "email", "login": "login", "name": "name", "id": "CAST(customer_id AS VARCHAR)"}
+# Customers by the chosen key: (value, lowest id, how many share it). Built once from the table above.
+_MATCH_CUSTOMERS = {key: f"SELECT {expression}, min(customer_id), count(*) FROM customers "
+                         f"WHERE list_contains(?, {expression}) GROUP BY 1"
+                    for key, expression in CUSTOMER_KEYS.items()}
 
 
 @dataclass(frozen=True)
@@ -163,10 +167,8 @@ def _customer_ids(store: Store, rows: pd.DataFrame, options: RequestImportOption
     if options.customer_key not in CUSTOMER_KEYS:
         raise ImportFileError(f"customer_key must be one of {', '.join(CUSTOMER_KEYS)}")
     values = sorted(set(rows["customer"].dropna()))
-    key = CUSTOMER_KEYS[options.customer_key]
-    with store.reading() as db:  # the key expression comes from the fixed CUSTOMER_KEYS table
-        matches = db.execute(f"SELECT {key}, min(customer_id), count(*) FROM customers "
-                             f"WHERE list_contains(?, {key}) GROUP BY 1", [values]).fetchall()
+    with store.reading() as db:
+        matches = db.execute(_MATCH_CUSTOMERS[options.customer_key], [values]).fetchall()
     found = {value: customer_id for value, customer_id, count in matches if count == 1}
     several = {value: count for value, _, count in matches if count > 1}
     ambiguous = rows["customer"].isin(list(several))
@@ -287,9 +289,8 @@ def _write(store: Store, requests: pd.DataFrame, history: pd.DataFrame, options:
                            "SELECT name, CASE WHEN $key = 'email' THEN name END, CASE WHEN $key = 'login' THEN name END, "
                            "$group, '(imported)', 'staff', 'customer' FROM imported_customer",
                            {"key": options.customer_key, "group": options.create_customers_in_group})
-                with_ids = dict(db.execute(f"SELECT {CUSTOMER_KEYS[options.customer_key]}, customer_id FROM customers "
-                                           f"WHERE list_contains(?, {CUSTOMER_KEYS[options.customer_key]})",
-                                           [new]).fetchall())
+                with_ids = {value: customer_id for value, customer_id, _ in
+                            db.execute(_MATCH_CUSTOMERS[options.customer_key], [new]).fetchall()}
                 requests = requests.assign(customer_id=requests["customer_id"].fillna(requests["customer"].map(with_ids)))
                 report.notes.append(f"created {len(new):,} customers in group {options.create_customers_in_group}")
         db.register("imported_request", requests.assign(customer_id=requests["customer_id"].astype("int64"),
