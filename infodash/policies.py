@@ -15,6 +15,7 @@ import holidays
 import pandas as pd
 
 from infodash import audit
+from infodash.checks import check_author
 from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.service_requests import PRIORITIES
@@ -70,8 +71,7 @@ def save_policy_version(store: Store, draft: PolicyDraft, author: str) -> int:
         errors["primary_target_share"] = "The promised share is between 0 and 100%."
     if draft.priority is not None and draft.priority not in PRIORITIES:
         errors["priority"] = "Unknown priority."
-    if not author.strip():
-        errors["author"] = "Enter your name so the change can be attributed to you."
+    check_author(author, errors)
     with store.reading() as db:
         for field, sql in _EXISTS.items():
             value = getattr(draft, field)
@@ -151,8 +151,7 @@ def save_calendar(store: Store, calendar_id: int | None, name: str, time_zone: s
             errors["hours"] = f"Slots overlap on weekday {weekday}."
     if not any(hours.values()):
         errors["hours"] = "Give at least one working slot."
-    if not author.strip():
-        errors["author"] = "Enter your name so the change can be attributed to you."
+    check_author(author, errors)
     if errors:
         raise ValidationError(errors)
     with store.writing() as db:

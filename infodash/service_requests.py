@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from infodash import audit
+from infodash.checks import check_author, check_customer, check_moment, check_service
 from infodash.db import Store
 from infodash.errors import ValidationError
 
@@ -26,7 +27,6 @@ STATUSES: dict[str, str] = {"received": "Received", "responded": "Responded", "w
 CLOSED = ("resolved", "declined")
 MAX_SUBJECT_CHARS = 200
 MAX_TEXT_CHARS = 500
-FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -42,34 +42,13 @@ class RequestDraft:
     assigned_to: str | None = None
 
 
-def _check_author(author: str, errors: dict[str, str]) -> None:
-    if not author.strip():
-        errors["author"] = "Enter your name so the change can be attributed to you."
-
-
-def _check_when(moment: dt.datetime | None, now: dt.datetime, field: str, errors: dict[str, str]) -> None:
-    if moment is None:
-        errors[field] = "Enter the date and time."
-    elif moment.tzinfo is None:
-        errors[field] = "The time needs a time zone."
-    elif moment > now + FUTURE_TOLERANCE:
-        errors[field] = "This time is in the future."
-
-
 def validate_request(store: Store, draft: RequestDraft, author: str, now: dt.datetime) -> RequestDraft:
     """Check a new request; raise ValidationError listing every problem, else return it tidied."""
     errors: dict[str, str] = {}
-    _check_author(author, errors)
+    check_author(author, errors)
     with store.reading() as db:
-        if draft.customer_id is None:
-            errors["customer_id"] = "Choose the customer."
-        elif not db.execute("SELECT count(*) FROM customers WHERE customer_id = ? AND active",
-                            [draft.customer_id]).fetchone()[0]:
-            errors["customer_id"] = "Unknown customer: pick one from the list."
-        if draft.service_id is None:
-            errors["service_id"] = "Choose the service asked for."
-        elif not db.execute("SELECT count(*) FROM services WHERE service_id = ?", [draft.service_id]).fetchone()[0]:
-            errors["service_id"] = "Unknown service."
+        check_customer(db, draft.customer_id, errors)
+        check_service(db, draft.service_id, errors, required="Choose the service asked for.")
     if draft.channel not in CHANNELS:
         errors["channel"] = "Choose how the request came in."
     if draft.priority not in PRIORITIES:
@@ -77,7 +56,7 @@ def validate_request(store: Store, draft: RequestDraft, author: str, now: dt.dat
     subject = (draft.subject or "").strip()
     if len(subject) > MAX_SUBJECT_CHARS:
         errors["subject"] = f"The subject is {len(subject)} characters; shorten it to {MAX_SUBJECT_CHARS}."
-    _check_when(draft.received_at, now, "received_at", errors)
+    check_moment(draft.received_at, now, "received_at", errors)
     if errors:
         raise ValidationError(errors)
     return replace(draft, subject=subject, assigned_to=(draft.assigned_to or "").strip() or None)
@@ -123,7 +102,7 @@ def change_status(store: Store, request_id: int, update: StatusUpdate, author: s
     """
     now = now or dt.datetime.now(dt.UTC)
     errors: dict[str, str] = {}
-    _check_author(author, errors)
+    check_author(author, errors)
     if update.status not in STATUSES or update.status == "received":
         errors["status"] = "Choose the new status."
     if update.status == "waiting_vendor" and not update.vendor.strip():
@@ -137,7 +116,7 @@ def change_status(store: Store, request_id: int, update: StatusUpdate, author: s
                         ("note", update.note)):
         if len(text.strip()) > MAX_TEXT_CHARS:
             errors[field] = f"Use at most {MAX_TEXT_CHARS} characters."
-    _check_when(update.changed_at, now, "changed_at", errors)
+    check_moment(update.changed_at, now, "changed_at", errors)
     author = author.strip()
     with store.writing() as db:
         row = db.execute("SELECT status, (SELECT max(changed_at) FROM request_status_history h "

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from infodash import audit
+from infodash.checks import check_author
 from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.filters import Filters
@@ -149,8 +150,7 @@ def record_breach_reason(store: Store, request_id: int, reason: str, note: str, 
         errors["reason"] = "Choose a reason from the list."
     if len(note.strip()) > 500:
         errors["note"] = "Use at most 500 characters."
-    if not author.strip():
-        errors["author"] = "Enter your name so the reason can be attributed to you."
+    check_author(author, errors)
     with store.writing() as db:
         missed = db.execute("SELECT outcome = 'breached' OR (outcome LIKE 'open%' AND due_at < now()) "
                             "FROM sla_results WHERE request_id = ?", [request_id]).fetchone()

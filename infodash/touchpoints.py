@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from infodash import audit
+from infodash.checks import check_author, check_customer, check_moment, check_service
 from infodash.db import Store
 from infodash.errors import NotAllowed, ValidationError
 
@@ -37,11 +38,8 @@ READ_SCALE: dict[int, str] = {
 }
 MAX_NOTE_CHARS = 1_000
 MAX_MINUTES = 600
-MAX_AUTHOR_CHARS = 80
 # A second identical save by the same author this soon is a double click, not a new contact.
 DUPLICATE_WINDOW = dt.timedelta(seconds=10)
-# Late entries are welcome, entries in the future are a typo (a little clock skew is tolerated).
-FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -76,18 +74,10 @@ def validate_touchpoint(store: Store, draft: TouchpointDraft, author: str, now: 
     ``allowed_past_follow_up`` lets an edit keep a follow-up date that has since passed.
     """
     errors: dict[str, str] = {}
-    if not author.strip():
-        errors["author"] = "Enter your name so the entry can be attributed to you."
-    elif len(author.strip()) > MAX_AUTHOR_CHARS:
-        errors["author"] = f"Use at most {MAX_AUTHOR_CHARS} characters."
-    if draft.customer_id is None:
-        errors["customer_id"] = "Choose the customer."
-    else:
-        with store.reading() as db:
-            known = db.execute("SELECT count(*) FROM customers WHERE customer_id = ? AND active",
-                               [draft.customer_id]).fetchone()[0]
-        if not known:
-            errors["customer_id"] = "Unknown customer: pick one from the list."
+    check_author(author, errors)
+    with store.reading() as db:
+        check_customer(db, draft.customer_id, errors)
+        check_service(db, draft.service_id, errors)
     if draft.channel not in CHANNELS:
         errors["channel"] = "Choose a channel."
     if draft.kind not in KINDS:
@@ -103,19 +93,11 @@ def validate_touchpoint(store: Store, draft: TouchpointDraft, author: str, now: 
     note = (draft.note or "").strip()
     if len(note) > MAX_NOTE_CHARS:
         errors["note"] = f"The note is {len(note)} characters; shorten it to {MAX_NOTE_CHARS} at most."
-    if draft.occurred_at is None:
-        errors["occurred_at"] = "Enter when the contact happened."
-    elif draft.occurred_at.tzinfo is None:
-        errors["occurred_at"] = "The time needs a time zone."
-    elif draft.occurred_at > now + FUTURE_TOLERANCE:
-        errors["occurred_at"] = "This time is in the future; log contacts once they have happened."
+    check_moment(draft.occurred_at, now, "occurred_at", errors, missing="Enter when the contact happened.",
+                 future="This time is in the future; log contacts once they have happened.")
     today = now.astimezone(time_zone).date()
     if draft.follow_up_on is not None and draft.follow_up_on < today and draft.follow_up_on != allowed_past_follow_up:
         errors["follow_up_on"] = "The follow-up date is in the past; choose today or later."
-    if draft.service_id is not None:
-        with store.reading() as db:
-            if not db.execute("SELECT count(*) FROM services WHERE service_id = ?", [draft.service_id]).fetchone()[0]:
-                errors["service_id"] = "Unknown service."
     if errors:
         raise ValidationError(errors)
     return replace(draft, note=note)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from infodash import customers
+from infodash.checks import MAX_AUTHOR_CHARS
 from infodash.customers import all_customer_choices, customer_choice, customer_count, find_customers
 from infodash.db import Store
-from infodash.touchpoints import MAX_AUTHOR_CHARS
 from infodash.ui.store import cached
 
 STAFF_NAME_KEY = "staff_name"

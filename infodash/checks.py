@@ -1,0 +1,54 @@
+"""Checks that several kinds of entry share; each adds a message for its field to ``errors``.
+
+The callers collect every problem of an entry first and raise one ValidationError, so a
+form can show all messages next to their fields at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+MAX_AUTHOR_CHARS = 80
+# Late entries are welcome; entries in the future are a typo (a little clock skew is tolerated).
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+def check_author(author: str, errors: dict[str, str]) -> None:
+    """The person making the entry must be named (the app has no sign-in yet)."""
+    if not author.strip():
+        errors["author"] = "Enter your name so your entry can be attributed to you."
+    elif len(author.strip()) > MAX_AUTHOR_CHARS:
+        errors["author"] = f"Use at most {MAX_AUTHOR_CHARS} characters."
+
+
+def check_moment(moment: dt.datetime | None, now: dt.datetime, field: str, errors: dict[str, str],
+                 missing: str = "Enter the date and time.", future: str = "This time is in the future.") -> None:
+    """A time zone-aware instant that is not in the future."""
+    if moment is None:
+        errors[field] = missing
+    elif moment.tzinfo is None:
+        errors[field] = "The time needs a time zone."
+    elif moment > now + FUTURE_TOLERANCE:
+        errors[field] = future
+
+
+def check_customer(db: duckdb.DuckDBPyConnection, customer_id: int | None, errors: dict[str, str],
+                   field: str = "customer_id") -> None:
+    """A chosen, active customer."""
+    if customer_id is None:
+        errors[field] = "Choose the customer."
+    elif not db.execute("SELECT count(*) FROM customers WHERE customer_id = ? AND active",
+                        [customer_id]).fetchone()[0]:
+        errors[field] = "Unknown customer: pick one from the list."
+
+
+def check_service(db: duckdb.DuckDBPyConnection, service_id: int | None, errors: dict[str, str],
+                  required: str | None = None, field: str = "service_id") -> None:
+    """An existing service; ``required`` is the message when none is chosen (None: optional)."""
+    if service_id is None:
+        if required:
+            errors[field] = required
+    elif not db.execute("SELECT count(*) FROM services WHERE service_id = ?", [service_id]).fetchone()[0]:
+        errors[field] = "Unknown service."
