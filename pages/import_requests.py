@@ -14,7 +14,7 @@ from infodash.ui.layout import page_context
 from infodash.ui.pickers import staff_name_input
 from infodash.ui.store import cached, store_errors
 from infodash.ui.tables import download_button
-from infodash.ui.text import escape_markdown
+from infodash.ui.text import count_of, escape_markdown
 
 NONE = "(not in the file)"
 context = page_context(with_filters=False)
@@ -50,7 +50,7 @@ try:
 except ImportFileError as error:
     st.error(escape_markdown(str(error)))
     st.stop()
-st.markdown(f"**{escape_markdown(upload.name)}**: {preview.rows:,} rows. The first rows:")
+st.markdown(f"**{escape_markdown(upload.name)}**: {count_of(preview.rows, 'row')}. The first rows:")
 st.dataframe(preview.head, hide_index=True)
 
 shape = st.radio("Shape", ["per_request", "event_log"], index=["per_request", "event_log"].index(base.shape),
@@ -70,7 +70,8 @@ match_col, group_col, service_col = st.columns(3)
 customer_key = match_col.selectbox("Customer column holds their", list(CUSTOMER_KEYS),
                                    index=list(CUSTOMER_KEYS).index(base.customer_key), key=f"key_{start}")
 create_in = group_col.selectbox("Unknown customers", [None, *groups],
-                                format_func=lambda gid: "refuse their rows" if gid is None else f"create in {groups[gid]}",
+                                format_func=lambda gid: "refuse their rows" if gid is None
+                                else f"create in {groups[gid]}",
                                 key=f"create_{start}")
 service_id = service_col.selectbox("Service of every request (when no column)", [None, *services],
                                    format_func=lambda sid: "-" if sid is None else services[sid], key=f"svc_{start}")
@@ -122,7 +123,8 @@ if checked or run:
     for note in report.notes:
         st.info(escape_markdown(note))
     if report.errors:
-        st.error(f"{len(report.errors):,} problems in {report.rows_read:,} rows; nothing was written. "
+        st.error(f"{count_of(len(report.errors), 'problem')} in {count_of(report.rows_read, 'row')}; "
+                 "nothing was written. "
                  "Fix them in the file (or the mapping) and check again.")
         st.dataframe(report.error_table(), hide_index=True)
         download_button(report.error_table(), "import-problems.csv", key="import_problems")

@@ -1,6 +1,6 @@
 """Text people typed is shown as typed, never as markdown or HTML."""
 
-from infodash.ui.text import escape_markdown
+from infodash.ui.text import count_of, escape_markdown
 
 
 def test_markdown_and_html_characters_are_escaped():
@@ -10,3 +10,7 @@ def test_markdown_and_html_characters_are_escaped():
 
 def test_plain_words_are_left_alone():
     assert escape_markdown("Ana Costa") == "Ana Costa"
+
+
+def test_counts_read_as_english():
+    assert (count_of(1, "row"), count_of(0, "row"), count_of(1500, "row")) == ("1 row", "0 rows", "1,500 rows")

@@ -32,8 +32,8 @@ def times_chart(times: pd.DataFrame, median: float, p90: float, title: str) -> g
     figure = px.bar(times, x="hours_from", y="requests", color="outcome",
                     labels={"hours_from": "Business hours", "requests": "Requests"})
     figure.update_traces(offset=0, width=0.5)
-    for value, name in ((median, "median"), (p90, "90%")):
-        figure.add_vline(x=value, line_dash="dot", annotation_text=name)
+    for value, name, side in ((median, "median", "top left"), (p90, "90%", "top right")):
+        figure.add_vline(x=value, line_dash="dot", annotation_text=name, annotation_position=side)
     return styled(figure, title, height=360)
 
 
