@@ -12,7 +12,7 @@ from infodash.request_import import (CUSTOMER_KEYS, EVENT_FIELDS, KIND, OPTIONAL
 from infodash.service_requests import CHANNELS, PRIORITIES, STATUSES
 from infodash.ui.layout import page_context
 from infodash.ui.pickers import staff_name_input
-from infodash.ui.store import cached, store_errors
+from infodash.ui.store import cached, cached_result, store_errors
 from infodash.ui.tables import download_button
 from infodash.ui.text import count_of, escape_markdown
 
@@ -46,7 +46,7 @@ date_format = parsing.text_input("Date format", base.date_format or "", key=f"da
                                  help="strptime codes, e.g. %d/%m/%Y %H:%M; empty for ISO dates (2026-11-23 14:05)")
 time_zone = parsing.text_input("Time zone of the times", base.time_zone, key=f"tz_{start}")
 try:
-    preview = preview_file(upload.getvalue(), upload.name, encoding, missing)
+    preview = cached_result(preview_file, upload.getvalue(), upload.name, encoding, missing)
 except ImportFileError as error:
     st.error(escape_markdown(str(error)))
     st.stop()

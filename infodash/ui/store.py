@@ -46,6 +46,17 @@ def cached(func: Callable[..., T], store: Store, *args: Any, **kwargs: Any) -> T
     return _cached_call(name, str(store.path), store.data_version(), func, store, *args, **kwargs)
 
 
+def cached_result(func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)`` for work that needs no database (e.g. reading an upload), remembered for the same
+    arguments so that every widget change on the page does not repeat it."""
+    return _cached_result(f"{func.__module__}.{func.__qualname__}", func, *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cached_result(name: str, _func: Callable[..., Any], *args: Any) -> Any:
+    return _func(*args)
+
+
 @contextmanager
 def store_errors(store: Store | None = None) -> Iterator[None]:
     """Turn a busy or unreadable database into a clear message on the page instead of a traceback.
