@@ -573,13 +573,21 @@ def _touchpoints(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
 
 
 def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
-    db.execute("INSERT INTO surveys VALUES (1, 'Service quality (SERVQUAL 22)', 'servqual', 1, 7, true, true, false, "
-               "'Quarterly RATER survey: expectation and perception per item')")
-    db.execute("INSERT INTO surveys VALUES (2, 'Post-request feedback', 'perception', 1, 5, false, true, false, "
-               "'One-question CSAT sent when a request is resolved')")
-    db.executemany("INSERT INTO survey_items VALUES (?, 1, ?, ?, ?)",
-                   [(i + 1, i + 1, dimension, text) for i, (dimension, text) in enumerate(SERVQUAL_22)])
-    # Quarterly waves opening in the middle month of each quarter, closed three weeks later.
+    db.execute("""
+        INSERT INTO surveys (survey_id, name, style, scale_min, scale_max, asks_nps, asks_csat, asks_importance,
+                             description, post_request, importance_points) VALUES
+        (1, 'Service quality (SERVQUAL 22)', 'servqual', 1, 7, true, true, false,
+         'Quarterly RATER survey: expectation and perception per item', false, 100),
+        (2, 'Post-request feedback', 'perception', 1, 5, false, true, false,
+         'One-question CSAT sent when a request is resolved', true, 100),
+        (3, 'Library services (LibQUAL-style)', 'libqual', 1, 9, true, false, true,
+         'Half-yearly: minimum, desired and perceived service level per item, and what matters most', false, 100)
+    """)
+    db.executemany("INSERT INTO survey_items VALUES (?, ?, ?, ?, ?)",
+                   [(offset + i + 1, survey_id, i + 1, dimension, text)
+                    for survey_id, offset in ((1, 0), (3, 100)) for i, (dimension, text) in enumerate(SERVQUAL_22)])
+    # Quarterly RATER waves open in the middle month of each quarter and close three weeks later;
+    # LibQUAL-style waves run each spring and autumn.
     db.execute("""
         INSERT INTO survey_waves
         SELECT 2 * row_number() OVER (ORDER BY q) - 1, 1, 'RATER ' || year(q) || '-Q' || quarter(q),
@@ -590,11 +598,17 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
         SELECT 2 * row_number() OVER (ORDER BY q), 2, 'After-request ' || year(q) || '-Q' || quarter(q),
                greatest(q, getvariable('demo_start')), least(q + INTERVAL 3 MONTH - INTERVAL 1 DAY, getvariable('demo_end'))
         FROM (SELECT DISTINCT date_trunc('quarter', day) AS q FROM demo_day) t
+        UNION ALL
+        SELECT 100 + row_number() OVER (ORDER BY q), 3,
+               'Library services ' || CASE WHEN month(q) < 7 THEN 'spring ' ELSE 'autumn ' END || year(q),
+               q + INTERVAL 75 DAY, q + INTERVAL 96 DAY
+        FROM (SELECT DISTINCT date_trunc('quarter', day) AS q FROM demo_day WHERE quarter(day) IN (1, 3)) t
+        WHERE q + INTERVAL 96 DAY <= getvariable('demo_end')
     """)
     db.execute("""
         INSERT INTO survey_invitations
         SELECT w.wave_id, c.group_id, count(*) FROM survey_waves w, customers c
-        WHERE w.survey_id = 1 AND c.active GROUP BY ALL
+        WHERE w.survey_id IN (1, 3) AND c.active GROUP BY ALL
     """)
     # RATER responses: perception improves wave by wave for responsiveness, tangibles dip mid-period.
     db.execute("""
@@ -633,6 +647,66 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                             WHEN 'reliability' THEN 0.3 WHEN 'assurance' THEN 0.5 ELSE 0.2 END
                    + 2.6 * (rnd(r.response_id * 31 + i.item_id, 'per') - 0.5))))
         FROM demo_rater_response r, survey_items i WHERE i.survey_id = 1
+    """)
+    # LibQUAL-style: the intranet and guide items (tangibles 2 and 4) fall below customers' minimum,
+    # responsiveness climbs into the zone of tolerance; reliability matters most to respondents.
+    db.execute("""
+        CREATE OR REPLACE TEMP TABLE demo_libqual_response AS
+        SELECT (SELECT max(response_id) FROM survey_responses) + row_number() OVER (ORDER BY w.wave_id, c.customer_id)
+                   AS response_id, w.wave_id, c.group_id, c.customer_id, w.opened_on, w.closed_on,
+               dense_rank() OVER (ORDER BY w.wave_id) AS wave_no
+        FROM survey_waves w, customers c
+        WHERE w.survey_id = 3 AND c.active
+          AND rnd(c.customer_id * 100 + w.wave_id, 'lrespond') < getvariable('demo_wave_response_rate') / 2
+    """)
+    db.execute("""
+        INSERT INTO survey_responses (response_id, wave_id, group_id, customer_id, submitted_at, nps, comment)
+        SELECT response_id, wave_id, group_id,
+               CASE WHEN rnd(response_id, 'anon') < 0.5 THEN NULL ELSE customer_id END,
+               timezone(getvariable('demo_tz'), (opened_on + INTERVAL 1 DAY * floor(rnd(response_id, 'sd') * (closed_on - opened_on))
+                        + INTERVAL 1 MINUTE * (480 + floor(rnd(response_id, 'sm') * 600)))::TIMESTAMP),
+               least(10, greatest(0, round(6.6 + 0.2 * wave_no + 3.0 * (rnd(response_id, 'nps') - 0.35))))::INT,
+               CASE WHEN rnd(response_id, 'cm') < 0.15 THEN list_extract([
+                   'The intranet guides are hard to follow.', 'Quick, reliable answers every time.',
+                   'I would like a briefing on the new databases.', 'Reading room hours are too short.',
+                   'Staff went out of their way to help.', 'Search on the intranet never finds anything.'],
+                   1 + floor(rnd(response_id, 'cmt') * 6)::INT) END
+        FROM demo_libqual_response
+    """)
+    db.execute("""
+        INSERT INTO survey_answers (response_id, item_id, minimum, desired, perception)
+        WITH levels AS (
+            SELECT r.response_id, i.item_id,
+                   least(8, greatest(1, round(5.6 + 1.6 * (rnd(r.response_id * 31 + i.item_id, 'min') - 0.5)))) AS minimum,
+                   least(9, greatest(1, round(7.9 + 1.4 * (rnd(r.response_id * 31 + i.item_id, 'des') - 0.3)))) AS desired,
+                   least(9, greatest(1, round(
+                       6.4 + CASE WHEN i.position IN (2, 4) THEN -1.6
+                                  WHEN i.dimension = 'responsiveness' THEN 0.25 * r.wave_no - 0.8
+                                  WHEN i.dimension = 'assurance' THEN 0.6 ELSE 0.1 END
+                       + 2.8 * (rnd(r.response_id * 31 + i.item_id, 'per') - 0.5)))) AS perception
+            FROM demo_libqual_response r, survey_items i WHERE i.survey_id = 3
+              AND rnd(r.response_id * 31 + i.item_id, 'skip') >= 0.06
+        )
+        SELECT response_id, item_id, least(minimum, desired), desired, perception FROM levels
+    """)
+    db.execute("""
+        INSERT INTO survey_importance
+        WITH raw AS (
+            SELECT r.response_id, d.dimension,
+                   d.weight * (0.5 + rnd(r.response_id * 7 + d.k, 'imp')) AS w
+            FROM demo_libqual_response r,
+                 (VALUES (1, 'reliability', 0.32), (2, 'assurance', 0.2), (3, 'tangibles', 0.1), (4, 'empathy', 0.16),
+                         (5, 'responsiveness', 0.22)) d(k, dimension, weight)
+            WHERE rnd(r.response_id, 'gives_importance') < 0.7
+        ),
+        rounded AS (
+            SELECT response_id, dimension, round(100 * w / sum(w) OVER (PARTITION BY response_id)) AS points FROM raw
+        )
+        -- rounding may leave 99 or 101 points: the largest share absorbs the difference
+        SELECT response_id, dimension,
+               points + CASE WHEN row_number() OVER (PARTITION BY response_id ORDER BY points DESC, dimension) = 1
+                             THEN 100 - sum(points) OVER (PARTITION BY response_id) ELSE 0 END
+        FROM rounded
     """)
     db.execute("""
         INSERT INTO survey_responses (response_id, wave_id, group_id, customer_id, request_id, submitted_at, csat)

@@ -1,0 +1,236 @@
+"""Survey instruments as stored definitions: surveys, their items and scale, and waves.
+
+A survey's *style* decides what each item asks:
+
+- ``servqual``: expectation and perception (gap = perception - expectation);
+- ``libqual``: minimum, desired and perceived (the zone of tolerance is minimum..desired);
+- ``perception``: perception only, for a short pulse (or no items at all: a CSAT-only survey).
+
+Ready templates (the 22-item SERVQUAL set and a 5-item pulse) create a survey in one call;
+teams can also define their own items. A wave is one round of a survey, with the number of
+people invited in each customer group, from which response rates follow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from infodash import audit
+from infodash.checks import check_author
+from infodash.db import Store
+from infodash.errors import ValidationError
+from infodash.survey_templates import PULSE_5, RATER_DIMENSIONS, SERVQUAL_22
+
+MEASURES: dict[str, tuple[str, ...]] = {
+    "servqual": ("expectation", "perception"),
+    "libqual": ("minimum", "desired", "perception"),
+    "perception": ("perception",),
+}
+STYLE_LABELS: dict[str, str] = {
+    "servqual": "SERVQUAL: expectation and perception per item",
+    "libqual": "LibQUAL-style: minimum, desired and perceived per item",
+    "perception": "Perception only (a short pulse)",
+}
+MEASURE_LABELS: dict[str, str] = {
+    "expectation": "expectation", "minimum": "minimum", "desired": "desired", "perception": "perceived",
+}
+TEMPLATES: dict[str, tuple[tuple[str, str], ...]] = {"SERVQUAL 22 items": SERVQUAL_22, "Pulse, 5 items": PULSE_5}
+NPS_RANGE = (0, 10)
+CSAT_RANGE = (1, 5)
+MAX_ITEMS = 60
+MAX_NAME_CHARS = 120
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question, tied to a RATER dimension."""
+
+    item_id: int
+    position: int
+    dimension: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A stored survey: its style and scale, what else it asks, and its items in order."""
+
+    survey_id: int
+    name: str
+    style: str
+    scale_min: int
+    scale_max: int
+    asks_nps: bool
+    asks_csat: bool
+    asks_importance: bool
+    importance_points: int
+    post_request: bool
+    items: tuple[Item, ...] = ()
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """What each item asks, e.g. ("expectation", "perception")."""
+        return MEASURES[self.style]
+
+
+@dataclass(frozen=True)
+class SurveyDraft:
+    """A survey a team defines; ``items`` are (dimension, text) pairs in order."""
+
+    name: str
+    style: str
+    scale_min: int
+    scale_max: int
+    items: tuple[tuple[str, str], ...]
+    asks_nps: bool = True
+    asks_csat: bool = True
+    asks_importance: bool = False
+    importance_points: int = 100
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class WaveDraft:
+    """One round of a survey: when it runs and how many were invited per customer group."""
+
+    survey_id: int
+    name: str
+    opened_on: dt.date | None
+    closed_on: dt.date | None = None
+    invitations: dict[int, int] = field(default_factory=dict)
+
+
+def surveys(store: Store) -> pd.DataFrame:
+    """Every survey with its style, scale, item count, wave count and response count."""
+    with store.reading() as db:
+        return db.execute("""
+            SELECT s.survey_id, s.name, s.style, s.scale_min, s.scale_max, s.asks_nps, s.asks_csat,
+                   s.asks_importance, s.post_request,
+                   (SELECT count(*) FROM survey_items i WHERE i.survey_id = s.survey_id) AS items,
+                   (SELECT count(*) FROM survey_waves w WHERE w.survey_id = s.survey_id) AS waves,
+                   (SELECT count(*) FROM survey_responses r JOIN survey_waves w USING (wave_id)
+                    WHERE w.survey_id = s.survey_id) AS responses
+            FROM surveys s ORDER BY s.post_request, s.survey_id
+        """).df()
+
+
+def load_instrument(store: Store, survey_id: int) -> Instrument:
+    """The survey ``survey_id`` with its items; raises KeyError when there is none."""
+    with store.reading() as db:
+        row = db.execute("""
+            SELECT survey_id, name, style, scale_min, scale_max, asks_nps, asks_csat, asks_importance,
+                   coalesce(importance_points, 100), coalesce(post_request, false)
+            FROM surveys WHERE survey_id = ?
+        """, [survey_id]).fetchone()
+        if row is None:
+            raise KeyError(f"no survey {survey_id}")
+        items = db.execute("SELECT item_id, position, dimension, text FROM survey_items WHERE survey_id = ? "
+                           "ORDER BY position", [survey_id]).fetchall()
+    return Instrument(*row, items=tuple(Item(*item) for item in items))
+
+
+def waves(store: Store, survey_id: int) -> pd.DataFrame:
+    """The survey's waves, oldest first, with invited and response counts."""
+    with store.reading() as db:
+        return db.execute("""
+            SELECT w.wave_id, w.name, w.opened_on, w.closed_on,
+                   (SELECT sum(invited) FROM survey_invitations i WHERE i.wave_id = w.wave_id)::BIGINT AS invited,
+                   (SELECT count(*) FROM survey_responses r WHERE r.wave_id = w.wave_id) AS responses
+            FROM survey_waves w WHERE w.survey_id = ? ORDER BY w.opened_on, w.wave_id
+        """, [survey_id]).df()
+
+
+def create_survey(store: Store, draft: SurveyDraft, author: str) -> int:
+    """Store a new survey with its items and return its id; raise ValidationError listing every problem."""
+    errors: dict[str, str] = {}
+    check_author(author, errors)
+    name = draft.name.strip()
+    if not name:
+        errors["name"] = "Give the survey a name."
+    elif len(name) > MAX_NAME_CHARS:
+        errors["name"] = f"Use at most {MAX_NAME_CHARS} characters."
+    if draft.style not in MEASURES:
+        errors["style"] = "Choose a style."
+    if not 0 <= draft.scale_min < draft.scale_max <= 100:
+        errors["scale"] = "The scale runs from a lower to a higher whole number, e.g. 1 to 7."
+    if not draft.items and not (draft.asks_nps or draft.asks_csat):
+        errors["items"] = "Add at least one item, or ask NPS or CSAT."
+    elif len(draft.items) > MAX_ITEMS:
+        errors["items"] = f"Keep a survey to at most {MAX_ITEMS} items; respondents' time is precious."
+    else:
+        for position, (dimension, text) in enumerate(draft.items, start=1):
+            if dimension not in RATER_DIMENSIONS:
+                errors["items"] = f"Item {position}: choose one of the five RATER dimensions."
+                break
+            if not text.strip():
+                errors["items"] = f"Item {position}: the question text is empty."
+                break
+    if draft.asks_importance and not draft.items:
+        errors["asks_importance"] = "Importance weights the item dimensions; add items first."
+    if draft.asks_importance and not 10 <= draft.importance_points <= 1000:
+        errors["importance_points"] = "Share between 10 and 1,000 points (100 is usual)."
+    with store.writing() as db:
+        if name and db.execute("SELECT count(*) FROM surveys WHERE lower(name) = lower(?)", [name]).fetchone()[0]:
+            errors["name"] = "A survey with this name exists already."
+        if errors:
+            raise ValidationError(errors)
+        survey_id = db.execute("SELECT coalesce(max(survey_id), 0) + 1 FROM surveys").fetchone()[0]
+        db.execute("""
+            INSERT INTO surveys (survey_id, name, style, scale_min, scale_max, asks_nps, asks_csat, asks_importance,
+                                 description, post_request, importance_points)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?)
+        """, [survey_id, name, draft.style, draft.scale_min, draft.scale_max, draft.asks_nps, draft.asks_csat,
+              draft.asks_importance, draft.description.strip() or None, draft.importance_points])
+        first_item = db.execute("SELECT coalesce(max(item_id), 0) + 1 FROM survey_items").fetchone()[0]
+        db.executemany("INSERT INTO survey_items VALUES (?, ?, ?, ?, ?)",
+                       [(first_item + i, survey_id, i + 1, dimension, text.strip())
+                        for i, (dimension, text) in enumerate(draft.items)])
+        audit.record(db, author, "create", "survey", survey_id, {"name": name, "items": len(draft.items)})
+    return survey_id
+
+
+def open_wave(store: Store, draft: WaveDraft, author: str) -> int:
+    """Store a new wave of a survey with its invitations and return its id; raise ValidationError."""
+    errors: dict[str, str] = {}
+    check_author(author, errors)
+    name = draft.name.strip()
+    if not name:
+        errors["name"] = "Name the wave, e.g. 'Autumn 2026'."
+    if draft.opened_on is None:
+        errors["opened_on"] = "Enter the day the wave opens."
+    elif draft.closed_on is not None and draft.closed_on < draft.opened_on:
+        errors["closed_on"] = "The wave cannot close before it opens."
+    if any(count < 0 for count in draft.invitations.values()):
+        errors["invitations"] = "Invited counts cannot be negative."
+    with store.writing() as db:
+        if not db.execute("SELECT count(*) FROM surveys WHERE survey_id = ?", [draft.survey_id]).fetchone()[0]:
+            errors["survey_id"] = "Choose a survey."
+        elif name and db.execute("SELECT count(*) FROM survey_waves WHERE survey_id = ? AND lower(name) = lower(?)",
+                                 [draft.survey_id, name]).fetchone()[0]:
+            errors["name"] = "This survey has a wave with this name already."
+        known_groups = {row[0] for row in db.execute("SELECT group_id FROM customer_groups").fetchall()}
+        if set(draft.invitations) - known_groups:
+            errors["invitations"] = "Invitations name a customer group that does not exist."
+        if errors:
+            raise ValidationError(errors)
+        wave_id = db.execute("SELECT coalesce(max(wave_id), 0) + 1 FROM survey_waves").fetchone()[0]
+        db.execute("INSERT INTO survey_waves VALUES (?, ?, ?, ?, ?)",
+                   [wave_id, draft.survey_id, name, draft.opened_on, draft.closed_on])
+        db.executemany("INSERT INTO survey_invitations VALUES (?, ?, ?)",
+                       [(wave_id, group_id, count) for group_id, count in draft.invitations.items() if count])
+        audit.record(db, author, "create", "survey_wave", wave_id,
+                     {"survey_id": draft.survey_id, "name": name, "invited": sum(draft.invitations.values())})
+    return wave_id
+
+
+def active_customers_by_group(store: Store) -> pd.DataFrame:
+    """Each customer group with its number of active customers: the default invitation list."""
+    with store.reading() as db:
+        return db.execute("""
+            SELECT g.group_id, g.name AS customer_group, count(c.customer_id) AS active_customers
+            FROM customer_groups g LEFT JOIN customers c ON c.group_id = g.group_id AND c.active
+            GROUP BY ALL ORDER BY g.name
+        """).df()
