@@ -626,7 +626,8 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                CASE WHEN rnd(response_id, 'anon') < 0.4 THEN NULL ELSE customer_id END,
                timezone(getvariable('demo_tz'), (opened_on + INTERVAL 1 DAY * floor(rnd(response_id, 'sd') * (closed_on - opened_on))
                         + INTERVAL 1 MINUTE * (480 + floor(rnd(response_id, 'sm') * 600)))::TIMESTAMP),
-               least(10, greatest(0, round(6.2 + 0.25 * wave_no + 3.2 * (rnd(response_id, 'nps') - 0.35))))::INT,
+               least(10, greatest(0, round(6.3 + 0.2 * wave_no
+                   + 2.8 * (rnd(response_id, 'nps') + rnd(response_id, 'nps2') - 1))))::INT,
                least(5, greatest(1, round(3.4 + 0.08 * wave_no + 2.2 * (rnd(response_id, 'csat') - 0.4))))::INT,
                CASE WHEN rnd(response_id, 'cm') < 0.18 THEN list_extract([
                    'Fast and to the point, thank you.', 'Hard to find the right person to ask.',
@@ -645,7 +646,8 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                             WHEN 'responsiveness' THEN 0.18 * r.wave_no - 0.4
                             WHEN 'tangibles' THEN CASE WHEN r.wave_no IN (3, 4) THEN -0.7 ELSE -0.2 END
                             WHEN 'reliability' THEN 0.3 WHEN 'assurance' THEN 0.5 ELSE 0.2 END
-                   + 2.6 * (rnd(r.response_id * 31 + i.item_id, 'per') - 0.5))))
+                   + 1.6 * (rnd(r.response_id, 'mood') - 0.5)  -- how the respondent feels about the team overall
+                   + 2.2 * (rnd(r.response_id * 31 + i.item_id, 'per') - 0.5))))
         FROM demo_rater_response r, survey_items i WHERE i.survey_id = 1
     """)
     # LibQUAL-style: the intranet and guide items (tangibles 2 and 4) fall below customers' minimum,
@@ -683,7 +685,8 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                        6.4 + CASE WHEN i.position IN (2, 4) THEN -1.6
                                   WHEN i.dimension = 'responsiveness' THEN 0.25 * r.wave_no - 0.8
                                   WHEN i.dimension = 'assurance' THEN 0.6 ELSE 0.1 END
-                       + 2.8 * (rnd(r.response_id * 31 + i.item_id, 'per') - 0.5)))) AS perception
+                       + 1.8 * (rnd(r.response_id, 'mood') - 0.5)
+                       + 2.4 * (rnd(r.response_id * 31 + i.item_id, 'per') - 0.5)))) AS perception
             FROM demo_libqual_response r, survey_items i WHERE i.survey_id = 3
               AND rnd(r.response_id * 31 + i.item_id, 'skip') >= 0.06
         )
@@ -709,16 +712,29 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
         FROM rounded
     """)
     db.execute("""
-        INSERT INTO survey_responses (response_id, wave_id, group_id, customer_id, request_id, submitted_at, csat)
-        SELECT (SELECT coalesce(max(response_id), 0) FROM survey_responses) + row_number() OVER (ORDER BY r.request_id),
-               w.wave_id, c.group_id, r.customer_id, r.request_id, r.closed_at + INTERVAL 3 HOUR,
-               least(5, greatest(1, round(4.1 + 1.8 * (rnd(r.request_id, 'pcsat') - 0.3)
-                   - CASE WHEN r.service_id = 2 THEN 0.5 ELSE 0 END)))::INT
-        FROM requests r JOIN customers c USING (customer_id)
+        INSERT INTO survey_responses (response_id, wave_id, group_id, customer_id, request_id, submitted_at, csat,
+                                      comment)
+        WITH answered AS (
+            SELECT (SELECT coalesce(max(response_id), 0) FROM survey_responses) + row_number() OVER (ORDER BY r.request_id)
+                       AS response_id,
+                   w.wave_id, c.group_id, r.customer_id, r.request_id, r.closed_at + INTERVAL 3 HOUR AS submitted_at,
+                   least(5, greatest(1, round(4.3 + 2.2 * (rnd(r.request_id, 'pcsat') + rnd(r.request_id, 'pcsat2') - 1.1)
+                       - CASE WHEN r.service_id = 2 THEN 0.5 ELSE 0 END)))::INT AS csat
+            FROM requests r JOIN customers c USING (customer_id)
         JOIN survey_waves w ON w.survey_id = 2
              AND CAST(timezone(getvariable('demo_tz'), r.closed_at) AS DATE) BETWEEN w.opened_on AND w.closed_on
         WHERE r.status = 'resolved' AND rnd(r.request_id, 'asked') < getvariable('demo_csat_share')
           AND r.closed_at + INTERVAL 3 HOUR <= getvariable('demo_now')
+        )
+        SELECT *, CASE WHEN rnd(request_id, 'pcm') < 0.12 THEN CASE
+                  WHEN csat <= 2 THEN list_extract(['It took far too long.', 'Not what I asked for.',
+                                                    'Nobody told me it was waiting on a vendor.'],
+                                                   1 + floor(rnd(request_id, 'pcmt') * 3)::INT)
+                  WHEN csat = 3 THEN 'Fine, but I had to chase.'
+                  ELSE list_extract(['Exactly what I needed, thanks!', 'Quick and thorough.',
+                                     'Saved me a day of searching.'], 1 + floor(rnd(request_id, 'pcmt') * 3)::INT)
+                  END END
+        FROM answered
     """)
     db.execute("SELECT setval('response_id_seq', (SELECT coalesce(max(response_id), 1) FROM survey_responses))").fetchall()
 

@@ -1,0 +1,417 @@
+"""Survey analysis: RATER dimension scores and gaps with confidence intervals, zones of tolerance,
+weighted scores, NPS with its margin of error, CSAT, response rates and comments, per wave and by
+customer group, department, seniority or relationship.
+
+Definitions, so a lead can explain every number:
+
+- A respondent's *dimension score* is the mean of their answers to that dimension's items; the
+  *overall* score is the mean of all their item answers. A wave's score is the mean over its
+  respondents, with a 95% t interval; respondents, not answers, are the unit, because one
+  person's answers to related items are not independent.
+- Gaps are per respondent and item, then averaged the same way: SERVQUAL gap = perception -
+  expectation; LibQUAL adequacy gap = perceived - minimum (negative: below the zone of tolerance),
+  superiority gap = perceived - desired (positive: above it).
+- The change from the previous wave of the same survey is tested with Welch's t-test (means),
+  a z-test on the NPS, or a z-test for proportions (CSAT); a change is *significant* at p < 0.05.
+- Any cell with fewer than 5 responses shows "fewer than 5 responses" instead of a score: its
+  figures are removed here, in the library, so no page, export or report can show them.
+- The sidebar's customer-group filter applies to the respondent's group (known even when the
+  response is anonymous); the service filter applies to post-request feedback only, since a
+  wave survey asks about the team's service as a whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from infodash import statistics
+from infodash.db import Store
+from infodash.filters import Filters
+from infodash.instruments import CSAT_RANGE, load_instrument
+
+MIN_RESPONSES = 5
+SUPPRESSED = "fewer than 5 responses"
+ANONYMOUS = "Anonymous (not known)"
+# What a breakdown may be by: the user's choice maps to a fixed SQL expression, never to their text.
+BREAKDOWNS: dict[str, str] = {
+    "all": "'All respondents'",
+    "customer group": "g.name",
+    "department": f"coalesce(c.department, '{ANONYMOUS}')",
+    "seniority": f"coalesce(c.seniority, '{ANONYMOUS}')",
+    "relationship": f"coalesce(c.relationship, '{ANONYMOUS}')",
+}
+# The measure each style leads with: how far service falls short of (or beats) what customers want.
+HEADLINE: dict[str, str] = {"servqual": "gap", "libqual": "adequacy_gap", "perception": "perception"}
+MEASURE_TITLES: dict[str, str] = {
+    "perception": "Perceived", "expectation": "Expected", "minimum": "Minimum", "desired": "Desired",
+    "gap": "Gap (perceived - expected)", "adequacy_gap": "Adequacy gap (perceived - minimum)",
+    "superiority_gap": "Superiority gap (perceived - desired)",
+}
+MEASURES = tuple(MEASURE_TITLES)
+SCORE_BANDS = ("low", "middle", "high")
+_UNITS = {
+    "dimension": ("coalesce(i.dimension, 'overall')",
+                  "GROUPING SETS ((resp.wave_id, resp.cell, resp.response_id, i.dimension), "
+                  "(resp.wave_id, resp.cell, resp.response_id))"),
+    "item": ("CAST(i.position AS VARCHAR)", "resp.wave_id, resp.cell, resp.response_id, i.position"),
+}
+
+
+def _responses_cte(by: str, filters: Filters, wave_ids: list[int] | None) -> str:
+    """The responses in scope as ``resp``; ``by`` and the filter columns are fixed names, never user text."""
+    conditions = ""
+    if filters.group_ids:
+        conditions += " AND list_contains($groups::INTEGER[], r.group_id)"
+    if filters.service_ids:
+        conditions += (" AND (r.request_id IS NULL OR r.request_id IN "
+                       "(SELECT request_id FROM requests WHERE list_contains($services::INTEGER[], service_id)))")
+    if wave_ids is not None:
+        conditions += " AND list_contains($waves::INTEGER[], r.wave_id)"
+    return f"""
+        WITH resp AS (
+            SELECT r.response_id, r.wave_id, r.nps, r.csat, r.comment, r.submitted_at, {BREAKDOWNS[by]} AS cell,
+                   g.name AS customer_group
+            FROM survey_responses r
+            JOIN survey_waves w ON w.wave_id = r.wave_id AND w.survey_id = $survey
+            JOIN customer_groups g ON g.group_id = r.group_id
+            LEFT JOIN customers c ON c.customer_id = r.customer_id
+            WHERE true{conditions}
+        )"""
+
+
+def _params(survey_id: int, filters: Filters, wave_ids: list[int] | None) -> dict[str, object]:
+    params: dict[str, object] = {"survey": survey_id, **filters.params()}
+    if wave_ids is not None:
+        params["waves"] = list(wave_ids)
+    return params
+
+
+def _wave_order(store: Store, survey_id: int) -> pd.DataFrame:
+    with store.reading() as db:
+        return db.execute("""
+            SELECT wave_id, name AS wave, opened_on, closed_on,
+                   row_number() OVER (ORDER BY opened_on, wave_id) AS wave_order
+            FROM survey_waves WHERE survey_id = ?
+        """, [survey_id]).df()
+
+
+def _with_previous(frame: pd.DataFrame, keys: list[str], columns: list[str]) -> pd.DataFrame:
+    """Add ``previous_<column>`` from the survey's previous wave for the same ``keys``."""
+    previous = frame[["wave_order", *keys, *columns]].copy()
+    previous["wave_order"] += 1
+    return frame.merge(previous.rename(columns={column: f"previous_{column}" for column in columns}),
+                       on=["wave_order", *keys], how="left")
+
+
+def _suppress(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    frame["suppressed"] = frame["n"] < MIN_RESPONSES
+    frame.loc[frame["suppressed"], columns] = np.nan
+    return frame
+
+
+def dimension_scores(store: Store, survey_id: int, filters: Filters = Filters(), by: str = "all",
+                     level: str = "dimension", wave_ids: list[int] | None = None) -> pd.DataFrame:
+    """Scores per wave, breakdown cell, dimension (or item) and measure, oldest wave first.
+
+    Columns: wave_id, wave, opened_on, wave_order, cell, unit (a RATER dimension or 'overall'; the
+    item position at level "item"), measure (see MEASURE_TITLES; only those the survey asks),
+    n, mean, sd, ci_low, ci_high, change (from the previous wave), p_value, significant, suppressed.
+    Suppressed cells (n < 5) carry no figures. ``wave_ids`` limits the waves read; the previous
+    wave must be among them for a change to be computed.
+    """
+    unit, grouping = _UNITS[level]
+    sql = _responses_cte(by, filters, wave_ids) + f""",
+        per_respondent AS (
+            SELECT resp.wave_id, resp.cell, {unit} AS unit,
+                   avg(a.perception) AS perception, avg(a.expectation) AS expectation,
+                   avg(a.minimum) AS minimum, avg(a.desired) AS desired,
+                   avg(a.perception - a.expectation) AS gap, avg(a.perception - a.minimum) AS adequacy_gap,
+                   avg(a.perception - a.desired) AS superiority_gap
+            FROM resp JOIN survey_answers a USING (response_id) JOIN survey_items i USING (item_id)
+            GROUP BY {grouping}
+        )
+        SELECT wave_id, cell, unit, measure, count(score) AS n, avg(score) AS mean, stddev_samp(score) AS sd
+        FROM per_respondent UNPIVOT (score FOR measure IN ({", ".join(MEASURES)}))
+        GROUP BY ALL
+    """
+    with store.reading() as db:
+        scores = db.execute(sql, _params(survey_id, filters, wave_ids)).df()
+    scores = scores.merge(_wave_order(store, survey_id), on="wave_id")
+    scores = _with_previous(scores, ["cell", "unit", "measure"], ["n", "mean", "sd"])
+    intervals = [statistics.mean_interval(m, s, n) for m, s, n in zip(scores["mean"], scores["sd"], scores["n"])]
+    scores["ci_low"] = [low for low, _ in intervals]
+    scores["ci_high"] = [high for _, high in intervals]
+    comparable = (scores["n"] >= MIN_RESPONSES) & (scores["previous_n"] >= MIN_RESPONSES)
+    scores["change"] = (scores["mean"] - scores["previous_mean"]).where(comparable)
+    scores["p_value"] = [
+        statistics.welch_p_value(m, s, int(n), pm, ps, int(pn)) if ok else np.nan
+        for m, s, n, pm, ps, pn, ok in zip(scores["mean"], scores["sd"], scores["n"], scores["previous_mean"],
+                                           scores["previous_sd"], scores["previous_n"].fillna(0), comparable)]
+    scores = _suppress(scores, ["mean", "sd", "ci_low", "ci_high", "change", "p_value"])
+    scores["significant"] = scores["p_value"] < statistics.SIGNIFICANCE
+    order = ["wave_id", "wave", "opened_on", "wave_order", "cell", "unit", "measure", "n", "mean", "sd", "ci_low",
+             "ci_high", "change", "p_value", "significant", "suppressed"]
+    return scores[order].sort_values(["wave_order", "cell", "unit", "measure"], ignore_index=True)
+
+
+def wave_table(scores: pd.DataFrame, wave_id: int, cell: str | None = None) -> pd.DataFrame:
+    """One wave's scores with a column per measure (means), plus n and the headline change.
+
+    For a LibQUAL-style survey this is the zone-of-tolerance table: ``below_minimum`` flags units
+    whose perceived level is under the minimum (negative adequacy gap), ``above_desired`` those
+    over the desired level.
+    """
+    rows = scores[(scores["wave_id"] == wave_id) & ((scores["cell"] == cell) if cell else True)]
+    table = rows.pivot(index=["cell", "unit"], columns="measure", values="mean").reset_index()
+    counts = rows[rows["measure"] == "perception"][["cell", "unit", "n", "suppressed"]]
+    table = table.merge(counts, on=["cell", "unit"], how="left")
+    table.columns.name = None
+    if "adequacy_gap" in table:
+        table["below_minimum"] = table["adequacy_gap"] < 0
+        table["above_desired"] = table["superiority_gap"] > 0
+    return table
+
+
+def weighted_scores(store: Store, survey_id: int, filters: Filters = Filters(), by: str = "all",
+                    scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The importance-weighted perception and headline gap per wave and cell.
+
+    Each dimension's weight is the mean of the importance points respondents gave it, as a share
+    of the points given to the dimensions the survey has items in (SERVQUAL's weighting); the
+    weighted score is the sum of weight x dimension mean; a suppressed dimension suppresses it. Columns:
+    wave_id, wave, cell, n (respondents who shared points), weighted_perception, weighted_gap,
+    suppressed. Empty when the survey does not ask for importance. ``scores`` may pass the
+    :func:`dimension_scores` already read for the same arguments.
+    """
+    instrument = load_instrument(store, survey_id)
+    columns = ["wave_id", "wave", "cell", "n", "weighted_perception", "weighted_gap", "suppressed"]
+    if not instrument.asks_importance:
+        return pd.DataFrame(columns=columns)
+    sql = _responses_cte(by, filters, None) + """
+        SELECT resp.wave_id, resp.cell, p.dimension AS unit, count(*) AS n, avg(p.points) AS points
+        FROM resp JOIN survey_importance p USING (response_id) GROUP BY ALL
+    """
+    with store.reading() as db:
+        points = db.execute(sql, _params(survey_id, filters, None)).df()
+    if scores is None:
+        scores = dimension_scores(store, survey_id, filters, by)
+    headline = HEADLINE[instrument.style]
+    means = scores[scores["measure"].isin(["perception", headline])].pivot(
+        index=["wave_id", "wave", "cell", "unit"], columns="measure", values="mean").reset_index()
+    # Only the dimensions the survey has items in carry weight; their points are shared out afresh.
+    merged = points.merge(means, on=["wave_id", "cell", "unit"], how="inner")
+    merged["weight"] = merged["points"] / merged.groupby(["wave_id", "cell"])["points"].transform("sum")
+    merged["weighted_perception"] = merged["weight"] * merged["perception"]
+    merged["weighted_gap"] = merged["weight"] * merged[headline]
+    result = merged.groupby(["wave_id", "wave", "cell"], as_index=False).agg(
+        n=("n", "min"), weighted_perception=("weighted_perception", lambda v: v.sum(min_count=len(v))),
+        weighted_gap=("weighted_gap", lambda v: v.sum(min_count=len(v))))
+    result = _suppress(result, ["weighted_perception", "weighted_gap"])
+    return result[columns].sort_values(["wave_id", "cell"], ignore_index=True)
+
+
+def nps_with_margin(store: Store, survey_id: int, filters: Filters = Filters(), by: str = "all",
+                    wave_ids: list[int] | None = None) -> pd.DataFrame:
+    """NPS per wave and cell with its 95% margin of error and the change from the previous wave.
+
+    Promoters answer 9-10, detractors 0-6; NPS = 100 x (promoters - detractors) / n. Columns:
+    wave_id, wave, opened_on, wave_order, cell, n, promoters, passives, detractors, nps, margin,
+    change, p_value, significant, suppressed.
+    """
+    sql = _responses_cte(by, filters, wave_ids) + """
+        SELECT wave_id, cell, count(nps) AS n, count(*) FILTER (nps >= 9) AS promoters,
+               count(*) FILTER (nps BETWEEN 7 AND 8) AS passives, count(*) FILTER (nps <= 6) AS detractors
+        FROM resp WHERE nps IS NOT NULL GROUP BY ALL
+    """
+    with store.reading() as db:
+        frame = db.execute(sql, _params(survey_id, filters, wave_ids)).df()
+    frame = frame.merge(_wave_order(store, survey_id), on="wave_id")
+    frame["nps"] = 100 * (frame["promoters"] - frame["detractors"]) / frame["n"]
+    frame["se"] = [statistics.nps_standard_error(p, d, n)
+                   for p, d, n in zip(frame["promoters"], frame["detractors"], frame["n"])]
+    frame["margin"] = [statistics.nps_margin(p, d, n)
+                       for p, d, n in zip(frame["promoters"], frame["detractors"], frame["n"])]
+    frame = _with_previous(frame, ["cell"], ["n", "nps", "se"])
+    comparable = (frame["n"] >= MIN_RESPONSES) & (frame["previous_n"] >= MIN_RESPONSES)
+    frame["change"] = (frame["nps"] - frame["previous_nps"]).where(comparable)
+    frame["p_value"] = [statistics.nps_p_value(v, s, pv, ps) if ok else np.nan
+                        for v, s, pv, ps, ok in zip(frame["nps"], frame["se"], frame["previous_nps"],
+                                                    frame["previous_se"], comparable)]
+    frame = _suppress(frame, ["promoters", "passives", "detractors", "nps", "margin", "change", "p_value"])
+    frame["significant"] = frame["p_value"] < statistics.SIGNIFICANCE
+    return frame[["wave_id", "wave", "opened_on", "wave_order", "cell", "n", "promoters", "passives", "detractors",
+                  "nps", "margin", "change", "p_value", "significant", "suppressed"]].sort_values(
+        ["wave_order", "cell"], ignore_index=True)
+
+
+def csat_with_interval(store: Store, survey_id: int, filters: Filters = Filters(), by: str = "all",
+                       wave_ids: list[int] | None = None) -> pd.DataFrame:
+    """CSAT per wave and cell: the share answering 4 or 5 (of 1-5) with its Wilson 95% interval.
+
+    Columns: wave_id, wave, opened_on, wave_order, cell, n, satisfied, share, ci_low, ci_high,
+    mean_score, change, p_value, significant, suppressed.
+    """
+    sql = _responses_cte(by, filters, wave_ids) + """
+        SELECT wave_id, cell, count(csat) AS n, count(*) FILTER (csat >= 4) AS satisfied, avg(csat) AS mean_score
+        FROM resp WHERE csat IS NOT NULL GROUP BY ALL
+    """
+    with store.reading() as db:
+        frame = db.execute(sql, _params(survey_id, filters, wave_ids)).df()
+    frame = frame.merge(_wave_order(store, survey_id), on="wave_id")
+    frame["share"] = frame["satisfied"] / frame["n"]
+    frame["ci_low"], frame["ci_high"] = statistics.share_interval(frame["satisfied"].to_numpy(), frame["n"].to_numpy())
+    frame = _with_previous(frame, ["cell"], ["n", "satisfied", "share"])
+    comparable = (frame["n"] >= MIN_RESPONSES) & (frame["previous_n"] >= MIN_RESPONSES)
+    frame["change"] = (frame["share"] - frame["previous_share"]).where(comparable)
+    frame["p_value"] = [statistics.share_p_value(int(s), int(n), int(ps), int(pn)) if ok else np.nan
+                        for s, n, ps, pn, ok in zip(frame["satisfied"], frame["n"], frame["previous_satisfied"].fillna(0),
+                                                    frame["previous_n"].fillna(0), comparable)]
+    frame = _suppress(frame, ["satisfied", "share", "ci_low", "ci_high", "mean_score", "change", "p_value"])
+    frame["significant"] = frame["p_value"] < statistics.SIGNIFICANCE
+    return frame[["wave_id", "wave", "opened_on", "wave_order", "cell", "n", "satisfied", "share", "ci_low",
+                  "ci_high", "mean_score", "change", "p_value", "significant", "suppressed"]].sort_values(
+        ["wave_order", "cell"], ignore_index=True)
+
+
+_RESPONSE_RATES = """
+    SELECT w.wave_id, w.name AS wave, w.opened_on, g.group_id, g.name AS customer_group,
+           coalesce(any_value(i.invited), 0) AS invited, count(r.response_id) AS responses
+    FROM survey_waves w CROSS JOIN customer_groups g
+    LEFT JOIN survey_invitations i ON i.wave_id = w.wave_id AND i.group_id = g.group_id
+    LEFT JOIN survey_responses r ON r.wave_id = w.wave_id AND r.group_id = g.group_id
+    WHERE w.survey_id = $survey AND (len($groups::INTEGER[]) = 0 OR list_contains($groups::INTEGER[], g.group_id))
+    GROUP BY ALL HAVING invited > 0 OR responses > 0
+    ORDER BY w.opened_on, g.name
+"""
+
+
+def response_rates(store: Store, survey_id: int, filters: Filters = Filters()) -> pd.DataFrame:
+    """Invitations and responses per wave and customer group; rate = responses / invited.
+
+    Counts of responses reveal no answers, so they are not suppressed; the rate is missing
+    where nobody was invited (e.g. post-request feedback, which has no invitation list).
+    """
+    with store.reading() as db:
+        frame = db.execute(_RESPONSE_RATES, {"survey": survey_id, "groups": list(filters.group_ids)}).df()
+    frame["rate"] = (frame["responses"] / frame["invited"].where(frame["invited"] > 0)).astype(float)
+    return frame
+
+
+@dataclass(frozen=True)
+class CommentSelection:
+    """Comments matching a choice, lowest scores first; none when fewer than 5 respondents match."""
+
+    comments: pd.DataFrame  # submitted_at, wave, customer_group, score, band, comment
+    respondents: int
+    suppressed: bool
+
+
+def comments(store: Store, survey_id: int, filters: Filters = Filters(), wave_ids: list[int] | None = None,
+             dimension: str | None = None, band: str | None = None, limit: int = 200) -> CommentSelection:
+    """Respondents' comments, lowest-scoring respondents first.
+
+    A respondent's score is their mean perception over the chosen dimension's items (all items
+    when none is chosen), or their CSAT in a survey without items. Bands split the scale in
+    thirds: low, middle, high. When fewer than 5 respondents match, no comment is returned.
+    """
+    instrument = load_instrument(store, survey_id)
+    low, high = (instrument.scale_min, instrument.scale_max) if instrument.items else CSAT_RANGE
+    sql = _responses_cte("all", filters, wave_ids) + """,
+        item_scores AS (
+            SELECT a.response_id, avg(a.perception) AS score
+            FROM survey_answers a JOIN survey_items i USING (item_id)
+            WHERE a.response_id IN (SELECT response_id FROM resp) AND ($dimension IS NULL OR i.dimension = $dimension)
+            GROUP BY ALL
+        ),
+        scored AS (
+            SELECT resp.response_id, resp.submitted_at, resp.customer_group, resp.comment, resp.wave_id,
+                   CASE WHEN $by_csat THEN resp.csat::DOUBLE ELSE s.score END AS score
+            FROM resp LEFT JOIN item_scores s USING (response_id)
+        ),
+        banded AS (
+            SELECT *, CASE WHEN (score - $low) / ($high - $low) < 1 / 3 THEN 'low'
+                           WHEN (score - $low) / ($high - $low) > 2 / 3 THEN 'high' ELSE 'middle' END AS band
+            FROM scored WHERE score IS NOT NULL
+        )
+        SELECT b.submitted_at, w.name AS wave, b.customer_group, b.score, b.band, b.comment,
+               count(*) OVER () AS respondents
+        FROM banded b JOIN survey_waves w USING (wave_id)
+        WHERE ($band IS NULL OR b.band = $band)
+        ORDER BY b.comment IS NULL, b.score, b.submitted_at DESC
+        LIMIT $limit
+    """
+    params = {**_params(survey_id, filters, wave_ids), "dimension": dimension, "band": band, "low": low,
+              "high": high, "limit": limit, "by_csat": not instrument.items}
+    with store.reading() as db:
+        frame = db.execute(sql, params).df()
+    respondents = int(frame["respondents"].iloc[0]) if len(frame) else 0
+    frame = frame[frame["comment"].notna()].drop(columns="respondents").reset_index(drop=True)
+    if respondents < MIN_RESPONSES:
+        return CommentSelection(frame.iloc[0:0], respondents, True)
+    return CommentSelection(frame, respondents, False)
+
+
+@dataclass(frozen=True)
+class WaveSummary:
+    """The latest wave of a survey as of a day, for the weekly review and the management pack."""
+
+    survey_id: int
+    survey: str
+    wave_id: int
+    wave: str
+    in_progress: bool
+    headline_measure: str
+    headline: pd.Series | None  # the overall row of dimension_scores (mean, change, significant...)
+    nps: pd.Series | None
+    csat: pd.Series | None
+    responses: int
+    invited: int
+
+
+def latest_wave(store: Store, as_of: dt.date, post_request: bool = False) -> tuple[int, int] | None:
+    """(survey_id, wave_id) of the newest wave opened by ``as_of`` that has responses.
+
+    ``post_request`` chooses between the wave surveys (False) and post-request feedback (True).
+    """
+    with store.reading() as db:
+        return db.execute("""
+            SELECT w.survey_id, w.wave_id FROM survey_waves w JOIN surveys s USING (survey_id)
+            WHERE coalesce(s.post_request, false) = ? AND w.opened_on <= ?
+              AND EXISTS (SELECT 1 FROM survey_responses r WHERE r.wave_id = w.wave_id)
+            ORDER BY w.opened_on DESC, w.wave_id DESC LIMIT 1
+        """, [post_request, as_of]).fetchone()
+
+
+def latest_wave_summary(store: Store, as_of: dt.date, filters: Filters = Filters(),
+                        post_request: bool = False) -> WaveSummary | None:
+    """The latest wave's overall score, NPS and CSAT with their change from the wave before; None if no wave."""
+    found = latest_wave(store, as_of, post_request)
+    if found is None:
+        return None
+    survey_id, wave_id = found
+    instrument = load_instrument(store, survey_id)
+    order = _wave_order(store, survey_id).set_index("wave_id")
+    current = order.loc[wave_id]
+    wanted = order.index[order["wave_order"].between(current["wave_order"] - 1, current["wave_order"])].tolist()
+    headline_measure = HEADLINE[instrument.style]
+    scores = dimension_scores(store, survey_id, filters, wave_ids=wanted)
+    headline = scores[(scores["wave_id"] == wave_id) & (scores["unit"] == "overall")
+                      & (scores["measure"] == headline_measure)]
+    nps = nps_with_margin(store, survey_id, filters, wave_ids=wanted)
+    csat = csat_with_interval(store, survey_id, filters, wave_ids=wanted)
+    rates = response_rates(store, survey_id, filters)
+    rates = rates[rates["wave_id"] == wave_id]
+
+    def row(frame: pd.DataFrame) -> pd.Series | None:
+        frame = frame[frame["wave_id"] == wave_id]
+        return frame.iloc[0] if len(frame) else None
+
+    closed_on = current["closed_on"]
+    return WaveSummary(
+        survey_id, instrument.name, wave_id, str(current["wave"]),
+        bool(pd.isna(closed_on) or pd.Timestamp(closed_on).date() >= as_of), headline_measure,
+        row(headline), row(nps), row(csat), int(rates["responses"].sum()), int(rates["invited"].sum()))
