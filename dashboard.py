@@ -8,6 +8,7 @@ navigation = st.navigation(
     [
         st.Page("pages/weekly_review.py", title="Weekly review", icon=":material/calendar_view_week:", default=True),
         st.Page("pages/sla_performance.py", title="Service levels", icon=":material/timer:"),
+        st.Page("pages/surveys.py", title="Surveys", icon=":material/sentiment_satisfied:"),
         st.Page("pages/log_touchpoint.py", title="Log touchpoint", icon=":material/edit_note:"),
         st.Page("pages/requests.py", title="Requests", icon=":material/inbox:"),
         st.Page("pages/import_requests.py", title="Import requests", icon=":material/upload_file:"),

@@ -629,12 +629,13 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                least(10, greatest(0, round(6.3 + 0.2 * wave_no
                    + 2.8 * (rnd(response_id, 'nps') + rnd(response_id, 'nps2') - 1))))::INT,
                least(5, greatest(1, round(3.4 + 0.08 * wave_no + 2.2 * (rnd(response_id, 'csat') - 0.4))))::INT,
-               CASE WHEN rnd(response_id, 'cm') < 0.18 THEN list_extract([
-                   'Fast and to the point, thank you.', 'Hard to find the right person to ask.',
-                   'The alerts save me an hour a week.', 'Please keep the Friday opening hours.',
-                   'Results sometimes arrive after my deadline.', 'The intranet pages are out of date.',
-                   'Very knowledgeable staff.', 'I did not know you could help with patents.'],
-                   1 + floor(rnd(response_id, 'cmt') * 8)::INT) END
+               -- unhappy respondents (a low 'mood', which also lowers their perception scores) complain
+               CASE WHEN rnd(response_id, 'cm') < 0.18 THEN list_extract(CASE WHEN rnd(response_id, 'mood') < 0.4
+                   THEN ['Hard to find the right person to ask.', 'Results sometimes arrive after my deadline.',
+                         'The intranet pages are out of date.', 'I did not know you could help with patents.']
+                   ELSE ['Fast and to the point, thank you.', 'The alerts save me an hour a week.',
+                         'Please keep the Friday opening hours.', 'Very knowledgeable staff.'] END,
+                   1 + floor(rnd(response_id, 'cmt') * 4)::INT) END
         FROM demo_rater_response
     """)
     db.execute("""
@@ -668,11 +669,12 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                timezone(getvariable('demo_tz'), (opened_on + INTERVAL 1 DAY * floor(rnd(response_id, 'sd') * (closed_on - opened_on))
                         + INTERVAL 1 MINUTE * (480 + floor(rnd(response_id, 'sm') * 600)))::TIMESTAMP),
                least(10, greatest(0, round(6.6 + 0.2 * wave_no + 3.0 * (rnd(response_id, 'nps') - 0.35))))::INT,
-               CASE WHEN rnd(response_id, 'cm') < 0.15 THEN list_extract([
-                   'The intranet guides are hard to follow.', 'Quick, reliable answers every time.',
-                   'I would like a briefing on the new databases.', 'Reading room hours are too short.',
-                   'Staff went out of their way to help.', 'Search on the intranet never finds anything.'],
-                   1 + floor(rnd(response_id, 'cmt') * 6)::INT) END
+               CASE WHEN rnd(response_id, 'cm') < 0.15 THEN list_extract(CASE WHEN rnd(response_id, 'mood') < 0.4
+                   THEN ['The intranet guides are hard to follow.', 'Reading room hours are too short.',
+                         'Search on the intranet never finds anything.']
+                   ELSE ['Quick, reliable answers every time.', 'I would like a briefing on the new databases.',
+                         'Staff went out of their way to help.'] END,
+                   1 + floor(rnd(response_id, 'cmt') * 3)::INT) END
         FROM demo_libqual_response
     """)
     db.execute("""

@@ -415,3 +415,13 @@ def latest_wave_summary(store: Store, as_of: dt.date, filters: Filters = Filters
         survey_id, instrument.name, wave_id, str(current["wave"]),
         bool(pd.isna(closed_on) or pd.Timestamp(closed_on).date() >= as_of), headline_measure,
         row(headline), row(nps), row(csat), int(rates["responses"].sum()), int(rates["invited"].sum()))
+
+
+def with_suppression_text(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
+    """A copy for display and export: each column in ``formats`` as text (e.g. ``{"mean": "{:.2f}"}``),
+    and "fewer than 5 responses" in place of every figure of a suppressed row."""
+    shown = frame.copy()
+    for column, pattern in formats.items():
+        shown[column] = [SUPPRESSED if hidden else "" if pd.isna(value) else pattern.format(value)
+                         for value, hidden in zip(frame[column], frame["suppressed"])]
+    return shown

@@ -8,11 +8,13 @@ from infodash.periods import last_complete_week, week_containing, weeks_ending_w
 from infodash.review import DEFINITIONS, summary_from_figures, touchpoints_by_channel, weekly_trend
 from infodash.sla import evaluate_requests
 from infodash.sla_reports import ATTAINMENT_DEFINITION, open_requests_at_risk, weekly_attainment
+from infodash.surveys import latest_wave_summary
 from infodash.ui.charts import cached_chart
 from infodash.ui.review_charts import channel_chart, resolution_chart, volume_chart
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import page_context
 from infodash.ui.store import cached, store_errors
+from infodash.ui.survey_sections import feedback_kpi, summary_kpis
 
 context = page_context()
 store, filters, time_zone = context.store, context.filters, context.time_zone
@@ -32,6 +34,9 @@ with store_errors(store):
     cached(evaluate_requests, store)
     service_levels = cached(weekly_attainment, store, week, time_zone, filters, now=now)
     at_risk = cached(open_requests_at_risk, store, time_zone, filters, now=now)
+    last_day = week.end - dt.timedelta(days=1)
+    survey = cached(latest_wave_summary, store, last_day, filters)
+    feedback = cached(latest_wave_summary, store, last_day, filters, True)
 
 summary = summary_from_figures(week, trend)
 if summary.is_empty:
@@ -71,6 +76,12 @@ kpi_row([
 ], slots=5)
 st.caption(f"{week.label()}; arrows compare with the week before, lines show the 12 weeks up to it. "
            "The (?) on each card gives its definition.")
+if survey or feedback:
+    kpi_row((summary_kpis(survey) if survey else []) + ([feedback_kpi(feedback)] if feedback else []), slots=5)
+    if survey:
+        st.caption(f"Survey: {survey.survey}, {survey.wave}{' (still open)' if survey.in_progress else ''}, the latest "
+                   "wave by this week; arrows compare with the wave before (see Surveys for which changes are "
+                   "significant).")
 
 st.subheader("12-week trends")
 left, right = st.columns(2)

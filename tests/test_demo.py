@@ -8,6 +8,7 @@ import pytest
 
 from infodash.db import Store
 from infodash.demo import build_demo
+from infodash.surveys import dimension_scores, wave_table, weighted_scores
 from tests.conftest import DEMO_END, LONDON
 
 
@@ -86,14 +87,17 @@ def test_touchpoints_use_every_channel_and_kind(demo_store):
 
 
 def test_quarterly_rater_waves_show_responsiveness_improving(demo_store):
-    with demo_store.reading() as db:
-        trend = db.execute("""
-            SELECT w.wave_id, avg(a.perception) FROM survey_answers a
-            JOIN survey_items i USING (item_id) JOIN survey_responses r USING (response_id)
-            JOIN survey_waves w USING (wave_id)
-            WHERE i.dimension = 'responsiveness' GROUP BY ALL ORDER BY 1""").fetchall()
+    scores = dimension_scores(demo_store, 1)
+    trend = scores[(scores["unit"] == "responsiveness") & (scores["measure"] == "perception")]
     assert len(trend) == 6
-    assert trend[-1][1] > trend[0][1] + 0.5
+    assert trend["mean"].iloc[-1] > trend["mean"].iloc[0] + 0.5
+
+
+def test_the_libqual_style_survey_shows_two_intranet_items_below_the_minimum(demo_store):
+    items = dimension_scores(demo_store, 3, level="item")
+    latest = wave_table(items, items["wave_id"].max())
+    assert sorted(latest.loc[latest["below_minimum"], "unit"]) == ["2", "4"]
+    assert weighted_scores(demo_store, 3)["weighted_gap"].notna().all()
 
 
 def test_the_analyst_ran_one_query_136_times_changing_only_the_company_id(demo_store):

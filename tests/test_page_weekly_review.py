@@ -12,6 +12,7 @@ from infodash.filters import Filters
 from infodash.periods import last_complete_week
 from infodash.review import weekly_summary
 from infodash.settings import mark_as_own_data
+from infodash.surveys import latest_wave_summary
 from tests.conftest import LONDON
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "weekly_review.py")
@@ -31,7 +32,7 @@ def test_the_review_shows_last_weeks_figures_from_the_library(app_db):
     week = last_complete_week(dt.datetime.now(LONDON).date())
     expected = weekly_summary(app_db, week, LONDON).current
     shown = metrics(app)
-    assert len(shown) == 13
+    assert len(shown) == 13 + 4  # and the latest survey wave: overall adequacy gap, NPS, response rate, CSAT
     assert shown["SLA attainment"].endswith("%")
     assert shown["Requests in"] == f"{expected['received']:,.0f}"
     assert shown["Touchpoints"] == f"{expected['touchpoints']:,.0f}"
@@ -40,6 +41,20 @@ def test_the_review_shows_last_weeks_figures_from_the_library(app_db):
     assert expected["received"] > 50  # the demo week is a busy one, not an empty state
     assert any("Demo data" in block.value for block in app.sidebar.info)
     assert len(app.get("plotly_chart")) == 3
+
+
+def test_the_review_shows_the_latest_survey_wave_and_its_change(app_db):
+    app = run_page()
+    week = last_complete_week(dt.datetime.now(LONDON).date())
+    survey = latest_wave_summary(app_db, week.end - dt.timedelta(days=1))
+    feedback = latest_wave_summary(app_db, week.end - dt.timedelta(days=1), post_request=True)
+    shown = {metric.label: metric for metric in app.metric}
+    assert shown["Overall adequacy gap"].value == f"{survey.headline['mean']:.2f}"
+    assert shown["Overall adequacy gap"].delta == f"{survey.headline['change']:+.2f}"
+    assert shown[f"NPS (± {survey.nps['margin']:.0f})"].value == f"{survey.nps['nps']:,.0f}"
+    assert shown["Response rate"].value == f"{survey.responses / survey.invited * 100:.1f}%"
+    assert shown["After-request CSAT"].value == f"{feedback.csat['share'] * 100:.1f}%"
+    assert any(survey.wave in caption.value for caption in app.caption)
 
 
 def test_choosing_a_customer_group_filters_every_card(app_db):

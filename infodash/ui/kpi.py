@@ -17,9 +17,10 @@ class Kpi:
     value: float | None
     change: float | None
     definition: str
-    kind: str = "count"  # count, hours, share
+    kind: str = "count"  # count, hours, share, score (two decimals)
     direction: str = "higher_is_better"  # or lower_is_better, neutral
     trend: Sequence[float] | None = None
+    shown_instead: str | None = None  # text in place of the value, e.g. "fewer than 5 responses"
 
 
 def _format(value: float | None, kind: str, signed: bool = False) -> str:
@@ -30,6 +31,8 @@ def _format(value: float | None, kind: str, signed: bool = False) -> str:
         return f"{sign}{value * 100:.1f}%" if not signed else f"{sign}{value * 100:.1f} pts"
     if kind == "hours":
         return f"{sign}{value:.1f} h"
+    if kind == "score":
+        return f"{sign}{value:.2f}"
     return f"{sign}{value:,.0f}"
 
 
@@ -43,7 +46,7 @@ def kpi_row(kpis: Sequence[Kpi], slots: int | None = None) -> None:
         with column:
             st.metric(
                 kpi.label,
-                _format(kpi.value, kpi.kind),
+                kpi.shown_instead or _format(kpi.value, kpi.kind),
                 delta=None if change is None else _format(change, kpi.kind, signed=True),
                 delta_color=_DELTA_COLOURS[kpi.direction],
                 help=kpi.definition,

@@ -1,0 +1,146 @@
+"""Parts of the Surveys page (also used by the weekly review): one wave's KPI cards, its score table,
+the breakdown table and the comments, each showing "fewer than 5 responses" where a cell is suppressed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from infodash.instruments import Instrument
+from infodash.surveys import (HEADLINE, MEASURE_TITLES, MIN_RESPONSES, SUPPRESSED, CommentSelection, WaveSummary,
+                              wave_table, with_suppression_text)
+from infodash.ui.kpi import Kpi, kpi_row
+from infodash.ui.tables import download_button
+
+
+def _verdict(row: pd.Series | None) -> str:
+    if row is None or pd.isna(row["p_value"]):
+        return "No earlier wave to compare with."
+    return (f"Change from the previous wave: p = {row['p_value']:.3f}, "
+            + ("a significant change." if row["significant"] else "not significant: could be chance."))
+
+
+def _row(frame: pd.DataFrame, wave_id: int, **equal: str) -> pd.Series | None:
+    rows = frame[frame["wave_id"] == wave_id]
+    for column, value in equal.items():
+        rows = rows[rows[column] == value]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _kpi(label: str, row: pd.Series | None, column: str, definition: str, kind: str, higher_is_better: bool = True,
+         suffix: str = "") -> Kpi:
+    hidden = row is not None and bool(row["suppressed"])
+    value = None if row is None or hidden else row[column]
+    change = None if row is None or hidden else row["change"]
+    return Kpi(label + suffix, value, change, f"{definition} {_verdict(row)}", kind,
+               "higher_is_better" if higher_is_better else "lower_is_better",
+               shown_instead=SUPPRESSED if hidden else None)
+
+
+def feedback_kpi(summary: WaveSummary) -> Kpi:
+    """The post-request CSAT card: the share of satisfied answers in the current feedback wave."""
+    return _kpi("After-request CSAT", summary.csat, "share", f"{_CSAT_HELP} Asked when a request is resolved; "
+                f"{summary.wave}.", "share")
+
+
+def summary_kpis(summary: WaveSummary) -> list[Kpi]:
+    """Cards for the latest wave (weekly review and management pack): headline, NPS, CSAT, response rate."""
+    cards = [_kpi(f"Overall {MEASURE_TITLES[summary.headline_measure].split(' (')[0].lower()}",
+                  summary.headline, "mean", _HEADLINE_HELP[summary.headline_measure], "score")]
+    if summary.nps is not None:
+        margin = "" if pd.isna(summary.nps["margin"]) else f" (± {summary.nps['margin']:.0f})"
+        cards.append(_kpi("NPS", summary.nps, "nps", _NPS_HELP, "count", suffix=margin))
+    if summary.csat is not None:
+        cards.append(_kpi("CSAT", summary.csat, "share", _CSAT_HELP, "share"))
+    if summary.invited:
+        cards.append(Kpi("Response rate", summary.responses / summary.invited, None,
+                         f"{summary.responses:,} responses from {summary.invited:,} invited.", "share"))
+    return cards
+
+
+_HEADLINE_HELP = {
+    "gap": "Mean over respondents of perceived minus expected, over all items: below zero, service falls short "
+           "of what customers expect.",
+    "adequacy_gap": "Mean over respondents of perceived minus minimum acceptable, over all items: below zero, "
+                    "service falls under the zone of tolerance.",
+    "perception": "Mean over respondents of their perceived-service answers, over all items.",
+}
+_NPS_HELP = ("Net Promoter Score: % answering 9-10 minus % answering 0-6 to 'how likely are you to recommend us', "
+             "with its 95% margin of error.")
+_CSAT_HELP = "Share of respondents answering 4 or 5 on the 1-5 satisfaction question."
+
+
+def wave_kpis(instrument: Instrument, scores: pd.DataFrame, nps: pd.DataFrame, csat: pd.DataFrame,
+              rates: pd.DataFrame, weighted: pd.DataFrame, wave_id: int) -> None:
+    """KPI cards for one wave of a survey, all respondents in the filters."""
+    headline = HEADLINE[instrument.style]
+    wave_rates = rates[rates["wave_id"] == wave_id]
+    summary = WaveSummary(
+        instrument.survey_id, instrument.name, wave_id, "", False, headline,
+        _row(scores, wave_id, unit="overall", measure=headline), _row(nps, wave_id), _row(csat, wave_id),
+        int(wave_rates["responses"].sum()), int(wave_rates["invited"].sum()))
+    cards = summary_kpis(summary)[0 if instrument.items else 1:]
+    if not summary.invited:
+        cards.append(Kpi("Responses", summary.responses, None, "Responses in this wave (nobody is invited to "
+                         "post-request feedback: it is asked of every resolved request).", "count", "neutral"))
+    weighted_row = _row(weighted, wave_id)
+    if weighted_row is not None:
+        cards.append(Kpi("Weighted gap", None if weighted_row["suppressed"] else weighted_row["weighted_gap"], None,
+                         "The dimension gaps weighted by how many importance points respondents gave each "
+                         "dimension.", "score", shown_instead=SUPPRESSED if weighted_row["suppressed"] else None))
+    kpi_row(cards, slots=5)
+
+
+def wave_scores_table(scores: pd.DataFrame, wave_id: int, instrument: Instrument, labels: dict[str, str]) -> None:
+    """The wave's means per dimension or item with n and the headline change, downloadable."""
+    headline = HEADLINE[instrument.style]
+    table = wave_table(scores, wave_id)
+    changes = scores[(scores["wave_id"] == wave_id) & (scores["measure"] == headline)][
+        ["unit", "change", "p_value", "significant"]]
+    table = table.merge(changes, on="unit", how="left")
+    table.insert(0, "question", [labels.get(unit, unit) for unit in table["unit"]])
+    measures = [m for m in MEASURE_TITLES if m in table]
+    shown = with_suppression_text(table, {**{m: "{:.2f}" for m in measures}, "change": "{:+.2f}",
+                                          "p_value": "{:.3f}"})
+    shown = shown[["question", *measures, "n", "change", "p_value"]].rename(
+        columns={m: MEASURE_TITLES[m].split(" (")[0] for m in measures} | {"p_value": "p"})
+    st.dataframe(shown, hide_index=True, height=min(38 * (len(shown) + 1), 560))
+    download_button(shown, "survey-wave-scores.csv", key="survey_wave_download")
+
+
+def breakdown_table(scores: pd.DataFrame, nps: pd.DataFrame, wave_id: int, measure: str, by: str) -> None:
+    """Cells (groups, departments ...) x dimensions for one wave and measure, with NPS; downloadable."""
+    rows = scores[(scores["wave_id"] == wave_id) & (scores["measure"] == measure)]
+    if rows.empty:
+        st.caption("No scores in this wave for the chosen filters.")
+        return
+    shown = with_suppression_text(rows, {"mean": "{:.2f}"})
+    table = shown.pivot(index="cell", columns="unit", values="mean")
+    table.insert(0, "responses", rows.groupby("cell")["n"].max())
+    wave_nps = nps[nps["wave_id"] == wave_id]
+    if not wave_nps.empty:
+        nps_text = with_suppression_text(wave_nps, {"nps": "{:.0f}"}).set_index("cell")["nps"]
+        table["NPS"] = nps_text
+    table = table.reset_index().rename(columns={"cell": by.capitalize()})
+    st.caption(f"{MEASURE_TITLES[measure]} per {by}; cells with fewer than {MIN_RESPONSES} responses show no score.")
+    st.dataframe(table, hide_index=True)
+    download_button(table, f"survey-by-{by.replace(' ', '-')}.csv", key="survey_breakdown_download")
+
+
+def comment_list(selection: CommentSelection) -> None:
+    """The chosen comments as plain text, lowest scores first; withheld below 5 matching respondents."""
+    if selection.suppressed:
+        st.info(f"{selection.respondents:,} respondents match this choice: fewer than {MIN_RESPONSES}, so their "
+                "comments are withheld to protect their anonymity. Widen the choice.", icon=":material/visibility_off:")
+        return
+    if selection.comments.empty:
+        st.caption(f"None of the {selection.respondents:,} matching respondents left a comment.")
+        return
+    st.caption(f"{len(selection.comments):,} comments from {selection.respondents:,} matching respondents, "
+               "lowest-scoring respondents first.")
+    st.dataframe(selection.comments, hide_index=True, column_config={
+        "submitted_at": st.column_config.DatetimeColumn("submitted", format="YYYY-MM-DD"),
+        "customer_group": "customer group",
+        "score": st.column_config.NumberColumn(format="%.1f"),
+        "comment": st.column_config.TextColumn(width="large")})
+    download_button(selection.comments, "survey-comments.csv", key="survey_comments_download")

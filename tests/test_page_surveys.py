@@ -1,0 +1,80 @@
+"""The Surveys page as a lead sees it (streamlit.testing AppTest) on the small demo organisation."""
+
+from __future__ import annotations
+
+from infodash.instruments import SurveyDraft, create_survey
+from infodash.surveys import SUPPRESSED, csat_with_interval, dimension_scores, nps_with_margin
+from tests import apptest_helpers
+
+
+def metrics(app) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def frame_text(app) -> str:
+    return "\n".join(frame.value.to_csv(index=False) for frame in app.dataframe)
+
+
+def test_the_latest_wave_of_the_rater_survey_is_shown_with_the_librarys_figures(app_db):
+    app = apptest_helpers.open_page("surveys.py", None)
+    assert not app.exception
+    scores = dimension_scores(app_db, 1)
+    latest = scores[(scores["wave_order"] == scores["wave_order"].max()) & (scores["unit"] == "overall")
+                    & (scores["measure"] == "gap")].iloc[0]
+    nps = nps_with_margin(app_db, 1).iloc[-1]
+    csat = csat_with_interval(app_db, 1).iloc[-1]
+    shown = metrics(app)
+    assert app.selectbox(key="survey_wave_1").value == latest["wave_id"]
+    assert shown["Overall gap"] == f"{latest['mean']:.2f}"
+    assert shown[f"NPS (± {nps['margin']:.0f})"] == f"{nps['nps']:,.0f}"
+    assert shown["CSAT"] == f"{csat['share'] * 100:.1f}%"
+    assert "Tangibles" in frame_text(app)
+    assert len(app.get("plotly_chart")) == 5  # trend, expected vs perceived, NPS, CSAT, response rates
+
+
+def test_the_libqual_style_survey_shows_the_zone_of_tolerance_and_flags_items_below_minimum(app_db):
+    app = apptest_helpers.open_page("surveys.py", None)
+    app.selectbox(key="survey_id").set_value(3).run()
+    assert not app.exception
+    assert "Overall adequacy gap" in metrics(app) and "Weighted gap" in metrics(app)
+    app.segmented_control(key="survey_level").set_value("item").run()
+    flags = [warning.value for warning in app.warning]
+    assert len(flags) == 1 and "2. " in flags[0] and "4. " in flags[0]
+
+
+def test_small_groups_show_fewer_than_5_responses_instead_of_a_score(app_db):
+    app = apptest_helpers.open_page("surveys.py", None)
+    app.selectbox(key="survey_by").set_value("department").run()
+    assert not app.exception
+    table = next(frame.value for frame in app.dataframe if "Department" in frame.value.columns)
+    small = table[table["responses"].astype(int) < 5]
+    assert len(small) and (small["overall"] == SUPPRESSED).all() and (small["NPS"] == SUPPRESSED).all()
+    large = table[table["responses"].astype(int) >= 5]
+    assert len(large) and (large["overall"] != SUPPRESSED).all()
+    assert large["overall"].astype(float).lt(0).all()  # every department perceives less than it expects
+    assert "Anonymous (not known)" in set(table["Department"])
+
+
+def test_comments_of_a_narrow_choice_are_withheld(app_db):
+    app = apptest_helpers.open_page("surveys.py", None)
+    assert any("lowest-scoring respondents first" in caption.value for caption in app.caption)
+    app.sidebar.multiselect(key="filter_groups").select(1).run()  # the executive board: a handful of people
+    app.selectbox(key="comment_band").set_value("low").run()
+    assert not app.exception
+    assert any("comments are withheld" in info.value for info in app.info)
+
+
+def test_post_request_feedback_shows_csat_only(app_db):
+    app = apptest_helpers.open_page("surveys.py", None)
+    app.selectbox(key="survey_id").set_value(2).run()
+    assert not app.exception
+    assert set(metrics(app)) == {"CSAT", "Responses"}
+    assert any("does not ask the recommendation question" in caption.value for caption in app.caption)
+
+
+def test_a_survey_without_responses_says_so(app_db):
+    survey_id = create_survey(app_db, SurveyDraft("Pulse", "perception", 1, 5, (("empathy", "We listen."),)), "Lead")
+    app = apptest_helpers.open_page("surveys.py", None)
+    app.selectbox(key="survey_id").set_value(survey_id).run()
+    assert not app.exception
+    assert any("no responses yet" in info.value for info in app.info)
