@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PAGES = {"Weekly review": "pages/weekly_review.py", "Service levels": "pages/sla_performance.py",
-         "Log touchpoint": "pages/log_touchpoint.py", "Requests": "pages/requests.py",
+         "Surveys": "pages/surveys.py", "Log touchpoint": "pages/log_touchpoint.py", "Requests": "pages/requests.py",
          "Import requests": "pages/import_requests.py", "SLA setup": "pages/sla_setup.py",
          "(empty page)": "benchmarks/empty_page.py"}
 STAFF_NAME = "Ana Costa"  # a demo staff member, so the touchpoint page lists entries and follow-ups

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -51,14 +52,40 @@ MEASURE_TITLES: dict[str, str] = {
     "gap": "Gap (perceived - expected)", "adequacy_gap": "Adequacy gap (perceived - minimum)",
     "superiority_gap": "Superiority gap (perceived - desired)",
 }
-MEASURES = tuple(MEASURE_TITLES)
 SCORE_BANDS = ("low", "middle", "high")
-_UNITS = {
-    "dimension": ("coalesce(i.dimension, 'overall')",
-                  "GROUPING SETS ((resp.wave_id, resp.cell, resp.response_id, i.dimension), "
-                  "(resp.wave_id, resp.cell, resp.response_id))"),
-    "item": ("CAST(i.position AS VARCHAR)", "resp.wave_id, resp.cell, resp.response_id, i.position"),
+_ANSWER_MEASURES = {
+    "perception": "a.perception", "expectation": "a.expectation", "minimum": "a.minimum", "desired": "a.desired",
+    "gap": "a.perception - a.expectation", "adequacy_gap": "a.perception - a.minimum",
+    "superiority_gap": "a.perception - a.desired",
 }
+STYLE_MEASURES: dict[str, tuple[str, ...]] = {
+    "servqual": ("perception", "expectation", "gap"),
+    "libqual": ("perception", "minimum", "desired", "adequacy_gap", "superiority_gap"),
+    "perception": ("perception",),
+}
+
+
+def _scores_sql(style: str, level: str) -> str:
+    """Per item, each answer is one respondent's score; per dimension (and overall), a respondent's
+    answers are first averaged so that each respondent counts once. One pass then computes n,
+    mean and sd of each measure the survey's style asks."""
+    names = STYLE_MEASURES[style]
+    if level == "item":
+        per_unit = ("SELECT resp.wave_id, resp.cell, CAST(i.position AS VARCHAR) AS unit, "
+                    + ", ".join(f"{_ANSWER_MEASURES[name]} AS {name}" for name in names)
+                    + " FROM resp JOIN survey_answers a USING (response_id) JOIN survey_items i USING (item_id)")
+    else:
+        per_unit = ("SELECT resp.wave_id, resp.cell, coalesce(i.dimension, 'overall') AS unit, "
+                    + ", ".join(f"avg({_ANSWER_MEASURES[name]}) AS {name}" for name in names)
+                    + " FROM resp JOIN survey_answers a USING (response_id) JOIN survey_items i USING (item_id)"
+                    " GROUP BY GROUPING SETS ((resp.wave_id, resp.cell, resp.response_id, i.dimension),"
+                    " (resp.wave_id, resp.cell, resp.response_id))")
+    summary = ", ".join(f"count({name}) AS {name}__n, avg({name}) AS {name}__mean, stddev_samp({name}) AS {name}__sd"
+                        for name in names)
+    return f"""
+        , per_unit AS ({per_unit})
+        SELECT wave_id, cell, unit, {summary} FROM per_unit GROUP BY ALL
+    """
 
 
 def _responses_cte(by: str, filters: Filters, wave_ids: list[int] | None) -> str:
@@ -90,13 +117,11 @@ def _params(survey_id: int, filters: Filters, wave_ids: list[int] | None) -> dic
     return params
 
 
-def _wave_order(store: Store, survey_id: int) -> pd.DataFrame:
-    with store.reading() as db:
-        return db.execute("""
-            SELECT wave_id, name AS wave, opened_on, closed_on,
-                   row_number() OVER (ORDER BY opened_on, wave_id) AS wave_order
-            FROM survey_waves WHERE survey_id = ?
-        """, [survey_id]).df()
+def _wave_order(db: duckdb.DuckDBPyConnection, survey_id: int) -> pd.DataFrame:
+    return db.execute("""
+        SELECT wave_id, name AS wave, opened_on, closed_on, row_number() OVER (ORDER BY opened_on, wave_id) AS wave_order
+        FROM survey_waves WHERE survey_id = ?
+    """, [survey_id]).df()
 
 
 def _with_previous(frame: pd.DataFrame, keys: list[str], columns: list[str]) -> pd.DataFrame:
@@ -123,24 +148,17 @@ def dimension_scores(store: Store, survey_id: int, filters: Filters = Filters(),
     Suppressed cells (n < 5) carry no figures. ``wave_ids`` limits the waves read; the previous
     wave must be among them for a change to be computed.
     """
-    unit, grouping = _UNITS[level]
-    sql = _responses_cte(by, filters, wave_ids) + f""",
-        per_respondent AS (
-            SELECT resp.wave_id, resp.cell, {unit} AS unit,
-                   avg(a.perception) AS perception, avg(a.expectation) AS expectation,
-                   avg(a.minimum) AS minimum, avg(a.desired) AS desired,
-                   avg(a.perception - a.expectation) AS gap, avg(a.perception - a.minimum) AS adequacy_gap,
-                   avg(a.perception - a.desired) AS superiority_gap
-            FROM resp JOIN survey_answers a USING (response_id) JOIN survey_items i USING (item_id)
-            GROUP BY {grouping}
-        )
-        SELECT wave_id, cell, unit, measure, count(score) AS n, avg(score) AS mean, stddev_samp(score) AS sd
-        FROM per_respondent UNPIVOT (score FOR measure IN ({", ".join(MEASURES)}))
-        GROUP BY ALL
-    """
     with store.reading() as db:
-        scores = db.execute(sql, _params(survey_id, filters, wave_ids)).df()
-    scores = scores.merge(_wave_order(store, survey_id), on="wave_id")
+        style = db.execute("SELECT style FROM surveys WHERE survey_id = ?", [survey_id]).fetchone()
+        style = style[0] if style else "perception"
+        wide = db.execute(_responses_cte(by, filters, wave_ids) + _scores_sql(style, level),
+                          _params(survey_id, filters, wave_ids)).df()
+        order = _wave_order(db, survey_id)
+    keys = ["wave_id", "cell", "unit"]
+    scores = pd.concat([wide[keys].assign(measure=name, n=wide[f"{name}__n"], mean=wide[f"{name}__mean"],
+                                          sd=wide[f"{name}__sd"]) for name in STYLE_MEASURES[style]],
+                       ignore_index=True)
+    scores = scores[scores["n"] > 0].merge(order, on="wave_id")
     scores = _with_previous(scores, ["cell", "unit", "measure"], ["n", "mean", "sd"])
     intervals = [statistics.mean_interval(m, s, n) for m, s, n in zip(scores["mean"], scores["sd"], scores["n"])]
     scores["ci_low"] = [low for low, _ in intervals]
@@ -228,8 +246,8 @@ def nps_with_margin(store: Store, survey_id: int, filters: Filters = Filters(), 
         FROM resp WHERE nps IS NOT NULL GROUP BY ALL
     """
     with store.reading() as db:
-        frame = db.execute(sql, _params(survey_id, filters, wave_ids)).df()
-    frame = frame.merge(_wave_order(store, survey_id), on="wave_id")
+        frame = db.execute(sql, _params(survey_id, filters, wave_ids)).df().merge(_wave_order(db, survey_id),
+                                                                                   on="wave_id")
     frame["nps"] = 100 * (frame["promoters"] - frame["detractors"]) / frame["n"]
     frame["se"] = [statistics.nps_standard_error(p, d, n)
                    for p, d, n in zip(frame["promoters"], frame["detractors"], frame["n"])]
@@ -260,8 +278,8 @@ def csat_with_interval(store: Store, survey_id: int, filters: Filters = Filters(
         FROM resp WHERE csat IS NOT NULL GROUP BY ALL
     """
     with store.reading() as db:
-        frame = db.execute(sql, _params(survey_id, filters, wave_ids)).df()
-    frame = frame.merge(_wave_order(store, survey_id), on="wave_id")
+        frame = db.execute(sql, _params(survey_id, filters, wave_ids)).df().merge(_wave_order(db, survey_id),
+                                                                                   on="wave_id")
     frame["share"] = frame["satisfied"] / frame["n"]
     frame["ci_low"], frame["ci_high"] = statistics.share_interval(frame["satisfied"].to_numpy(), frame["n"].to_numpy())
     frame = _with_previous(frame, ["cell"], ["n", "satisfied", "share"])
@@ -394,7 +412,8 @@ def latest_wave_summary(store: Store, as_of: dt.date, filters: Filters = Filters
         return None
     survey_id, wave_id = found
     instrument = load_instrument(store, survey_id)
-    order = _wave_order(store, survey_id).set_index("wave_id")
+    with store.reading() as db:
+        order = _wave_order(db, survey_id).set_index("wave_id")
     current = order.loc[wave_id]
     wanted = order.index[order["wave_order"].between(current["wave_order"] - 1, current["wave_order"])].tolist()
     headline_measure = HEADLINE[instrument.style]
