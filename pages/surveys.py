@@ -34,7 +34,6 @@ by = by_col.selectbox("Break down by", list(BREAKDOWNS), format_func=str.capital
 with store_errors(store):
     instrument = cached(load_instrument, store, survey_id)
     scores = cached(dimension_scores, store, survey_id, filters)
-    item_scores = cached(dimension_scores, store, survey_id, filters, "all", "item")
     nps = cached(nps_with_margin, store, survey_id, filters)
     csat = cached(csat_with_interval, store, survey_id, filters)
     rates = cached(response_rates, store, survey_id, filters)
@@ -66,7 +65,8 @@ if instrument.items:
     st.subheader(f"{wave_names[wave_id]}: dimensions and items")
     level = st.segmented_control("Show", ["dimension", "item"], default="dimension", key="survey_level",
                                  format_func=lambda value: "Per dimension" if value == "dimension" else "Per item")
-    level_scores = item_scores if level == "item" else scores
+    with store_errors(store):
+        level_scores = cached(dimension_scores, store, survey_id, filters, "all", "item") if level == "item" else scores
     table = wave_table(level_scores, wave_id)
     labels = {str(item.position): f"{item.position}. {item.text[:60]}" for item in instrument.items} \
         | {unit: unit.capitalize() for unit in ("overall", *RATER_DIMENSIONS)}
