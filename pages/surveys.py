@@ -87,7 +87,8 @@ if by != "all":
     with store_errors(store):
         by_scores = cached(dimension_scores, store, survey_id, filters, by)
         by_nps = cached(nps_with_margin, store, survey_id, filters, by)
-    breakdown_table(by_scores, by_nps, wave_id, measure, by)
+        by_csat = cached(csat_with_interval, store, survey_id, filters, by)
+    breakdown_table(by_scores, by_nps, by_csat, wave_id, measure, by)
 
 st.subheader("NPS and CSAT")
 nps_col, csat_col = st.columns(2)

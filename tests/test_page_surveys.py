@@ -48,10 +48,11 @@ def test_small_groups_show_fewer_than_5_responses_instead_of_a_score(app_db):
     assert not app.exception
     table = next(frame.value for frame in app.dataframe if "Department" in frame.value.columns)
     small = table[table["responses"].astype(int) < 5]
-    assert len(small) and (small["overall"] == SUPPRESSED).all() and (small["NPS"] == SUPPRESSED).all()
+    assert len(small) and (small["Overall"] == SUPPRESSED).all() and (small["NPS"] == SUPPRESSED).all()
+    assert (small["CSAT"] == SUPPRESSED).all() and (small["Tangibles"] == SUPPRESSED).all()
     large = table[table["responses"].astype(int) >= 5]
-    assert len(large) and (large["overall"] != SUPPRESSED).all()
-    assert large["overall"].astype(float).lt(0).all()  # every department perceives less than it expects
+    assert len(large) and (large["Overall"] != SUPPRESSED).all()
+    assert large["Overall"].astype(float).lt(0).all()  # every department perceives less than it expects
     assert "Anonymous (not known)" in set(table["Department"])
 
 
@@ -64,12 +65,16 @@ def test_comments_of_a_narrow_choice_are_withheld(app_db):
     assert any("comments are withheld" in info.value for info in app.info)
 
 
-def test_post_request_feedback_shows_csat_only(app_db):
+def test_post_request_feedback_shows_csat_only_and_by_group(app_db):
     app = apptest_helpers.open_page("surveys.py", None)
     app.selectbox(key="survey_id").set_value(2).run()
     assert not app.exception
     assert set(metrics(app)) == {"CSAT", "Responses"}
     assert any("does not ask the recommendation question" in caption.value for caption in app.caption)
+    app.selectbox(key="survey_by").set_value("customer group").run()
+    table = next(frame.value for frame in app.dataframe if "Customer group" in frame.value.columns)
+    assert list(table.columns) == ["Customer group", "responses", "CSAT"]
+    assert table["CSAT"].str.endswith("%").any()
 
 
 def test_a_survey_without_responses_says_so(app_db):

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from infodash.instruments import Instrument
+from infodash.survey_templates import RATER_DIMENSIONS
 from infodash.surveys import (HEADLINE, MEASURE_TITLES, MIN_RESPONSES, SUPPRESSED, CommentSelection, WaveSummary,
                               wave_table, with_suppression_text)
 from infodash.ui.kpi import Kpi, kpi_row
@@ -108,20 +109,26 @@ def wave_scores_table(scores: pd.DataFrame, wave_id: int, instrument: Instrument
     download_button(shown, "survey-wave-scores.csv", key="survey_wave_download")
 
 
-def breakdown_table(scores: pd.DataFrame, nps: pd.DataFrame, wave_id: int, measure: str, by: str) -> None:
-    """Cells (groups, departments ...) x dimensions for one wave and measure, with NPS; downloadable."""
+def breakdown_table(scores: pd.DataFrame, nps: pd.DataFrame, csat: pd.DataFrame, wave_id: int, measure: str,
+                    by: str) -> None:
+    """Cells (groups, departments ...) x dimensions for one wave and measure, with NPS and CSAT; downloadable."""
+    columns: list[pd.Series] = []
     rows = scores[(scores["wave_id"] == wave_id) & (scores["measure"] == measure)]
-    if rows.empty:
-        st.caption("No scores in this wave for the chosen filters.")
+    if not rows.empty:
+        shown = with_suppression_text(rows, {"mean": "{:.2f}"})
+        columns.append(rows.groupby("cell")["n"].max().rename("responses"))
+        columns.extend(shown.pivot(index="cell", columns="unit", values="mean")[unit].rename(unit.capitalize())
+                       for unit in ("overall", *RATER_DIMENSIONS) if unit in set(rows["unit"]))
+    for frame, column, label, pattern in ((nps, "nps", "NPS", "{:.0f}"), (csat, "share", "CSAT", "{:.0%}")):
+        wave_rows = frame[frame["wave_id"] == wave_id]
+        if not wave_rows.empty:
+            if not columns:
+                columns.append(wave_rows.set_index("cell")["n"].rename("responses"))
+            columns.append(with_suppression_text(wave_rows, {column: pattern}).set_index("cell")[column].rename(label))
+    if not columns:
+        st.caption("No responses in this wave for the chosen filters.")
         return
-    shown = with_suppression_text(rows, {"mean": "{:.2f}"})
-    table = shown.pivot(index="cell", columns="unit", values="mean")
-    table.insert(0, "responses", rows.groupby("cell")["n"].max())
-    wave_nps = nps[nps["wave_id"] == wave_id]
-    if not wave_nps.empty:
-        nps_text = with_suppression_text(wave_nps, {"nps": "{:.0f}"}).set_index("cell")["nps"]
-        table["NPS"] = nps_text
-    table = table.reset_index().rename(columns={"cell": by.capitalize()})
+    table = pd.concat(columns, axis=1).reset_index(names=by.capitalize())
     st.caption(f"{MEASURE_TITLES[measure]} per {by}; cells with fewer than {MIN_RESPONSES} responses show no score.")
     st.dataframe(table, hide_index=True)
     download_button(table, f"survey-by-{by.replace(' ', '-')}.csv", key="survey_breakdown_download")
