@@ -4,15 +4,22 @@ import streamlit as st
 
 st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layout="wide")
 
-navigation = st.navigation(
-    [
+navigation = st.navigation({
+    "Review": [
         st.Page("pages/weekly_review.py", title="Weekly review", icon=":material/calendar_view_week:", default=True),
         st.Page("pages/sla_performance.py", title="Service levels", icon=":material/timer:"),
         st.Page("pages/surveys.py", title="Surveys", icon=":material/sentiment_satisfied:"),
+    ],
+    "Log": [
         st.Page("pages/log_touchpoint.py", title="Log touchpoint", icon=":material/edit_note:"),
         st.Page("pages/requests.py", title="Requests", icon=":material/inbox:"),
+        st.Page("pages/survey_entry.py", title="Enter survey responses", icon=":material/rate_review:"),
+    ],
+    "Import and set up": [
         st.Page("pages/import_requests.py", title="Import requests", icon=":material/upload_file:"),
+        st.Page("pages/import_surveys.py", title="Import survey responses", icon=":material/ballot:"),
         st.Page("pages/sla_setup.py", title="SLA setup", icon=":material/tune:"),
-    ]
-)
+        st.Page("pages/survey_setup.py", title="Survey setup", icon=":material/fact_check:"),
+    ],
+})
 navigation.run()

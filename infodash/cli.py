@@ -15,8 +15,12 @@ from pathlib import Path
 from infodash.db import DEFAULT_BUSY_TIMEOUT_S, Store, StoreBusy, StoreError
 from infodash.demo import SIZES, build_demo
 from infodash.errors import ValidationError
-from infodash.importers import ImportFileError, load_mapping, save_mapping
+from infodash.importers import ImportFileError, ImportReport, load_mapping, read_table, save_mapping
+from infodash.instruments import load_instrument
 from infodash.request_import import KIND, PRESETS, RequestImportOptions, import_requests
+from infodash.survey_import import KIND as SURVEY_KIND
+from infodash.survey_import import (WHO_TARGETS, SurveyImportOptions, find_wave, import_survey_responses,
+                                    suggest_options, survey_targets)
 from infodash.sla import evaluate_requests
 from infodash.settings import mark_as_own_data, organisation_time_zone
 from infodash.touchpoints import CHANNELS, KINDS, TouchpointDraft, log_touchpoint
@@ -52,6 +56,19 @@ def _parser() -> argparse.ArgumentParser:
     requests.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
     requests.add_argument("--save-mapping", metavar="NAME", help="save these options for the next file")
     requests.add_argument("--author", default="import job", help="who the imported requests are attributed to")
+    survey = importing.add_parser("survey", help="survey responses from a forms tool's export (CSV or Excel), "
+                                                 "one row per respondent")
+    survey.add_argument("file", type=Path)
+    survey.add_argument("--wave", required=True, metavar="WAVE_ID_OR_NAME", help="the wave the responses belong to")
+    survey.add_argument("--mapping", metavar="NAME",
+                        help="a column mapping saved earlier (default: guessed from the file's headers)")
+    survey.add_argument("--date-format", help="strptime format of the submission times, e.g. '%%d/%%m/%%Y %%H:%%M:%%S' "
+                                              "(default ISO 8601)")
+    survey.add_argument("--time-zone", help="time zone of the file's wall-clock times (default the organisation's)")
+    survey.add_argument("--encoding", help="the file's text encoding (default utf-8; cp1252 for older Excel)")
+    survey.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    survey.add_argument("--save-mapping", metavar="NAME", help="save these options for the next file")
+    survey.add_argument("--author", default="import job", help="who the imported responses are attributed to")
     touchpoint = commands.add_parser("touchpoint", help="log one touchpoint (for scripts and imports by hand)")
     touchpoint.add_argument("--customer", type=int, required=True, help="customer id")
     touchpoint.add_argument("--channel", choices=sorted(CHANNELS), required=True)
@@ -104,7 +121,7 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         else:
             print(f"nothing changed since the last evaluation ({summary.requests:,} requests)")
     elif args.command == "import":
-        return _import_requests(store, args)
+        return _import_requests(store, args) if args.kind == "requests" else _import_survey(store, args)
     elif args.command == "touchpoint":
         time_zone = organisation_time_zone(store)
         draft = TouchpointDraft(args.customer, args.channel, args.kind, args.minutes, args.read, args.note,
@@ -131,6 +148,42 @@ def _import_requests(store: Store, args: argparse.Namespace) -> int:
                  "time_zone": args.time_zone}
     options = dataclasses.replace(options, **{key: value for key, value in overrides.items() if value is not None})
     report = import_requests(store, args.file, options, args.author, dry_run=args.dry_run)
+    return _finish_import(store, args, report, KIND, options.to_dict(), "requests")
+
+
+def _import_survey(store: Store, args: argparse.Namespace) -> int:
+    wave = find_wave(store, args.wave)
+    if args.mapping:
+        saved = load_mapping(store, SURVEY_KIND, args.mapping)
+        if saved is None:
+            raise ValueError(f"no saved survey mapping named {args.mapping!r}")
+        options = SurveyImportOptions.from_dict(saved)
+    else:
+        instrument = load_instrument(store, wave.survey_id)
+        file_columns = list(read_table(args.file, encoding=args.encoding or "utf-8").columns)
+        options = suggest_options(instrument, file_columns, str(organisation_time_zone(store)))
+        targets = survey_targets(instrument)
+        print(f"matched {len(options.columns)} of the file's {len(file_columns)} columns "
+              f"to {instrument.name!r} (use --mapping to choose them yourself):")
+        for target, column in options.columns.items():
+            how = f" (by {options.customer_key})" if target == "customer" else ""
+            print(f"  {column!r} -> {targets[target]}{how}")
+        ignored = [column for column in file_columns if column not in options.columns.values()]
+        if ignored:
+            print(f"  ignored: {', '.join(map(repr, ignored))}")
+        unasked = [label for target, label in targets.items()
+                   if target not in options.columns and target not in WHO_TARGETS]
+        if unasked:
+            print(f"  no column for: {', '.join(unasked)}")
+    overrides = {"date_format": args.date_format, "time_zone": args.time_zone, "encoding": args.encoding}
+    options = dataclasses.replace(options, **{key: value for key, value in overrides.items() if value is not None})
+    report = import_survey_responses(store, args.file, wave.wave_id, options, args.author, dry_run=args.dry_run)
+    return _finish_import(store, args, report, SURVEY_KIND, options.to_dict(), "responses")
+
+
+def _finish_import(store: Store, args: argparse.Namespace, report: ImportReport, kind: str, options: dict,
+                   noun: str) -> int:
+    """Print an import's problems, notes and outcome; save the mapping when asked and the file was good."""
     for error in report.errors[:MAX_ERRORS_SHOWN]:
         print(f"line {error.line}, column {error.column}: {error.reason}", file=sys.stderr)
     if len(report.errors) > MAX_ERRORS_SHOWN:
@@ -139,9 +192,9 @@ def _import_requests(store: Store, args: argparse.Namespace) -> int:
         print(f"note: {note}")
     verdict = ("nothing written: fix the rows above and import the file again" if report.errors
                else "checked, nothing written (dry run)" if args.dry_run
-               else f"added {report.added:,} requests")
-    print(f"{args.file}: {report.rows_read:,} rows read, {report.already_imported:,} requests imported before; {verdict}")
+               else f"added {report.added:,} {noun}")
+    print(f"{args.file}: {report.rows_read:,} rows read, {report.already_imported:,} {noun} imported before; {verdict}")
     if args.save_mapping and report.ok:
-        save_mapping(store, KIND, args.save_mapping, options.to_dict(), args.author)
+        save_mapping(store, kind, args.save_mapping, options, args.author)
         print(f"saved the mapping as {args.save_mapping!r}")
     return EXIT_BAD_INPUT if report.errors else 0

@@ -17,12 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from infodash.db import Store
 
 Progress = Callable[[float, str], None]
+# How a file's customer column identifies a customer, and the column expression it is matched against.
+CUSTOMER_KEYS = {"email": "email", "login": "login", "name": "name", "id": "CAST(customer_id AS VARCHAR)"}
+# Customers by the chosen key: (value, lowest id, how many share it). Built once from the table above.
+_MATCH_CUSTOMERS = {key: f"SELECT {expression}, min(customer_id), count(*) FROM customers "
+                         f"WHERE list_contains(?, {expression}) GROUP BY 1"
+                    for key, expression in CUSTOMER_KEYS.items()}
 
 
 class ImportFileError(ValueError):
@@ -57,6 +64,14 @@ class ImportReport:
     def error_table(self) -> pd.DataFrame:
         """The problems as a table (line, column, reason), for a page or a CSV."""
         return pd.DataFrame([vars(error) for error in self.errors], columns=["line", "column", "reason"])
+
+
+def add_row_errors(report: ImportReport, lines: pd.Series, column: str, reason: Callable[[Any], str] | str,
+                   values: pd.Series | None = None) -> None:
+    """Report a problem in ``column`` on each of ``lines``; a callable ``reason`` gets that line's value."""
+    for position, line in enumerate(lines):
+        text = reason(values.iloc[position]) if callable(reason) and values is not None else str(reason)
+        report.errors.append(RowError(int(line), column, text))
 
 
 def read_table(source: str | Path | bytes, file_name: str | None = None, encoding: str = "utf-8",
@@ -119,6 +134,17 @@ def parse_times(values: pd.Series, date_format: str | None, time_zone: str) -> p
     return parsed
 
 
+def parse_time_column(report: ImportReport, values: pd.Series, lines: pd.Series, column: str,
+                      date_format: str | None, time_zone: str) -> pd.Series:
+    """:func:`parse_times`, reporting every cell that is not a date in ``column`` as a row error."""
+    parsed = parse_times(values, date_format, time_zone)
+    bad = parsed.isna() & values.notna()
+    expected = date_format or "ISO 8601, e.g. 2026-11-23 14:05"
+    add_row_errors(report, lines[bad], column, lambda value: f"unparseable date {value!r} (expected {expected})",
+                   values[bad])
+    return parsed
+
+
 def _to_utc(values: pd.Series, date_format: str, time_zone: str) -> pd.Series:
     try:
         parsed = pd.to_datetime(values, format=date_format, errors="coerce")
@@ -128,6 +154,36 @@ def _to_utc(values: pd.Series, date_format: str, time_zone: str) -> pd.Series:
         first_occurrence = np.ones(len(parsed), dtype=bool)
         parsed = parsed.dt.tz_localize(time_zone, ambiguous=first_occurrence, nonexistent="shift_forward")
     return parsed.dt.tz_convert("UTC")
+
+
+def customers_matching(db: duckdb.DuckDBPyConnection, key: str, values: list[str]) -> list[tuple[str, int, int]]:
+    """(value, lowest customer id, how many customers have it) for each of ``values`` some customer has as ``key``."""
+    if key not in CUSTOMER_KEYS:
+        raise ImportFileError(f"customer_key must be one of {', '.join(CUSTOMER_KEYS)}")
+    return db.execute(_MATCH_CUSTOMERS[key], [values]).fetchall()
+
+
+def match_customers(store: Store, values: pd.Series, lines: pd.Series, column: str, key: str, report: ImportReport,
+                    refuse_unknown: bool = True) -> pd.Series:
+    """The customer id of each value (email, login, name or id, as ``key`` says); missing values give NaN.
+
+    A value several customers share is a row error in ``column``; so is a value no customer has,
+    unless ``refuse_unknown`` is False (the caller creates those customers).
+    """
+    with store.reading() as db:
+        matches = customers_matching(db, key, sorted(set(values.dropna())))
+    found = {value: customer_id for value, customer_id, count in matches if count == 1}
+    several = {value: count for value, _, count in matches if count > 1}
+    ambiguous = values.isin(list(several))
+    add_row_errors(report, lines[ambiguous], column,
+                   lambda value: f"{several[value]} customers have the {key} {value!r}; match by e-mail or id",
+                   values[ambiguous])
+    ids = values.map(found)
+    unknown = values.notna() & ids.isna() & ~ambiguous
+    if refuse_unknown:
+        add_row_errors(report, lines[unknown], column, lambda value: f"unknown customer {value!r} (matched by {key})",
+                       values[unknown])
+    return ids
 
 
 def save_mapping(store: Store, kind: str, name: str, options: dict[str, Any], author: str) -> None:

@@ -40,6 +40,8 @@ MEASURE_LABELS: dict[str, str] = {
 TEMPLATES: dict[str, tuple[tuple[str, str], ...]] = {"SERVQUAL 22 items": SERVQUAL_22, "Pulse, 5 items": PULSE_5}
 NPS_RANGE = (0, 10)
 CSAT_RANGE = (1, 5)
+CSAT_LABELS: dict[int, str] = {1: "Very dissatisfied", 2: "Dissatisfied", 3: "Neither satisfied nor dissatisfied",
+                               4: "Satisfied", 5: "Very satisfied"}
 MAX_ITEMS = 60
 MAX_NAME_CHARS = 120
 
@@ -185,9 +187,10 @@ def create_survey(store: Store, draft: SurveyDraft, author: str) -> int:
         """, [survey_id, name, draft.style, draft.scale_min, draft.scale_max, draft.asks_nps, draft.asks_csat,
               draft.asks_importance, draft.description.strip() or None, draft.importance_points])
         first_item = db.execute("SELECT coalesce(max(item_id), 0) + 1 FROM survey_items").fetchone()[0]
-        db.executemany("INSERT INTO survey_items VALUES (?, ?, ?, ?, ?)",
-                       [(first_item + i, survey_id, i + 1, dimension, text.strip())
-                        for i, (dimension, text) in enumerate(draft.items)])
+        if draft.items:  # executemany refuses an empty list (a CSAT-only survey has no items)
+            db.executemany("INSERT INTO survey_items VALUES (?, ?, ?, ?, ?)",
+                           [(first_item + i, survey_id, i + 1, dimension, text.strip())
+                            for i, (dimension, text) in enumerate(draft.items)])
         audit.record(db, author, "create", "survey", survey_id, {"name": name, "items": len(draft.items)})
     return survey_id
 
@@ -219,8 +222,9 @@ def open_wave(store: Store, draft: WaveDraft, author: str) -> int:
         wave_id = db.execute("SELECT coalesce(max(wave_id), 0) + 1 FROM survey_waves").fetchone()[0]
         db.execute("INSERT INTO survey_waves VALUES (?, ?, ?, ?, ?)",
                    [wave_id, draft.survey_id, name, draft.opened_on, draft.closed_on])
-        db.executemany("INSERT INTO survey_invitations VALUES (?, ?, ?)",
-                       [(wave_id, group_id, count) for group_id, count in draft.invitations.items() if count])
+        invited = [(wave_id, group_id, count) for group_id, count in draft.invitations.items() if count]
+        if invited:  # executemany refuses an empty list
+            db.executemany("INSERT INTO survey_invitations VALUES (?, ?, ?)", invited)
         audit.record(db, author, "create", "survey_wave", wave_id,
                      {"survey_id": draft.survey_id, "name": name, "invited": sum(draft.invitations.values())})
     return wave_id

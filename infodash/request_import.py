@@ -21,7 +21,8 @@ import pandas as pd
 
 from infodash import audit
 from infodash.db import Store
-from infodash.importers import ImportFileError, ImportReport, RowError, parse_times, read_table, require_columns
+from infodash.importers import (CUSTOMER_KEYS, ImportFileError, ImportReport, add_row_errors, customers_matching,
+                                match_customers, parse_time_column, read_table, require_columns)
 from infodash.service_requests import CHANNELS, PRIORITIES, STATUSES
 
 KIND = "requests"
@@ -30,11 +31,8 @@ EVENT_FIELDS = ("state", "changed_at")
 OPTIONAL_FIELDS = ("service", "channel", "priority", "subject", "assigned_to", "first_response_at", "resolved_at",
                    "status", "vendor", "decline_reason", "referred_to")
 TIME_FIELDS = ("received_at", "first_response_at", "resolved_at", "changed_at")
-CUSTOMER_KEYS = {"email": "email", "login": "login", "name": "name", "id": "CAST(customer_id AS VARCHAR)"}
-# Customers by the chosen key: (value, lowest id, how many share it). Built once from the table above.
-_MATCH_CUSTOMERS = {key: f"SELECT {expression}, min(customer_id), count(*) FROM customers "
-                         f"WHERE list_contains(?, {expression}) GROUP BY 1"
-                    for key, expression in CUSTOMER_KEYS.items()}
+# Customers are matched (by one of CUSTOMER_KEYS) and problems reported the way every import does it.
+_error = add_row_errors
 
 
 @dataclass(frozen=True)
@@ -121,13 +119,6 @@ def import_requests(store: Store, source: str | Path | bytes, options: RequestIm
     return report
 
 
-def _error(report: ImportReport, lines: pd.Series, column: str, reason: Callable[[Any], str] | str,
-           values: pd.Series | None = None) -> None:
-    for position, line in enumerate(lines):
-        text = reason(values.iloc[position]) if callable(reason) else reason
-        report.errors.append(RowError(int(line), column, text))
-
-
 def _check_rows(store: Store, rows: pd.DataFrame, options: RequestImportOptions, report: ImportReport) -> pd.DataFrame:
     columns = options.columns
     for name in REQUIRED_FIELDS + (EVENT_FIELDS if options.shape == "event_log" else ()):
@@ -135,12 +126,8 @@ def _check_rows(store: Store, rows: pd.DataFrame, options: RequestImportOptions,
         _error(report, rows.loc[missing, "line"], columns[name], f"{name.replace('_', ' ')} is missing")
     for name in TIME_FIELDS:
         if name in columns:
-            parsed = parse_times(rows[name], options.date_format, options.time_zone)
-            bad = parsed.isna() & rows[name].notna()
-            expected = options.date_format or "ISO 8601, e.g. 2026-11-23 14:05"
-            _error(report, rows.loc[bad, "line"], columns[name], lambda value: f"unparseable date {value!r} "
-                   f"(expected {expected})", rows.loc[bad, name])
-            rows[name] = parsed
+            rows[name] = parse_time_column(report, rows[name], rows["line"], columns[name], options.date_format,
+                                           options.time_zone)
     for name, allowed, mapping, default in (("priority", PRIORITIES, options.priority_map, "normal"),
                                             ("channel", CHANNELS, options.channel_map, "email")):
         if name not in columns:
@@ -164,24 +151,8 @@ def _check_rows(store: Store, rows: pd.DataFrame, options: RequestImportOptions,
 
 
 def _customer_ids(store: Store, rows: pd.DataFrame, options: RequestImportOptions, report: ImportReport) -> pd.Series:
-    if options.customer_key not in CUSTOMER_KEYS:
-        raise ImportFileError(f"customer_key must be one of {', '.join(CUSTOMER_KEYS)}")
-    values = sorted(set(rows["customer"].dropna()))
-    with store.reading() as db:
-        matches = db.execute(_MATCH_CUSTOMERS[options.customer_key], [values]).fetchall()
-    found = {value: customer_id for value, customer_id, count in matches if count == 1}
-    several = {value: count for value, _, count in matches if count > 1}
-    ambiguous = rows["customer"].isin(list(several))
-    _error(report, rows.loc[ambiguous, "line"], options.columns["customer"],
-           lambda value: f"{several[value]} customers have the {options.customer_key} {value!r}; match by e-mail or id",
-           rows.loc[ambiguous, "customer"])
-    ids = rows["customer"].map(found)
-    unknown = rows["customer"].notna() & ids.isna() & ~ambiguous
-    if options.create_customers_in_group is None:
-        _error(report, rows.loc[unknown, "line"], options.columns["customer"],
-               lambda value: f"unknown customer {value!r} (matched by {options.customer_key})",
-               rows.loc[unknown, "customer"])
-    return ids
+    return match_customers(store, rows["customer"], rows["line"], options.columns["customer"], options.customer_key,
+                           report, refuse_unknown=options.create_customers_in_group is None)
 
 
 def _service_ids(store: Store, rows: pd.DataFrame, options: RequestImportOptions, report: ImportReport) -> pd.Series:
@@ -290,7 +261,7 @@ def _write(store: Store, requests: pd.DataFrame, history: pd.DataFrame, options:
                            "$group, '(imported)', 'staff', 'customer' FROM imported_customer",
                            {"key": options.customer_key, "group": options.create_customers_in_group})
                 with_ids = {value: customer_id for value, customer_id, _ in
-                            db.execute(_MATCH_CUSTOMERS[options.customer_key], [new]).fetchall()}
+                            customers_matching(db, options.customer_key, new)}
                 requests = requests.assign(customer_id=requests["customer_id"].fillna(requests["customer"].map(with_ids)))
                 report.notes.append(f"created {len(new):,} customers in group {options.create_customers_in_group}")
         db.register("imported_request", requests.assign(customer_id=requests["customer_id"].astype("int64"),

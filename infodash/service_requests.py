@@ -166,6 +166,21 @@ def open_requests(store: Store, time_zone: ZoneInfo, limit: int = 100, assigned_
             """, {"assignee": assigned_to, "limit": limit, "time_zone": time_zone.key}).df()
 
 
+def closed_requests(store: Store, time_zone: ZoneInfo, limit: int = 100) -> pd.DataFrame:
+    """Resolved and declined requests, most recently closed first, with the CSAT the customer gave
+    afterwards (empty when none is recorded); times local."""
+    with store.reading() as db:
+        return db.execute(
+            """
+            SELECT r.request_id, timezone($time_zone, r.closed_at) AS closed, r.status, c.name AS customer,
+                   s.name AS service, r.subject,
+                   (SELECT min(f.csat) FROM survey_responses f WHERE f.request_id = r.request_id) AS feedback
+            FROM requests r JOIN customers c USING (customer_id) JOIN services s USING (service_id)
+            WHERE r.status IN ('resolved', 'declined')
+            ORDER BY r.closed_at DESC, r.request_id DESC LIMIT $limit
+            """, {"limit": limit, "time_zone": time_zone.key}).df()
+
+
 def request_history(store: Store, request_id: int, time_zone: ZoneInfo) -> pd.DataFrame:
     """A request's status changes, oldest first; times local."""
     with store.reading() as db:

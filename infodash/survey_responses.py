@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -20,6 +21,7 @@ from infodash.checks import check_author, check_moment
 from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.instruments import CSAT_RANGE, MEASURE_LABELS, NPS_RANGE, Instrument, load_instrument
+from infodash.periods import local_datetime
 from infodash.survey_templates import RATER_DIMENSIONS
 
 MAX_COMMENT_CHARS = 4_000
@@ -45,6 +47,23 @@ class ResponseDraft:
     submitted_at: dt.datetime | None = None
     source_key: str | None = None
     request_id: int | None = None
+
+
+@dataclass(frozen=True)
+class RequestFeedback:
+    """The CSAT a customer gave after a request, as recorded."""
+
+    response_id: int
+    csat: int | None
+    comment: str
+    submitted_at: dt.datetime
+    entered_by: str | None
+
+
+def dated_response_time(day: dt.date, time_zone: ZoneInfo, now: dt.datetime) -> dt.datetime:
+    """The instant stored for answers dated ``day`` only (a paper form): noon local time, or ``now``
+    when that noon is still to come. Noon keeps the day the same in every time zone's reports."""
+    return min(local_datetime(day, dt.time(12), time_zone), now)
 
 
 def answer_field(item_id: int, measure: str) -> str:
@@ -73,7 +92,8 @@ def check_answers(instrument: Instrument, answers: dict[int, dict[str, float | N
         given = {measure: value for measure, value in values.items() if value is not None}
         for measure, value in given.items():
             if measure not in instrument.measures:
-                errors[answer_field(item_id, measure)] = f"This survey does not ask a {measure} level."
+                errors[answer_field(item_id, measure)] = (
+                    f"This survey does not ask the {MEASURE_LABELS.get(measure, measure)} level.")
             elif not _whole_in(value, low, high):
                 errors[answer_field(item_id, measure)] = f"Answer with a whole number from {low} to {high}."
         missing = [measure for measure in instrument.measures if measure not in given]
@@ -220,9 +240,17 @@ def _quarter_wave(db: duckdb.DuckDBPyConnection, survey_id: int, day: dt.date) -
     quarter = (day.month - 1) // 3
     start = dt.date(day.year, 3 * quarter + 1, 1)
     end = (dt.date(day.year + (quarter == 3), (3 * quarter + 3) % 12 + 1, 1) - dt.timedelta(days=1))
+    name = f"After-request {day.year}-Q{quarter + 1}"
+    # The quarter's wave may exist but stop short of the day (demo data closes it on the day the data
+    # ends): it is widened to the whole quarter rather than joined by a second wave of the same name.
+    cut_short = db.execute("SELECT min(wave_id) FROM survey_waves WHERE survey_id = ? AND name = ?",
+                           [survey_id, name]).fetchone()[0]
+    if cut_short is not None:
+        db.execute("UPDATE survey_waves SET opened_on = least(opened_on, ?), closed_on = ? WHERE wave_id = ?",
+                   [start, end, cut_short])
+        return cut_short
     wave_id = db.execute("SELECT coalesce(max(wave_id), 0) + 1 FROM survey_waves").fetchone()[0]
-    db.execute("INSERT INTO survey_waves VALUES (?, ?, ?, ?, ?)",
-               [wave_id, survey_id, f"After-request {day.year}-Q{quarter + 1}", start, end])
+    db.execute("INSERT INTO survey_waves VALUES (?, ?, ?, ?, ?)", [wave_id, survey_id, name, start, end])
     return wave_id
 
 
@@ -257,3 +285,12 @@ def record_request_feedback(store: Store, request_id: int, csat: int | None, com
         [response_id] = insert_responses(db, [draft], author.strip())
         audit.record(db, author.strip(), "create", "survey_response", response_id, {"request_id": request_id})
     return response_id
+
+
+def request_feedback(store: Store, request_id: int) -> RequestFeedback | None:
+    """The feedback recorded for a request, or None when there is none yet."""
+    with store.reading() as db:
+        row = db.execute("SELECT response_id, csat, coalesce(comment, ''), submitted_at, entered_by "
+                         "FROM survey_responses WHERE request_id = ? ORDER BY response_id LIMIT 1",
+                         [request_id]).fetchone()
+    return None if row is None else RequestFeedback(*row)

@@ -1,9 +1,12 @@
-"""Requests: log a new request, and move open requests through their statuses."""
+"""Requests: log a new request, move open requests through their statuses, record feedback on closed ones."""
 
 import streamlit as st
 
 from infodash.catalogue import service_options
-from infodash.service_requests import CHANNELS, PRIORITIES, STATUSES, open_requests, request_history
+from infodash.instruments import CSAT_LABELS
+from infodash.service_requests import (CHANNELS, CLOSED, PRIORITIES, STATUSES, closed_requests, open_requests,
+                                       request_history)
+from infodash.survey_responses import request_feedback
 from infodash.ui import request_form as form
 from infodash.ui.layout import page_context
 from infodash.ui.pickers import customer_options, staff_name_input
@@ -51,24 +54,29 @@ with st.form("new_request", border=True, enter_to_submit=False):
     st.form_submit_button("Log request", type="primary", on_click=form.save_request, args=(store, time_zone))
 form.NEW.error("form")
 
-st.subheader("Open requests")
-if waiting.empty:
-    st.caption("No open requests.")
+st.subheader("Open requests" if st.session_state["rq_list"] == "open" else "Recently closed requests")
+listing = st.segmented_control("Show", list(form.LISTS), format_func=form.LISTS.get, key="rq_list", required=True,
+                               persist_state="session", label_visibility="collapsed")
+form.STATUS.flash()  # here, not in the status form: a request just closed has left the open list
+with store_errors(store):
+    listed = waiting if listing == "open" else cached(closed_requests, store, time_zone, 200)
+if listed.empty:
+    st.caption("No open requests." if listing == "open" else "No closed requests.")
     st.stop()
-table = st.dataframe(waiting, hide_index=True, on_select="rerun", selection_mode="single-row", key="rq_table",
-                     column_config={"status": st.column_config.TextColumn("status")})
-download_button(waiting, "open-requests.csv")
-chosen_rows = table.selection.rows
-selected = int(waiting.iloc[chosen_rows[0]]["request_id"]) if chosen_rows else st.session_state.get("rq_selected")
-if selected not in set(waiting["request_id"]):
-    st.caption("Select a request to change its status.")
+table = st.dataframe(listed, hide_index=True, on_select="rerun", selection_mode="single-row", key=f"rq_table_{listing}",
+                     column_config=form.LIST_COLUMNS)
+download_button(listed, f"{listing}-requests.csv")
+chosen_rows = [row for row in table.selection.rows if row < len(listed)]  # a row of a list since shortened drops out
+selected = int(listed.iloc[chosen_rows[0]]["request_id"]) if chosen_rows else st.session_state.get("rq_selected")
+if selected not in set(listed["request_id"]):
+    st.caption("Select a request to change its status." if listing == "open"
+               else "Select a request to record the customer's feedback, or to reopen it.")
     st.stop()
 
 st.markdown(f"**Request #{selected}**")
 with store_errors(store):
     st.dataframe(cached(request_history, store, selected, time_zone), hide_index=True)
 with st.form("status_change", border=True, enter_to_submit=False):
-    form.STATUS.flash()
     status_col, date_col, time_col = st.columns(3)
     with status_col:
         st.selectbox("New status", [key for key in STATUSES if key != "received"], format_func=STATUSES.get,
@@ -92,3 +100,23 @@ with st.form("status_change", border=True, enter_to_submit=False):
     st.form_submit_button("Save status", type="primary", on_click=form.save_status, args=(store, selected, time_zone))
 form.STATUS.error("author")
 form.STATUS.error("form")
+
+if listed.set_index("request_id").at[selected, "status"] in CLOSED:
+    st.markdown("**Customer feedback**")
+    form.FEEDBACK.flash()
+    with store_errors(store):
+        given = cached(request_feedback, store, selected)
+    if given:
+        st.text(form.feedback_summary(given, time_zone))
+    else:
+        with st.form("feedback", border=True, enter_to_submit=False):
+            st.segmented_control("How satisfied is the customer with how the request was handled?", list(CSAT_LABELS),
+                                 format_func=form.csat_label, key="fb_csat")
+            form.FEEDBACK.error("csat")
+            st.text_input("Comment (optional)", key="fb_comment", placeholder="In the customer's words")
+            form.FEEDBACK.error("comment")
+            st.form_submit_button("Save feedback", type="primary", on_click=form.save_feedback,
+                                  args=(store, selected, time_zone))
+        form.FEEDBACK.error("request_id")
+        form.FEEDBACK.error("author")
+        form.FEEDBACK.error("form")

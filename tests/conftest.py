@@ -12,6 +12,7 @@ import pytest
 
 from infodash.db import Store
 from infodash.demo import build_demo
+from infodash.settings import mark_as_own_data
 
 LONDON = ZoneInfo("Europe/London")
 DEMO_END = dt.date(2026, 11, 23)  # a Monday: the last complete week is 16-22 Nov 2026
@@ -114,6 +115,15 @@ def app_db(live_demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     shutil.copy(live_demo_template, path)
     monkeypatch.setenv("INFODASH_DB", str(path))
     return Store(path)
+
+
+@pytest.fixture
+def empty_app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """An empty database of one's own, as `python -m infodash init` leaves it (no demo), set as the app's database."""
+    empty = Store(tmp_path / "empty.duckdb")
+    mark_as_own_data(empty)
+    monkeypatch.setenv("INFODASH_DB", str(empty.path))
+    return empty
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
-from infodash.db import Store
-from infodash.settings import mark_as_own_data
 from tests import apptest_helpers
 from tests.apptest_helpers import click, errors, successes
 
@@ -16,14 +14,18 @@ def open_page(name: str | None = "Desk Person") -> AppTest:
     return apptest_helpers.open_page("requests.py", name)
 
 
-def test_logging_a_request_and_moving_it_to_waiting_on_a_vendor(app_db):
-    app = open_page()
+def log_a_request(app: AppTest, subject: str) -> tuple[AppTest, int]:
+    """Log a request of customer 7 for service 2 through the form; the page after it and the request's number."""
     app.selectbox(key="rq_customer").set_value(7)
     app.selectbox(key="rq_service").set_value(2)
-    app.text_input(key="rq_subject").input("Freedom to operate: coating patents")
+    app.text_input(key="rq_subject").input(subject)
     app = click(app, "Log request")
     assert not app.exception
-    request_id = int(re.search(r"#(\d+)", successes(app)[0]).group(1))
+    return app, int(re.search(r"#(\d+)", successes(app)[0]).group(1))
+
+
+def test_logging_a_request_and_moving_it_to_waiting_on_a_vendor(app_db):
+    app, request_id = log_a_request(open_page(), "Freedom to operate: coating patents")
     with app_db.reading() as db:
         assert db.execute("SELECT customer_id, service_id, status, created_by FROM requests WHERE request_id = ?",
                           [request_id]).fetchone() == (7, 2, "received", "Desk Person")
@@ -47,10 +49,7 @@ def test_a_request_without_customer_or_service_is_explained_and_kept(app_db):
     assert app.text_input(key="rq_subject").value == "Something urgent"
 
 
-def test_the_page_works_on_an_empty_database(tmp_path, monkeypatch):
-    empty = Store(tmp_path / "empty.duckdb")
-    mark_as_own_data(empty)
-    monkeypatch.setenv("INFODASH_DB", str(empty.path))
+def test_the_page_works_on_an_empty_database(empty_app_db):
     app = open_page()
     assert not app.exception
     assert any("No open requests." in caption.value for caption in app.caption)
@@ -72,3 +71,33 @@ def test_a_request_logged_long_after_opening_the_page_is_received_when_logged(ap
     with app_db.reading() as db:
         received = db.execute("SELECT received_at FROM requests WHERE request_id = ?", [request_id]).fetchone()[0]
     assert abs(received - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=2)
+
+
+def test_a_resolved_request_takes_the_customers_feedback_once(app_db):
+    app, request_id = log_a_request(open_page(), "Market size of coatings")
+    assert not any(button.label == "Save feedback" for button in app.button)  # open: no feedback asked yet
+    app.selectbox(key="st_status").set_value("resolved")
+    app = click(app, "Save status")
+    assert (f"Request #{request_id} is now resolved. Find it under Recently closed to record the customer's feedback."
+            in successes(app))
+    # it leaves the open list; among the recently closed it is still the one chosen
+    app.button_group(key="rq_list").set_value("closed").run()
+    assert any(block.value == f"**Request #{request_id}**" for block in app.markdown)
+    app = click(app, "Save feedback")
+    assert "Choose how satisfied the customer was, from 1 to 5." in errors(app)
+    app.button_group(key="fb_csat").set_value(4)
+    app.text_input(key="fb_comment").input("Found it at once")
+    app = click(app, "Save feedback")
+    assert not app.exception
+    assert f"Recorded the customer's feedback on request #{request_id}." in successes(app)
+    with app_db.reading() as db:
+        assert db.execute("SELECT r.customer_id, r.csat, r.comment, r.entered_by, s.post_request "
+                          "FROM survey_responses r "
+                          "JOIN survey_waves w USING (wave_id) JOIN surveys s USING (survey_id) WHERE r.request_id = ?",
+                          [request_id]).fetchall() == [(7, 4, "Found it at once", "Desk Person", True)]
+    # what was recorded is shown instead of the form
+    assert any(text.value.startswith("CSAT 4 Satisfied, recorded ")
+               and text.value.endswith("by Desk Person.\nFound it at once") for text in app.text)
+    assert not any(button.label == "Save feedback" for button in app.button)
+    closed = next(table.value for table in app.dataframe if "feedback" in table.value)
+    assert closed.set_index("request_id").at[request_id, "feedback"] == 4

@@ -1,7 +1,9 @@
-"""Callbacks of the Requests page: log a request, change a request's status.
+"""Callbacks of the Requests page: log a request, change a request's status, record the customer's
+feedback on a closed one.
 
-Fields live in ``st.session_state`` (``rq_*`` for a new request, ``st_*`` for a status change) so a
-rejected entry keeps what was typed; the date and time default to now until someone changes them.
+Fields live in ``st.session_state`` (``rq_*`` for a new request, ``st_*`` for a status change, ``fb_*``
+for feedback) so a rejected entry keeps what was typed; the date and time default to now until
+someone changes them.
 """
 
 from __future__ import annotations
@@ -13,16 +15,24 @@ import streamlit as st
 
 from infodash.db import Store, StoreError
 from infodash.errors import ValidationError
+from infodash.instruments import CSAT_LABELS
 from infodash.periods import NonexistentLocalTime, local_datetime
-from infodash.service_requests import RequestDraft, StatusUpdate, change_status, log_request
+from infodash.service_requests import CLOSED, RequestDraft, StatusUpdate, change_status, log_request
+from infodash.survey_responses import RequestFeedback, record_request_feedback
 from infodash.ui.feedback import FormFeedback
 from infodash.ui.pickers import staff_name
 
 NEW = FormFeedback("rq")
 STATUS = FormFeedback("st")
+FEEDBACK = FormFeedback("fb")
+LISTS = {"open": "Open", "closed": "Recently closed"}
+LIST_COLUMNS = {"status": st.column_config.TextColumn("status"),
+                "feedback": st.column_config.NumberColumn(
+                    "feedback", help="CSAT (1-5) the customer gave afterwards; blank: none recorded yet.")}
 NEW_DEFAULTS = {"rq_customer": None, "rq_service": None, "rq_channel": "email", "rq_priority": "normal",
                 "rq_subject": ""}
 STATUS_DEFAULTS = {"st_status": "responded", "st_vendor": "", "st_reason": "", "st_referral": "", "st_note": ""}
+FEEDBACK_DEFAULTS = {"fb_csat": None, "fb_comment": ""}
 
 
 def _now_fields(prefix: str, time_zone: ZoneInfo) -> None:
@@ -37,8 +47,8 @@ def _untouched(prefix: str) -> bool:
 
 
 def ensure_defaults(time_zone: ZoneInfo) -> None:
-    """Give both forms their starting values once per session."""
-    for key, value in {**NEW_DEFAULTS, **STATUS_DEFAULTS}.items():
+    """Give the forms their starting values once per session."""
+    for key, value in {**NEW_DEFAULTS, **STATUS_DEFAULTS, **FEEDBACK_DEFAULTS, "rq_list": "open"}.items():
         st.session_state.setdefault(key, value)
     for prefix in ("rq", "st"):
         if f"{prefix}_date" not in st.session_state or _untouched(prefix):
@@ -86,6 +96,35 @@ def save_status(store: Store, request_id: int, time_zone: ZoneInfo) -> None:
         return STATUS.failed(error.errors)
     except (StoreError, LookupError) as error:
         return STATUS.failed({"form": str(error)})
-    STATUS.succeeded(f"Request #{request_id} is now {update.status.replace('_', ' ')}.")
+    closed_note = " Find it under Recently closed to record the customer's feedback." if update.status in CLOSED else ""
+    STATUS.succeeded(f"Request #{request_id} is now {update.status.replace('_', ' ')}.{closed_note}")
     state.update(STATUS_DEFAULTS)
+    state["rq_selected"] = request_id  # still chosen once it moves to the recently closed list
     _now_fields("st", time_zone)
+
+
+def csat_label(score: int) -> str:
+    """E.g. "4 Satisfied"."""
+    return f"{score} {CSAT_LABELS[score]}"
+
+
+def feedback_summary(given: RequestFeedback, time_zone: ZoneInfo) -> str:
+    """The feedback recorded for a request, in one line (the comment follows on the next)."""
+    by = f" by {given.entered_by}" if given.entered_by else ""
+    score = csat_label(given.csat) if given.csat in CSAT_LABELS else "no score"
+    when = given.submitted_at.astimezone(time_zone)
+    return f"CSAT {score}, recorded {when:%d %b %Y %H:%M}{by}." + (f"\n{given.comment}" if given.comment else "")
+
+
+def save_feedback(store: Store, request_id: int, time_zone: ZoneInfo) -> None:
+    """Submit callback of the customer-feedback form of a resolved or declined request."""
+    state = st.session_state
+    try:
+        record_request_feedback(store, request_id, state.get("fb_csat"), state.get("fb_comment") or "", staff_name(),
+                                dt.datetime.now(time_zone), time_zone)
+    except ValidationError as error:
+        return FEEDBACK.failed(error.errors)
+    except StoreError as error:
+        return FEEDBACK.failed({"form": str(error)})
+    FEEDBACK.succeeded(f"Recorded the customer's feedback on request #{request_id}.")
+    state.update(FEEDBACK_DEFAULTS)

@@ -1,0 +1,71 @@
+"""Import survey responses: choose the wave, upload a forms tool's export, map its columns, check, import."""
+
+import pandas as pd
+import streamlit as st
+
+from infodash.importers import ImportFileError, load_mapping, mapping_names, preview_file
+from infodash.instruments import load_instrument, surveys, waves
+from infodash.survey_import import KIND, SurveyImportOptions, import_survey_responses, suggest_options
+from infodash.ui.layout import page_context
+from infodash.ui.pickers import staff_name_input
+from infodash.ui.store import cached, cached_result, store_errors
+from infodash.ui.survey_import_form import check_and_import, mapping_editor, reading_options, save_mapping_form
+from infodash.ui.text import count_of, escape_markdown
+
+context = page_context(with_filters=False)
+store = context.store
+
+st.title("Import survey responses")
+st.caption("From a forms tool's export (CSV or Excel): one row per respondent, one column per answer. Every row "
+           "is checked with the same rules as the entry form; nothing is written unless the whole file is good, "
+           "and respondents imported before are skipped. A blank cell is a question not answered.")
+me = staff_name_input()
+with store_errors(store):
+    survey_list = cached(surveys, store)
+survey_list = survey_list[~survey_list["post_request"].fillna(False).astype(bool)]
+if survey_list.empty:
+    st.info("There is no survey yet: set one up on the Survey setup page first.")
+    st.stop()
+survey_names = {int(row.survey_id): row.name for row in survey_list.itertuples()}
+chosen_survey, chosen_wave = st.columns(2)
+survey_id = chosen_survey.selectbox("Survey", list(survey_names), format_func=survey_names.get,
+                                    key="survey_import_survey")
+with store_errors(store):
+    instrument = cached(load_instrument, store, survey_id)
+    wave_list = cached(waves, store, survey_id)
+    saved = cached(mapping_names, store, KIND)
+if wave_list.empty:
+    st.info("This survey has no wave yet: open one on the Survey setup page first.")
+    st.stop()
+wave_names = {int(row.wave_id): f"{row.name} (opened {pd.Timestamp(row.opened_on):%d %b %Y}, "
+                                f"{count_of(row.responses, 'response')})" for row in wave_list.itertuples()}
+wave_id = chosen_wave.selectbox("Wave", list(wave_names), format_func=wave_names.get, index=len(wave_names) - 1,
+                                key=f"survey_import_wave_{survey_id}", help="The round of the survey the file holds.")
+upload = st.file_uploader("Export file", type=["csv", "xlsx"], key="survey_import_file")
+if upload is None:
+    st.stop()
+
+starts = {"suggested": "Matched from the file's headers", **{f"saved:{name}": f"{name} (saved mapping)"
+                                                             for name in saved}}
+start = st.selectbox("Start from", list(starts), format_func=starts.get, key="survey_import_start")
+base = (SurveyImportOptions.from_dict(cached(load_mapping, store, KIND, start.removeprefix("saved:")))
+        if start.startswith("saved:") else SurveyImportOptions(columns={}, time_zone=context.time_zone.key))
+key = f"survey_import_{survey_id}_{start}_{upload.name}"
+reading = reading_options(base, key)
+try:
+    preview = cached_result(preview_file, upload.getvalue(), upload.name, reading["encoding"],
+                            reading["missing_marker"])
+except ImportFileError as error:
+    st.error(escape_markdown(str(error)))
+    st.stop()
+st.markdown(f"**{escape_markdown(upload.name)}**: {count_of(preview.rows, 'row')}. The first rows:")
+st.dataframe(preview.head, hide_index=True)
+if start == "suggested":
+    base = suggest_options(instrument, preview.columns, reading["time_zone"])
+columns, customer_key = mapping_editor(instrument, preview.columns, base, key)
+options = SurveyImportOptions(columns=columns, customer_key=customer_key, **reading)
+
+check_and_import(lambda dry_run, progress: import_survey_responses(
+    store, upload.getvalue(), wave_id, options, me or "import", upload.name, dry_run=dry_run, progress=progress),
+    me, "survey_import", "response")
+save_mapping_form(store, KIND, options.to_dict(), me, "e.g. Microsoft Forms, RATER survey")

@@ -1,0 +1,369 @@
+"""Importing survey responses from a forms tool's export: good files for a SERVQUAL and a LibQUAL-style
+survey, re-imports, every kind of malformed answer, anonymous rows, guessing the mapping from the
+headers, saved mappings, and the command line.
+
+Expected values are read off the files written here (and tests/fixtures/survey_export.csv) by hand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from infodash.cli import EXIT_BAD_INPUT, main
+from infodash.db import Store
+from infodash.importers import ImportFileError, load_mapping, mapping_names, save_mapping
+from infodash.instruments import SurveyDraft, WaveDraft, create_survey, load_instrument, open_wave
+from infodash.survey_import import (KIND, SurveyImportOptions, import_survey_responses, importance_target,
+                                    item_target, suggest_columns, suggest_customer_key)
+from infodash.survey_templates import RATER_DIMENSIONS, SERVQUAL_22
+from tests.conftest import LONDON
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXPORT = FIXTURES / "survey_export.csv"
+AUTHOR = "Ana Costa"
+LIBQUAL_ITEMS = (("reliability", "Answers arrive when promised."),
+                 ("tangibles", "The intranet guides are easy to use."),
+                 ("empathy", "Staff understand what I need."))
+# tests/fixtures/survey_export.csv, as a forms tool exports it for the 22-item SERVQUAL survey
+SERVQUAL_EXPORT = SurveyImportOptions(
+    columns={"respondent": "Respondent ID", "customer": "Email", "group": "Group", "submitted_at": "Submitted",
+             "nps": "How likely are you to recommend us to a colleague? (0-10)",
+             "csat": "Overall satisfaction (1-5)", "comment": "Comments",
+             **{item_target(i, measure): f"Q{i} {measure}" for i in range(1, 23)
+                for measure in ("expectation", "perception")}},
+    date_format="%d/%m/%Y %H:%M:%S")
+LIBQUAL_EXPORT = SurveyImportOptions(
+    columns={"respondent": "ResponseId", "customer": "RecipientEmail", "group": "Group",
+             "submitted_at": "RecordedDate", "nps": "NPS",
+             **{item_target(i, measure): f"{i}_{short}" for i in (1, 2, 3)
+                for measure, short in (("minimum", "min"), ("desired", "desired"), ("perception", "per"))},
+             **{importance_target(dimension): f"{dimension.title()} importance" for dimension in RATER_DIMENSIONS}})
+LIBQUAL_HEADER = ("ResponseId,RecordedDate,RecipientEmail,Group,1_min,1_desired,1_per,2_min,2_desired,2_per,"
+                  "3_min,3_desired,3_per,Reliability importance,Assurance importance,Tangibles importance,"
+                  "Empathy importance,Responsiveness importance,NPS\n")
+
+
+@pytest.fixture
+def people(store: Store) -> Store:
+    """Three customer groups and three customers, as a forms tool would know them by e-mail."""
+    with store.writing() as db:
+        db.executemany("INSERT INTO customer_groups VALUES (?, ?, NULL, ?)",
+                       [(1, "Research", 1), (2, "Sales", 2), (3, "Operations", 3)])
+        db.executemany(
+            "INSERT INTO customers (customer_id, name, email, login, group_id, department, seniority, relationship) "
+            "VALUES (?, ?, ?, ?, ?, 'Lab', 'staff', 'customer')",
+            [(1, "Alice Adams", "alice@example.org", "aadams", 1), (2, "Bob Brown", "bob@example.org", "bbrown", 1),
+             (3, "Cara Clarke", "cara@example.org", "cclarke", 2)])
+    return store
+
+
+@pytest.fixture
+def servqual_wave(people: Store) -> int:
+    """The 22-item SERVQUAL survey (scale 1-7, NPS and CSAT) with its autumn 2026 wave (5-30 October)."""
+    survey_id = create_survey(people, SurveyDraft("Service quality (SERVQUAL 22)", "servqual", 1, 7, SERVQUAL_22),
+                              AUTHOR)
+    return open_wave(people, WaveDraft(survey_id, "Autumn 2026", dt.date(2026, 10, 5), dt.date(2026, 10, 30),
+                                       {1: 20, 2: 15, 3: 10}), AUTHOR)
+
+
+@pytest.fixture
+def libqual_wave(people: Store) -> int:
+    """A three-item LibQUAL-style survey (scale 1-9, NPS, 100 importance points) and its autumn wave."""
+    survey_id = create_survey(people, SurveyDraft("Library services", "libqual", 1, 9, LIBQUAL_ITEMS, asks_nps=True,
+                                                  asks_csat=False, asks_importance=True), AUTHOR)
+    return open_wave(people, WaveDraft(survey_id, "Library autumn 2026", dt.date(2026, 10, 5), dt.date(2026, 10, 30),
+                                       {1: 20}), AUTHOR)
+
+
+def write(tmp_path: Path, text: str, name: str = "export.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def responses(store: Store) -> list[tuple]:
+    with store.reading() as db:
+        return db.execute("SELECT source_key, customer_id, group_id, submitted_at, nps, csat, comment, entered_by "
+                          "FROM survey_responses ORDER BY source_key").fetchall()
+
+
+def answers(store: Store, source_key: str) -> list[tuple]:
+    """(item position, expectation, minimum, desired, perception) of one response."""
+    with store.reading() as db:
+        return db.execute("SELECT i.position, a.expectation, a.minimum, a.desired, a.perception "
+                          "FROM survey_answers a JOIN survey_responses r USING (response_id) "
+                          "JOIN survey_items i USING (item_id) WHERE r.source_key = ? ORDER BY i.position",
+                          [source_key]).fetchall()
+
+
+def problems(report) -> list[tuple[int, str, str]]:
+    return [(error.line, error.column, error.reason) for error in report.errors]
+
+
+def test_a_servqual_export_adds_each_respondent_with_their_answers(people, servqual_wave):
+    report = import_survey_responses(people, EXPORT, servqual_wave, SERVQUAL_EXPORT, AUTHOR)
+    assert report.ok and report.written
+    assert (report.rows_read, report.added, report.already_imported) == (5, 5, 0)
+    key = f"wave {servqual_wave}: "
+    # October 2026 is British Summer Time until the 25th: 09:14 in London is 08:14 UTC; the 26th is GMT.
+    assert responses(people) == [
+        (key + "R-1001", 1, 1, dt.datetime(2026, 10, 5, 9, 14, 3, tzinfo=LONDON), 9, 4, "Quick answers, thank you.",
+         AUTHOR),
+        (key + "R-1002", 2, 1, dt.datetime(2026, 10, 6, 16, 40, 51, tzinfo=LONDON), 7, None,
+         "The intranet guide on patents is out of date; please update it.", AUTHOR),
+        (key + "R-1003", None, 2, dt.datetime(2026, 10, 7, 11, 2, 17, tzinfo=LONDON), 3, 2,
+         "Hard to find the right person to ask.", AUTHOR),
+        (key + "R-1004", 3, 2, dt.datetime(2026, 10, 12, 8, 55, 40, tzinfo=LONDON), 10, 5, None, AUTHOR),
+        (key + "R-1005", None, 3, dt.datetime(2026, 10, 26, 13, 30, tzinfo=dt.UTC), 8, None,
+         "Please keep the Friday opening hours.", AUTHOR),
+    ]
+    alice = answers(people, key + "R-1001")
+    assert len(alice) == 22 and alice[4] == (5, 6, None, None, 3) and alice[21] == (22, 6, None, None, 5)
+    assert [len(answers(people, key + f"R-100{n}")) for n in range(2, 6)] == [19, 22, 22, 0]  # Bob skipped 20-22
+    with people.reading() as db:
+        audit = db.execute("SELECT actor, action, entity, details FROM audit_log WHERE action = 'import'").fetchall()
+    assert [(actor, action, entity) for actor, action, entity, _ in audit] == [(AUTHOR, "import", "survey_responses")]
+    assert json.loads(audit[0][3])["added"] == 5
+
+
+def test_importing_the_same_file_again_adds_nothing(people, servqual_wave):
+    import_survey_responses(people, EXPORT, servqual_wave, SERVQUAL_EXPORT, AUTHOR)
+    again = import_survey_responses(people, EXPORT, servqual_wave, SERVQUAL_EXPORT, AUTHOR)
+    assert (again.ok, again.added, again.already_imported, again.written) == (True, 0, 5, False)
+    with people.reading() as db:
+        assert db.execute("SELECT count(*) FROM survey_responses").fetchone()[0] == 5
+        assert db.execute("SELECT count(*) FROM survey_answers").fetchone()[0] == 22 + 19 + 22 + 22
+
+
+def test_a_dry_run_checks_every_row_and_writes_nothing(people, servqual_wave):
+    report = import_survey_responses(people, EXPORT, servqual_wave, SERVQUAL_EXPORT, AUTHOR, dry_run=True)
+    assert (report.ok, report.written, report.added) == (True, False, 0)
+    assert responses(people) == []
+
+
+def test_a_libqual_export_keeps_the_three_levels_and_the_importance_points(people, libqual_wave, tmp_path):
+    path = write(tmp_path, LIBQUAL_HEADER
+                 + "L-1,2026-10-06 10:00,alice@example.org,,6,8,7,5,9,4,,,,40,20,10,10,20,9\n"
+                 + "L-2,2026-10-07 15:30,,research,4,7,7,6,8,8,5,6,6,,,,,,6\n")
+    report = import_survey_responses(people, path, libqual_wave, LIBQUAL_EXPORT, AUTHOR)
+    assert report.ok and report.added == 2
+    key = f"wave {libqual_wave}: "
+    assert responses(people) == [
+        (key + "L-1", 1, 1, dt.datetime(2026, 10, 6, 10, 0, tzinfo=LONDON), 9, None, None, AUTHOR),
+        (key + "L-2", None, 1, dt.datetime(2026, 10, 7, 15, 30, tzinfo=LONDON), 6, None, None, AUTHOR)]
+    assert answers(people, key + "L-1") == [(1, None, 6, 8, 7), (2, None, 5, 9, 4)]  # item 3 not answered
+    assert answers(people, key + "L-2") == [(1, None, 4, 7, 7), (2, None, 6, 8, 8), (3, None, 5, 6, 6)]
+    with people.reading() as db:
+        points = db.execute("SELECT r.source_key, p.dimension, p.points FROM survey_importance p "
+                            "JOIN survey_responses r USING (response_id) "
+                            "ORDER BY p.points DESC, p.dimension").fetchall()
+    assert points == [(key + "L-1", "reliability", 40), (key + "L-1", "assurance", 20),
+                      (key + "L-1", "responsiveness", 20), (key + "L-1", "empathy", 10),
+                      (key + "L-1", "tangibles", 10)]
+
+
+def test_every_malformed_answer_is_reported_by_line_and_column_and_nothing_is_written(people, servqual_wave,
+                                                                                       tmp_path):
+    path = write(tmp_path, "Respondent ID,Email,Submitted,Q1 expectation,Q1 perception,Q2 expectation,"
+                 "Q2 perception,NPS\n"
+                 "R-1,alice@example.org,2026-10-06 09:00,6,5,7,7,9\n"           # good
+                 "R-2,bob@example.org,2026-10-06 09:30,6,8,7,7,8\n"             # 8 on a 1-7 scale
+                 "R-3,cara@example.org,2026-10-06 10:00,6,,7,7,8\n"             # expectation without perception
+                 "R-4,alice@example.org,2026-10-06 10:30,seven,5,,,\n"          # a word for a number
+                 "R-5,nobody@example.org,2026-10-06 11:00,5,5,,,7\n"            # not a customer
+                 "R-2,bob@example.org,2026-10-06 11:30,5,5,,,7\n"               # R-2 again
+                 "R-7,bob@example.org,2026-10-06 12:00,5,5,,,11\n"              # NPS runs from 0 to 10
+                 "R-8,bob@example.org,the sixth,5,5,,,7\n")                     # not a date
+    options = SurveyImportOptions(columns={
+        "respondent": "Respondent ID", "customer": "Email", "submitted_at": "Submitted", "nps": "NPS",
+        **{item_target(i, measure): f"Q{i} {measure}" for i in (1, 2) for measure in ("expectation", "perception")}})
+    report = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
+    assert problems(report) == [
+        (3, "Q1 perception", "Answer with a whole number from 1 to 7."),
+        (4, "Q1 perception", "Answer every level of this item (expectation, perceived) or leave them all blank."),
+        (5, "Q1 expectation", "'seven' is not a number (answer with a whole number from 1 to 7)"),
+        (6, "Email", "unknown customer 'nobody@example.org' (matched by email)"),
+        (7, "Respondent ID", "the same respondent as line 3"),
+        (8, "NPS", "Answer with a whole number from 0 to 10."),
+        (9, "Submitted", "unparseable date 'the sixth' (expected ISO 8601, e.g. 2026-11-23 14:05)"),
+    ]
+    assert (report.rows_read, report.written, report.added) == (8, False, 0)
+    assert responses(people) == []
+
+
+def test_a_minimum_above_the_desired_level_and_points_adding_up_to_90_are_refused(people, libqual_wave, tmp_path):
+    path = write(tmp_path, LIBQUAL_HEADER
+                 + "L-1,2026-10-06 10:00,alice@example.org,,8,6,7,,,,,,,,,,,,9\n"
+                 + "L-2,2026-10-06 11:00,bob@example.org,,5,8,7,,,,,,,30,20,10,10,20,9\n"
+                 + "L-3,2026-10-06 12:00,cara@example.org,,5,8,7,,,,,,,40,x,10,10,20,9\n")
+    report = import_survey_responses(people, path, libqual_wave, LIBQUAL_EXPORT, AUTHOR)
+    assert problems(report) == [
+        (2, "1_min", "The minimum level is above the desired level."),
+        (3, "Reliability importance", "The points add up to 90; they should add up to 100."),
+        (4, "Assurance importance", "'x' is not a number (give a number of points)"),
+    ]
+    assert responses(people) == []
+
+
+def test_an_anonymous_row_needs_a_known_customer_group(people, servqual_wave, tmp_path):
+    path = write(tmp_path, "Respondent ID,Email,Group,Submitted,NPS\n"
+                 "A-1,,Sales,2026-10-06 09:00,9\n"
+                 "A-2,,,2026-10-06 09:00,9\n"
+                 "A-3,,Marketing,2026-10-06 09:00,9\n")
+    options = SurveyImportOptions(columns={"respondent": "Respondent ID", "customer": "Email", "group": "Group",
+                                           "submitted_at": "Submitted", "nps": "NPS"})
+    report = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
+    assert problems(report) == [
+        (3, "Group", "For an anonymous response, choose the respondent's customer group."),
+        (4, "Group", "unknown customer group 'Marketing'")]
+    fixed = write(tmp_path, "Respondent ID,Email,Group,Submitted,NPS\nA-1,,Sales,2026-10-06 09:00,9\n")
+    assert import_survey_responses(people, fixed, servqual_wave, options, AUTHOR).added == 1
+    assert [(customer, group) for _, customer, group, *_ in responses(people)] == [(None, 2)]
+
+
+def test_an_empty_row_is_refused_like_an_empty_form(people, servqual_wave, tmp_path):
+    path = write(tmp_path, "Respondent ID,Email,Submitted,NPS,Comments\nR-1,alice@example.org,2026-10-06 09:00,,\n")
+    options = SurveyImportOptions(columns={"respondent": "Respondent ID", "customer": "Email",
+                                           "submitted_at": "Submitted", "nps": "NPS", "comment": "Comments"})
+    report = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
+    assert problems(report) == [(2, "NPS", "Nothing was answered: enter at least one score or a comment.")]
+
+
+def test_without_a_respondent_column_rows_are_recognised_by_their_answers(people, servqual_wave, tmp_path):
+    # two people can answer alike: both identical rows count, and neither comes twice on a re-import
+    path = write(tmp_path, "Group,CSAT\nSales,5\nSales,5\nResearch,4\n")
+    options = SurveyImportOptions(columns={"group": "Group", "csat": "CSAT"})
+    first = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
+    again = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
+    assert (first.added, again.added, again.already_imported) == (3, 0, 3)
+
+
+def test_without_a_submission_time_each_response_is_dated_noon_on_the_wave_closing_day(people, servqual_wave,
+                                                                                         tmp_path):
+    path = write(tmp_path, "Email,NPS\nalice@example.org,9\n")
+    report = import_survey_responses(people, path, servqual_wave,
+                                     SurveyImportOptions(columns={"customer": "Email", "nps": "NPS"}), AUTHOR)
+    assert report.notes == ["The file has no submission time: every response counts as given at 12:00 "
+                            "(Europe/London) on 2026-10-30, the day the wave closes."]
+    assert responses(people)[0][3] == dt.datetime(2026, 10, 30, 12, 0, tzinfo=LONDON)
+
+
+def test_an_excel_export_imports_like_a_csv(people, libqual_wave, tmp_path):
+    path = tmp_path / "export.xlsx"
+    columns = LIBQUAL_HEADER.strip().split(",")
+    row = ["L-9", dt.datetime(2026, 10, 8, 9, 30), "bob@example.org", None, 5, 7, 6, 5, 8, 7, 4, 6, 5,
+           20, 20, 20, 20, 20, 10]
+    pd.DataFrame([row], columns=columns).to_excel(path, index=False)
+    report = import_survey_responses(people, path, libqual_wave, LIBQUAL_EXPORT, AUTHOR)
+    assert report.ok, report.errors
+    assert responses(people) == [(f"wave {libqual_wave}: L-9", 2, 1, dt.datetime(2026, 10, 8, 9, 30, tzinfo=LONDON),
+                                  10, None, None, AUTHOR)]
+
+
+def test_a_mapping_that_cannot_fit_the_survey_is_refused_before_any_row_is_read(people, servqual_wave, libqual_wave):
+    half_an_item = SurveyImportOptions(columns={"customer": "Email", "item:3:perception": "Q3"})
+    with pytest.raises(ImportFileError, match="Item 3 is only partly mapped: map a column to Item 3 expectation"):
+        import_survey_responses(people, EXPORT, servqual_wave, half_an_item, AUTHOR)
+    too_far = SurveyImportOptions(columns={"customer": "Email", "item:23:perception": "Q23", "csat": "CSAT"})
+    with pytest.raises(ImportFileError, match="asks no item:23:perception"):
+        import_survey_responses(people, EXPORT, servqual_wave, too_far, AUTHOR)
+    no_csat = SurveyImportOptions(columns={"customer": "Email", "csat": "Overall satisfaction (1-5)"})
+    with pytest.raises(ImportFileError, match="asks no csat"):
+        import_survey_responses(people, EXPORT, libqual_wave, no_csat, AUTHOR)
+    with pytest.raises(ImportFileError, match="no column Score \\(for nps\\)"):
+        import_survey_responses(people, EXPORT, servqual_wave,
+                                SurveyImportOptions(columns={"customer": "Email", "nps": "Score"}), AUTHOR)
+    with pytest.raises(ImportFileError, match="no survey wave 99"):
+        import_survey_responses(people, EXPORT, 99, SERVQUAL_EXPORT, AUTHOR)
+
+
+def test_headers_in_common_conventions_are_matched_and_no_column_is_guessed_twice(people):
+    survey_id = create_survey(people, SurveyDraft("Four items", "servqual", 1, 7, SERVQUAL_22[:4]), AUTHOR)
+    headers = ["Respondent ID", "Email", "Group", "Submitted", "Start time", "Q1 expectation", "q1_per",
+               "Item 2 - Expectation", "P2", "E3", "Q3 Perception (1-7)", "Q4 perception", "P4", "Q1 comment",
+               "Likelihood to recommend", "CSAT", "Comments"]
+    assert suggest_columns(load_instrument(people, survey_id), headers) == {
+        "respondent": "Respondent ID", "customer": "Email", "group": "Group", "submitted_at": "Submitted",
+        "nps": "Likelihood to recommend", "csat": "CSAT", "comment": "Comments",
+        "item:1:expectation": "Q1 expectation", "item:1:perception": "q1_per",
+        "item:2:expectation": "Item 2 - Expectation", "item:2:perception": "P2",
+        "item:3:expectation": "E3", "item:3:perception": "Q3 Perception (1-7)",
+        # item 4's perception is claimed by "Q4 perception" and "P4" alike: the person chooses
+    }
+
+
+def test_libqual_headers_and_importance_columns_are_matched(people):
+    survey_id = create_survey(people, SurveyDraft("Library services", "libqual", 1, 9, LIBQUAL_ITEMS,
+                                                  asks_csat=False, asks_importance=True), AUTHOR)
+    headers = ["ResponseId", "RecordedDate", "RecipientEmail", "3_min", "3_desired", "3_per", "MIN1", "Desired 1",
+               "Perceived service level 1", "Reliability importance", "Assurance points", "tangibles",
+               "Empathy weight", "Importance: responsiveness", "Net Promoter Score", "Overall satisfaction"]
+    assert suggest_columns(load_instrument(people, survey_id), headers) == {
+        "respondent": "ResponseId", "customer": "RecipientEmail", "submitted_at": "RecordedDate",
+        "nps": "Net Promoter Score",  # no CSAT: this survey does not ask it
+        "item:1:minimum": "MIN1", "item:1:desired": "Desired 1", "item:1:perception": "Perceived service level 1",
+        "item:3:minimum": "3_min", "item:3:desired": "3_desired", "item:3:perception": "3_per",
+        "importance:reliability": "Reliability importance", "importance:assurance": "Assurance points",
+        "importance:tangibles": "tangibles", "importance:empathy": "Empathy weight",
+        "importance:responsiveness": "Importance: responsiveness"}
+
+
+def test_headers_holding_the_question_text_are_matched_to_their_item(people, servqual_wave):
+    instrument = load_instrument(people, 1)
+    headers = [f"{level} [{text}]" for level in ("Expectation", "Perception") for _, text in SERVQUAL_22]
+    suggested = suggest_columns(instrument, headers)
+    assert suggested[item_target(5, "expectation")] == f"Expectation [{SERVQUAL_22[4][1]}]"
+    assert suggested[item_target(22, "perception")] == f"Perception [{SERVQUAL_22[21][1]}]"
+    assert len(suggested) == 44
+
+
+def test_the_customer_columns_header_says_how_customers_are_matched():
+    assert [suggest_customer_key(header) for header in ("E-mail address", "Login", "Customer ID", "Full name")] == [
+        "email", "login", "id", "name"]
+
+
+def test_a_mapping_is_saved_for_the_next_file(people):
+    save_mapping(people, KIND, "Forms: RATER", SERVQUAL_EXPORT.to_dict(), AUTHOR)
+    assert SurveyImportOptions.from_dict(load_mapping(people, KIND, "Forms: RATER")) == SERVQUAL_EXPORT
+    assert mapping_names(people, KIND) == ["Forms: RATER"] and mapping_names(people, "requests") == []
+
+
+def test_the_command_line_matches_the_headers_imports_and_then_adds_nothing(people, servqual_wave, capsys):
+    database = str(people.path)
+    assert main(["--db", database, "import", "survey", str(EXPORT), "--wave", "autumn 2026",
+                 "--date-format", "%d/%m/%Y %H:%M:%S", "--save-mapping", "forms", "--author", AUTHOR]) == 0
+    out = capsys.readouterr().out
+    assert "matched 51 of the file's 51 columns to 'Service quality (SERVQUAL 22)'" in out
+    assert "'Email' -> Customer (by email)" in out and "'Q22 perception' -> Item 22 perceived" in out
+    assert "5 rows read, 0 responses imported before; added 5 responses" in out and "saved the mapping" in out
+    assert main(["--db", database, "import", "survey", str(EXPORT), "--wave", str(servqual_wave),
+                 "--mapping", "forms"]) == 0
+    assert "5 responses imported before; added 0 responses" in capsys.readouterr().out
+    assert len(responses(people)) == 5
+
+
+def test_the_command_line_lists_bad_rows_and_exits_65(people, servqual_wave, tmp_path, capsys):
+    path = write(tmp_path, "Respondent ID,Email,Submitted,Q1 expectation,Q1 perception\n"
+                 "R-1,alice@example.org,2026-10-06 09:00,6,9\n")
+    code = main(["--db", str(people.path), "import", "survey", str(path), "--wave", "Autumn 2026"])
+    captured = capsys.readouterr()
+    assert code == EXIT_BAD_INPUT
+    assert "line 2, column Q1 perception: Answer with a whole number from 1 to 7." in captured.err
+    assert "nothing written" in captured.out and responses(people) == []
+    assert main(["--db", str(people.path), "import", "survey", str(path), "--wave", "Spring 2027"]) == EXIT_BAD_INPUT
+    assert "no survey wave with the id or name 'Spring 2027'" in capsys.readouterr().err
+
+
+def test_wall_clock_times_are_read_in_the_chosen_time_zone(people, servqual_wave, tmp_path):
+    path = write(tmp_path, "Respondent ID,Email,Submitted,NPS\nR-1,alice@example.org,2026-10-06 09:00,9\n")
+    options = SurveyImportOptions(columns={"respondent": "Respondent ID", "customer": "Email",
+                                           "submitted_at": "Submitted", "nps": "NPS"})
+    report = import_survey_responses(people, path, servqual_wave, dataclasses.replace(options, time_zone="UTC"),
+                                     AUTHOR)
+    assert report.ok and responses(people)[0][3] == dt.datetime(2026, 10, 6, 9, 0, tzinfo=dt.UTC)
