@@ -417,11 +417,13 @@ def latest_wave_summary(store: Store, as_of: dt.date, filters: Filters = Filters
     current = order.loc[wave_id]
     wanted = order.index[order["wave_order"].between(current["wave_order"] - 1, current["wave_order"])].tolist()
     headline_measure = HEADLINE[instrument.style]
-    scores = dimension_scores(store, survey_id, filters, wave_ids=wanted)
+    # Only what the survey asks is read: the weekly review pays for this on every new week.
+    empty = pd.DataFrame({"wave_id": pd.Series(dtype="int64")})
+    scores = dimension_scores(store, survey_id, filters, wave_ids=wanted) if instrument.items else empty
     headline = scores[(scores["wave_id"] == wave_id) & (scores["unit"] == "overall")
-                      & (scores["measure"] == headline_measure)]
-    nps = nps_with_margin(store, survey_id, filters, wave_ids=wanted)
-    csat = csat_with_interval(store, survey_id, filters, wave_ids=wanted)
+                      & (scores["measure"] == headline_measure)] if instrument.items else empty
+    nps = nps_with_margin(store, survey_id, filters, wave_ids=wanted) if instrument.asks_nps else empty
+    csat = csat_with_interval(store, survey_id, filters, wave_ids=wanted) if instrument.asks_csat else empty
     rates = response_rates(store, survey_id, filters)
     rates = rates[rates["wave_id"] == wave_id]
 
