@@ -222,12 +222,15 @@ def post_request_survey(db: duckdb.DuckDBPyConnection) -> int:
     if found is not None:
         return found
     survey_id = db.execute("SELECT coalesce(max(survey_id), 0) + 1 FROM surveys").fetchone()[0]
+    taken = {name.lower() for (name,) in db.execute("SELECT name FROM surveys").fetchall()}
+    # a team may have named a survey of its own this way already
+    name = next(candidate for number in range(1, len(taken) + 2)
+                if (candidate := "Post-request feedback" + ("" if number == 1 else f" ({number})")).lower() not in taken)
     db.execute("""
         INSERT INTO surveys (survey_id, name, style, scale_min, scale_max, asks_nps, asks_csat, asks_importance,
                              description, post_request)
-        VALUES (?, 'Post-request feedback', 'perception', 1, 5, false, true, false,
-                'One-question CSAT asked when a request is resolved', true)
-    """, [survey_id])
+        VALUES (?, ?, 'perception', 1, 5, false, true, false, 'One-question CSAT asked when a request is resolved', true)
+    """, [survey_id, name])
     return survey_id
 
 

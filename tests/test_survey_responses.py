@@ -238,6 +238,15 @@ def test_the_first_feedback_creates_the_post_request_survey_and_its_quarter_wave
     assert closed.set_index("request_id")["feedback"].fillna(0).to_dict() == {5: 0, 3: 0, 2: 0, 1: 5, 7: 0, 6: 0, 8: 0}
 
 
+def test_the_post_request_survey_gets_a_free_name_when_a_team_survey_has_taken_its_name(fixture_store):
+    create_survey(fixture_store, SurveyDraft("Post-request feedback", "perception", 1, 5, (("empathy", "Heard?"),)),
+                  "Lead")
+    record_request_feedback(fixture_store, 1, 4, "", "Ana Costa", NOW, LONDON)
+    with fixture_store.reading() as db:
+        assert db.execute("SELECT name, post_request FROM surveys ORDER BY survey_id").fetchall() == [
+            ("Post-request feedback", False), ("Post-request feedback (2)", True)]
+
+
 def test_a_request_takes_one_feedback_only(fixture_store):
     record_request_feedback(fixture_store, 3, 2, "", "Ana Costa", NOW, LONDON)
     with pytest.raises(ValidationError) as raised:
