@@ -72,6 +72,11 @@ class Calendar:
             day += dt.timedelta(days=1)
 
 
+def public_holidays(country: str, subdivision: str | None, years: range) -> frozenset[dt.date]:
+    """The public holidays of a country (and region) in the given years."""
+    return frozenset().union(*(_public_holidays(country, subdivision, year) for year in years))
+
+
 @lru_cache(maxsize=256)
 def _public_holidays(country: str, subdivision: str | None, year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))

@@ -281,7 +281,7 @@ def _prepare_randomness(db: duckdb.DuckDBPyConnection, seed: int, start: dt.date
             SELECT day,
                 list_extract(getvariable('demo_weekday_weights'), isodow(day))
                 * CASE WHEN day IN (SELECT day FROM holiday_list) THEN 0.03 ELSE 1 END
-                * CASE WHEN month(day) = 8 THEN 0.7 WHEN month(day) = 12 AND day(day) > 20 THEN 0.4 ELSE 1 END
+                * CASE WHEN month(day) = 8 THEN 0.7 WHEN month(day) = 12 AND day(day) >= 24 THEN 0.4 ELSE 1 END
                 * (1 + 0.25 * (day - getvariable('demo_start')) / getvariable('demo_history_days')) AS w
             FROM days
         )
@@ -309,7 +309,7 @@ def _reference_data(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
     db.execute("""
         INSERT INTO calendar_closures
         SELECT DISTINCT 1, day, 'Year-end closure' FROM demo_day
-        WHERE month(day) = 12 AND day(day) BETWEEN 27 AND 31 AND isodow(day) <= 5
+        WHERE month(day) = 12 AND day(day) BETWEEN 24 AND 31 AND isodow(day) <= 5
           AND day NOT IN (SELECT day FROM holiday_list)
     """)
     db.execute("INSERT INTO sla_policies VALUES (1, 'Standard information requests', "
@@ -773,7 +773,7 @@ def _usage(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                "share_before_in(w, i, system_id) AS lo "
                "FROM demo_action_raw")
     db.execute("""
-        INSERT INTO usage_events
+        INSERT INTO usage_events (occurred_at, system_id, login, customer_id, action, resource, query_text, duration_ms)
         WITH b AS (
             SELECT i, rnd(i, 'uday') AS u_day, rnd(i, 'uhour') AS u_hour, rnd(i, 'usys') AS u_system,
                    rnd(i, 'uuser') AS u_user, rnd(i, 'ures') AS u_resource, rnd(i, 'uact') AS u_action
@@ -821,7 +821,7 @@ def _plant_anomalies(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                CAST(getvariable('demo_end') AS DATE) - 14 - CAST(isodow(CAST(getvariable('demo_end') AS DATE) - 14) - 1 AS INTEGER) AS outage_day
     """)
     db.execute("""
-        INSERT INTO usage_events
+        INSERT INTO usage_events (occurred_at, system_id, login, customer_id, action, resource, query_text, duration_ms)
         SELECT timezone(getvariable('demo_tz'), (p.analyst_day + INTERVAL 545 MINUTE + INTERVAL 3 MINUTE * k)::TIMESTAMP),
                1, c.login, c.customer_id, 'query', 'company_financials',
                'SELECT company_name, revenue, ebitda FROM company_financials WHERE company_id = ' || (1042 + k),
@@ -833,7 +833,7 @@ def _plant_anomalies(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                "AND occurred_at >= timezone(?, (SELECT quiet_from FROM demo_planted)::TIMESTAMP)", [TIME_ZONE])
     # 3. A spike on the benefits page the day a new policy was announced.
     db.execute("""
-        INSERT INTO usage_events
+        INSERT INTO usage_events (occurred_at, system_id, login, customer_id, action, resource, query_text, duration_ms)
         SELECT timezone(getvariable('demo_tz'), (p.spike_day + INTERVAL 480 MINUTE
                         + INTERVAL 1 SECOND * floor(rnd(k, 'sps') * 36000))::TIMESTAMP),
                2, c.login, c.customer_id, 'view', '/hr/benefits', NULL, NULL

@@ -1,0 +1,110 @@
+"""Customers whose use of the team's systems changed character: regular users who went quiet
+(a possible unmet need or a lost customer) and newcomers who became heavy users at once (a
+possible training need). Both are judged as of a moment, from weekly counts made in DuckDB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from infodash.db import Store
+from infodash.findings import Finding
+
+BASELINE_WEEKS = 12
+MIN_ACTIVE_WEEKS = 9  # a "regular rhythm": active in at least 9 of the 12 weeks before the silence
+MIN_WEEKLY_EVENTS = 3.0  # and using the systems at least this often on average
+QUIET_WEEKS = 3
+NEW_USER_DAYS = 28
+HEAVY_PERCENTILE = 0.95  # a newcomer using the systems as much as the top 5% of established users
+
+_QUIET = """
+    WITH weekly AS (
+        SELECT customer_id, system_id, date_trunc('week', timezone($tz, occurred_at)) AS week,
+               count(*) AS events, max(occurred_at) AS last_at
+        FROM usage_events
+        WHERE customer_id IS NOT NULL AND occurred_at >= $baseline_from AND occurred_at < $until
+        GROUP BY ALL
+    ),
+    per_customer AS (
+        SELECT customer_id, count(DISTINCT week) FILTER (week < $quiet_week) AS active_weeks,
+               sum(events) FILTER (week < $quiet_week) / $baseline_weeks AS weekly_events,
+               max(last_at) AS last_at, arg_max(system_id, events) AS main_system
+        FROM weekly GROUP BY ALL
+    )
+    SELECT p.customer_id, c.login, c.name, c.group_id, g.name AS customer_group, s.name AS main_system,
+           p.active_weeks, p.weekly_events, p.last_at
+    FROM per_customer p JOIN customers c USING (customer_id)
+    LEFT JOIN customer_groups g ON g.group_id = c.group_id LEFT JOIN systems s ON s.system_id = p.main_system
+    WHERE p.active_weeks >= $min_active_weeks AND p.weekly_events >= $min_weekly AND p.last_at < $quiet_since
+    ORDER BY p.weekly_events DESC
+"""
+
+
+def quiet_customers(store: Store, time_zone: ZoneInfo, until: dt.datetime, quiet_weeks: int = QUIET_WEEKS,
+                    min_active_weeks: int = MIN_ACTIVE_WEEKS, min_weekly: float = MIN_WEEKLY_EVENTS) -> list[Finding]:
+    """Regular users (active in ``min_active_weeks`` of the 12 weeks before) silent for ``quiet_weeks`` or more."""
+    quiet_since = until - dt.timedelta(weeks=quiet_weeks)
+    local = quiet_since.astimezone(time_zone)
+    quiet_week = dt.datetime.combine(local.date() - dt.timedelta(days=local.weekday()), dt.time())
+    baseline_from = (quiet_week - dt.timedelta(weeks=BASELINE_WEEKS)).replace(tzinfo=time_zone)
+    with store.reading() as db:
+        rows = db.execute(_QUIET, {
+            "tz": time_zone.key, "baseline_from": baseline_from, "until": until, "quiet_week": quiet_week,
+            "baseline_weeks": BASELINE_WEEKS, "min_active_weeks": min_active_weeks, "min_weekly": min_weekly,
+            "quiet_since": quiet_since}).fetchall()
+    findings = []
+    for customer_id, login, name, group_id, group, system, active_weeks, weekly, last_at in rows:
+        weeks_quiet = (until - last_at) / dt.timedelta(weeks=1)
+        missed = weekly * weeks_quiet
+        findings.append(Finding(
+            "quiet_customer", "user", login or str(customer_id), last_at, until, score=missed / 20,
+            explanation=(f"{login} ({name}, {group}) used the systems about {weekly:.0f} times a week, mostly the "
+                         f"{system}, in {active_weeks} of the {BASELINE_WEEKS} weeks before, and has not used any "
+                         f"since {last_at.astimezone(time_zone):%a %d %b %Y} ({weeks_quiet:.0f} weeks)."),
+            suggested_action=("Get in touch: ask whether their needs changed, something stopped working for them, or "
+                              "they moved role. Keeping a customer is easier than winning one back."),
+            observed=0.0, expected_low=round(missed), expected_high=round(missed), customer_id=customer_id,
+            group_id=group_id, pattern="quiet", grain="week",
+            evidence={"series": "customer", "weekly_events": round(float(weekly), 1), "active_weeks": active_weeks}))
+    return findings
+
+
+_NEW_HEAVY = """
+    WITH firsts AS (
+        SELECT customer_id, min(occurred_at) AS first_at FROM usage_events
+        WHERE customer_id IS NOT NULL AND occurred_at < $until GROUP BY ALL
+    ),
+    recent AS (
+        SELECT customer_id, count(*) AS events, arg_max(system_id, system_id) AS any_system
+        FROM usage_events WHERE customer_id IS NOT NULL AND occurred_at >= $recent_from AND occurred_at < $until
+        GROUP BY ALL
+    ),
+    established AS (
+        SELECT quantile_cont(r.events, $percentile) AS heavy FROM recent r JOIN firsts f USING (customer_id)
+        WHERE f.first_at < $recent_from
+    )
+    SELECT r.customer_id, c.login, c.name, c.group_id, g.name AS customer_group, r.events, f.first_at, e.heavy
+    FROM recent r JOIN firsts f USING (customer_id) CROSS JOIN established e
+    JOIN customers c USING (customer_id) LEFT JOIN customer_groups g ON g.group_id = c.group_id
+    WHERE f.first_at >= $recent_from AND r.events >= e.heavy
+    ORDER BY r.events DESC
+"""
+
+
+def new_heavy_users(store: Store, time_zone: ZoneInfo, until: dt.datetime, days: int = NEW_USER_DAYS,
+                    percentile: float = HEAVY_PERCENTILE) -> list[Finding]:
+    """Customers first seen in the last ``days`` who already use the systems as much as the top 5%."""
+    recent_from = until - dt.timedelta(days=days)
+    with store.reading() as db:
+        rows = db.execute(_NEW_HEAVY, {"until": until, "recent_from": recent_from, "percentile": percentile}).fetchall()
+    return [Finding(
+        "new_heavy_user", "user", login or str(customer_id), first_at, until, score=events / heavy if heavy else 1.0,
+        explanation=(f"{login} ({name}, {group}) first used the systems on {first_at.astimezone(time_zone):%a %d %b %Y} "
+                     f"and has used them {events:,} times since, as much as the busiest {1 - percentile:.0%} of "
+                     f"established users ({heavy:,.0f} or more in {days} days)."),
+        suggested_action=("Welcome them: offer a short introduction or training, and ask what they are working on; "
+                          "heavy use from day one often means a need the team can serve better."),
+        observed=float(events), expected_high=float(heavy), customer_id=customer_id, group_id=group_id,
+        pattern="new_heavy", grain="week", evidence={"series": "customer", "events": events})
+        for customer_id, login, name, group_id, group, events, first_at, heavy in rows]
