@@ -18,6 +18,7 @@ navigation = st.navigation({
     "Import and set up": [
         st.Page("pages/import_requests.py", title="Import requests", icon=":material/upload_file:"),
         st.Page("pages/import_surveys.py", title="Import survey responses", icon=":material/ballot:"),
+        st.Page("pages/import_usage.py", title="Import usage", icon=":material/query_stats:"),
         st.Page("pages/sla_setup.py", title="SLA setup", icon=":material/tune:"),
         st.Page("pages/survey_setup.py", title="Survey setup", icon=":material/fact_check:"),
     ],

@@ -24,6 +24,7 @@ from infodash.survey_import import (WHO_TARGETS, SurveyImportOptions, find_wave,
 from infodash.sla import evaluate_requests
 from infodash.settings import mark_as_own_data, organisation_time_zone
 from infodash.touchpoints import CHANNELS, KINDS, TouchpointDraft, log_touchpoint
+from infodash.usage_import import FIELDS, FORMATS, UsageLoadOptions, UsageLoadReport, load_usage
 
 EXIT_BAD_INPUT = 65  # sysexits EX_DATAERR
 EXIT_BUSY = 75  # sysexits EX_TEMPFAIL: try again later
@@ -69,6 +70,29 @@ def _parser() -> argparse.ArgumentParser:
     survey.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
     survey.add_argument("--save-mapping", metavar="NAME", help="save these options for the next file")
     survey.add_argument("--author", default="import job", help="who the imported responses are attributed to")
+    usage = importing.add_parser("usage", help="usage events: CSV or Parquet files (one row per event), or web-server "
+                                               "access logs; only what is new since the last load is added")
+    usage.add_argument("paths", nargs="+", type=Path, metavar="PATH_OR_GLOB",
+                       help="files, or globs such as 'logs/access.log*' (quoted, InfoDash expands them)")
+    usage.add_argument("--system", help="the system of every event (an access log's, e.g. Intranet); default: the "
+                                        "file's system column")
+    usage.add_argument("--create-system", action="store_true", help="create a system not known yet instead of refusing")
+    usage.add_argument("--format", choices=FORMATS, default="auto", help="default: by the file's name and first lines")
+    usage.add_argument("--skip-bad-rows", action="store_true",
+                       help="load a file's good rows and report the rest (default: a file with a bad row is "
+                            "not loaded)")
+    usage.add_argument("--column", action="append", default=[], metavar="FIELD=COLUMN",
+                       help=f"the file's column for a field ({', '.join(FIELDS)}) where it is named otherwise")
+    usage.add_argument("--action", action="append", default=[], metavar="VALUE=ACTION",
+                       help="translate a file's action value into an InfoDash action, e.g. open=view")
+    usage.add_argument("--time-zone", help="time zone of times without a UTC offset (default the organisation's)")
+    usage.add_argument("--time-format", help="strptime format of a file's times, e.g. '%%d/%%m/%%Y %%H:%%M' "
+                                             "(default ISO 8601)")
+    usage.add_argument("--encoding", default="utf-8", help="text encoding of CSV files and logs (default utf-8)")
+    usage.add_argument("--keep-static-files", action="store_true",
+                       help="access logs: load requests for style sheets, scripts, images and fonts too")
+    usage.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    usage.add_argument("--author", default="import job", help="who the load is attributed to")
     touchpoint = commands.add_parser("touchpoint", help="log one touchpoint (for scripts and imports by hand)")
     touchpoint.add_argument("--customer", type=int, required=True, help="customer id")
     touchpoint.add_argument("--channel", choices=sorted(CHANNELS), required=True)
@@ -121,7 +145,7 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         else:
             print(f"nothing changed since the last evaluation ({summary.requests:,} requests)")
     elif args.command == "import":
-        return _import_requests(store, args) if args.kind == "requests" else _import_survey(store, args)
+        return {"requests": _import_requests, "survey": _import_survey, "usage": _import_usage}[args.kind](store, args)
     elif args.command == "touchpoint":
         time_zone = organisation_time_zone(store)
         draft = TouchpointDraft(args.customer, args.channel, args.kind, args.minutes, args.read, args.note,
@@ -198,3 +222,58 @@ def _finish_import(store: Store, args: argparse.Namespace, report: ImportReport,
         save_mapping(store, kind, args.save_mapping, options, args.author)
         print(f"saved the mapping as {args.save_mapping!r}")
     return EXIT_BAD_INPUT if report.errors else 0
+
+
+def _import_usage(store: Store, args: argparse.Namespace) -> int:
+    options = UsageLoadOptions(
+        format=args.format, system=args.system, create_systems=args.create_system, skip_bad_rows=args.skip_bad_rows,
+        columns=_pairs(args.column, "--column"), action_map=_pairs(args.action, "--action"),
+        time_zone=args.time_zone, time_format=args.time_format, encoding=args.encoding,
+        skip_static_files=not args.keep_static_files)
+    shown: set[str] = set()
+
+    def progress(fraction: float, message: str) -> None:
+        file_part, stage = message.split(": ", 1) if ": " in message else ("", "")
+        if stage and file_part not in shown:  # one line a file, as it starts
+            shown.add(file_part)
+            print(f"[{fraction:4.0%}] {file_part}", file=sys.stderr)
+
+    report = load_usage(store, args.paths, options, args.author, progress=progress, dry_run=args.dry_run)
+    _print_usage_report(report)
+    return 0 if report.ok else EXIT_BAD_INPUT
+
+
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    """``["a=b", ...]`` as ``{"a": "b"}``; raises ValidationError naming ``option`` for a value without "="."""
+    pairs = {}
+    for value in values:
+        key, equals, mapped = value.partition("=")
+        if not equals or not key.strip() or not mapped.strip():
+            raise ValidationError({option: f"write NAME=VALUE, not {value!r}"})
+        pairs[key.strip()] = mapped.strip()
+    return pairs
+
+
+def _print_usage_report(report: UsageLoadReport) -> None:
+    """Each file's outcome, the rejected rows (on stderr), the unmapped logins and the totals."""
+    for row in report.rejected_rows[:MAX_ERRORS_SHOWN]:
+        print(f"{row.file} line {row.line}, {row.column}: {row.reason}", file=sys.stderr)
+    if report.rejected > min(len(report.rejected_rows), MAX_ERRORS_SHOWN):
+        print(f"... and {report.rejected - min(len(report.rejected_rows), MAX_ERRORS_SHOWN):,} more rejected rows",
+              file=sys.stderr)
+    for file in report.files:
+        counts = (f"{file.lines:,} new lines, {file.events:,} events, {file.rejected:,} rejected, "
+                  f"{file.skipped:,} skipped, {file.already_loaded:,} events loaded before")
+        outcome = (f"not loaded: {file.problem}" if file.problem else "loaded" if file.loaded
+                   else "nothing new" if not file.lines else "checked, nothing written (dry run)")
+        print(f"{file.file}: {counts}; {outcome}")
+    for note in report.notes:
+        print(f"note: {note}")
+    if report.unmapped_events:
+        top = ", ".join(f"{login} ({events:,})" for login, events in report.unmapped_logins[:10])
+        print(f"{report.unmapped_events:,} events have a login no customer has; the most frequent: {top}")
+    systems = ", ".join(f"{name} {events:,}" for name, events in sorted(report.events_by_system.items()))
+    events = f"{report.events_found:,} events to add" if report.dry_run else f"{report.events_added:,} events added"
+    files = len(report.files)
+    print(f"{files} file{'s' if files != 1 else ''}: {events}{f' ({systems})' if systems else ''}, "
+          f"{report.already_loaded:,} loaded before, {report.rejected:,} rows rejected, in {report.seconds:.1f} s")

@@ -19,40 +19,47 @@ NEW_USER_DAYS = 28
 HEAVY_PERCENTILE = 0.95  # a newcomer using the systems as much as the top 5% of established users
 
 _QUIET = """
-    WITH weekly AS (
-        SELECT customer_id, system_id, date_trunc('week', timezone($tz, occurred_at)) AS week,
-               count(*) AS events, max(occurred_at) AS last_at
-        FROM usage_events
-        WHERE customer_id IS NOT NULL AND occurred_at >= $baseline_from AND occurred_at < $until
+    WITH stopped AS (  -- cheap first pass: who was active in the look-back but not since quiet_since
+        SELECT customer_id, max(occurred_at) AS last_at FROM usage_events
+        WHERE customer_id IS NOT NULL AND occurred_at >= $look_from AND occurred_at < $until
+        GROUP BY ALL HAVING max(occurred_at) < $quiet_since
+    ),
+    weekly AS (
+        SELECT e.customer_id, e.system_id, date_trunc('week', timezone($tz, e.occurred_at)) AS week,
+               count(*) AS events
+        FROM usage_events e SEMI JOIN stopped s ON s.customer_id = e.customer_id
+        WHERE e.occurred_at >= $look_from AND e.occurred_at < $quiet_since
         GROUP BY ALL
     ),
+    -- the rhythm of the 12 weeks up to and including the week they stopped
     per_customer AS (
-        SELECT customer_id, count(DISTINCT week) FILTER (week < $quiet_week) AS active_weeks,
-               sum(events) FILTER (week < $quiet_week) / $baseline_weeks AS weekly_events,
-               max(last_at) AS last_at, arg_max(system_id, events) AS main_system
-        FROM weekly GROUP BY ALL
+        SELECT w.customer_id, count(DISTINCT w.week) AS active_weeks, sum(w.events) / $baseline_weeks AS weekly_events,
+               any_value(s.last_at) AS last_at, arg_max(w.system_id, w.events) AS main_system
+        FROM weekly w JOIN stopped s USING (customer_id)
+        WHERE w.week > date_trunc('week', timezone($tz, s.last_at)) - INTERVAL 1 WEEK * $baseline_weeks
+        GROUP BY ALL
     )
-    SELECT p.customer_id, c.login, c.name, c.group_id, g.name AS customer_group, s.name AS main_system,
+    SELECT p.customer_id, c.login, c.name, c.group_id, g.name AS customer_group, sy.name AS main_system,
            p.active_weeks, p.weekly_events, p.last_at
     FROM per_customer p JOIN customers c USING (customer_id)
-    LEFT JOIN customer_groups g ON g.group_id = c.group_id LEFT JOIN systems s ON s.system_id = p.main_system
-    WHERE p.active_weeks >= $min_active_weeks AND p.weekly_events >= $min_weekly AND p.last_at < $quiet_since
+    LEFT JOIN customer_groups g ON g.group_id = c.group_id LEFT JOIN systems sy ON sy.system_id = p.main_system
+    WHERE p.active_weeks >= $min_active_weeks AND p.weekly_events >= $min_weekly
     ORDER BY p.weekly_events DESC
 """
+# How far back a silence may have begun: older ones were raised by earlier runs.
+LOOK_BACK_WEEKS = 26
 
 
 def quiet_customers(store: Store, time_zone: ZoneInfo, until: dt.datetime, quiet_weeks: int = QUIET_WEEKS,
                     min_active_weeks: int = MIN_ACTIVE_WEEKS, min_weekly: float = MIN_WEEKLY_EVENTS) -> list[Finding]:
-    """Regular users (active in ``min_active_weeks`` of the 12 weeks before) silent for ``quiet_weeks`` or more."""
+    """Regular users (active in ``min_active_weeks`` of the 12 weeks up to the week they stopped) silent for
+    ``quiet_weeks`` or more."""
     quiet_since = until - dt.timedelta(weeks=quiet_weeks)
-    local = quiet_since.astimezone(time_zone)
-    quiet_week = dt.datetime.combine(local.date() - dt.timedelta(days=local.weekday()), dt.time())
-    baseline_from = (quiet_week - dt.timedelta(weeks=BASELINE_WEEKS)).replace(tzinfo=time_zone)
     with store.reading() as db:
         rows = db.execute(_QUIET, {
-            "tz": time_zone.key, "baseline_from": baseline_from, "until": until, "quiet_week": quiet_week,
-            "baseline_weeks": BASELINE_WEEKS, "min_active_weeks": min_active_weeks, "min_weekly": min_weekly,
-            "quiet_since": quiet_since}).fetchall()
+            "tz": time_zone.key, "look_from": until - dt.timedelta(weeks=LOOK_BACK_WEEKS + BASELINE_WEEKS),
+            "until": until, "baseline_weeks": BASELINE_WEEKS, "min_active_weeks": min_active_weeks,
+            "min_weekly": min_weekly, "quiet_since": quiet_since}).fetchall()
     findings = []
     for customer_id, login, name, group_id, group, system, active_weeks, weekly, last_at in rows:
         weeks_quiet = (until - last_at) / dt.timedelta(weeks=1)
@@ -60,7 +67,7 @@ def quiet_customers(store: Store, time_zone: ZoneInfo, until: dt.datetime, quiet
         findings.append(Finding(
             "quiet_customer", "user", login or str(customer_id), last_at, until, score=missed / 20,
             explanation=(f"{login} ({name}, {group}) used the systems about {weekly:.0f} times a week, mostly the "
-                         f"{system}, in {active_weeks} of the {BASELINE_WEEKS} weeks before, and has not used any "
+                         f"{system}, in {active_weeks} of the {BASELINE_WEEKS} weeks up to then, and has not used any "
                          f"since {last_at.astimezone(time_zone):%a %d %b %Y} ({weeks_quiet:.0f} weeks)."),
             suggested_action=("Get in touch: ask whether their needs changed, something stopped working for them, or "
                               "they moved role. Keeping a customer is easier than winning one back."),
@@ -71,23 +78,22 @@ def quiet_customers(store: Store, time_zone: ZoneInfo, until: dt.datetime, quiet
 
 
 _NEW_HEAVY = """
-    WITH firsts AS (
-        SELECT customer_id, min(occurred_at) AS first_at FROM usage_events
-        WHERE customer_id IS NOT NULL AND occurred_at < $until GROUP BY ALL
-    ),
-    recent AS (
-        SELECT customer_id, count(*) AS events, arg_max(system_id, system_id) AS any_system
-        FROM usage_events WHERE customer_id IS NOT NULL AND occurred_at >= $recent_from AND occurred_at < $until
+    WITH recent AS (
+        SELECT customer_id, count(*) AS events, min(occurred_at) AS first_at FROM usage_events
+        WHERE customer_id IS NOT NULL AND occurred_at >= $recent_from AND occurred_at < $until
         GROUP BY ALL
     ),
+    seen_before AS (
+        SELECT DISTINCT e.customer_id FROM usage_events e SEMI JOIN recent r ON r.customer_id = e.customer_id
+        WHERE e.occurred_at < $recent_from
+    ),
     established AS (
-        SELECT quantile_cont(r.events, $percentile) AS heavy FROM recent r JOIN firsts f USING (customer_id)
-        WHERE f.first_at < $recent_from
+        SELECT quantile_cont(events, $percentile) AS heavy FROM recent SEMI JOIN seen_before USING (customer_id)
     )
-    SELECT r.customer_id, c.login, c.name, c.group_id, g.name AS customer_group, r.events, f.first_at, e.heavy
-    FROM recent r JOIN firsts f USING (customer_id) CROSS JOIN established e
+    SELECT r.customer_id, c.login, c.name, c.group_id, g.name AS customer_group, r.events, r.first_at, e.heavy
+    FROM recent r ANTI JOIN seen_before USING (customer_id) CROSS JOIN established e
     JOIN customers c USING (customer_id) LEFT JOIN customer_groups g ON g.group_id = c.group_id
-    WHERE f.first_at >= $recent_from AND r.events >= e.heavy
+    WHERE r.events >= e.heavy
     ORDER BY r.events DESC
 """
 

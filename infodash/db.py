@@ -220,12 +220,14 @@ def _close(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def _current_version(connection: duckdb.DuckDBPyConnection) -> int:
-    exists = connection.execute(
+    # fetchall, not fetchone: DuckDB 2.0 refuses further work on a connection with an unfinished result
+    [(exists,)] = connection.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
+    ).fetchall()
     if not exists:
         return 0
-    return connection.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    [(version,)] = connection.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()
+    return version
 
 
 def _migrate(connection: duckdb.DuckDBPyConnection) -> None:

@@ -22,6 +22,7 @@ import holidays
 import pandas as pd
 
 from infodash.db import Store
+from infodash.detection import run_detection
 from infodash.sla import evaluate_requests
 from infodash.survey_templates import SERVQUAL_22
 
@@ -206,8 +207,9 @@ def build_demo(store: Store, size: str = "small", seed: int = 7, end_date: dt.da
         db.execute("INSERT INTO audit_log (actor, action, entity, details) VALUES ('demo', 'generate', 'database', ?)",
                    [json.dumps({"size": size, "seed": int(seed), "end_date": end_date.isoformat()})])
         counts = {table: db.execute(_COUNT_SQL[table]).fetchone()[0] for table in _COUNTED}
-    # judged now, so the first page view finds every request's service-level verdict ready
+    # judged now, so the first page view finds every request's service-level verdict and usage anomaly ready
     evaluate_requests(store, as_of=_demo_now(end_date))
+    run_detection(store, now=_demo_now(end_date), full=True)
     return DemoSummary(size, counts)
 
 
@@ -220,7 +222,8 @@ _COUNTED = ("customer_groups", "customers", "services", "requests", "request_sta
 _CLEARED = ("customer_groups", "customers", "staff", "services", "calendars", "calendar_hours", "calendar_closures",
             "sla_policies", "sla_policy_versions", "requests", "request_status_history", "touchpoints", "surveys",
             "survey_items", "survey_waves", "survey_invitations", "survey_responses", "survey_answers",
-            "survey_importance", "systems", "resources", "usage_events", "anomalies", "planted_anomalies")
+            "survey_importance", "systems", "resources", "usage_events", "anomalies", "planted_anomalies",
+            "usage_loads", "detection_runs", "anomaly_dismissals")
 
 
 # SQL over the fixed table names above, built once

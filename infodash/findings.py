@@ -91,13 +91,14 @@ def save_findings(db: duckdb.DuckDBPyConnection, findings: list[Finding], now: d
     frame["window_start"] = pd.to_datetime(frame["window_start"], utc=True)
     frame["window_end"] = pd.to_datetime(frame["window_end"], utc=True)
     frame["detected_at"] = pd.to_datetime(frame["detected_at"], utc=True)
-    before = db.execute("SELECT count(*) FROM anomalies").fetchone()[0]
+    [(before,)] = db.execute("SELECT count(*) FROM anomalies").fetchall()
     db.register("new_findings", frame)
     try:
         db.execute(_INSERT)
     finally:
         db.unregister("new_findings")
-    return db.execute("SELECT count(*) FROM anomalies").fetchone()[0] - before
+    [(after,)] = db.execute("SELECT count(*) FROM anomalies").fetchall()
+    return after - before
 
 
 _LIST = """

@@ -39,6 +39,7 @@ class VolumeSeries:
     spikes_only: bool = False
     min_count: int = 0  # a spike must reach at least this many events to be worth a look
     min_change: int = 10  # nor is a difference of a few events from what is expected
+    relative_spread: float = 0.1  # busy series vary by a tenth without anyone needing to know why
 
 
 VOLUME_SERIES: tuple[VolumeSeries, ...] = (
@@ -46,7 +47,8 @@ VOLUME_SERIES: tuple[VolumeSeries, ...] = (
     VolumeSeries("resource", "resource", "day", 7, ("system_id", "resource"), "e.system_id, e.resource", False),
     VolumeSeries("group", "group", "day", 7, ("group_id", "system_id"), "c.group_id, e.system_id", True),
     # Per user, weekly: a day-level view of one person is mostly noise; a quiet user is the
-    # quiet-customer detector's business, so only spikes.
+    # quiet-customer detector's business, so only spikes, and only users who reached min_count
+    # in a judged week are counted at all (tens of thousands of users, a few candidates).
     VolumeSeries("user", "user", "week", 1, ("customer_id", "system_id"), "e.customer_id, e.system_id", True,
                  spikes_only=True, min_count=30),
 )
@@ -58,15 +60,27 @@ def _bucket(grain: str) -> str:
             "week": "date_trunc('week', timezone($tz, e.occurred_at))"}[grain]
 
 
-def _counts_sql(spec: VolumeSeries, subject_filter: str = "") -> str:
-    """Event counts per series and bucket in [from, to), dense from each series' first bucket to the last."""
+def _counts_sql(spec: VolumeSeries, subject_filter: str = "", candidates: bool = False) -> str:
+    """Event counts per series and bucket in [from, to), dense from each series' first bucket to the last.
+
+    With ``candidates``, only series that reached ``$min_count`` in a bucket from ``$judge_from`` are read.
+    """
     join = " JOIN customers c ON c.customer_id = e.customer_id" if spec.by_customer else ""
     keys = ", ".join(spec.keys)
     on = " AND ".join(f"g.{key} IS NOT DISTINCT FROM n.{key}" for key in spec.keys)
+    candidate_cte = semi_join = ""
+    if candidates:
+        candidate_cte = f"""cand AS (
+            SELECT DISTINCT {keys} FROM (
+                SELECT {spec.select} FROM usage_events e{join}
+                WHERE e.occurred_at >= $judge_from AND e.occurred_at < $to{subject_filter}
+                GROUP BY {spec.select}, {_bucket(spec.grain)} HAVING count(*) >= $min_count)
+        ),"""
+        semi_join = f" SEMI JOIN cand ON {' AND '.join(f'cand.{key} = e.{key}' for key in spec.keys)}"
     return f"""
-        WITH n AS (
+        WITH {candidate_cte} n AS (
             SELECT {spec.select}, {_bucket(spec.grain)} AS timestamp, count(*) AS value
-            FROM usage_events e{join}
+            FROM usage_events e{join}{semi_join}
             WHERE e.occurred_at >= $from AND e.occurred_at < $to{subject_filter}
             GROUP BY ALL
         ),
@@ -80,7 +94,7 @@ def _counts_sql(spec: VolumeSeries, subject_filter: str = "") -> str:
     """
 
 
-_COUNTS = {spec.name: _counts_sql(spec) for spec in VOLUME_SERIES}
+_COUNTS = {spec.name: _counts_sql(spec, candidates=spec.min_count > 0) for spec in VOLUME_SERIES}
 
 
 def bucket_floor(moment: dt.datetime, grain: str, time_zone: ZoneInfo) -> pd.Timestamp:
@@ -103,11 +117,14 @@ def volume_series(store: Store, spec: VolumeSeries, since: dt.datetime | None, u
     step = GRAINS[spec.grain]
     first_judged = pd.Timestamp.min if since is None else bucket_floor(since, spec.grain, time_zone)
     read_from = None if since is None else first_judged - step * (spec.period * history + 1)
+    params = {"tz": time_zone.key, "to": _local_to_utc(end, time_zone),
+              "from": dt.datetime(1970, 1, 1, tzinfo=dt.UTC) if read_from is None else _local_to_utc(read_from, time_zone),
+              "last_bucket": end - step}
+    if spec.min_count:
+        params["min_count"] = spec.min_count
+        params["judge_from"] = params["from"] if since is None else _local_to_utc(first_judged, time_zone)
     with store.reading() as db:
-        counts = db.execute(_COUNTS[spec.name], {
-            "tz": time_zone.key, "to": _local_to_utc(end, time_zone),
-            "from": dt.datetime(1970, 1, 1, tzinfo=dt.UTC) if read_from is None else _local_to_utc(read_from, time_zone),
-            "last_bucket": end - step}).df()
+        counts = db.execute(_COUNTS[spec.name], params).df()
     return counts, first_judged
 
 
@@ -195,7 +212,7 @@ def volume_anomalies(store: Store, time_zone: ZoneInfo, until: dt.datetime, sinc
         counts = _without_closed_days(counts, spec.grain, closed_days(store, counts["timestamp"].min().date(),
                                                                       counts["timestamp"].max().date()))
         scored = score_series(counts, spec.period, threshold, history, key=list(spec.keys), counts=True,
-                              min_change=spec.min_change)
+                              min_change=spec.min_change, relative_spread=spec.relative_spread)
         flagged = scored[scored["flagged"] & (scored["timestamp"] >= first_judged)]
         if spec.spikes_only:
             flagged = flagged[(flagged["direction"] == "spike") & (flagged["value"] >= spec.min_count)]
@@ -285,6 +302,6 @@ def evidence_series(store: Store, anomaly: dict, time_zone: ZoneInfo, now: dt.da
         return pd.DataFrame(columns=["timestamp", "value", "expected", "expected_low", "expected_high", "flagged",
                                      "in_window"])
     scored = score_series(counts, spec.period, threshold, history, key=list(spec.keys), counts=True,
-                          min_change=spec.min_change)
+                          min_change=spec.min_change, relative_spread=spec.relative_spread)
     scored["in_window"] = (scored["timestamp"] >= start.floor("h")) & (scored["timestamp"] < end)
     return scored[["timestamp", "value", "expected", "expected_low", "expected_high", "flagged", "in_window"]]

@@ -1,0 +1,335 @@
+"""Loading usage events: an intranet's access log, CSV and Parquet files, what is new since the last load,
+bad rows, unknown systems, and the command line.
+
+The fixture organisation's logins are aadams (customer 1), bbrown (2), cclarke (3), ddubois (4), eevans (5).
+tests/fixtures/intranet_access.log has 20 lines (see tests/fixtures/README.md): line 7 is a server's junk line,
+line 17 has a misspelt month, lines 2 and 15 fetch a style sheet and an image; the other 16 are events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from infodash.cli import EXIT_BAD_INPUT, main
+from infodash.importers import ImportFileError
+from infodash.usage_import import RejectedRow, UsageLoadOptions, load_usage
+
+FIXTURES = Path(__file__).parent / "fixtures"
+INTRANET = UsageLoadOptions(system="Intranet")
+INTRANET_SKIPPING = UsageLoadOptions(system="Intranet", skip_bad_rows=True)
+HEADER = "timestamp,user,system,action,resource,query,duration_ms\n"
+
+
+def utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def usage_store(fixture_store):
+    """The fixture organisation with two systems: 1 Data warehouse, 2 Intranet."""
+    with fixture_store.writing() as db:
+        db.execute("INSERT INTO systems VALUES (1, 'Data warehouse', 'data warehouse'), (2, 'Intranet', 'intranet')")
+    return fixture_store
+
+
+@pytest.fixture
+def access_log(tmp_path: Path) -> Path:
+    """A private copy of the fixture log, free to grow or be replaced."""
+    path = tmp_path / "access.log"
+    shutil.copy(FIXTURES / "intranet_access.log", path)
+    return path
+
+
+def stored(store) -> list[tuple]:
+    with store.reading() as db:
+        return db.execute("SELECT occurred_at, system_id, login, customer_id, action, resource, query_text, "
+                          "duration_ms, http_status, bytes FROM usage_events ORDER BY occurred_at, login").fetchall()
+
+
+def ledger(store) -> list[tuple]:
+    with store.reading() as db:
+        return db.execute("SELECT file_name, events, rejected, bytes_loaded FROM usage_loads "
+                          "ORDER BY loaded_at").fetchall()
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+# Lines 1-20 of the fixture log, as stored: times in UTC from each line's own offset.
+LOG_EVENTS = [
+    (utc("2026-10-24 08:15:02"), 2, "aadams", 1, "view", "/library", None, None, 200, 5120),  # line 1
+    (utc("2026-10-24 09:02:40"), 2, "BBrown", 2, "search", "/search", "q=annual+report&page=1", None, 200, 7300),
+    (utc("2026-10-24 09:03:10"), 2, "bbrown", 2, "download", "/library/reports/annual-2025.pdf", None, None, 200,
+     1048576),
+    (utc("2026-10-24 10:30:00"), 2, "10.1.0.9", None, "view", "/news", None, None, 200, 4100),  # no user: the client
+    (utc("2026-10-24 10:31:00"), 2, "10.1.0.9", None, "view", "/news/item", "id=17", None, 200, 3900),
+    (utc("2026-10-24 13:00:00"), 2, "cclarke", 3, "submit", "/library/ask", None, None, 302, 0),  # POST, bytes "-"
+    (utc("2026-10-24 13:00:01"), 2, "cclarke", 3, "view", "/library/ask", None, None, 200, 2048),
+    (utc("2026-10-24 15:45:00"), 2, "ghost", None, "view", "/hr/benefits", None, None, 404, 512),  # common format
+    (utc("2026-10-25 00:30:00"), 2, "aadams", 1, "view", "/news", None, None, 200, 4100),  # 01:30 +0100 (BST)
+    (utc("2026-10-25 01:10:00"), 2, "aadams", 1, "view", "/news", None, None, 200, 4100),  # 01:10 +0000 (GMT)
+    (utc("2026-10-25 01:45:00"), 2, "aadams", 1, "view", "/library", None, None, 200, 0),  # HEAD
+    (utc("2026-10-26 08:59:59"), 2, "eevans", 5, "view", "/it/howto", None, None, 200, 6000),
+    (utc("2026-10-26 09:01:00"), 2, "eevans", 5, "download", "/it/howto/vpn.docx", None, None, 200, 40960),
+    (utc("2026-10-26 10:20:00"), 2, "bbrown", 2, "search", "/search", "search=travel+policy", None, 200, 5000),
+    (utc("2026-10-26 10:21:00"), 2, "bbrown", 2, "view", "/policies/travel", None, None, 304, 0),
+    (utc("2026-10-26 12:00:00"), 2, "ddubois", 4, "view", "/library", "lang=en", None, 200, 5120),  # not a search
+]
+
+
+def test_an_access_log_with_a_bad_line_is_not_loaded_and_the_report_names_each_bad_line(usage_store, access_log):
+    report = load_usage(usage_store, access_log, INTRANET, "Ana Costa")
+    assert stored(usage_store) == [] and ledger(usage_store) == []
+    assert not report.ok and report.events_added == 0
+    assert report.rejected_rows == [
+        RejectedRow("access.log", 7, "line", "not in the common or combined log format: "
+                                             "'10.1.0.66 - - [24/Oct/2026:12:00:00 +0100] \"-\" 408 -'"),
+        RejectedRow("access.log", 17, "time", "unparseable time '26/Okt/2026:10:00:00 +0000'")]
+    file = report.files[0]
+    assert (file.format, file.lines, file.events, file.rejected, file.skipped, file.loaded) == (
+        "access-log", 20, 16, 2, 2, False)
+    assert file.problem == ("access.log: 2 of 20 rows have problems, so nothing of the file was loaded; fix them, "
+                            "or skip the bad rows to load the rest")
+
+
+def test_skipping_bad_rows_loads_every_good_line_of_the_log_as_the_server_wrote_it(usage_store, access_log):
+    report = load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    assert report.ok and report.events_added == 16 and report.rejected == 2
+    assert [(row.line, row.column) for row in report.rejected_rows] == [(7, "line"), (17, "time")]
+    assert stored(usage_store) == LOG_EVENTS
+    assert report.events_by_system == {"Intranet": 16}
+    assert ledger(usage_store) == [("access.log", 16, 2, access_log.stat().st_size)]
+
+
+def test_times_across_the_end_of_summer_time_keep_the_offset_each_line_gives(usage_store, access_log):
+    load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    with usage_store.reading() as db:
+        night = db.execute("SELECT occurred_at FROM usage_events WHERE occurred_at::DATE = DATE '2026-10-25' "
+                           "ORDER BY occurred_at").fetchall()
+    # the clocks went back at 02:00 BST: 01:30 BST is 00:30 UTC, and 01:10 GMT, forty minutes later, 01:10 UTC
+    assert [row[0] for row in night] == [utc("2026-10-25 00:30"), utc("2026-10-25 01:10"), utc("2026-10-25 01:45")]
+
+
+def test_logins_no_customer_has_are_kept_without_a_customer_and_reported(usage_store, access_log):
+    report = load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    assert report.unmapped_events == 3
+    assert report.unmapped_logins == [("10.1.0.9", 2), ("ghost", 1)]
+    assert report.unmapped_table().to_dict("records") == [{"login": "10.1.0.9", "events": 2},
+                                                          {"login": "ghost", "events": 1}]
+    with usage_store.reading() as db:
+        assert db.execute("SELECT login, count(*) FROM usage_events WHERE customer_id IS NULL GROUP BY 1 "
+                          "ORDER BY 1").fetchall() == [("10.1.0.9", 2), ("ghost", 1)]
+
+
+def test_a_login_two_customers_share_maps_to_neither(usage_store, tmp_path):
+    with usage_store.writing() as db:
+        db.execute("INSERT INTO customers (name, login, group_id, department, seniority, relationship) "
+                   "VALUES ('Eve Evans (second account)', 'EEvans', 3, 'Plant North', 'staff', 'customer')")
+    path = write(tmp_path / "usage.csv", HEADER + "2026-11-16 09:00,eevans,Intranet,view,/news,,\n")
+    report = load_usage(usage_store, path, UsageLoadOptions(), "Ana Costa")
+    assert report.unmapped_logins == [("eevans", 1)]
+
+
+def test_loading_the_same_log_again_adds_nothing(usage_store, access_log):
+    load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    again = load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    assert (again.events_added, again.already_loaded, again.rejected, again.files[0].lines) == (0, 16, 0, 0)
+    assert len(stored(usage_store)) == 16 and len(ledger(usage_store)) == 1
+
+
+def test_a_log_that_has_grown_adds_only_its_new_lines_and_waits_for_an_unfinished_last_line(usage_store, access_log):
+    load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    append(access_log, '10.1.0.5 - aadams [27/Oct/2026:09:00:00 +0000] "GET /news HTTP/1.1" 200 4100 "-" "-"\n'
+                       '10.1.0.7 - bbrown [27/Oct/2026:09:05:00 +0000] "GET /library HTTP/1.1" 200 51')
+    grown = load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    assert (grown.events_added, grown.already_loaded, grown.files[0].lines) == (1, 16, 1)
+    assert grown.notes == ["access.log: its last line is not finished yet; it will be loaded next time; access.log "
+                           "has grown since it was loaded: reading it from line 21"]
+    append(access_log, '20 "-" "-"\n')  # the server finishes the line
+    finished = load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    assert (finished.events_added, finished.already_loaded) == (1, 17)
+    assert stored(usage_store)[-2:] == [
+        (utc("2026-10-27 09:00"), 2, "aadams", 1, "view", "/news", None, None, 200, 4100),
+        (utc("2026-10-27 09:05"), 2, "bbrown", 2, "view", "/library", None, None, 200, 5120)]
+    assert ledger(usage_store) == [("access.log", 18, 2, access_log.stat().st_size)]
+    assert load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa").events_added == 0
+
+
+def test_a_log_replaced_under_the_same_name_is_a_new_source(usage_store, access_log):
+    load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    write(access_log, '10.1.0.5 - aadams [28/Oct/2026:08:00:00 +0000] "GET / HTTP/1.1" 200 900 "-" "-"\n')
+    report = load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    assert (report.events_added, report.already_loaded) == (1, 0)
+    assert [row[:2] for row in ledger(usage_store)] == [("access.log", 16), ("access.log", 1)]
+
+
+def test_a_log_renamed_by_rotation_is_recognised_by_its_first_bytes(usage_store, access_log):
+    load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    rotated = access_log.rename(access_log.with_name("access.log.1"))
+    report = load_usage(usage_store, rotated, INTRANET_SKIPPING, "Ana Costa")
+    assert (report.files[0].format, report.events_added, report.already_loaded) == ("access-log", 0, 16)
+
+
+def test_a_csv_reads_wall_clock_times_in_the_organisations_zone_and_keeps_given_offsets(usage_store):
+    report = load_usage(usage_store, FIXTURES / "usage_events.csv", UsageLoadOptions(), "Ana Costa")
+    assert report.ok and report.events_added == 5
+    assert report.events_by_system == {"Data warehouse": 3, "Intranet": 2}
+    assert report.unmapped_logins == [("svc_report_1", 1)]
+    assert stored(usage_store) == [
+        (utc("2026-07-01 09:00"), 2, "cclarke", 3, "view", "/news", None, None, None, None),  # 10:00 BST
+        (utc("2026-11-16 09:00"), 1, "aadams", 1, "query", "company_financials",
+         "SELECT revenue FROM company_financials WHERE company_id = 1042", 420, None, None),  # 09:00 GMT
+        (utc("2026-11-16 09:00"), 1, "svc_report_1", None, "query", "sales_by_region",
+         "SELECT * FROM sales_by_region WHERE quarter = 'Q3'", 15000, None, None),  # 10:00+01:00
+        (utc("2026-11-16 09:03"), 1, "AADAMS", 1, "query", "company_financials",  # login and action in any case
+         "SELECT revenue FROM company_financials WHERE company_id = 1043", 380, None, None),
+        (utc("2026-11-17 08:30"), 2, "eevans", 5, "search", "/library", "annual report", None, None, None),
+    ]
+
+
+def test_every_bad_row_of_a_csv_is_reported_by_line_and_nothing_of_the_file_is_written(usage_store, tmp_path):
+    path = write(tmp_path / "bad.csv", HEADER
+                 + "2026-11-16 09:00:00,aadams,Data warehouse,query,company_financials,,420\n"
+                 + "16th November,aadams,Data warehouse,query,company_financials,,\n"
+                 + "2026-11-16 09:05:00,,Data warehouse,query,company_financials,,\n"
+                 + "2026-11-16 09:06:00,bbrown,Data warehouse,execute,company_financials,,\n"
+                 + "2026-11-16 09:07:00,bbrown,Data warehouse,query,company_financials,,fast\n"
+                 + ",bbrown,Data warehouse,query,company_financials,,\n"
+                 + "2026-11-16 09:08:00,bbrown,,query,company_financials,,\n")
+    report = load_usage(usage_store, path, UsageLoadOptions(), "Ana Costa")
+    assert stored(usage_store) == [] and ledger(usage_store) == []
+    assert report.rejected_table().values.tolist() == [
+        ["bad.csv", 3, "timestamp",
+         "unparseable time '16th November' (expected ISO 8601, e.g. 2026-11-16 09:00:00+00:00)"],
+        ["bad.csv", 4, "user", "user is missing"],
+        ["bad.csv", 5, "action", "unknown action 'execute' (expected one of view, search, query, download, login, "
+                                 "logout, click, submit, upload, edit)"],
+        ["bad.csv", 6, "duration_ms", "duration 'fast' is not a whole number of milliseconds"],
+        ["bad.csv", 7, "timestamp", "timestamp is missing"],
+        ["bad.csv", 8, "system", "system is missing"]]
+    skipping = load_usage(usage_store, path, UsageLoadOptions(skip_bad_rows=True), "Ana Costa")
+    assert (skipping.events_added, skipping.rejected) == (1, 6)
+    assert ledger(usage_store) == [("bad.csv", 1, 6, path.stat().st_size)]
+
+
+def test_a_csv_that_has_grown_adds_only_its_new_rows(usage_store, tmp_path):
+    path = tmp_path / "usage.csv"
+    shutil.copy(FIXTURES / "usage_events.csv", path)
+    load_usage(usage_store, path, UsageLoadOptions(), "Ana Costa")
+    append(path, "2026-11-18 11:00:00,ddubois,Intranet,view,/hr/benefits,,\n")
+    grown = load_usage(usage_store, path, UsageLoadOptions(), "Ana Costa")
+    assert (grown.events_added, grown.already_loaded, grown.files[0].lines) == (1, 5, 1)
+    assert stored(usage_store)[-1] == (utc("2026-11-18 11:00"), 2, "ddubois", 4, "view", "/hr/benefits", None, None,
+                                       None, None)
+
+
+def test_a_parquet_file_written_by_duckdb_loads_with_its_row_numbers_in_the_report(usage_store, tmp_path):
+    path = tmp_path / "events.parquet"
+    with usage_store.reading() as db:
+        db.execute(f"""COPY (SELECT * FROM (VALUES
+            (TIMESTAMP '2026-06-15 12:00:00', 'bbrown', 'Data warehouse', 'query', 'account_pipeline', 'SELECT 1',
+             1200),
+            (TIMESTAMP '2026-11-18 09:30:00', 'eevans', 'Intranet', 'download', '/library/guide.pdf', NULL, NULL),
+            (TIMESTAMP '2026-11-18 10:00:00', 'eevans', 'Intranet', 'print', '/library/guide.pdf', NULL, NULL))
+            t("timestamp", "user", "system", "action", resource, query, duration_ms)) TO '{path}' (FORMAT parquet)""")
+    refused = load_usage(usage_store, path, UsageLoadOptions(), "Ana Costa")
+    assert [(row.line, row.column) for row in refused.rejected_rows] == [(3, "action")]
+    report = load_usage(usage_store, path, UsageLoadOptions(skip_bad_rows=True), "Ana Costa")
+    assert (report.files[0].format, report.events_added) == ("parquet", 2)
+    assert stored(usage_store) == [  # timestamps without a zone are wall-clock times in London
+        (utc("2026-06-15 11:00"), 1, "bbrown", 2, "query", "account_pipeline", "SELECT 1", 1200, None, None),
+        (utc("2026-11-18 09:30"), 2, "eevans", 5, "download", "/library/guide.pdf", None, None, None, None)]
+    assert load_usage(usage_store, path, UsageLoadOptions(skip_bad_rows=True), "Ana Costa").events_added == 0
+
+
+def test_a_glob_loads_each_matching_file_in_name_order(usage_store, tmp_path):
+    write(tmp_path / "usage-2026-11-17.csv", HEADER + "2026-11-17 09:00,bbrown,Intranet,view,/news,,\n")
+    write(tmp_path / "usage-2026-11-16.csv", HEADER + "2026-11-16 09:00,aadams,Intranet,view,/news,,\n"
+                                                      "2026-11-16 10:00,aadams,Data warehouse,login,,,\n")
+    write(tmp_path / "notes.txt", "not usage\n")
+    report = load_usage(usage_store, str(tmp_path / "usage-*.csv"), UsageLoadOptions(), "Ana Costa")
+    assert [file.name for file in report.files] == ["usage-2026-11-16.csv", "usage-2026-11-17.csv"]
+    assert report.events_added == 3 and report.events_by_system == {"Intranet": 2, "Data warehouse": 1}
+    with pytest.raises(ImportFileError, match="No file matches .*usage-\\*.parquet"):
+        load_usage(usage_store, str(tmp_path / "usage-*.parquet"), UsageLoadOptions(), "Ana Costa")
+
+
+def test_an_unknown_system_is_refused_naming_the_known_ones(usage_store, access_log, tmp_path):
+    with pytest.raises(ImportFileError, match="Unknown system 'Wiki'. The known systems are Data warehouse, "
+                                              "Intranet: choose one, or have the load create it."):
+        load_usage(usage_store, access_log, UsageLoadOptions(system="Wiki"), "Ana Costa")
+    path = write(tmp_path / "usage.csv", HEADER + "2026-11-16 09:00,aadams,Wiki,view,/home,,\n"
+                                                  "2026-11-16 09:01,aadams,Intranet,view,/news,,\n")
+    report = load_usage(usage_store, path, UsageLoadOptions(), "Ana Costa")
+    assert report.files[0].problem == ("usage.csv: Unknown system 'Wiki'. The known systems are Data warehouse, "
+                                       "Intranet: choose one, or have the load create it.")
+    assert stored(usage_store) == []
+
+
+def test_an_unknown_system_is_created_when_the_load_is_told_to(usage_store, access_log):
+    options = UsageLoadOptions(system="Staff wiki", create_systems=True, skip_bad_rows=True)
+    report = load_usage(usage_store, access_log, options, "Ana Costa")
+    assert report.events_by_system == {"Staff wiki": 16} and report.notes == ["created the system Staff wiki"]
+    with usage_store.reading() as db:
+        assert db.execute("SELECT * FROM systems WHERE system_id = 3").fetchone() == (3, "Staff wiki", "web site")
+
+
+def test_a_dry_run_counts_what_would_be_added_and_writes_nothing(usage_store, access_log):
+    report = load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa", dry_run=True)
+    assert (report.events_found, report.events_added, report.unmapped_events) == (16, 0, 3)
+    assert stored(usage_store) == [] and ledger(usage_store) == []
+
+
+def test_another_exports_columns_actions_and_date_format_are_mapped(usage_store, tmp_path):
+    path = write(tmp_path / "portal.csv", "When,Account,Page,What\n16/11/2026 09:15,aadams,/news,open\n")
+    lacking = load_usage(usage_store, path, UsageLoadOptions(system="Intranet"), "Ana Costa")
+    assert lacking.files[0].problem.startswith("portal.csv: the file has no column timestamp, user, action, resource. "
+                                               "Its columns are: When, Account, Page, What.")
+    options = UsageLoadOptions(system="Intranet", columns={"timestamp": "When", "user": "Account", "resource": "Page",
+                                                           "action": "What"},
+                               action_map={"open": "view"}, time_format="%d/%m/%Y %H:%M")
+    assert load_usage(usage_store, path, options, "Ana Costa").events_added == 1
+    assert stored(usage_store) == [(utc("2026-11-16 09:15"), 2, "aadams", 1, "view", "/news", None, None, None, None)]
+
+
+def test_progress_is_told_of_each_file_and_stage(usage_store, tmp_path):
+    write(tmp_path / "a.csv", HEADER + "2026-11-16 09:00,aadams,Intranet,view,/news,,\n")
+    write(tmp_path / "b.csv", HEADER + "2026-11-16 09:00,bbrown,Intranet,view,/news,,\n")
+    calls: list[tuple[float, str]] = []
+    load_usage(usage_store, [tmp_path / "a.csv", tmp_path / "b.csv"], UsageLoadOptions(), "Ana Costa",
+               progress=lambda fraction, message: calls.append((fraction, message)))
+    assert calls == [(0.0, "a.csv (1 of 2): comparing with what was loaded before"),
+                     (0.05, "a.csv (1 of 2): reading and checking"), (0.35, "a.csv (1 of 2): writing"),
+                     (0.5, "a.csv (1 of 2): loaded"),
+                     (0.5, "b.csv (2 of 2): comparing with what was loaded before"),
+                     (0.55, "b.csv (2 of 2): reading and checking"), (0.85, "b.csv (2 of 2): writing"),
+                     (1.0, "b.csv (2 of 2): loaded"), (1.0, "Done, 2 events added")]
+
+
+def test_the_command_line_refuses_a_log_with_bad_lines_then_loads_its_good_ones_once(usage_store, access_log, capsys):
+    base = ["--db", str(usage_store.path), "import", "usage", str(access_log), "--system", "Intranet"]
+    assert main(base) == EXIT_BAD_INPUT
+    captured = capsys.readouterr()
+    assert "access.log line 17, time: unparseable time '26/Okt/2026:10:00:00 +0000'" in captured.err
+    assert "[  0%] access.log (1 of 1)" in captured.err
+    assert "not loaded: access.log: 2 of 20 rows have problems" in captured.out
+    assert main([*base, "--skip-bad-rows"]) == 0
+    out = capsys.readouterr().out
+    assert f"{access_log}: 20 new lines, 16 events, 2 rejected, 2 skipped, 0 events loaded before; loaded" in out
+    assert "3 events have a login no customer has; the most frequent: 10.1.0.9 (2), ghost (1)" in out
+    assert "1 file: 16 events added (Intranet 16), 0 loaded before, 2 rows rejected" in out
+    assert main([*base, "--skip-bad-rows"]) == 0
+    assert "1 file: 0 events added, 16 loaded before, 0 rows rejected" in capsys.readouterr().out
+    assert main([*base[:-1], "Wiki"]) == EXIT_BAD_INPUT
+    assert "Unknown system 'Wiki'" in capsys.readouterr().err
