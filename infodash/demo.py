@@ -842,6 +842,7 @@ def _plant_anomalies(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
                2, c.login, c.customer_id, 'view', '/hr/benefits', NULL, NULL
         FROM demo_planted p, range(getvariable('demo_spike_events')) t(k)
         JOIN customers c ON c.customer_id = 1 + floor(rnd(k, 'spu') * getvariable('demo_customers'))::INT
+        WHERE c.customer_id <> p.quiet  -- the customer who went quiet stays quiet
     """)
     # 4. A two-day vendor outage: no Factiva use at all.
     db.execute("DELETE FROM usage_events WHERE system_id = 3 AND resource = 'Factiva' "

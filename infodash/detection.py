@@ -99,10 +99,21 @@ def merge_findings(findings: list[Finding]) -> list[Finding]:
             for f in kept]
 
 
+def _data_end(store: Store) -> dt.datetime | None:
+    """Just after the latest event loaded: usage not loaded yet is not a drop in use."""
+    with store.reading() as db:
+        [(latest,)] = db.execute("SELECT max(occurred_at) FROM usage_events").fetchall()
+    return None if latest is None else latest + dt.timedelta(microseconds=1)
+
+
 def run_detection(store: Store, now: dt.datetime | None = None, full: bool = False,
                   detectors: tuple[str, ...] = tuple(DETECTORS)) -> DetectionReport:
-    """Run the detectors over the data since their last run (all of it with ``full``) and store new findings."""
-    until = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(second=0, microsecond=0)
+    """Run the detectors over the data since their last run (all of it with ``full``) and store new findings.
+
+    Data is judged up to ``now`` or the latest event loaded, whichever is earlier.
+    """
+    until = min((now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(second=0, microsecond=0),
+                _data_end(store) or dt.datetime.max.replace(tzinfo=dt.UTC))
     time_zone = organisation_time_zone(store)
     threshold = sensitivity_threshold(store)
     previous = {} if full else last_run(store)

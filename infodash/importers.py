@@ -145,11 +145,19 @@ def parse_time_column(report: ImportReport, values: pd.Series, lines: pd.Series,
     return parsed
 
 
+# A time of day followed by its UTC offset: "14:05+01:00", "14:05:00.5 -0500", "14:05Z".
+_WITH_OFFSET = r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
+
+
 def _to_utc(values: pd.Series, date_format: str, time_zone: str) -> pd.Series:
     try:
         parsed = pd.to_datetime(values, format=date_format, errors="coerce")
-    except (ValueError, TypeError):  # offsets that differ from row to row
-        return pd.to_datetime(values, format=date_format, errors="coerce", utc=True)
+    except (ValueError, TypeError):  # offsets that differ from row to row, or wall times beside offsets
+        parsed = pd.to_datetime(values, format=date_format, errors="coerce", utc=True)
+        wall = values.notna() & ~values.astype(str).str.contains(_WITH_OFFSET)
+        if wall.any() and not wall.equals(values.notna()):  # wall times are in time_zone, not UTC
+            parsed = parsed.where(~wall, _to_utc(values.where(wall), date_format, time_zone))
+        return parsed
     if parsed.dt.tz is None:
         first_occurrence = np.ones(len(parsed), dtype=bool)
         parsed = parsed.dt.tz_localize(time_zone, ambiguous=first_occurrence, nonexistent="shift_forward")

@@ -185,6 +185,9 @@ def wave_table(scores: pd.DataFrame, wave_id: int, cell: str | None = None) -> p
     """
     rows = scores[(scores["wave_id"] == wave_id) & ((scores["cell"] == cell) if cell else True)]
     table = rows.pivot(index=["cell", "unit"], columns="measure", values="mean").reset_index()
+    # item positions are text: "2" before "10", not after (dimension names are longer, so keep their order)
+    table = table.sort_values(["cell", "unit"], ignore_index=True,
+                              key=lambda column: column.str.zfill(4) if column.name == "unit" else column)
     counts = rows[rows["measure"] == "perception"][["cell", "unit", "n", "suppressed"]]
     table = table.merge(counts, on=["cell", "unit"], how="left")
     table.columns.name = None
@@ -303,7 +306,7 @@ _RESPONSE_RATES = """
     LEFT JOIN survey_responses r ON r.wave_id = w.wave_id AND r.group_id = g.group_id
     WHERE w.survey_id = $survey AND (len($groups::INTEGER[]) = 0 OR list_contains($groups::INTEGER[], g.group_id))
     GROUP BY ALL HAVING invited > 0 OR responses > 0
-    ORDER BY w.opened_on, g.name
+    ORDER BY w.opened_on, w.wave_id, g.name  -- waves in the order of dimension_scores' wave_order
 """
 
 
@@ -321,7 +324,7 @@ def response_rates(store: Store, survey_id: int, filters: Filters = Filters()) -
 
 @dataclass(frozen=True)
 class CommentSelection:
-    """Comments matching a choice, lowest scores first; none when fewer than 5 respondents match."""
+    """Comments matching a choice, lowest scores first; none from a wave where fewer than 5 respondents match."""
 
     comments: pd.DataFrame  # submitted_at, wave, customer_group, score, band, comment
     respondents: int
@@ -334,7 +337,11 @@ def comments(store: Store, survey_id: int, filters: Filters = Filters(), wave_id
 
     A respondent's score is their mean perception over the chosen dimension's items (all items
     when none is chosen), or their CSAT in a survey without items. Bands split the scale in
-    thirds: low, middle, high. When fewer than 5 respondents match, no comment is returned.
+    thirds: low, middle, high. Respondents with no score are listed last when neither a dimension
+    nor a band is chosen. Each wave and each customer group within a wave is a cell: no comment
+    is returned from a wave where fewer than 5 respondents match, and a comment's customer group
+    reads "fewer than 5 responses" where fewer than 5 of the wave's matching respondents are in it.
+    ``suppressed`` is set when no wave has 5 matching respondents.
     """
     instrument = load_instrument(store, survey_id)
     low, high = (instrument.scale_min, instrument.scale_max) if instrument.items else CSAT_RANGE
@@ -351,24 +358,37 @@ def comments(store: Store, survey_id: int, filters: Filters = Filters(), wave_id
             FROM resp LEFT JOIN item_scores s USING (response_id)
         ),
         banded AS (
-            SELECT *, CASE WHEN (score - $low) / ($high - $low) < 1 / 3 THEN 'low'
+            SELECT *, CASE WHEN score IS NULL THEN NULL
+                           WHEN (score - $low) / ($high - $low) < 1 / 3 THEN 'low'
                            WHEN (score - $low) / ($high - $low) > 2 / 3 THEN 'high' ELSE 'middle' END AS band
-            FROM scored WHERE score IS NOT NULL
+            FROM scored WHERE score IS NOT NULL OR ($dimension IS NULL AND $band IS NULL)
+        ),
+        matched AS (
+            SELECT *, count(*) OVER (PARTITION BY wave_id) AS in_wave,
+                   count(*) OVER (PARTITION BY wave_id, customer_group) AS in_group
+            FROM banded WHERE ($band IS NULL OR band = $band)
+        ),
+        shown AS (
+            SELECT m.submitted_at, w.name AS wave,
+                   CASE WHEN m.in_group < $min_responses THEN $suppressed ELSE m.customer_group END AS customer_group,
+                   m.score, m.band, CASE WHEN m.in_wave >= $min_responses THEN m.comment END AS comment,
+                   count(*) OVER () AS respondents,
+                   sum(CASE WHEN m.in_wave >= $min_responses THEN 1 ELSE 0 END) OVER () AS in_shown_waves
+            FROM matched m JOIN survey_waves w USING (wave_id)
         )
-        SELECT b.submitted_at, w.name AS wave, b.customer_group, b.score, b.band, b.comment,
-               count(*) OVER () AS respondents
-        FROM banded b JOIN survey_waves w USING (wave_id)
-        WHERE ($band IS NULL OR b.band = $band)
-        ORDER BY b.comment IS NULL, b.score, b.submitted_at DESC
+        SELECT * FROM shown
+        ORDER BY comment IS NULL, score, submitted_at DESC
         LIMIT $limit
     """
     params = {**_params(survey_id, filters, wave_ids), "dimension": dimension, "band": band, "low": low,
-              "high": high, "limit": limit, "by_csat": not instrument.items}
+              "high": high, "limit": limit, "by_csat": not instrument.items, "min_responses": MIN_RESPONSES,
+              "suppressed": SUPPRESSED}
     with store.reading() as db:
         frame = db.execute(sql, params).df()
     respondents = int(frame["respondents"].iloc[0]) if len(frame) else 0
-    frame = frame[frame["comment"].notna()].drop(columns="respondents").reset_index(drop=True)
-    if respondents < MIN_RESPONSES:
+    in_shown_waves = int(frame["in_shown_waves"].iloc[0]) if len(frame) else 0
+    frame = frame[frame["comment"].notna()].drop(columns=["respondents", "in_shown_waves"]).reset_index(drop=True)
+    if in_shown_waves < MIN_RESPONSES:
         return CommentSelection(frame.iloc[0:0], respondents, True)
     return CommentSelection(frame, respondents, False)
 

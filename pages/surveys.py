@@ -14,6 +14,7 @@ from infodash.ui.store import cached, store_errors
 from infodash.ui.survey_charts import (csat_chart, dimension_trend_chart, gap_chart, nps_chart, response_rate_chart,
                                        zone_chart)
 from infodash.ui.survey_sections import breakdown_table, comment_list, wave_kpis, wave_scores_table
+from infodash.ui.text import escape_markdown
 
 context = page_context()
 store, filters = context.store, context.filters
@@ -62,7 +63,7 @@ wave_kpis(instrument, scores, nps, csat, rates, weighted, wave_id)
 if instrument.items:
     st.subheader("RATER dimensions across waves")
     st.plotly_chart(cached_chart("survey_trend", dimension_trend_chart, scores, measure), width="stretch")
-    st.subheader(f"{wave_names[wave_id]}: dimensions and items")
+    st.subheader(f"{escape_markdown(wave_names[wave_id])}: dimensions and items")
     level = st.segmented_control("Show", ["dimension", "item"], default="dimension", key="survey_level",
                                  format_func=lambda value: "Per dimension" if value == "dimension" else "Per item")
     with store_errors(store):
@@ -71,16 +72,20 @@ if instrument.items:
     labels = {str(item.position): f"{item.position}. {item.text[:60]}" for item in instrument.items} \
         | {unit: unit.capitalize() for unit in ("overall", *RATER_DIMENSIONS)}
     chart_col, table_col = st.columns(2)
-    if instrument.style == "libqual":
+    if table.empty:  # e.g. a wave just opened: invitations sent, no answers yet
+        chart_col.caption("No item answers in this wave for the chosen filters.")
+    elif instrument.style == "libqual":
         chart_col.plotly_chart(cached_chart("survey_zone", zone_chart, table, labels), width="stretch")
         below = table[table.get("below_minimum", False) == True]  # noqa: E712 (a column of booleans)
         if len(below):
-            chart_col.warning(f"Perceived below customers' minimum: "
-                              f"{', '.join(labels.get(unit, unit) for unit in below['unit'])}.", icon=":material/flag:")
+            chart_col.warning(escape_markdown(f"Perceived below customers' minimum: "
+                                              f"{', '.join(labels.get(unit, unit) for unit in below['unit'])}."),
+                              icon=":material/flag:")
     elif instrument.style == "servqual":
         chart_col.plotly_chart(cached_chart("survey_gap", gap_chart, table, labels), width="stretch")
-    with table_col:
-        wave_scores_table(level_scores, wave_id, instrument, labels)
+    if not table.empty:
+        with table_col:
+            wave_scores_table(level_scores, wave_id, instrument, labels)
 
 if by != "all":
     st.subheader(f"By {by}")
@@ -93,11 +98,13 @@ if by != "all":
 st.subheader("NPS and CSAT")
 nps_col, csat_col = st.columns(2)
 if nps.empty:
-    nps_col.caption("This survey does not ask the recommendation question (NPS).")
+    nps_col.caption("No NPS answers for the chosen filters." if instrument.asks_nps
+                    else "This survey does not ask the recommendation question (NPS).")
 else:
     nps_col.plotly_chart(cached_chart("survey_nps", nps_chart, nps), width="stretch")
 if csat.empty:
-    csat_col.caption("This survey does not ask for satisfaction (CSAT).")
+    csat_col.caption("No CSAT answers for the chosen filters." if instrument.asks_csat
+                     else "This survey does not ask for satisfaction (CSAT).")
 else:
     csat_col.plotly_chart(cached_chart("survey_csat", csat_chart, csat), width="stretch")
 

@@ -15,6 +15,7 @@ from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import page_context
 from infodash.ui.store import cached, store_errors
 from infodash.ui.survey_sections import feedback_kpi, summary_kpis
+from infodash.ui.text import escape_markdown
 
 context = page_context()
 store, filters, time_zone = context.store, context.filters, context.time_zone
@@ -79,7 +80,8 @@ st.caption(f"{week.label()}; arrows compare with the week before, lines show the
 if survey or feedback:
     kpi_row((summary_kpis(survey) if survey else []) + ([feedback_kpi(feedback)] if feedback else []), slots=5)
     if survey:
-        st.caption(f"Survey: {survey.survey}, {survey.wave}{' (still open)' if survey.in_progress else ''}, the latest "
+        st.caption(f"Survey: {escape_markdown(survey.survey)}, {escape_markdown(survey.wave)}"
+                   f"{' (still open)' if survey.in_progress else ''}, the latest "
                    "wave by this week; arrows compare with the wave before (see Surveys for which changes are "
                    "significant).")
 

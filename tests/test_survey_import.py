@@ -367,3 +367,14 @@ def test_wall_clock_times_are_read_in_the_chosen_time_zone(people, servqual_wave
     report = import_survey_responses(people, path, servqual_wave, dataclasses.replace(options, time_zone="UTC"),
                                      AUTHOR)
     assert report.ok and responses(people)[0][3] == dt.datetime(2026, 10, 6, 9, 0, tzinfo=dt.UTC)
+
+
+def test_wall_clock_times_beside_times_with_an_offset_are_still_read_in_the_chosen_time_zone(people, servqual_wave,
+                                                                                          tmp_path):
+    path = write(tmp_path, "Respondent ID,Email,Submitted,NPS\nR-1,alice@example.org,2026-10-06 09:00,9\n"
+                           "R-2,bob@example.org,2026-10-06T09:00:00+02:00,8\n")
+    options = SurveyImportOptions(columns={"respondent": "Respondent ID", "customer": "Email",
+                                           "submitted_at": "Submitted", "nps": "NPS"}, time_zone="Europe/London")
+    assert import_survey_responses(people, path, servqual_wave, options, AUTHOR).ok
+    assert [row[3] for row in responses(people)] == [dt.datetime(2026, 10, 6, 8, 0, tzinfo=dt.UTC),  # 09:00 BST
+                                                     dt.datetime(2026, 10, 6, 7, 0, tzinfo=dt.UTC)]

@@ -250,3 +250,50 @@ def test_a_single_response_is_suppressed_everywhere(survey_store):
     assert scores["suppressed"].all() and scores["mean"].isna().all()
     assert nps_with_margin(survey_store, 1)["nps"].isna().all()
     assert SUPPRESSED == "fewer than 5 responses"
+
+
+def test_a_comment_names_no_customer_group_with_fewer_than_five_respondents_in_its_wave(survey_store):
+    # spring: Research 4 and Sales 2 respondents, both cells suppressed in the breakdown by group
+    spring = comments(survey_store, 1, wave_ids=[1])
+    assert spring.comments["comment"].tolist() == ["Nobody answers", "Too slow", "Great"]
+    assert set(spring.comments["customer_group"]) == {SUPPRESSED}
+    with survey_store.writing() as db:  # a fifth Research respondent in spring
+        db.execute("INSERT INTO survey_responses (response_id, wave_id, group_id, submitted_at, nps) "
+                   "VALUES (12, 1, 1, ?, 8)", [at("2026-03-09 10:00")])
+        db.execute("INSERT INTO survey_answers (response_id, item_id, expectation, perception) "
+                   "VALUES (12, 1, 6, 6), (12, 2, 6, 6)")
+    spring = comments(survey_store, 1, wave_ids=[1]).comments.set_index("comment")["customer_group"]
+    assert spring.to_dict() == {"Nobody answers": SUPPRESSED, "Too slow": "Research", "Great": "Research"}
+
+
+def test_comments_of_a_wave_with_fewer_than_five_matching_respondents_are_withheld(survey_store):
+    # high band (perception above 5): spring r1, r3, r5; autumn r7, r8, r9, r11: 7 respondents, fewer than 5 a wave
+    high = comments(survey_store, 1, band="high")
+    assert (high.respondents, high.suppressed, len(high.comments)) == (7, True, 0)
+    research = comments(survey_store, 1, Filters(group_ids=(1,)))  # 4 in each wave
+    assert (research.respondents, research.suppressed, len(research.comments)) == (8, True, 0)
+
+
+def test_a_comment_from_a_respondent_who_answered_no_item_is_listed_last(survey_store):
+    with survey_store.writing() as db:
+        db.execute("INSERT INTO survey_responses (response_id, wave_id, group_id, submitted_at, nps, comment) "
+                   "VALUES (12, 2, 1, ?, 8, 'Only the NPS, sorry')", [at("2026-09-07 10:00")])
+    listed = comments(survey_store, 1, wave_ids=[2]).comments
+    assert listed["comment"].tolist() == ["Still slow at times", "Much better now", "Only the NPS, sorry"]
+    assert listed["score"].isna().tolist() == [False, False, True]
+    assert "Only the NPS, sorry" not in comments(survey_store, 1, wave_ids=[2], band="low").comments["comment"].tolist()
+
+
+def test_items_are_listed_in_their_order_past_the_ninth(survey_store):
+    with survey_store.writing() as db:  # the LibQUAL survey's items become items 2 and 10
+        db.execute("UPDATE survey_items SET position = CASE item_id WHEN 3 THEN 2 ELSE 10 END WHERE survey_id = 2")
+    assert wave_table(dimension_scores(survey_store, 2, level="item"), 3)["unit"].tolist() == ["2", "10"]
+
+
+def test_waves_opened_on_the_same_day_keep_their_order_in_response_rates(survey_store):
+    with survey_store.writing() as db:  # wave 4 invites only Sales, wave 5 (opened the same day) only Research
+        db.execute("INSERT INTO survey_waves VALUES (4, 1, 'Winter A', DATE '2026-12-01', NULL), "
+                   "(5, 1, 'Winter B', DATE '2026-12-01', NULL)")
+        db.execute("INSERT INTO survey_invitations VALUES (4, 2, 5), (5, 1, 5)")
+    rates = response_rates(survey_store, 1)
+    assert rates["wave"].tolist()[-2:] == ["Winter A", "Winter B"]

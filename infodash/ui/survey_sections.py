@@ -12,6 +12,7 @@ from infodash.surveys import (HEADLINE, MEASURE_TITLES, MIN_RESPONSES, SUPPRESSE
                               wave_table, with_suppression_text)
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.tables import download_button
+from infodash.ui.text import escape_markdown
 
 
 def _verdict(row: pd.Series | None) -> str:
@@ -41,7 +42,7 @@ def _kpi(label: str, row: pd.Series | None, column: str, definition: str, kind: 
 def feedback_kpi(summary: WaveSummary) -> Kpi:
     """The post-request CSAT card: the share of satisfied answers in the current feedback wave."""
     return _kpi("After-request CSAT", summary.csat, "share", f"{_CSAT_HELP} Asked when a request is resolved; "
-                f"{summary.wave}.", "share")
+                f"{escape_markdown(summary.wave)}.", "share")
 
 
 def summary_kpis(summary: WaveSummary) -> list[Kpi]:
@@ -86,9 +87,12 @@ def wave_kpis(instrument: Instrument, scores: pd.DataFrame, nps: pd.DataFrame, c
                          "post-request feedback: it is asked of every resolved request).", "count", "neutral"))
     weighted_row = _row(weighted, wave_id)
     if weighted_row is not None:
-        cards.append(Kpi("Weighted gap", None if weighted_row["suppressed"] else weighted_row["weighted_gap"], None,
-                         "The dimension gaps weighted by how many importance points respondents gave each "
-                         "dimension.", "score", shown_instead=SUPPRESSED if weighted_row["suppressed"] else None))
+        gap = headline != "perception"  # weighted_gap weights the headline: a perception-only survey has no gap
+        cards.append(Kpi("Weighted gap" if gap else "Weighted perceived",
+                         None if weighted_row["suppressed"] else weighted_row["weighted_gap"], None,
+                         f"The dimension {'gaps' if gap else 'perceived levels'} weighted by how many importance "
+                         "points respondents gave each dimension.", "score",
+                         shown_instead=SUPPRESSED if weighted_row["suppressed"] else None))
     kpi_row(cards, slots=5)
 
 
@@ -137,14 +141,16 @@ def breakdown_table(scores: pd.DataFrame, nps: pd.DataFrame, csat: pd.DataFrame,
 def comment_list(selection: CommentSelection) -> None:
     """The chosen comments as plain text, lowest scores first; withheld below 5 matching respondents."""
     if selection.suppressed:
-        st.info(f"{selection.respondents:,} respondents match this choice: fewer than {MIN_RESPONSES}, so their "
-                "comments are withheld to protect their anonymity. Widen the choice.", icon=":material/visibility_off:")
+        st.info(f"{selection.respondents:,} respondents match this choice, fewer than {MIN_RESPONSES} in each wave, so "
+                "their comments are withheld to protect their anonymity. Widen the choice.",
+                icon=":material/visibility_off:")
         return
     if selection.comments.empty:
         st.caption(f"None of the {selection.respondents:,} matching respondents left a comment.")
         return
     st.caption(f"{len(selection.comments):,} comments from {selection.respondents:,} matching respondents, "
-               "lowest-scoring respondents first.")
+               f"lowest-scoring respondents first. A wave with fewer than {MIN_RESPONSES} of them shows no "
+               f"comment, and a customer group with fewer than {MIN_RESPONSES} in a wave is not named.")
     st.dataframe(selection.comments, hide_index=True, column_config={
         "submitted_at": st.column_config.DatetimeColumn("submitted", format="YYYY-MM-DD"),
         "customer_group": "customer group",
