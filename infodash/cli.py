@@ -14,6 +14,7 @@ from pathlib import Path
 
 from infodash.db import DEFAULT_BUSY_TIMEOUT_S, Store, StoreBusy, StoreError
 from infodash.demo import SIZES, build_demo
+from infodash.detection import run_detection
 from infodash.errors import ValidationError
 from infodash.importers import ImportFileError, ImportReport, load_mapping, read_table, save_mapping
 from infodash.instruments import load_instrument
@@ -45,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--replace", action="store_true", help="replace the data already in the database")
     sla = commands.add_parser("sla", help="judge every request against its service-level policies (nightly)")
     sla.add_argument("--force", action="store_true", help="re-judge even if nothing changed")
+    detect = commands.add_parser("detect", help="look for usage anomalies in the events loaded since the last run "
+                                 "(nightly) and store what is new")
+    detect.add_argument("--full", action="store_true", help="judge all history again, not just what is new")
     importing = commands.add_parser("import", help="import a file").add_subparsers(dest="kind", required=True)
     requests = importing.add_parser("requests", help="requests from a service-desk export (CSV or Excel)")
     requests.add_argument("file", type=Path)
@@ -144,6 +148,11 @@ def _run(store: Store, args: argparse.Namespace) -> int:
             print(f"judged {summary.requests:,} requests in {summary.seconds:.1f} s")
         else:
             print(f"nothing changed since the last evaluation ({summary.requests:,} requests)")
+    elif args.command == "detect":
+        report = run_detection(store, full=args.full)
+        found = ", ".join(f"{name} {count}" for name, count in report.found.items())
+        print(f"judged usage up to {report.until:%Y-%m-%d %H:%M} UTC in {sum(report.seconds.values()):.1f} s; "
+              f"found {found}; {report.added} new to review")
     elif args.command == "import":
         return {"requests": _import_requests, "survey": _import_survey, "usage": _import_usage}[args.kind](store, args)
     elif args.command == "touchpoint":

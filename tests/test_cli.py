@@ -42,6 +42,20 @@ def test_sla_judges_requests_once_until_something_changes(sla_store, capsys):
     assert "nothing changed since the last evaluation (9 requests)" in capsys.readouterr().out
 
 
+def test_detect_stores_new_findings_once(demo_store, capsys):
+    with demo_store.writing() as db:  # start from no findings: the demo arrives with its own
+        db.execute("DELETE FROM anomalies")
+        db.execute("DELETE FROM detection_runs")
+    assert main(["--db", str(demo_store.path), "detect"]) == 0
+    out = capsys.readouterr().out
+    assert "repeated_query 1" in out and "unused_resource 1" in out
+    with demo_store.reading() as db:
+        stored = db.execute("SELECT count(*) FROM anomalies").fetchone()[0]
+    assert f"{stored} new to review" in out and stored >= 5
+    assert main(["--db", str(demo_store.path), "detect"]) == 0
+    assert "0 new to review" in capsys.readouterr().out
+
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
