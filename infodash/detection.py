@@ -14,9 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
+from infodash import audit
 from infodash.anomalies import SENSITIVITY
+from infodash.checks import check_author
 from infodash.customer_activity import new_heavy_users, quiet_customers
 from infodash.db import Store
+from infodash.errors import ValidationError
 from infodash.findings import Finding, save_findings
 from infodash.query_templates import repeated_queries
 from infodash.resource_use import unused_resources
@@ -60,6 +63,23 @@ class DetectionReport:
 def sensitivity_threshold(store: Store) -> float:
     """The robust z-score a volume change must reach, from the 'anomaly_sensitivity' setting."""
     return SENSITIVITY.get(get_setting(store, SENSITIVITY_SETTING, "normal") or "normal", SENSITIVITY["normal"])
+
+
+def set_sensitivity(store: Store, level: str, author: str) -> None:
+    """Store how readily volume changes are raised: 'high' (more findings), 'normal' or 'low' (fewer).
+
+    Raises ValidationError for an unknown level. Findings already stored are kept.
+    """
+    errors: dict[str, str] = {}
+    check_author(author, errors)
+    if level not in SENSITIVITY:
+        errors["sensitivity"] = "Choose high, normal or low."
+    if errors:
+        raise ValidationError(errors)
+    with store.writing() as db:
+        db.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                   [SENSITIVITY_SETTING, level])
+        audit.record(db, author.strip(), "update", "settings", SENSITIVITY_SETTING, {"value": level})
 
 
 def last_run(store: Store) -> dict[str, dt.datetime]:

@@ -11,7 +11,8 @@ import pytest
 
 from infodash.anomalies import detect_series
 from infodash.customer_activity import new_heavy_users, quiet_customers
-from infodash.detection import merge_findings, run_detection
+from infodash.detection import merge_findings, run_detection, sensitivity_threshold, set_sensitivity
+from infodash.errors import ValidationError
 from infodash.detector_scoring import WARM_UP_SHARE, score_planted, score_windows
 from infodash.findings import Finding, anomalies
 from infodash.resource_use import unused_resources
@@ -144,3 +145,12 @@ def test_labelled_nab_windows_are_found_at_the_default_sensitivity(name, windows
     score = score_windows(flagged["timestamp"], labelled, hourly["timestamp"].iloc[int(len(hourly) * WARM_UP_SHARE)])
     assert score.windows_found >= windows_found
     assert score.false_alarms <= most_false_alarms
+
+
+def test_sensitivity_is_a_stored_setting(usage_store):
+    assert sensitivity_threshold(usage_store) == 6.0
+    set_sensitivity(usage_store, "high", "Lead")
+    assert sensitivity_threshold(usage_store) == 4.5
+    with pytest.raises(ValidationError) as raised:
+        set_sensitivity(usage_store, "extreme", "")
+    assert set(raised.value.errors) == {"sensitivity", "author"}
