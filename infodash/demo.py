@@ -312,7 +312,7 @@ def _reference_data(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
     db.execute("""
         INSERT INTO calendar_closures
         SELECT DISTINCT 1, day, 'Year-end closure' FROM demo_day
-        WHERE month(day) = 12 AND day(day) BETWEEN 24 AND 31 AND isodow(day) <= 5
+        WHERE month(day) = 12 AND day(day) BETWEEN 24 AND 31
           AND day NOT IN (SELECT day FROM holiday_list)
     """)
     db.execute("INSERT INTO sla_policies VALUES (1, 'Standard information requests', "

@@ -40,17 +40,20 @@ class VolumeSeries:
     min_count: int = 0  # a spike must reach at least this many events to be worth a look
     min_change: int = 10  # nor is a difference of a few events from what is expected
     relative_spread: float = 0.1  # busy series vary by a tenth without anyone needing to know why
+    neighbours: int = 0  # phases either side also count as history (steadier spread for hourly data)
+    min_ratio: float = 0.0  # a spike must also be this many times the expected value
 
 
 VOLUME_SERIES: tuple[VolumeSeries, ...] = (
-    VolumeSeries("system", "system", "hour", 168, ("system_id",), "e.system_id", False),
+    VolumeSeries("system", "system", "hour", 168, ("system_id",), "e.system_id", False, neighbours=1),
     VolumeSeries("resource", "resource", "day", 7, ("system_id", "resource"), "e.system_id, e.resource", False),
     VolumeSeries("group", "group", "day", 7, ("group_id", "system_id"), "c.group_id, e.system_id", True),
     # Per user, weekly: a day-level view of one person is mostly noise; a quiet user is the
     # quiet-customer detector's business, so only spikes, and only users who reached min_count
-    # in a judged week are counted at all (tens of thousands of users, a few candidates).
+    # in a judged week are counted at all (tens of thousands of users, a few candidates). A busy
+    # person doubling their week is common; three times their usual is worth a question.
     VolumeSeries("user", "user", "week", 1, ("customer_id", "system_id"), "e.customer_id, e.system_id", True,
-                 spikes_only=True, min_count=30),
+                 spikes_only=True, min_count=30, min_ratio=3.0),
 )
 
 
@@ -212,8 +215,10 @@ def volume_anomalies(store: Store, time_zone: ZoneInfo, until: dt.datetime, sinc
         counts = _without_closed_days(counts, spec.grain, closed_days(store, counts["timestamp"].min().date(),
                                                                       counts["timestamp"].max().date()))
         scored = score_series(counts, spec.period, threshold, history, key=list(spec.keys), counts=True,
-                              min_change=spec.min_change, relative_spread=spec.relative_spread)
-        flagged = scored[scored["flagged"] & (scored["timestamp"] >= first_judged)]
+                              min_change=spec.min_change, relative_spread=spec.relative_spread,
+                              neighbours=spec.neighbours)
+        flagged = scored[scored["flagged"] & (scored["timestamp"] >= first_judged)
+                         & ((scored["direction"] != "spike") | (scored["value"] >= spec.min_ratio * scored["expected"]))]
         if spec.spikes_only:
             flagged = flagged[(flagged["direction"] == "spike") & (flagged["value"] >= spec.min_count)]
         if flagged.empty:
@@ -302,6 +307,6 @@ def evidence_series(store: Store, anomaly: dict, time_zone: ZoneInfo, now: dt.da
         return pd.DataFrame(columns=["timestamp", "value", "expected", "expected_low", "expected_high", "flagged",
                                      "in_window"])
     scored = score_series(counts, spec.period, threshold, history, key=list(spec.keys), counts=True,
-                          min_change=spec.min_change, relative_spread=spec.relative_spread)
+                          min_change=spec.min_change, relative_spread=spec.relative_spread, neighbours=spec.neighbours)
     scored["in_window"] = (scored["timestamp"] >= start.floor("h")) & (scored["timestamp"] < end)
     return scored[["timestamp", "value", "expected", "expected_low", "expected_high", "flagged", "in_window"]]
