@@ -92,12 +92,14 @@ def _overlaps(a: Finding, b: Finding) -> bool:
     return a.window_start < b.window_end and b.window_start < a.window_end
 
 
-def merge_findings(findings: list[Finding]) -> list[Finding]:
+def merge_findings(findings: list[Finding], stored: list[Finding] = ()) -> list[Finding]:
     """Drop findings another one explains: a system or group spike explained by a resource spike of the same
     system and direction at the same time, and a user's or a resource's spike explained by a repeated query.
-    The explained ones are named in the explaining finding's evidence."""
-    resources = [f for f in findings if f.detector.startswith("volume") and f.subject_kind == "resource"]
-    repeated = [f for f in findings if f.detector == "repeated_query"]
+    ``stored`` are findings of earlier runs that may explain new ones. The explained ones are named in
+    the explaining finding's evidence."""
+    explainers = [*findings, *stored]
+    resources = [f for f in explainers if f.detector.startswith("volume") and f.subject_kind == "resource"]
+    repeated = [f for f in explainers if f.detector == "repeated_query"]
     also: dict[str, list[str]] = {}
     kept = []
     for finding in findings:
@@ -117,6 +119,23 @@ def merge_findings(findings: list[Finding]) -> list[Finding]:
             also.setdefault(explained_by.fingerprint, []).append(finding.subject)
     return [replace(f, evidence={**f.evidence, "also_seen_in": also[f.fingerprint]}) if f.fingerprint in also else f
             for f in kept]
+
+
+_EXPLAINERS = """
+    SELECT detector, subject_kind, subject, window_start, window_end, customer_id, system_id, resource
+    FROM anomalies
+    WHERE (detector = 'repeated_query' OR (detector LIKE 'volume%' AND subject_kind = 'resource'))
+      AND window_end > $since
+"""
+
+
+def _stored_explainers(store: Store, since: dt.datetime) -> list[Finding]:
+    """Findings stored by earlier runs that can explain findings in data from ``since``."""
+    with store.reading() as db:
+        rows = db.execute(_EXPLAINERS, {"since": since}).fetchall()
+    return [Finding(detector, kind, subject, start, end, 0.0, "", "", customer_id=customer_id, system_id=system_id,
+                    resource=resource)
+            for detector, kind, subject, start, end, customer_id, system_id, resource in rows]
 
 
 def _data_end(store: Store) -> dt.datetime | None:
@@ -147,7 +166,9 @@ def run_detection(store: Store, now: dt.datetime | None = None, full: bool = Fal
         report.found[name] = len(found)
         findings.extend(found)
         runs.append((name, until, dt.datetime.now(dt.UTC), report.seconds[name], len(found)))
+    earliest = min((finding.window_start for finding in findings), default=until)
+    stored = _stored_explainers(store, earliest) if findings else []
     with store.writing() as db:
-        report.added = save_findings(db, merge_findings(findings), until)
+        report.added = save_findings(db, merge_findings(findings, stored), until)
         db.executemany("INSERT INTO detection_runs VALUES (?, ?, ?, ?, ?)", runs)
     return report
