@@ -9,6 +9,7 @@ navigation = st.navigation({
         st.Page("pages/weekly_review.py", title="Weekly review", icon=":material/calendar_view_week:", default=True),
         st.Page("pages/sla_performance.py", title="Service levels", icon=":material/timer:"),
         st.Page("pages/surveys.py", title="Surveys", icon=":material/sentiment_satisfied:"),
+        st.Page("pages/usage_monitoring.py", title="Usage monitoring", icon=":material/monitoring:"),
     ],
     "Log": [
         st.Page("pages/log_touchpoint.py", title="Log touchpoint", icon=":material/edit_note:"),

@@ -106,7 +106,7 @@ _LIST = """
            coalesce(g.name, cg.name) AS customer_group, s.name AS system, a.system_id, a.resource,
            a.window_start, a.window_end, a.observed, a.expected_low, a.expected_high, a.score, a.explanation,
            a.suggested_action, a.pattern, a.grain, a.evidence, a.status, a.reviewed_by, a.reviewed_at,
-           a.review_note, a.minutes_saved, a.detected_at
+           a.review_note, a.minutes_saved, a.detected_at, a.group_id
     FROM anomalies a
     LEFT JOIN customers c ON c.customer_id = a.customer_id
     LEFT JOIN customer_groups cg ON cg.group_id = c.group_id
@@ -114,20 +114,23 @@ _LIST = """
     LEFT JOIN systems s ON s.system_id = a.system_id
     WHERE list_contains($statuses::VARCHAR[], a.status)
       AND (len($groups::INTEGER[]) = 0 OR list_contains($groups::INTEGER[], coalesce(a.group_id, c.group_id)))
-    ORDER BY a.status = 'reviewing' DESC, a.score DESC, a.window_start DESC
+    ORDER BY CASE WHEN $newest_first THEN epoch(a.reviewed_at) END DESC NULLS LAST,
+             a.status = 'reviewing' DESC, a.score DESC, a.window_start DESC
     LIMIT $limit
 """
 
 
 def anomalies(store: Store, statuses: tuple[str, ...] = ("new", "reviewing"), filters: Filters = Filters(),
-              limit: int = 200) -> pd.DataFrame:
-    """Findings with the given statuses, those being reviewed first, then by score (most unusual first).
+              limit: int = 200, newest_first: bool = False) -> pd.DataFrame:
+    """Findings with the given statuses, those being reviewed first, then by score (most unusual first);
+    with ``newest_first``, the most recently reviewed first (for the closed ones).
 
     The customer-group filter keeps findings about a customer or group in the chosen groups
     (system-wide findings are kept only when no group is chosen).
     """
     with store.reading() as db:
-        return db.execute(_LIST, {"statuses": list(statuses), "groups": list(filters.group_ids), "limit": limit}).df()
+        return db.execute(_LIST, {"statuses": list(statuses), "groups": list(filters.group_ids), "limit": limit,
+                                  "newest_first": newest_first}).df()
 
 
 def review_anomaly(store: Store, anomaly_id: int, status: str, author: str, now: dt.datetime, note: str = "",

@@ -4,6 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
+from infodash.findings import actioned_between
 from infodash.periods import last_complete_week, week_containing, weeks_ending_with
 from infodash.review import DEFINITIONS, summary_from_figures, touchpoints_by_channel, weekly_trend
 from infodash.sla import evaluate_requests
@@ -38,6 +39,8 @@ with store_errors(store):
     last_day = week.end - dt.timedelta(days=1)
     survey = cached(latest_wave_summary, store, last_day, filters)
     feedback = cached(latest_wave_summary, store, last_day, filters, True)
+    actioned = cached(actioned_between, store, *week.bounds(time_zone), filters).iloc[0]
+    actioned_before = cached(actioned_between, store, *week.previous().bounds(time_zone), filters).iloc[0]
 
 summary = summary_from_figures(week, trend)
 if summary.is_empty:
@@ -74,6 +77,12 @@ kpi_row([
         service_levels["within_hard_limit"].iloc[-1] - service_levels["within_hard_limit"].iloc[-2],
         "Share of the week's resolved requests resolved within the policy's longer limit.", "share",
         trend=service_levels["within_hard_limit"].tolist()),
+    Kpi("Anomalies actioned", actioned["actioned"], actioned["actioned"] - actioned_before["actioned"],
+        "Usage anomalies marked actioned this week on the Usage monitoring page (with a note of what was done), "
+        "whenever they were found."),
+    Kpi("Hours saved", actioned["hours_saved"], actioned["hours_saved"] - actioned_before["hours_saved"],
+        "Customers' time saved by the anomalies actioned this week, as estimated by the reviewers "
+        "(those who gave no estimate count as none).", "hours"),
 ], slots=5)
 st.caption(f"{week.label()}; arrows compare with the week before, lines show the 12 weeks up to it. "
            "The (?) on each card gives its definition.")

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from infodash.db import Store
 from infodash.filters import Filters
+from infodash.findings import anomalies, review_anomaly
 from infodash.periods import last_complete_week
 from infodash.review import weekly_summary
 from infodash.settings import mark_as_own_data
@@ -33,7 +34,7 @@ def test_the_review_shows_last_weeks_figures_from_the_library(app_db):
     week = last_complete_week(dt.datetime.now(LONDON).date())
     expected = weekly_summary(app_db, week, LONDON).current
     shown = metrics(app)
-    assert len(shown) == 13 + 4  # and the latest survey wave: overall adequacy gap, NPS, response rate, CSAT
+    assert len(shown) == 15 + 4  # and the latest survey wave: overall adequacy gap, NPS, response rate, CSAT
     assert shown["SLA attainment"].endswith("%")
     assert shown["Requests in"] == f"{expected['received']:,.0f}"
     assert shown["Touchpoints"] == f"{expected['touchpoints']:,.0f}"
@@ -115,3 +116,16 @@ def test_the_survey_and_wave_names_are_shown_as_typed(app_db):
     assert caption.startswith("Survey: Services \\*2026\\*, \\[Autumn\\]\\(https\\:")
     after_request = next(metric for metric in app.metric if metric.label == "After-request CSAT")
     assert "resolved; After \\*\\*Q4\\*\\*. Change" in after_request.proto.help
+
+
+def test_anomalies_actioned_in_the_week_and_the_hours_they_saved_are_shown(app_db):
+    week = last_complete_week(dt.datetime.now(LONDON).date())
+    found = anomalies(app_db)
+    in_week = dt.datetime.combine(week.start, dt.time(10), LONDON) + dt.timedelta(days=2)
+    review_anomaly(app_db, int(found.iloc[0]["anomaly_id"]), "actioned", "Ana Costa", in_week, "Taught lists", 90)
+    review_anomaly(app_db, int(found.iloc[1]["anomaly_id"]), "actioned", "Ana Costa", in_week, "Fixed the link")
+    review_anomaly(app_db, int(found.iloc[2]["anomaly_id"]), "actioned", "Ana Costa",
+                   in_week - dt.timedelta(weeks=1), "Training", 30)  # the week before
+    shown = {metric.label: metric for metric in run_page().metric}
+    assert (shown["Anomalies actioned"].value, shown["Anomalies actioned"].delta) == ("2", "+1")
+    assert (shown["Hours saved"].value, shown["Hours saved"].delta) == ("1.5 h", "+1.0 h")

@@ -29,6 +29,7 @@ def page_context(with_filters: bool = True) -> PageContext:
     st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layout="wide")
     with store_errors():
         store = get_store()
+    with store_errors(store):  # one connection for the four reads (opening a large file takes ~25 ms)
         size = cached(demo_size, store)
         time_zone = cached(organisation_time_zone, store)
         groups = dict(cached(customer_group_options, store)) if with_filters else {}
