@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 PAGES = {"Weekly review": "pages/weekly_review.py", "Service levels": "pages/sla_performance.py",
          "Surveys": "pages/surveys.py", "Log touchpoint": "pages/log_touchpoint.py", "Requests": "pages/requests.py",
          "Enter responses": "pages/survey_entry.py", "Import requests": "pages/import_requests.py",
-         "Import responses": "pages/import_surveys.py", "SLA setup": "pages/sla_setup.py",
+         "Import responses": "pages/import_surveys.py", "Import usage": "pages/import_usage.py",
+         "SLA setup": "pages/sla_setup.py",
          "Survey setup": "pages/survey_setup.py", "Usage monitoring": "pages/usage_monitoring.py",
          "(empty page)": "benchmarks/empty_page.py"}
 STAFF_NAME = "Ana Costa"  # a demo staff member, so the touchpoint page lists entries and follow-ups
