@@ -10,6 +10,7 @@ navigation = st.navigation({
         st.Page("pages/sla_performance.py", title="Service levels", icon=":material/timer:"),
         st.Page("pages/surveys.py", title="Surveys", icon=":material/sentiment_satisfied:"),
         st.Page("pages/usage_monitoring.py", title="Usage monitoring", icon=":material/monitoring:"),
+        st.Page("pages/customer_profile.py", title="Customer profile", icon=":material/person_search:"),
     ],
     "Log": [
         st.Page("pages/log_touchpoint.py", title="Log touchpoint", icon=":material/edit_note:"),

@@ -30,8 +30,12 @@ PAGES = {"Weekly review": "pages/weekly_review.py", "Service levels": "pages/sla
          "Import responses": "pages/import_surveys.py", "Import usage": "pages/import_usage.py",
          "SLA setup": "pages/sla_setup.py",
          "Survey setup": "pages/survey_setup.py", "Usage monitoring": "pages/usage_monitoring.py",
+         "Customer groups": "pages/customer_groups.py",
+         "Customer profile": "pages/customer_profile.py",
          "(empty page)": "benchmarks/empty_page.py"}
 STAFF_NAME = "Ana Costa"  # a demo staff member, so the touchpoint page lists entries and follow-ups
+# a busy customer of the large set (621 requests, 650 touchpoints, 2,610 usage events, 95 survey responses)
+PROFILE_CUSTOMER = 29477
 
 
 def ensure_database(path: Path) -> None:
@@ -55,6 +59,7 @@ def measure_page(page: str, runs: int) -> dict[str, float]:
     def run_once() -> float:
         app = AppTest.from_file(str(ROOT / page), default_timeout=120)
         app.session_state["staff_name"] = STAFF_NAME
+        app.session_state["profile_customer"] = PROFILE_CUSTOMER
         started = time.perf_counter()
         app.run()
         elapsed = time.perf_counter() - started

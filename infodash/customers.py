@@ -24,38 +24,44 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-_CHOICE_SELECT = ("SELECT customer_id, name || ' · ' || coalesce(email, '-') || ' · ' || department AS label "
-                  "FROM customers WHERE active")
+# ``$inactive`` true: former (inactive) customers too, marked as such -- a profile can be looked up, a
+# new entry cannot be made for them.
+_CHOICE_SELECT = ("SELECT customer_id, name || ' · ' || coalesce(email, '-') || ' · ' || department "
+                  "|| CASE WHEN active THEN '' ELSE ' · inactive' END AS label "
+                  "FROM customers WHERE (active OR $inactive)")
 
 
-def customer_count(store: Store) -> int:
-    """Number of active customers."""
+def customer_count(store: Store, include_inactive: bool = False) -> int:
+    """Number of active customers (all customers with ``include_inactive``)."""
     with store.reading() as db:
-        return db.execute("SELECT count(*) FROM customers WHERE active").fetchone()[0]
+        return db.execute("SELECT count(*) FROM customers WHERE (active OR $inactive)",
+                          {"inactive": include_inactive}).fetchone()[0]
 
 
-def all_customer_choices(store: Store) -> list[CustomerChoice]:
-    """Every active customer, by name."""
+def all_customer_choices(store: Store, include_inactive: bool = False) -> list[CustomerChoice]:
+    """Every active customer (and inactive ones with ``include_inactive``), by name."""
     with store.reading() as db:
-        rows = db.execute(_CHOICE_SELECT + " ORDER BY name, customer_id").fetchall()
+        rows = db.execute(_CHOICE_SELECT + " ORDER BY name, customer_id", {"inactive": include_inactive}).fetchall()
     return [CustomerChoice(*row) for row in rows]
 
 
-def find_customers(store: Store, text: str, limit: int = 50) -> list[CustomerChoice]:
-    """Active customers whose name, e-mail or department contains ``text`` (case-insensitive)."""
+def find_customers(store: Store, text: str, limit: int = 50, include_inactive: bool = False) -> list[CustomerChoice]:
+    """Active customers (and inactive ones with ``include_inactive``) whose name, e-mail or department
+    contains ``text`` (case-insensitive)."""
     if not text.strip():
         return []
     with store.reading() as db:
         rows = db.execute(
             _CHOICE_SELECT + " AND (name ILIKE $p ESCAPE '\\' OR email ILIKE $p ESCAPE '\\' "
             "OR department ILIKE $p ESCAPE '\\') ORDER BY name, customer_id LIMIT $limit",
-            {"p": _like_pattern(text), "limit": limit},
+            {"p": _like_pattern(text), "limit": limit, "inactive": include_inactive},
         ).fetchall()
     return [CustomerChoice(*row) for row in rows]
 
 
-def customer_choice(store: Store, customer_id: int) -> CustomerChoice | None:
-    """One customer as a form offers it, or None if unknown or inactive."""
+def customer_choice(store: Store, customer_id: int, include_inactive: bool = False) -> CustomerChoice | None:
+    """One customer as a form offers it, or None if unknown (or inactive, unless ``include_inactive``)."""
     with store.reading() as db:
-        row = db.execute(_CHOICE_SELECT + " AND customer_id = ?", [customer_id]).fetchone()
+        row = db.execute(_CHOICE_SELECT + " AND customer_id = $id",
+                         {"id": customer_id, "inactive": include_inactive}).fetchone()
     return CustomerChoice(*row) if row else None

@@ -28,6 +28,9 @@ DIMENSIONS: dict[str, str] = {
     "week": "CAST(date_trunc('week', timezone($time_zone, r.received_at)) AS DATE)",
     "service": "sv.name",
     "customer group": "g.name",
+    "department": "c.department",
+    "seniority": "c.seniority",
+    "relationship": "c.relationship",
     "channel": "r.channel",
     "priority": "r.priority",
     "assignee": "coalesce(r.assigned_to, '(unassigned)')",
@@ -76,6 +79,24 @@ def _params(period: Period, time_zone: ZoneInfo, filters: Filters, now: dt.datet
     return params
 
 
+def judged_requests_sql(conditions: str = "") -> str:
+    """SQL opening a ``WITH`` clause whose CTE ``judged`` holds the requests received in [``$start``, ``$end``)
+    with their service-level verdict judged live against ``$now``, for other modules' queries to build on.
+
+    ``judged`` has every column of ``requests`` and of the verdict, among them ``outcome`` (met, breached,
+    declined, open_on_track, open_at_risk, open_breached or open_paused), ``due_at`` and ``seconds_left``;
+    requests no policy has judged are absent. ``conditions`` is the caller's constant ``AND ...`` SQL on
+    ``r`` (requests) and ``x`` (sla_results), its values bound as parameters besides :func:`judged_params`.
+    """
+    return _JUDGED.format(filters=conditions)
+
+
+def judged_params(period: Period, time_zone: ZoneInfo, now: dt.datetime | None = None) -> dict[str, object]:
+    """The parameters :func:`judged_requests_sql` refers to: the period's bounds, ``now`` (default: the
+    current time) and the at-risk share."""
+    return _params(period, time_zone, Filters(), now)
+
+
 # What the breakdown expressions of DIMENSIONS can refer to: r (judged request), c, g, sv, p.
 _BREAKDOWN_JOINS = """FROM judged r
 JOIN customers c ON c.customer_id = r.customer_id
@@ -83,6 +104,12 @@ JOIN customer_groups g ON g.group_id = c.group_id
 JOIN services sv ON sv.service_id = r.service_id
 JOIN sla_policies p ON p.policy_id = r.policy_id
 """
+
+# Attainment and the median business hours to resolve, as aggregates over judged requests ``r`` (the rows of
+# judged_requests_sql), for other modules' breakdowns to state them exactly as attainment_by does.
+ATTAINMENT_SQL = ("count(*) FILTER (r.outcome = 'met') "
+                  "/ nullif(count(*) FILTER (r.outcome IN ('met', 'breached', 'open_breached')), 0)")
+MEDIAN_HOURS_SQL = "median(r.business_seconds / 3600.0) FILTER (r.outcome IN ('met', 'breached'))"
 
 _ATTAINMENT_SELECT = """
 SELECT {value} AS value,
@@ -93,11 +120,10 @@ SELECT {value} AS value,
        count(*) FILTER (r.outcome = 'open_at_risk') AS open_at_risk,
        count(*) FILTER (r.outcome IN ('open_on_track', 'open_paused')) AS open_on_track,
        count(*) FILTER (r.outcome = 'declined') AS declined,
-       count(*) FILTER (r.outcome = 'met')
-           / nullif(count(*) FILTER (r.outcome IN ('met', 'breached', 'open_breached')), 0) AS attainment,
+       """ + ATTAINMENT_SQL + """ AS attainment,
        avg(r.within_hard_limit::INTEGER) FILTER (r.outcome IN ('met', 'breached')) AS within_hard_limit,
        max(r.primary_target_share) AS primary_target,
-       median(r.business_seconds / 3600.0) FILTER (r.outcome IN ('met', 'breached')) AS median_hours,
+       """ + MEDIAN_HOURS_SQL + """ AS median_hours,
        quantile_cont(r.business_seconds / 3600.0, 0.9) FILTER (r.outcome IN ('met', 'breached')) AS p90_hours,
        median(r.first_response_seconds / 3600.0) AS median_first_response_hours,
        quantile_cont(r.first_response_seconds / 3600.0, 0.9) AS p90_first_response_hours

@@ -26,16 +26,19 @@ def staff_name() -> str:
     return (st.session_state.get(STAFF_NAME_KEY) or "").strip()
 
 
-def customer_options(store: Store, selected_key: str, search_key: str) -> dict[int, str]:
+def customer_options(store: Store, selected_key: str, search_key: str,
+                     include_inactive: bool = False) -> dict[int, str]:
     """Customers a form's picker offers, by id: all of them in a small organisation (the box filters as
-    one types); in a large one, those matching a search box drawn here, plus the one already chosen."""
-    if cached(customer_count, store) <= customers.FULL_LIST_LIMIT:
-        choices = cached(all_customer_choices, store)
+    one types); in a large one, those matching a search box drawn here, plus the one already chosen.
+    Inactive customers are offered too (marked so) with ``include_inactive``, e.g. to look one up."""
+    if cached(customer_count, store, include_inactive) <= customers.FULL_LIST_LIMIT:
+        choices = cached(all_customer_choices, store, include_inactive)
     else:
         search = st.text_input("Find customer", placeholder="Name, e-mail or department", key=search_key,
                                help="This organisation is large: type part of a name first, then pick below.")
-        choices = cached(find_customers, store, search)
+        choices = cached(find_customers, store, search, include_inactive=include_inactive)
         selected = st.session_state.get(selected_key)
         if selected and all(choice.customer_id != selected for choice in choices):
-            choices = [choice for choice in [cached(customer_choice, store, selected)] if choice] + choices
+            choices = [choice for choice in [cached(customer_choice, store, selected, include_inactive)]
+                       if choice] + choices
     return {choice.customer_id: choice.label for choice in choices}

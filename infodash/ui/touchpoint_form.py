@@ -56,6 +56,15 @@ def ensure_defaults(time_zone: ZoneInfo, preselected_customer: int | None) -> No
         _set_when(time_zone)
 
 
+def preselect_customer(customer_id: int, time_zone: ZoneInfo) -> None:
+    """Have the form open on a new touchpoint with ``customer_id`` (another page's "Log a touchpoint for this
+    customer" button, before it switches here with ``?customer=<id>``): chosen even if that customer was
+    picked once before; an edit in progress is left, channel, kind and effort stay as last set."""
+    if st.session_state.get(EDITING_KEY):
+        cancel_edit(time_zone)
+    st.session_state.update({"tp_preselected": customer_id, "tp_customer": customer_id})
+
+
 def occurred_at(time_zone: ZoneInfo) -> dt.datetime | None:
     """When the contact happened: now (or the edited entry's own time) unless the person changed the fields."""
     state = st.session_state
