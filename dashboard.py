@@ -4,13 +4,16 @@ import streamlit as st
 
 st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layout="wide")
 
-navigation = st.navigation({
+# expanded: every page stays in sight rather than behind "View more" (16 pages in 3 groups)
+navigation = st.navigation(expanded=True, pages={
     "Review": [
         st.Page("pages/weekly_review.py", title="Weekly review", icon=":material/calendar_view_week:", default=True),
+        st.Page("pages/customer_groups.py", title="Customer groups", icon=":material/groups:"),
         st.Page("pages/sla_performance.py", title="Service levels", icon=":material/timer:"),
         st.Page("pages/surveys.py", title="Surveys", icon=":material/sentiment_satisfied:"),
         st.Page("pages/usage_monitoring.py", title="Usage monitoring", icon=":material/monitoring:"),
         st.Page("pages/customer_profile.py", title="Customer profile", icon=":material/person_search:"),
+        st.Page("pages/reports.py", title="Reports", icon=":material/slideshow:"),
     ],
     "Log": [
         st.Page("pages/log_touchpoint.py", title="Log touchpoint", icon=":material/edit_note:"),

@@ -12,18 +12,23 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from infodash.catalogue import customer_group_options, service_options
 from infodash.db import DEFAULT_BUSY_TIMEOUT_S, Store, StoreBusy, StoreError
 from infodash.demo import SIZES, build_demo
 from infodash.detection import run_detection
 from infodash.errors import ValidationError
+from infodash.filters import Filters
 from infodash.importers import ImportFileError, ImportReport, load_mapping, read_table, save_mapping
 from infodash.instruments import load_instrument
+from infodash.pack import PackTexts
+from infodash.periods import PERIOD_KEY_HELP, parse_period
+from infodash.reports import PACK_FORMATS, generate_pack, saved_pack_file
 from infodash.request_import import KIND, PRESETS, RequestImportOptions, import_requests
 from infodash.survey_import import KIND as SURVEY_KIND
 from infodash.survey_import import (WHO_TARGETS, SurveyImportOptions, find_wave, import_survey_responses,
                                     suggest_options, survey_targets)
 from infodash.sla import evaluate_requests
-from infodash.settings import mark_as_own_data, organisation_time_zone
+from infodash.settings import mark_as_own_data, organisation_time_zone, reporting_year_start_month
 from infodash.touchpoints import CHANNELS, KINDS, TouchpointDraft, log_touchpoint
 from infodash.usage_import import FIELDS, FORMATS, UsageLoadOptions, UsageLoadReport, load_usage
 
@@ -97,6 +102,21 @@ def _parser() -> argparse.ArgumentParser:
                        help="access logs: load requests for style sheets, scripts, images and fonts too")
     usage.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
     usage.add_argument("--author", default="import job", help="who the load is attributed to")
+    report = commands.add_parser("report", help="make the management pack for a period (e.g. for a scheduled "
+                                               "e-mail) and keep it with the packs made in the app")
+    report.add_argument("--period", required=True, help=f"the period: {PERIOD_KEY_HELP}")
+    report.add_argument("--format", choices=list(PACK_FORMATS), default="pptx",
+                        help="pptx (PowerPoint), html (one self-contained file), xlsx or csv (the tables, zipped)")
+    report.add_argument("--out", type=Path, required=True, help="the file to write")
+    report.add_argument("--group", type=int, nargs="+", action="extend", default=[], metavar="ID",
+                        help="only these customer groups (default all)")
+    report.add_argument("--service", type=int, nargs="+", action="extend", default=[], metavar="ID",
+                        help="only these services (default all)")
+    report.add_argument("--achievements", type=Path, metavar="FILE", help="a text file of achievements, one a line")
+    report.add_argument("--plans", type=Path, metavar="FILE", help="a text file of plans, one a line")
+    report.add_argument("--comment", type=int, nargs="+", action="extend", default=[], metavar="RESPONSE_ID",
+                        help="survey comments to quote (response ids, from the latest wave by the period's end)")
+    report.add_argument("--author", default="report job", help="who the pack is attributed to")
     touchpoint = commands.add_parser("touchpoint", help="log one touchpoint (for scripts and imports by hand)")
     touchpoint.add_argument("--customer", type=int, required=True, help="customer id")
     touchpoint.add_argument("--channel", choices=sorted(CHANNELS), required=True)
@@ -155,12 +175,37 @@ def _run(store: Store, args: argparse.Namespace) -> int:
               f"found {found}; {report.added} new to review")
     elif args.command == "import":
         return {"requests": _import_requests, "survey": _import_survey, "usage": _import_usage}[args.kind](store, args)
+    elif args.command == "report":
+        return _report(store, args)
     elif args.command == "touchpoint":
         time_zone = organisation_time_zone(store)
         draft = TouchpointDraft(args.customer, args.channel, args.kind, args.minutes, args.read, args.note,
                                 dt.datetime.now(time_zone), args.follow_up)
         saved = log_touchpoint(store, draft, args.author, time_zone)
         print(f"touchpoint {saved.touchpoint_id}" + (" (already saved)" if saved.duplicate else ""))
+    return 0
+
+
+def _report(store: Store, args: argparse.Namespace) -> int:
+    try:
+        period = parse_period(args.period, reporting_year_start_month(store))
+    except ValueError as error:
+        raise ValidationError({"--period": str(error)}) from None
+    known_groups, known_services = dict(customer_group_options(store)), dict(service_options(store))
+    unknown = {"--group": [group for group in args.group if group not in known_groups],
+               "--service": [service for service in args.service if service not in known_services]}
+    if any(unknown.values()):
+        raise ValidationError({option: f"no such id: {', '.join(map(str, ids))}"
+                               for option, ids in unknown.items() if ids})
+    texts = PackTexts(args.achievements.read_text(encoding="utf-8") if args.achievements else "",
+                      args.plans.read_text(encoding="utf-8") if args.plans else "", tuple(args.comment))
+    evaluate_requests(store)  # service levels as of now, as the app shows them
+    pack_id = generate_pack(store, period, organisation_time_zone(store),
+                            Filters(tuple(sorted(set(args.group))), tuple(sorted(set(args.service)))), texts,
+                            args.author, (args.format,))
+    saved = saved_pack_file(store, pack_id, args.format)
+    args.out.write_bytes(saved.content)
+    print(f"{args.out}: {period.label()}, {len(saved.content):,} bytes; kept as pack {pack_id}")
     return 0
 
 

@@ -46,10 +46,8 @@ WITH periods AS (
            unnest($first_days::DATE[]) AS first_day, unnest($end_days::DATE[]) AS end_day
 )"""
 
-_PERIOD_FIGURES_SQL = _PERIODS_CTE + """,
-scope AS (
-    SELECT customer_id, active FROM customers WHERE true {customer_filter}
-),
+# The requests that touch the periods: closed during or after them, or still open (``{filters}``: Filters.conditions).
+_REQUEST_ROWS = """
 request_rows AS (
     -- closed during or after the periods, or still open: the two branches let DuckDB skip old row groups
     SELECT customer_id, received_at, closed_at, status FROM requests
@@ -57,7 +55,12 @@ request_rows AS (
     UNION ALL
     SELECT customer_id, received_at, closed_at, status FROM requests
     WHERE closed_at IS NULL AND received_at < $last_end {filters}
-),
+)"""
+
+_PERIOD_FIGURES_SQL = _PERIODS_CTE + """,
+scope AS (
+    SELECT customer_id, active FROM customers WHERE true {customer_filter}
+),""" + _REQUEST_ROWS + """,
 touchpoint_rows AS (
     SELECT customer_id, occurred_at, minutes FROM touchpoints
     WHERE occurred_at >= $first_start AND occurred_at < $last_end {filters}

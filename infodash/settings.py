@@ -31,3 +31,10 @@ def mark_as_own_data(store: Store) -> None:
     """Record that this database holds the organisation's own data (unless it already says what it holds)."""
     with store.writing() as db:
         db.execute("INSERT INTO settings VALUES ('data_source', 'own') ON CONFLICT (key) DO NOTHING")
+
+
+def reporting_year_start_month(store: Store) -> int:
+    """The month (1-12) the organisation's reporting year starts in, for quarters and years (default 1:
+    the calendar year); stored under ``year_start_month``."""
+    value = get_setting(store, "year_start_month", "1") or "1"
+    return int(value) if value.isdigit() and 1 <= int(value) <= 12 else 1

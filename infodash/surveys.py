@@ -326,7 +326,7 @@ def response_rates(store: Store, survey_id: int, filters: Filters = Filters()) -
 class CommentSelection:
     """Comments matching a choice, lowest scores first; none from a wave where fewer than 5 respondents match."""
 
-    comments: pd.DataFrame  # submitted_at, wave, customer_group, score, band, comment
+    comments: pd.DataFrame  # response_id, submitted_at, wave, customer_group, score, band, comment
     respondents: int
     suppressed: bool
 
@@ -369,7 +369,7 @@ def comments(store: Store, survey_id: int, filters: Filters = Filters(), wave_id
             FROM banded WHERE ($band IS NULL OR band = $band)
         ),
         shown AS (
-            SELECT m.submitted_at, w.name AS wave,
+            SELECT m.response_id, m.submitted_at, w.name AS wave,
                    CASE WHEN m.in_group < $min_responses THEN $suppressed ELSE m.customer_group END AS customer_group,
                    m.score, m.band, CASE WHEN m.in_wave >= $min_responses THEN m.comment END AS comment,
                    count(*) OVER () AS respondents,

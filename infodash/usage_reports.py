@@ -1,6 +1,7 @@
 """How the team's systems are used: weekly events and active users by system and by customer group,
 the most and least used resources with what the subscribed ones cost per use, and adoption (the
-share of each customer group's active customers who used each system).
+share of each customer group's active customers who used each system; :func:`adoption_by` gives it per
+department, seniority or relationship too).
 
 Every figure is aggregated in DuckDB from ``usage_events`` (tens of millions of rows become a few
 hundred); weeks run Monday to Sunday in the organisation's time zone. The customer-group filter
@@ -18,6 +19,7 @@ import pandas as pd
 
 from infodash.db import Store
 from infodash.filters import Filters
+from infodash.groups import scope_sql
 from infodash.periods import Period
 
 UNMAPPED = "(logins not mapped to a customer)"
@@ -263,3 +265,31 @@ def resource_ranking(store: Store, period: Period, time_zone: ZoneInfo, filters:
     with store.reading() as db:
         return db.execute(sql, params).df()
 
+
+_ADOPTION_BY = """
+WITH {scope},
+users AS (
+    SELECT DISTINCT system_id, customer_id FROM usage_events
+    WHERE occurred_at >= $start AND occurred_at < $end AND customer_id IS NOT NULL
+)
+SELECT k.cell, s.name AS system, count(a.customer_id) AS customers, count(u.customer_id) AS users,
+       count(u.customer_id) / nullif(count(a.customer_id), 0) AS share
+FROM cells k CROSS JOIN systems s
+LEFT JOIN scope a ON a.cell = k.cell AND a.active
+LEFT JOIN users u ON u.customer_id = a.customer_id AND u.system_id = s.system_id
+GROUP BY k.cell, k.cell_order, s.name
+ORDER BY k.cell_order, k.cell, s.name
+"""
+
+
+def adoption_by(store: Store, dimension: str, period: Period, time_zone: ZoneInfo,
+                filters: Filters = Filters()) -> pd.DataFrame:
+    """Adoption per cell of ``dimension`` (a key of :data:`infodash.groups.BREAKDOWNS`: customer group,
+    department, seniority or relationship) and system in ``period``, as :attr:`UsageOverview.adoption` is
+    per customer group: ``cell``, ``system``, ``customers`` (the cell's active customers), ``users`` (those
+    of them with an event in the system in the period) and ``share`` (users / customers; empty for a cell
+    without active customers). Every cell and system is listed. Raises ValueError for an unknown dimension.
+    """
+    sql = _ADOPTION_BY.format(scope=scope_sql(dimension, _group_filter(filters)))
+    with store.reading() as db:
+        return db.execute(sql, _params(period, time_zone, filters)).df()

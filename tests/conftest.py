@@ -100,6 +100,15 @@ def demo_store(demo_template: Path, tmp_path: Path) -> Store:
     return Store(path, busy_timeout_s=2)
 
 
+@pytest.fixture(scope="module")
+def module_demo_store(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """A copy of the small demo database shared by one test module's tests (which must not change what
+    the others read), for modules that build one costly result for all their tests."""
+    path = tmp_path_factory.mktemp("module_demo") / "demo.duckdb"
+    shutil.copy(demo_template, path)
+    return Store(path, busy_timeout_s=2)
+
+
 @pytest.fixture(scope="session")
 def live_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small demo database ending today, as the app builds it on first run (pages look at 'now')."""

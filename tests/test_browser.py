@@ -1,5 +1,5 @@
 """A real browser (Debian's chromium, driven by Playwright) logs a touchpoint through the page,
-and the test finds it in the DuckDB file."""
+and the test finds it in the DuckDB file; it also renders the management pack's HTML report offline."""
 
 from __future__ import annotations
 
@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 
 from infodash.db import Store
-from tests.streamlit_server import CHROMIUM, open_page_as, running_app, wait_for_app
+from infodash.pack import ManagementPack, PackTexts, pack_content
+from infodash.pack_html import render_html
+from infodash.periods import parse_period
+from tests.conftest import LONDON, at
+from tests.streamlit_server import CHROMIUM, CHROMIUM_FLAGS, open_page_as, running_app, wait_for_app
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
                                 reason="Debian chromium is not installed (CI installs it)")
@@ -87,3 +91,31 @@ def test_a_desk_export_uploaded_in_the_browser_is_checked_then_imported(server):
     with store.reading() as db:
         assert db.execute("SELECT count(*), min(created_by), max(created_by) FROM requests "
                           "WHERE external_ref LIKE 'INC%'").fetchone() == (49, "Import Tester", "Import Tester")
+
+
+def test_the_html_report_renders_offline_in_chromium_to_a_png(demo_store, tmp_path):
+    from PIL import Image
+    from playwright.sync_api import sync_playwright
+
+    content = pack_content(demo_store, parse_period("2026-Q3"), LONDON, now=at("2026-11-23 12:00"))
+    report = tmp_path / "pack.html"
+    report.write_text(render_html(ManagementPack(content, PackTexts("Launched the patent alert service"))),
+                      encoding="utf-8")
+    png, pdf = tmp_path / "pack.png", tmp_path / "pack.pdf"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
+        page.goto(report.as_uri())
+        page.screenshot(path=str(png), full_page=True)
+        page.pdf(path=str(pdf), prefer_css_page_size=True)  # what "Print to PDF" makes of it
+        svg_boxes = page.eval_on_selector_all("svg", "nodes => nodes.map(node => node.getBoundingClientRect().height)")
+        browser.close()
+    assert fetched == [report.as_uri()]  # the file itself and nothing else
+    assert len(svg_boxes) == 7 and min(svg_boxes) > 100
+    with Image.open(png) as image:
+        assert image.width == 1200 and image.height > 4_000
+        assert len(image.convert("RGB").getcolors(maxcolors=1 << 16) or range(1 << 16)) > 50  # not a blank page
+    assert png.stat().st_size > 100_000
+    assert pdf.read_bytes().count(b"/Type /Page") >= 6  # a page per section, and more

@@ -56,6 +56,28 @@ def test_detect_stores_new_findings_once(demo_store, capsys):
     assert "0 new to review" in capsys.readouterr().out
 
 
+def test_report_writes_the_pack_and_keeps_it(fixture_store, tmp_path, capsys):
+    out = tmp_path / "week47.html"
+    assert main(["--db", str(fixture_store.path), "report", "--period", "2026-W47", "--format", "html",
+                 "--out", str(out), "--author", "Monday mail"]) == 0
+    assert capsys.readouterr().out.startswith(f"{out}: Week 47 2026 (16 Nov - 22 Nov 2026), ")
+    html = out.read_text(encoding="utf-8")
+    assert '<div class="value">5</div><div class="label">Requests received</div>' in html  # see test_review_figures
+    with fixture_store.reading() as db:
+        packs = db.execute("SELECT period_key, created_by FROM management_packs").fetchall()
+    assert packs == [("2026-W47", "Monday mail")]
+
+
+def test_report_refuses_a_period_that_does_not_exist_and_an_unknown_group(fixture_store, tmp_path, capsys):
+    out = str(tmp_path / "pack.pptx")
+    assert main(["--db", str(fixture_store.path), "report", "--period", "2026-Q5", "--out", out]) == EXIT_BAD_INPUT
+    assert "infodash: --period: '2026-Q5': there is no quarter 5 in 2026." in capsys.readouterr().err
+    assert main(["--db", str(fixture_store.path), "report", "--period", "2026-Q3", "--group", "1", "99",
+                 "--out", out]) == EXIT_BAD_INPUT
+    assert "infodash: --group: no such id: 99" in capsys.readouterr().err
+    assert not Path(out).exists()
+
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -9,9 +9,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from infodash.formatting import PALETTE
 from infodash.touchpoints import CHANNELS
 
-PALETTE = ("#1f4e79", "#2e86ab", "#f18f01", "#c73e1d", "#3b8b5a", "#8e5572", "#6c757d", "#b8860b")
 CHANNEL_COLOURS = {channel: PALETTE[i % len(PALETTE)] for i, channel in enumerate(CHANNELS)}
 
 pio.templates["infodash"] = go.layout.Template(

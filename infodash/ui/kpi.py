@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from infodash.formatting import format_figure
+
 
 @dataclass(frozen=True)
 class Kpi:
@@ -23,19 +25,6 @@ class Kpi:
     shown_instead: str | None = None  # text in place of the value, e.g. "fewer than 5 responses"
 
 
-def _format(value: float | None, kind: str, signed: bool = False) -> str:
-    if value is None or pd.isna(value):
-        return "-"
-    sign = "+" if signed and value > 0 else ""
-    if kind == "share":
-        return f"{sign}{value * 100:.1f}%" if not signed else f"{sign}{value * 100:.1f} pts"
-    if kind == "hours":
-        return f"{sign}{value:.1f} h"
-    if kind == "score":
-        return f"{sign}{value:.2f}"
-    return f"{sign}{value:,.0f}"
-
-
 _DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse", "neutral": "off"}
 
 
@@ -46,8 +35,8 @@ def kpi_row(kpis: Sequence[Kpi], slots: int | None = None) -> None:
         with column:
             st.metric(
                 kpi.label,
-                kpi.shown_instead or _format(kpi.value, kpi.kind),
-                delta=None if change is None else _format(change, kpi.kind, signed=True),
+                kpi.shown_instead or format_figure(kpi.value, kpi.kind),
+                delta=None if change is None else format_figure(change, kpi.kind, signed=True),
                 delta_color=_DELTA_COLOURS[kpi.direction],
                 help=kpi.definition,
                 border=True,

@@ -151,9 +151,10 @@ def comment_list(selection: CommentSelection) -> None:
     st.caption(f"{len(selection.comments):,} comments from {selection.respondents:,} matching respondents, "
                f"lowest-scoring respondents first. A wave with fewer than {MIN_RESPONSES} of them shows no "
                f"comment, and a customer group with fewer than {MIN_RESPONSES} in a wave is not named.")
-    st.dataframe(selection.comments, hide_index=True, column_config={
+    shown = selection.comments.drop(columns="response_id")  # an internal key: nothing for a reader
+    st.dataframe(shown, hide_index=True, column_config={
         "submitted_at": st.column_config.DatetimeColumn("submitted", format="YYYY-MM-DD"),
         "customer_group": "customer group",
         "score": st.column_config.NumberColumn(format="%.1f"),
         "comment": st.column_config.TextColumn(width="large")})
-    download_button(selection.comments, "survey-comments.csv", key="survey_comments_download")
+    download_button(shown, "survey-comments.csv", key="survey_comments_download")

@@ -1,0 +1,224 @@
+"""The management pack as a PowerPoint deck (python-pptx): one idea per slide, native charts that stay
+editable in PowerPoint (their numbers live in the deck, not in pictures), large type for a projector,
+and speaker notes that explain every number on the slide.
+
+Slides, in order: the title (period, filters, who made it); requests at a glance; requests by service;
+requests by customer group; service levels against each policy; the service-level trend; customers at
+a glance; reach across the organisation; satisfaction (the latest wave); its RATER dimensions; NPS with
+its margin of error; what customers said (when comments were chosen); acting on usage; achievements
+and plans (when written). A section without data says so on its slide rather than showing an empty chart.
+"""
+
+from __future__ import annotations
+
+import io
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.text import PP_ALIGN
+from pptx.slide import Slide
+from pptx.util import Inches, Pt
+
+from infodash.formatting import PALETTE, format_figure
+from infodash.pack import NO_ACTIONED, NO_SURVEY, QUOTING_RULE, Chart, Headline, ManagementPack, PackContent
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.6)
+TITLE_SIZE, BODY_SIZE, CHART_SIZE, SMALL_SIZE = Pt(36), Pt(24), Pt(16), Pt(16)
+INK, MUTED = RGBColor(0x21, 0x25, 0x29), RGBColor(0x6C, 0x75, 0x7D)
+_NUMBER_FORMATS = {"share": "0%", "count": "#,##0", "hours": "0.0", "score": "0.00"}
+_REQUEST_TILES = ("received", "resolved", "median_resolution_hours", "attainment", "declined")
+_CUSTOMER_TILES = ("touchpoints", "customers_served", "reach_share", "actioned", "hours_saved")
+
+
+def _colour(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.removeprefix("#"))
+
+
+def _text(slide: Slide, left: int, top: int, width: int, height: int, lines: list[str], size: Pt,
+          bold: bool = False, colour: RGBColor = INK, align: PP_ALIGN = PP_ALIGN.LEFT) -> None:
+    """A text box with one paragraph per line."""
+    frame = slide.shapes.add_textbox(left, top, width, height).text_frame
+    frame.word_wrap = True
+    for number, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        paragraph.space_after = Pt(6)
+        run = paragraph.add_run()
+        run.text = line
+        run.font.size, run.font.bold, run.font.color.rgb = size, bold, colour
+
+
+def _slide(deck: Presentation, title: str, notes: list[str]) -> Slide:
+    """A blank slide with its title and speaker notes."""
+    slide = deck.slides.add_slide(deck.slide_layouts[5])  # "Title Only"
+    slide.shapes.title.text = title
+    for paragraph in slide.shapes.title.text_frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size, run.font.bold = TITLE_SIZE, True
+    slide.shapes.title.left, slide.shapes.title.top = MARGIN, Inches(0.3)
+    slide.shapes.title.width, slide.shapes.title.height = WIDTH - 2 * MARGIN, Inches(1.0)
+    slide.shapes.title.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
+    slide.notes_slide.notes_text_frame.text = "\n".join(notes)
+    return slide
+
+
+def _tiles(slide: Slide, headlines: list[Headline], top: int = Inches(1.6), left: int = MARGIN,
+           width: int = WIDTH - 2 * MARGIN, height: int = Inches(4.6)) -> None:
+    """One tile per figure side by side: the value large, its label, and how it compares."""
+    gap = Inches(0.25)
+    tile = int((width - gap * (len(headlines) - 1)) / max(len(headlines), 1))
+    for number, headline in enumerate(headlines):
+        x = left + number * (tile + gap)
+        box = slide.shapes.add_shape(1, x, top, tile, height)  # a rectangle
+        box.fill.solid()
+        box.fill.fore_color.rgb = RGBColor(0xF4, 0xF6, 0xF8)
+        box.line.color.rgb = RGBColor(0xDE, 0xE2, 0xE6)
+        value_size = Pt(40) if len(headline.text) <= 8 else Pt(24)
+        _text(slide, x, top + Inches(0.25), tile, Inches(1.2), [headline.text], value_size, bold=True,
+              colour=_colour(PALETTE[0]), align=PP_ALIGN.CENTER)
+        _text(slide, x, top + Inches(1.5), tile, Inches(0.9), [headline.label], Pt(18), bold=True,
+              align=PP_ALIGN.CENTER)
+        changes = [f"{format_figure(change.change, headline.kind, signed=True)} vs {change.short}"
+                   if change.has_data else f"no data for {change.short}" for change in headline.changes]
+        _text(slide, x, top + Inches(2.5), tile, height - Inches(2.6), changes, SMALL_SIZE, colour=MUTED,
+              align=PP_ALIGN.CENTER)
+
+
+def _chart(slide: Slide, chart: Chart, top: int = Inches(1.4), left: int = MARGIN,
+           width: int | None = None, height: int | None = None) -> None:
+    """``chart`` as a native PowerPoint chart (editable, its numbers in the deck)."""
+    data = CategoryChartData(number_format=_NUMBER_FORMATS[chart.value_kind])
+    data.categories = list(chart.categories)
+    for name, values in chart.series:
+        data.add_series(name, list(values))
+    kind = XL_CHART_TYPE.BAR_CLUSTERED if chart.kind == "bar" else XL_CHART_TYPE.LINE_MARKERS
+    width = width or WIDTH - 2 * MARGIN
+    height = height or HEIGHT - top - Inches(0.4)
+    drawn = slide.shapes.add_chart(kind, left, top, width, height, data).chart
+    drawn.font.size = CHART_SIZE
+    drawn.has_legend = len(chart.series) > 1
+    if drawn.has_legend:
+        drawn.legend.position, drawn.legend.include_in_layout = XL_LEGEND_POSITION.TOP, False
+        drawn.legend.font.size = CHART_SIZE
+    if chart.kind == "bar":
+        drawn.category_axis.reverse_order = True  # the first category at the top, as read
+    drawn.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW  # below the plot, even under zero
+    drawn.value_axis.has_major_gridlines = True
+    drawn.value_axis.tick_labels.number_format = _NUMBER_FORMATS[chart.value_kind]
+    drawn.value_axis.tick_labels.number_format_is_linked = False
+    if chart.value_range:
+        drawn.value_axis.minimum_scale, drawn.value_axis.maximum_scale = chart.value_range
+    plot = drawn.plots[0]
+    if chart.kind == "bar":
+        plot.gap_width = 60
+        plot.has_data_labels = True
+        plot.data_labels.number_format = _NUMBER_FORMATS[chart.value_kind]
+        plot.data_labels.number_format_is_linked = False
+        plot.data_labels.font.size = CHART_SIZE
+    for number, series in enumerate(plot.series):
+        colour = _colour(PALETTE[number % len(PALETTE)] if not (chart.key == "nps" and number) else "#6c757d")
+        if chart.kind == "bar":
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = colour
+        else:
+            series.format.line.color.rgb = colour
+            series.format.line.width = Pt(3 if number == 0 else 2)
+            if chart.key == "nps" and number:  # the margin of error's bounds
+                series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            series.smooth = False
+
+
+def _chart_slide(deck: Presentation, title: str, chart: Chart | None, missing: str) -> None:
+    """One chart filling a slide, its numbers read out in the notes; or a sentence saying why there is none."""
+    if chart is None:
+        slide = _slide(deck, title, [missing])
+        _text(slide, MARGIN, Inches(3), WIDTH - 2 * MARGIN, Inches(1.5), [missing], BODY_SIZE, colour=MUTED)
+        return
+    _chart(_slide(deck, title, chart.describe()), chart)
+
+
+def _text_slide(deck: Presentation, title: str, text: str, notes: str) -> None:
+    """A slide of the lead's own words, one paragraph per line, the type smaller as the text grows."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    weight = max(len(text), 80 * len(lines))  # a short line takes a whole line's height
+    size = Pt(24) if weight <= 500 else Pt(20) if weight <= 1_000 else Pt(16)
+    slide = _slide(deck, title, [notes])
+    _text(slide, MARGIN, Inches(1.5), WIDTH - 2 * MARGIN, HEIGHT - Inches(2), lines, size)
+
+
+def _title_slide(deck: Presentation, pack: ManagementPack) -> None:
+    content = pack.content
+    slide = _slide(deck, "Management pack", [f"{content.title}. Scope: {content.scope}.", content.provenance])
+    _text(slide, MARGIN, Inches(2.2), WIDTH - 2 * MARGIN, Inches(3.5), [content.title, content.scope, pack.made_line],
+          BODY_SIZE)
+    if content.partial:
+        _text(slide, MARGIN, Inches(5.6), WIDTH - 2 * MARGIN, Inches(1), ["Partial period: figures so far."],
+              BODY_SIZE, bold=True, colour=_colour(PALETTE[3]))
+
+
+def _tile_slide(deck: Presentation, title: str, headlines: list[Headline]) -> Slide:
+    slide = _slide(deck, title, [headline.note() for headline in headlines])
+    _tiles(slide, headlines)
+    return slide
+
+
+def _comments_slide(deck: Presentation, pack: ManagementPack) -> None:
+    quoted = pack.quoted_comments
+    if quoted.empty:
+        return
+    slide = _slide(deck, "What customers said", [QUOTING_RULE])
+    lines = [f"\u201c{row.comment}\u201d \u2014 {row.customer_group}, {row.wave}" for row in quoted.itertuples()]
+    _text(slide, MARGIN, Inches(1.5), WIDTH - 2 * MARGIN, HEIGHT - Inches(2), lines,
+          Pt(22) if sum(map(len, lines)) < 700 else Pt(16))
+
+
+def _usage_slide(deck: Presentation, content: PackContent) -> None:
+    actioned, saved = content.headline("actioned"), content.headline("hours_saved")
+    done = [f"{row.anomaly} ({row.subject}): {row.what_was_done}" for row in content.actioned.itertuples()]
+    slide = _slide(deck, "Acting on usage", [actioned.note(), saved.note(), *done])
+    _tiles(slide, [actioned, saved], top=Inches(1.5), width=Inches(4.4), height=Inches(4.2))
+    _text(slide, MARGIN + Inches(4.8), Inches(1.5), WIDTH - 2 * MARGIN - Inches(4.8), Inches(5.2),
+          done[:6] or [NO_ACTIONED], Pt(18))
+
+
+def render_pptx(pack: ManagementPack) -> bytes:
+    """The pack as a .pptx file's bytes."""
+    content = pack.content
+    charts = {chart.key: chart for chart in pack.charts()}
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+
+    def chart_slide(title: str, key: str) -> None:
+        _chart_slide(deck, title, charts.get(key), pack.why_no_chart(key))
+
+    _title_slide(deck, pack)
+    _tile_slide(deck, "Requests at a glance", [content.headline(key) for key in _REQUEST_TILES])
+    chart_slide("Requests by service", "requests_by_service")
+    chart_slide("Requests by customer group", "requests_by_group")
+    chart_slide("Service levels against each policy", "service_levels")
+    chart_slide("Service-level trend", "attainment_trend")
+    _tile_slide(deck, "Customers at a glance", [content.headline(key) for key in _CUSTOMER_TILES])
+    chart_slide("Reach across the organisation", "reach")
+    survey = content.satisfaction
+    if survey is None:
+        _chart_slide(deck, "Satisfaction", None, NO_SURVEY)
+    else:
+        slide = _slide(deck, "Satisfaction", [f"The latest survey wave by the end of the period: {survey.wave_line}.",
+                                              *(headline.note() for headline in survey.headlines)])
+        _text(slide, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN, Inches(0.5), [survey.wave_line], SMALL_SIZE,
+              colour=MUTED)
+        _tiles(slide, list(survey.headlines), top=Inches(1.9))
+        chart_slide("How customers rate each dimension", "dimensions")
+        chart_slide("Net Promoter Score", "nps")
+    _comments_slide(deck, pack)
+    _usage_slide(deck, content)
+    for title, text in (("Achievements", pack.texts.achievements), ("Plans", pack.texts.plans)):
+        if text.strip():
+            _text_slide(deck, title, text, "Written by the lead for this pack.")
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()

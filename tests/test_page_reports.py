@@ -1,0 +1,69 @@
+"""The Reports page as a lead uses it (streamlit.testing AppTest) on today's small demo organisation:
+the pack's figures previewed, texts typed and kept with the pack made, and the packs made before."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from infodash.periods import recent_reporting_periods
+from infodash.review import period_figures
+from infodash.settings import organisation_time_zone
+from infodash.surveys import SUPPRESSED
+from tests import apptest_helpers
+
+
+def _last_quarter(store):
+    time_zone = organisation_time_zone(store)
+    today = dt.datetime.now(time_zone).date()
+    return recent_reporting_periods("quarter", today, 2)[1], time_zone
+
+
+def test_the_page_previews_the_last_complete_quarters_figures(app_db):
+    app = apptest_helpers.open_page("reports.py", None)
+    assert not app.exception
+    quarter, time_zone = _last_quarter(app_db)
+    figures = period_figures(app_db, [quarter.period], time_zone).iloc[0]
+    shown = {metric.label: metric.value for metric in app.metric}
+    assert app.selectbox(key="pack_period_quarter").value == quarter
+    assert shown["Requests received"] == f"{int(figures['received']):,}"
+    assert shown["Share of customers reached"] == f"{figures['reach_share'] * 100:.1f}%"
+    assert len(app.get("plotly_chart")) == 7
+    assert "None yet." in [caption.value for caption in app.caption]
+
+
+def test_texts_and_chosen_comments_are_kept_with_the_pack_made_and_listed(app_db):
+    app = apptest_helpers.open_page("reports.py", "Ana Costa")
+    app.text_area(key="pack_achievements").input("Launched the patent alert service")
+    app.text_area(key="pack_plans").input("Extend chat hours to 18:00")
+    comments = next(box for box in app.multiselect if box.key.startswith("pack_comments"))
+    comments.select(comments.options[0])
+    app = apptest_helpers.click(app.run(), "Make the pack")
+    assert not app.exception and not app.error
+    assert any(text.startswith("Made pack #1: Q") for text in apptest_helpers.successes(app))
+    with app_db.reading() as db:
+        row = db.execute("SELECT achievements, plans, len(comment_ids), created_by, period_key FROM management_packs"
+                         ).fetchone()
+        formats = db.execute("SELECT list(format ORDER BY format) FROM management_pack_files").fetchone()[0]
+    quarter, _ = _last_quarter(app_db)
+    assert row == ("Launched the patent alert service", "Extend chat hours to 18:00", 1, "Ana Costa", quarter.key)
+    assert formats == ["html", "pptx", "xlsx"]
+    assert [button.label for button in app.get("download_button")] == ["PowerPoint", "HTML report", "Excel tables"]
+    listed = app.dataframe[-1].value
+    assert listed[["pack_id", "created_by"]].values.tolist() == [[1, "Ana Costa"]]
+    assert listed["period_label"].iloc[0] == quarter.label()
+
+
+def test_a_pack_is_not_made_without_the_makers_name(app_db):
+    app = apptest_helpers.click(apptest_helpers.open_page("reports.py", None), "Make the pack")
+    assert "Enter your name so your entry can be attributed to you." in apptest_helpers.errors(app)
+    with app_db.reading() as db:
+        assert db.execute("SELECT count(*) FROM management_packs").fetchone()[0] == 0
+
+
+def test_a_small_group_shows_no_survey_scores_and_offers_no_comments(app_db):
+    app = apptest_helpers.open_page("reports.py", None)
+    app.sidebar.multiselect(key="filter_groups").select(1).run()  # the Executive board: few respondents
+    assert not app.exception
+    assert SUPPRESSED in [metric.value for metric in app.metric]
+    assert not [box for box in app.multiselect if box.key.startswith("pack_comments")]
+    assert any("withheld" in apptest_helpers.shown(info.value) for info in app.info)
