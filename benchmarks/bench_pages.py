@@ -31,7 +31,7 @@ PAGES = {"Weekly review": "pages/weekly_review.py", "Service levels": "pages/sla
          "SLA setup": "pages/sla_setup.py",
          "Survey setup": "pages/survey_setup.py", "Usage monitoring": "pages/usage_monitoring.py",
          "Customer groups": "pages/customer_groups.py",
-         "Customer profile": "pages/customer_profile.py",
+         "Customer profile": "pages/customer_profile.py", "Reports": "pages/reports.py",
          "(empty page)": "benchmarks/empty_page.py"}
 STAFF_NAME = "Ana Costa"  # a demo staff member, so the touchpoint page lists entries and follow-ups
 # a busy customer of the large set (621 requests, 650 touchpoints, 2,610 usage events, 95 survey responses)
