@@ -361,8 +361,11 @@ def _load_into(db: duckdb.DuckDBPyConnection, path: Path, file_format: str, enco
     else:
         _judge(db, path, file_format, options, dry_run, author, source, result, report, unmapped, stage)
     # (after an error the transaction's rollback, or closing the connection, drops them)
-    for table in ("usage_lines", "usage_stage", "usage_ready"):
-        db.execute(f"DROP TABLE IF EXISTS {table}")
+    for statement in _DROP_STAGING:
+        db.execute(statement)
+
+
+_DROP_STAGING = tuple(f"DROP TABLE IF EXISTS {table}" for table in ("usage_lines", "usage_stage", "usage_ready"))
 
 
 def _judge(db: duckdb.DuckDBPyConnection, path: Path, file_format: str, options: UsageLoadOptions, dry_run: bool,
