@@ -36,6 +36,14 @@ EXIT_BAD_INPUT = 65  # sysexits EX_DATAERR
 EXIT_BUSY = 75  # sysexits EX_TEMPFAIL: try again later
 
 
+def _checked_import_options(parser: argparse.ArgumentParser, noun: str, mappings: bool) -> None:
+    """The options every import shares: a dry run, who the rows are attributed to, saving the mapping."""
+    parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    if mappings:
+        parser.add_argument("--save-mapping", metavar="NAME", help="save these options for the next file")
+    parser.add_argument("--author", default="import job", help=f"who the imported {noun} are attributed to")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m infodash", description="InfoDash data tools.")
     parser.add_argument("--db", type=Path, help="database file (default: $INFODASH_DB or data/infodash.duckdb)")
@@ -63,9 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     requests.add_argument("--create-customers-in-group", type=int, metavar="GROUP_ID",
                           help="create unknown customers in this group instead of refusing their rows")
     requests.add_argument("--time-zone", help="time zone of the file's wall-clock times")
-    requests.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
-    requests.add_argument("--save-mapping", metavar="NAME", help="save these options for the next file")
-    requests.add_argument("--author", default="import job", help="who the imported requests are attributed to")
+    _checked_import_options(requests, "requests", mappings=True)
     survey = importing.add_parser("survey", help="survey responses from a forms tool's export (CSV or Excel), "
                                                  "one row per respondent")
     survey.add_argument("file", type=Path)
@@ -76,9 +82,7 @@ def _parser() -> argparse.ArgumentParser:
                                               "(default ISO 8601)")
     survey.add_argument("--time-zone", help="time zone of the file's wall-clock times (default the organisation's)")
     survey.add_argument("--encoding", help="the file's text encoding (default utf-8; cp1252 for older Excel)")
-    survey.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
-    survey.add_argument("--save-mapping", metavar="NAME", help="save these options for the next file")
-    survey.add_argument("--author", default="import job", help="who the imported responses are attributed to")
+    _checked_import_options(survey, "responses", mappings=True)
     usage = importing.add_parser("usage", help="usage events: CSV or Parquet files (one row per event), or web-server "
                                                "access logs; only what is new since the last load is added")
     usage.add_argument("paths", nargs="+", type=Path, metavar="PATH_OR_GLOB",
@@ -100,8 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     usage.add_argument("--encoding", default="utf-8", help="text encoding of CSV files and logs (default utf-8)")
     usage.add_argument("--keep-static-files", action="store_true",
                        help="access logs: load requests for style sheets, scripts, images and fonts too")
-    usage.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
-    usage.add_argument("--author", default="import job", help="who the load is attributed to")
+    _checked_import_options(usage, "events", mappings=False)
     report = commands.add_parser("report", help="make the management pack for a period (e.g. for a scheduled "
                                                "e-mail) and keep it with the packs made in the app")
     report.add_argument("--period", required=True, help=f"the period: {PERIOD_KEY_HELP}")
