@@ -93,6 +93,31 @@ def test_a_desk_export_uploaded_in_the_browser_is_checked_then_imported(server):
                           "WHERE external_ref LIKE 'INC%'").fetchone() == (49, "Import Tester", "Import Tester")
 
 
+def test_an_anomaly_dismissed_in_the_browser_needs_a_reason_and_then_lands_in_the_database(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, store = server
+    with sync_playwright() as playwright:
+        browser, page = open_page_as(playwright, url, "Usage monitoring", "Browser Reviewer")
+        reason = page.get_by_label("Why dismiss it", exact=True).first  # the first open anomaly's form
+        done = page.get_by_label("What was done", exact=True).first
+        done.fill("Typed before changing my mind")
+        dismiss = page.get_by_role("button", name="Dismiss", exact=True).first
+        dismiss.click()
+        page.get_by_text("Say why this is not worth acting on").wait_for(timeout=30_000)
+        wait_for_app(page)
+        expect(done).to_have_value("Typed before changing my mind")  # nothing typed is lost
+        with store.reading() as db:
+            assert db.execute("SELECT count(*) FROM anomaly_dismissals").fetchall() == [(0,)]
+        reason.fill("Planned migration weekend")
+        dismiss.click()
+        page.get_by_text(re.compile(r"^Dismissed: ")).wait_for(timeout=30_000)
+        browser.close()
+    with store.reading() as db:
+        assert db.execute("SELECT reason, dismissed_by FROM anomaly_dismissals").fetchall() == [
+            ("Planned migration weekend", "Browser Reviewer")]
+
+
 def test_the_html_report_renders_offline_in_chromium_to_a_png(demo_store, tmp_path):
     from PIL import Image
     from playwright.sync_api import sync_playwright
