@@ -32,7 +32,11 @@ PAGES = {"Weekly review": "pages/weekly_review.py", "Service levels": "pages/sla
          "Survey setup": "pages/survey_setup.py", "Usage monitoring": "pages/usage_monitoring.py",
          "Customer groups": "pages/customer_groups.py",
          "Customer profile": "pages/customer_profile.py", "Reports": "pages/reports.py",
+         "Reports: services": "pages/reports.py#Requests and service levels", "Reports: reach": "pages/reports.py#Reach",
+         "Reports: surveys": "pages/reports.py#Satisfaction", "Reports: anomalies": "pages/reports.py#Anomalies actioned",
          "(empty page)": "benchmarks/empty_page.py"}
+# "page#tab": the page with that tab open (tabs read their data only while open)
+TAB_KEYS = {"pages/reports.py": "pack_section"}
 STAFF_NAME = "Ana Costa"  # a demo staff member, so the touchpoint page lists entries and follow-ups
 # a busy customer of the large set (621 requests, 650 touchpoints, 2,610 usage events, 95 survey responses)
 PROFILE_CUSTOMER = 29477
@@ -56,8 +60,12 @@ def measure_page(page: str, runs: int) -> dict[str, float]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    path, _, tab = page.partition("#")
+
     def run_once() -> float:
-        app = AppTest.from_file(str(ROOT / page), default_timeout=120)
+        app = AppTest.from_file(str(ROOT / path), default_timeout=120)
+        if tab:
+            app.session_state[TAB_KEYS[path]] = tab
         app.session_state["staff_name"] = STAFF_NAME
         app.session_state["profile_customer"] = PROFILE_CUSTOMER
         started = time.perf_counter()

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from infodash import audit
+from infodash.checks import check_author
 from infodash.db import Store
+from infodash.errors import ValidationError
 
 DEFAULT_TIME_ZONE = "Europe/London"
+YEAR_START_SETTING = "year_start_month"
 
 
 def get_setting(store: Store, key: str, default: str | None = None) -> str | None:
@@ -36,5 +40,21 @@ def mark_as_own_data(store: Store) -> None:
 def reporting_year_start_month(store: Store) -> int:
     """The month (1-12) the organisation's reporting year starts in, for quarters and years (default 1:
     the calendar year); stored under ``year_start_month``."""
-    value = get_setting(store, "year_start_month", "1") or "1"
+    value = get_setting(store, YEAR_START_SETTING, "1") or "1"
     return int(value) if value.isdigit() and 1 <= int(value) <= 12 else 1
+
+
+def set_reporting_year_start_month(store: Store, month: int, author: str) -> None:
+    """Start the reporting year in ``month`` (1-12; e.g. 4 for a year running April to March), recorded in the
+    audit log under ``author``. Quarters and years are counted from it; packs already made keep their periods.
+    Raises ValidationError (fields ``year_start_month``, ``author``)."""
+    errors: dict[str, str] = {}
+    check_author(author, errors)
+    if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
+        errors["year_start_month"] = "Choose the month the reporting year starts in, January to December."
+    if errors:
+        raise ValidationError(errors)
+    with store.writing() as db:
+        db.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                   [YEAR_START_SETTING, str(month)])
+        audit.record(db, author.strip(), "update", "settings", YEAR_START_SETTING, {"value": month})

@@ -138,6 +138,10 @@ def _suppress(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
+SCORE_COLUMNS = ("wave_id", "wave", "opened_on", "wave_order", "cell", "unit", "measure", "n", "mean", "sd", "ci_low",
+                 "ci_high", "change", "p_value", "significant", "suppressed")  # of dimension_scores
+
+
 def dimension_scores(store: Store, survey_id: int, filters: Filters = Filters(), by: str = "all",
                      level: str = "dimension", wave_ids: list[int] | None = None) -> pd.DataFrame:
     """Scores per wave, breakdown cell, dimension (or item) and measure, oldest wave first.
@@ -404,6 +408,7 @@ class WaveSummary:
     in_progress: bool
     headline_measure: str
     headline: pd.Series | None  # the overall row of dimension_scores (mean, change, significant...)
+    scores: pd.DataFrame  # the dimension_scores it comes from: this wave's and the one before's, at least
     nps: pd.Series | None
     csat: pd.Series | None
     responses: int
@@ -439,9 +444,10 @@ def latest_wave_summary(store: Store, as_of: dt.date, filters: Filters = Filters
     headline_measure = HEADLINE[instrument.style]
     # Only what the survey asks is read: the weekly review pays for this on every new week.
     empty = pd.DataFrame({"wave_id": pd.Series(dtype="int64")})
-    scores = dimension_scores(store, survey_id, filters, wave_ids=wanted) if instrument.items else empty
+    scores = (dimension_scores(store, survey_id, filters, wave_ids=wanted) if instrument.items
+              else pd.DataFrame(columns=list(SCORE_COLUMNS)))
     headline = scores[(scores["wave_id"] == wave_id) & (scores["unit"] == "overall")
-                      & (scores["measure"] == headline_measure)] if instrument.items else empty
+                      & (scores["measure"] == headline_measure)]
     nps = nps_with_margin(store, survey_id, filters, wave_ids=wanted) if instrument.asks_nps else empty
     csat = csat_with_interval(store, survey_id, filters, wave_ids=wanted) if instrument.asks_csat else empty
     rates = response_rates(store, survey_id, filters)
@@ -455,7 +461,7 @@ def latest_wave_summary(store: Store, as_of: dt.date, filters: Filters = Filters
     return WaveSummary(
         survey_id, instrument.name, wave_id, str(current["wave"]),
         bool(pd.isna(closed_on) or pd.Timestamp(closed_on).date() >= as_of), headline_measure,
-        row(headline), row(nps), row(csat), int(rates["responses"].sum()), int(rates["invited"].sum()))
+        row(headline), scores, row(nps), row(csat), int(rates["responses"].sum()), int(rates["invited"].sum()))
 
 
 def with_suppression_text(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:

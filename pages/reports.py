@@ -6,7 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
-from infodash.pack import ManagementPack, pack_content
+from infodash.pack import pack_title, scope_text
+from infodash.pack_parts import reporting_span
 from infodash.periods import PERIOD_KINDS, recent_reporting_periods
 from infodash.reports import DEFAULT_FORMATS, saved_packs
 from infodash.settings import reporting_year_start_month
@@ -27,12 +28,15 @@ today = now.astimezone(time_zone).date()
 st.title("Reports")
 st.caption("The management pack: this period's figures against the previous period and the same period last "
            "year, for the customer groups and services chosen in the sidebar, with your achievements and plans.")
-kind_col, period_col = st.columns([2, 3])
+kind_col, period_col, year_col = st.columns([3, 3, 2], vertical_alignment="bottom")
 with kind_col:
     kind = st.segmented_control("Period", list(PERIOD_KINDS), format_func=PERIOD_KINDS.get, default="quarter",
                                 key="pack_kind", persist_state="session") or "quarter"
 with store_errors(store):
     year_start = cached(reporting_year_start_month, store)
+with year_col:
+    sections.year_start_control(store, year_start)
+sections.YEAR_START.flash()
 periods = recent_reporting_periods(kind, today, HISTORY[kind], year_start)
 period = period_col.selectbox(
     "Which", periods, index=1, key=f"pack_period_{kind}", persist_state="session",
@@ -42,23 +46,23 @@ period = period_col.selectbox(
 
 with store_errors(store):
     cached(evaluate_requests, store)
-    content = cached(pack_content, store, period, time_zone, filters, now)
+    scope = cached(scope_text, store, filters)
     made_before = cached(saved_packs, store)
-if content.partial:
-    st.warning(escape_markdown(f"{content.title}: the period is still running, so its figures are so far."),
+covered, partial = reporting_span(period, time_zone, now)  # only periods already started are offered
+title = pack_title(period, covered, partial)
+if partial:
+    st.warning(escape_markdown(f"{title}: the period is still running, so its figures are so far."),
                icon=":material/hourglass_top:")
-st.caption(escape_markdown(f"{content.title}. {content.scope}. Hover over a card's (?) for its definition and "
-                           "comparisons."))
-
-sections.preview(ManagementPack(content))
+st.caption(escape_markdown(f"{title}. {scope}."))
+view = sections.PackView(store, period, time_zone, filters, now)
+sections.preview(view)
 
 st.subheader("Your texts")
-comments_key = sections.texts_input(content)
+sections.texts_input(view)
 staff_name_input()
 sections.FEEDBACK.error("author")
 sections.FEEDBACK.error("form")
-st.button("Make the pack", type="primary", icon=":material/slideshow:", on_click=sections.make_pack,
-          args=(store, content, comments_key),
+st.button("Make the pack", type="primary", icon=":material/slideshow:", on_click=sections.make_pack, args=(view,),
           help="Makes the PowerPoint deck, the HTML report and the Excel tables, and keeps them with your texts.")
 sections.FEEDBACK.flash()
 last = st.session_state.get(sections.LAST_PACK_KEY)

@@ -29,7 +29,8 @@ from infodash.ui.charts import cached_chart
 from infodash.ui.group_charts import (channel_chart, declined_share_chart, declines_chart, effort_chart, heat_map,
                                       lifecycle_chart, pareto_chart, reach_chart)
 from infodash.ui.kpi import Kpi, kpi_row
-from infodash.ui.store import cached, store_errors
+from infodash.ui.layout import lazy_tabs
+from infodash.ui.store import cached
 from infodash.ui.survey_sections import breakdown_table as survey_breakdown_table
 from infodash.ui.tables import download_button
 from infodash.ui.text import count_of, escape_markdown
@@ -179,11 +180,7 @@ class GroupView:
 
 def section_tabs(view: GroupView) -> None:
     """One tab per section of :data:`SECTIONS`; only the open one reads and draws (switching tabs reruns)."""
-    for draw, tab in zip(SECTIONS.values(), st.tabs(list(SECTIONS), key="groups_section", on_change="rerun"),
-                         strict=True):
-        if tab.open:
-            with tab, store_errors(view.store):
-                draw(view)
+    lazy_tabs(SECTIONS, "groups_section", view, view.store)
 
 
 def channels_and_effort(view: GroupView) -> None:

@@ -1,8 +1,11 @@
-"""Page set-up shared by every page: the data notice, the sidebar filters, the time zone."""
+"""Page set-up shared by every page: the data notice, the sidebar filters, the time zone; and tabs that
+read their data only while open."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -12,6 +15,8 @@ from infodash.db import Store
 from infodash.filters import Filters
 from infodash.settings import demo_size, organisation_time_zone
 from infodash.ui.store import cached, get_store, store_errors
+
+View = TypeVar("View")
 
 
 @dataclass(frozen=True)
@@ -55,3 +60,12 @@ def page_context(with_filters: bool = True) -> PageContext:
         )
         filters = Filters(tuple(sorted(group_ids)), tuple(sorted(service_ids)))
     return PageContext(store, filters, time_zone)
+
+
+def lazy_tabs(sections: Mapping[str, Callable[[View], None]], key: str, view: View, store: Store) -> None:
+    """One tab per section, drawn by ``sections[title](view)``; only the open one reads and draws (switching
+    tabs reruns the page), so a page of many sections costs what its open section costs."""
+    for draw, tab in zip(sections.values(), st.tabs(list(sections), key=key, on_change="rerun"), strict=True):
+        if tab.open:
+            with tab, store_errors(store):
+                draw(view)

@@ -1,7 +1,13 @@
-"""Parts of the Reports page: the pack's headline cards and charts as a preview, the lead's texts and
+"""Parts of the Reports page: the pack's sections as tabs (each read only while open), the lead's texts and
 comment choice, making the pack (callback), and downloading a stored pack's files."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -9,20 +15,28 @@ import streamlit as st
 
 from infodash.db import Store, StoreError
 from infodash.errors import ValidationError
-from infodash.formatting import PALETTE
-from infodash.pack import (MAX_COMMENTS, MAX_TEXT_CHARS, MAX_TEXT_LINES, NO_SURVEY, Chart, Headline, ManagementPack,
-                           PackContent, PackTexts)
+from infodash.filters import Filters
+from infodash.formatting import PALETTE, format_figure
+from infodash.groups import UNDER_SERVED_RULE
+from infodash.pack import (MAX_COMMENTS, MAX_TEXT_CHARS, MAX_TEXT_LINES, NO_ACTIONED, NO_SURVEY, PackTexts,
+                           pack_content)
+from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, SatisfactionSection, actioned_section,
+                                 headline_section, reach_section, satisfaction_section, service_section, why_no_chart)
+from infodash.periods import ReportingPeriod
 from infodash.reports import PACK_FORMATS, save_pack, saved_pack_file
+from infodash.settings import set_reporting_year_start_month
 from infodash.surveys import MIN_RESPONSES
 from infodash.ui.charts import cached_chart, styled
 from infodash.ui.feedback import FormFeedback
 from infodash.ui.kpi import Kpi, kpi_row
+from infodash.ui.layout import lazy_tabs
 from infodash.ui.pickers import staff_name
 from infodash.ui.sla_charts import breakdown_chart, weekly_chart
 from infodash.ui.store import cached
 from infodash.ui.survey_charts import dimension_trend_chart, nps_chart
 from infodash.ui.text import escape_markdown
 
+T = TypeVar("T")
 FEEDBACK = FormFeedback("pack")
 ACHIEVEMENTS_KEY, PLANS_KEY, LAST_PACK_KEY = "pack_achievements", "pack_plans", "pack_last_made"
 
@@ -59,37 +73,89 @@ def chart_figure(chart: Chart) -> go.Figure:
     return styled(figure, chart.title, height=max(320, 36 * len(chart.categories) + 120))
 
 
-def preview(pack: ManagementPack) -> None:
-    """The pack's sections as the page shows them: figures as cards, charts with their definitions."""
-    content = pack.content
-    charts = {chart.key: chart for chart in pack.charts()}
-    st.subheader("Requests and service levels")
-    headline_cards(content.headlines)
+@dataclass(frozen=True)
+class PackView:
+    """The pack being previewed: the period, the sidebar's filters and the minute open requests are judged at."""
+
+    store: Store
+    period: ReportingPeriod
+    time_zone: ZoneInfo
+    filters: Filters
+    now: dt.datetime
+
+    def read(self, section: Callable[..., T]) -> T:
+        """One part of the pack (a section function of infodash.pack_parts), cached."""
+        return cached(section, self.store, self.period, self.time_zone, self.filters, self.now)
+
+    @property
+    def comments_key(self) -> str:
+        """The session key of the comments chosen, which depend on the period and filters they are chosen for."""
+        return (f"pack_comments_{self.period.key}_{'-'.join(map(str, self.filters.group_ids))}_"
+                f"{'-'.join(map(str, self.filters.service_ids))}")
+
+
+def preview(view: PackView) -> None:
+    """The pack's sections as tabs; only the open one reads and draws (switching tabs reruns)."""
+    lazy_tabs(_SECTIONS, "pack_section", view, view.store)
+
+
+def _headlines(view: PackView) -> None:
+    headline_cards(view.read(headline_section))
+    st.caption("Hover over a card's (?) for its definition and how it compares with the previous period and the "
+               "same period last year.")
+
+
+def _chart(chart: Chart, figure: Callable[..., go.Figure] = chart_figure, *args: object) -> None:
+    st.plotly_chart(cached_chart(f"pack_{chart.key}", figure, *(args or (chart,))), width="stretch")
+    st.caption(chart.note)
+
+
+def _services(view: PackView) -> None:
+    services = view.read(service_section)
+    charts = {chart.key: chart for chart in services.charts()}
     left, right = st.columns(2)
-    for column, key in ((left, "requests_by_service"), (right, "requests_by_group")):
-        if key in charts:
-            column.plotly_chart(cached_chart(f"pack_{key}", chart_figure, charts[key]), width="stretch")
-            column.caption(charts[key].note)
-    if "service_levels" in charts:
-        target = float(content.service_levels["primary_target"].max())
-        left, right = st.columns(2)
-        left.plotly_chart(cached_chart("pack_policies", breakdown_chart, content.service_levels, "Policy", target),
-                          width="stretch")
-        right.plotly_chart(cached_chart("pack_trend", weekly_chart,
-                                        content.attainment_trend.rename(columns={"week": "value"}), target),
-                           width="stretch")
-        st.caption(charts["service_levels"].note)
-    st.subheader("Reach across the organisation")
-    if "reach" in charts:
-        st.plotly_chart(cached_chart("pack_reach", chart_figure, charts["reach"]), width="stretch")
-        st.caption(charts["reach"].note)
-    survey = content.satisfaction
-    st.subheader("Satisfaction")
+    with left:
+        if "requests_by_service" in charts:
+            _chart(charts["requests_by_service"])
+        else:
+            st.caption(why_no_chart("requests_by_service", None))
+    with right:
+        if "service_levels" in charts:
+            target = float(services.service_levels["primary_target"].max())
+            _chart(charts["service_levels"], breakdown_chart, services.service_levels, "Policy", target)
+        else:
+            st.caption(why_no_chart("service_levels", None))
+    if "attainment_trend" in charts:
+        target = float(services.attainment_trend["primary_target"].max())
+        _chart(charts["attainment_trend"], weekly_chart, services.attainment_trend.rename(columns={"week": "value"}),
+               target)
+
+
+def _reach(view: PackView) -> None:
+    groups = view.read(reach_section)
+    charts = {chart.key: chart for chart in groups.charts()}
+    left, right = st.columns(2)
+    for column, key in ((left, "requests_by_group"), (right, "reach")):
+        with column:
+            if key in charts:
+                _chart(charts[key])
+            else:
+                st.caption(why_no_chart(key, None))
+    under_served = groups.reach.loc[groups.reach["under_served"].fillna(False).astype(bool), "cell"].tolist()
+    if under_served:
+        st.warning(escape_markdown("Under-served: " + ", ".join(under_served) + f". {UNDER_SERVED_RULE}"),
+                   icon=":material/group_off:")
+
+
+def _satisfaction(view: PackView) -> None:
+    section = view.read(satisfaction_section)
+    survey = section.satisfaction
     if survey is None:
         st.caption(NO_SURVEY)
         return
     st.caption(escape_markdown(f"The latest wave by the end of the period: {survey.wave_line}."))
     headline_cards(survey.headlines)
+    charts = {chart.key: chart for chart in section.charts()}
     if "dimensions" in charts:
         st.plotly_chart(cached_chart("pack_dimensions", dimension_trend_chart, survey.dimensions, survey.measure),
                         width="stretch")
@@ -97,12 +163,45 @@ def preview(pack: ManagementPack) -> None:
         st.plotly_chart(cached_chart("pack_nps", nps_chart, survey.nps), width="stretch")
     for key in ("dimensions", "nps"):
         if key not in charts:
-            st.caption(pack.why_no_chart(key))
+            st.caption(why_no_chart(key, survey))
+    _comment_choice(view, section)
 
 
-def texts_input(content: PackContent) -> str:
-    """The lead's achievements, plans and comments to quote (kept in the session while typing); the key of
-    the comment choice, which depends on the wave and filters it is made from."""
+def _comment_choice(view: PackView, section: SatisfactionSection) -> None:
+    if section.comments_withheld:
+        st.info(f"Comments from this wave are withheld: fewer than {MIN_RESPONSES} respondents match the filters.",
+                icon=":material/visibility_off:")
+    elif len(section.comment_choices):
+        choices = section.comment_choices.set_index("response_id")
+        st.multiselect(f"Comments to quote in the pack (at most {MAX_COMMENTS})", list(choices.index),
+                       key=view.comments_key, persist_state="session", max_selections=MAX_COMMENTS,
+                       placeholder="Choose representative comments",
+                       format_func=lambda response_id: _comment_label(choices.loc[response_id]),
+                       help="From the latest wave, lowest-scoring respondents first. A customer group with fewer "
+                            f"than {MIN_RESPONSES} respondents is not named.")
+    else:
+        st.caption("No comments in this wave for the chosen filters.")
+
+
+def _actioned(view: PackView) -> None:
+    actioned = view.read(actioned_section)
+    if actioned.empty:
+        st.caption(NO_ACTIONED)
+        return
+    hours = actioned["hours_saved"].sum()
+    st.caption(escape_markdown(f"{len(actioned):,} anomalies actioned in the period, saving customers an estimated "
+                               f"{format_figure(hours, 'hours')}. {PACK_DEFINITIONS['anomalies']}"))
+    st.dataframe(actioned, hide_index=True, column_config={
+        "actioned_on": "actioned", "what_was_done": "what was done", "actioned_by": "by",
+        "hours_saved": st.column_config.NumberColumn("hours saved", format="%.1f")})
+
+
+_SECTIONS = {"Headline figures": _headlines, "Requests and service levels": _services, "Reach": _reach,
+             "Satisfaction": _satisfaction, "Anomalies actioned": _actioned}
+
+
+def texts_input(view: PackView) -> None:
+    """The lead's achievements and plans (kept in the session while typing), and how many comments are chosen."""
     st.text_area("Achievements", key=ACHIEVEMENTS_KEY, persist_state="session", height=140, max_chars=MAX_TEXT_CHARS,
                  placeholder="One per line, e.g. 'Launched the patent alert service for R&D'",
                  help=f"Shown on a slide of its own, one line per point (at most {MAX_TEXT_LINES} lines).")
@@ -111,21 +210,9 @@ def texts_input(content: PackContent) -> str:
                  placeholder="One per line, e.g. 'Extend chat hours to 18:00'",
                  help=f"Shown on a slide of its own, one line per point (at most {MAX_TEXT_LINES} lines).")
     FEEDBACK.error("plans")
-    survey, filters = content.satisfaction, content.filters
-    key = (f"pack_comments_{survey.wave_id if survey else 0}_{'-'.join(map(str, filters.group_ids))}_"
-           f"{'-'.join(map(str, filters.service_ids))}")
-    if content.comments_withheld:
-        st.info(f"Comments from this wave are withheld: fewer than {MIN_RESPONSES} respondents match the filters.",
-                icon=":material/visibility_off:")
-    elif len(content.comment_choices):
-        choices = content.comment_choices.set_index("response_id")
-        st.multiselect(f"Comments to quote (at most {MAX_COMMENTS})", list(choices.index), key=key,
-                       max_selections=MAX_COMMENTS, placeholder="Choose representative comments",
-                       format_func=lambda response_id: _comment_label(choices.loc[response_id]),
-                       help="From the latest wave, lowest-scoring respondents first. A customer group with fewer "
-                            f"than {MIN_RESPONSES} respondents is not named.")
+    chosen = len(st.session_state.get(view.comments_key) or [])
+    st.caption(f"Comments to quote: {chosen or 'none'} chosen, on the Satisfaction tab.")
     FEEDBACK.error("comments")
-    return key
 
 
 def _comment_label(row: pd.Series) -> str:
@@ -133,13 +220,15 @@ def _comment_label(row: pd.Series) -> str:
     return f"{row['comment'][:110]} - {row['customer_group']}{score}"
 
 
-def make_pack(store: Store, content: PackContent, comments_key: str) -> None:
-    """Render and store the pack with the texts typed (callback of "Make the pack")."""
+def make_pack(view: PackView) -> None:
+    """Render and store the pack with the texts typed (callback of "Make the pack"); the parts already
+    previewed come from the cache."""
     state = st.session_state
     texts = PackTexts(state.get(ACHIEVEMENTS_KEY) or "", state.get(PLANS_KEY) or "",
-                      tuple(int(response_id) for response_id in state.get(comments_key) or []))
+                      tuple(int(response_id) for response_id in state.get(view.comments_key) or []))
     try:
-        pack_id = save_pack(store, content, texts, staff_name(), now=content.judged_at)
+        content = pack_content(view.store, view.period, view.time_zone, view.filters, view.now, read=cached)
+        pack_id = save_pack(view.store, content, texts, staff_name(), now=view.now)
     except ValidationError as error:
         return FEEDBACK.failed(error.errors)
     except StoreError as error:
@@ -147,6 +236,34 @@ def make_pack(store: Store, content: PackContent, comments_key: str) -> None:
     state[LAST_PACK_KEY] = pack_id
     FEEDBACK.succeeded(f"Made pack #{pack_id}: {content.title}. Download it below; it is also listed under "
                        "'Packs made before'.")
+
+
+YEAR_START = FormFeedback("pack_year_start")
+_MONTHS = {number: dt.date(2000, number, 1).strftime("%B") for number in range(1, 13)}
+
+
+def year_start_control(store: Store, year_start: int) -> None:
+    """A popover to choose the month the reporting year starts in (quarters and years count from it)."""
+    with st.popover(f"Reporting year: from {_MONTHS[year_start]}", icon=":material/calendar_month:",
+                    width="stretch"):
+        st.selectbox("The reporting year starts in", list(_MONTHS), index=year_start - 1, format_func=_MONTHS.get,
+                     key="pack_year_start", help="Quarters and years are counted from this month for every pack; "
+                     "packs made before keep their periods. E.g. April for a year running April to March.")
+        st.caption("Recorded under the name in 'Your name' further down.")
+        st.button("Save", key="pack_year_start_save", on_click=_save_year_start, args=(store,))
+        YEAR_START.error("year_start_month")
+        YEAR_START.error("author")
+
+
+def _save_year_start(store: Store) -> None:
+    month = int(st.session_state.get("pack_year_start") or 1)
+    try:
+        set_reporting_year_start_month(store, month, staff_name())
+    except ValidationError as error:
+        return YEAR_START.failed(error.errors)
+    except StoreError as error:
+        return YEAR_START.failed({"author": str(error)})
+    YEAR_START.succeeded(f"The reporting year now starts in {_MONTHS[month]} (set by {staff_name()}).")
 
 
 def downloads(store: Store, pack_id: int, formats: list[str], key: str) -> None:

@@ -79,7 +79,7 @@ def wave_kpis(instrument: Instrument, scores: pd.DataFrame, nps: pd.DataFrame, c
     wave_rates = rates[rates["wave_id"] == wave_id]
     summary = WaveSummary(
         instrument.survey_id, instrument.name, wave_id, "", False, headline,
-        _row(scores, wave_id, unit="overall", measure=headline), _row(nps, wave_id), _row(csat, wave_id),
+        _row(scores, wave_id, unit="overall", measure=headline), scores, _row(nps, wave_id), _row(csat, wave_id),
         int(wave_rates["responses"].sum()), int(wave_rates["invited"].sum()))
     cards = summary_kpis(summary)[0 if instrument.items else 1:]
     if not summary.invited:
