@@ -1,10 +1,13 @@
-"""One look for every chart: a Plotly template and fixed colours per channel."""
+"""One look for every chart: a Plotly template and fixed colours per channel; and the names in a chart
+(customer groups, services, resources, waves...) shown as typed, never read as HTML."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
@@ -43,4 +46,46 @@ def cached_chart(name: str, build: Callable[..., go.Figure], *args: Any) -> go.F
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_figure(name: str, _build: Callable[..., go.Figure], *args: Any) -> go.Figure:
-    return _build(*args)
+    return shown_as_typed(_build(*args))
+
+
+# Where a chart carries values from the data; Plotly reads a few HTML tags (<b>, <a href=...>) and entities
+# in all of them. Its own labels (``text``, hover templates) are the charts' and may use <br> on purpose.
+_TRACE_VALUES = ("x", "y", "labels", "ids", "customdata", "name", "legendgroup")
+_UNSAFE = ("<", ">", "&")
+
+
+def _has_markup(value: Any) -> bool:
+    if isinstance(value, str):
+        return any(mark in value for mark in _UNSAFE)
+    if isinstance(value, (tuple, list)) or (isinstance(value, np.ndarray) and value.dtype == object):
+        return any(_has_markup(item) for item in np.ravel(np.asarray(value, dtype=object)))
+    return False
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_escaped(item) for item in value)
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return np.frompyfunc(_escaped, 1, 1)(value)
+    return value
+
+
+def shown_as_typed(figure: go.Figure) -> go.Figure:
+    """``figure`` with every name from the data (categories, series, hover data, category orders, titles and
+    notes) escaped, so that '<b>R&D</b>' shows as typed: Plotly turns entities back into the characters."""
+    for trace in figure.data:
+        for attribute in _TRACE_VALUES:
+            value = getattr(trace, attribute, None)
+            if _has_markup(value):
+                trace[attribute] = _escaped(value)
+    for axis in (*figure.select_xaxes(), *figure.select_yaxes()):
+        for holder, attribute in ((axis, "categoryarray"), (axis.title, "text")):
+            if _has_markup(holder[attribute]):
+                holder[attribute] = _escaped(holder[attribute])
+    for holder in (figure.layout.title, *figure.layout.annotations):
+        if _has_markup(holder.text):
+            holder.text = _escaped(holder.text)
+    return figure
