@@ -30,13 +30,14 @@ PAGES = {"Weekly review": "pages/weekly_review.py", "Service levels": "pages/sla
          "Import responses": "pages/import_surveys.py", "Import usage": "pages/import_usage.py",
          "SLA setup": "pages/sla_setup.py",
          "Survey setup": "pages/survey_setup.py", "Usage monitoring": "pages/usage_monitoring.py",
+         "Usage: overview": "pages/usage_monitoring.py#Usage overview",
          "Customer groups": "pages/customer_groups.py",
          "Customer profile": "pages/customer_profile.py", "Reports": "pages/reports.py",
          "Reports: services": "pages/reports.py#Requests and service levels", "Reports: reach": "pages/reports.py#Reach",
          "Reports: surveys": "pages/reports.py#Satisfaction", "Reports: anomalies": "pages/reports.py#Anomalies actioned",
          "(empty page)": "benchmarks/empty_page.py"}
 # "page#tab": the page with that tab open (tabs read their data only while open)
-TAB_KEYS = {"pages/reports.py": "pack_section"}
+TAB_KEYS = {"pages/reports.py": "pack_section", "pages/usage_monitoring.py": "usage_section"}
 STAFF_NAME = "Ana Costa"  # a demo staff member, so the touchpoint page lists entries and follow-ups
 # a busy customer of the large set (621 requests, 650 touchpoints, 2,610 usage events, 95 survey responses)
 PROFILE_CUSTOMER = 29477

@@ -38,8 +38,7 @@ def test_the_open_anomalies_are_listed_most_unusual_first_with_the_top_one_expla
     assert labels[0].startswith(f"**{DETECTORS[top['detector']]}: {top['subject']}**")
     assert any(shown(block.value) == top["explanation"] for block in app.markdown)
     assert any(shown(block.value) == f"**Suggested action:** {top['suggested_action']}" for block in app.markdown)
-    # the open one's evidence, then use by system, by group, most and least used resources, adoption
-    assert len(app.get("plotly_chart")) == 1 + 5
+    assert len(app.get("plotly_chart")) == 1  # the open one's evidence; the overview is read in its own tab
     assert [button.label for button in app.button].count("Actioned") == 1  # only the open one's form is drawn
 
 
@@ -48,7 +47,7 @@ def test_opening_another_anomaly_draws_its_evidence_and_review_buttons(app_db):
     app = apptest_helpers.open_page(PAGE, None)
     app.session_state[f"anomaly_{second['anomaly_id']}"] = True
     app.run()
-    assert len(app.get("plotly_chart")) == 2 + 5
+    assert len(app.get("plotly_chart")) == 2
     assert any(shown(block.value) == second["explanation"] for block in app.markdown)
     assert [button.label for button in app.button].count("Actioned") == 2
 
@@ -135,8 +134,20 @@ def test_running_detection_again_finds_nothing_new_and_says_so(app_db):
     assert "0 new anomalies to review" in successes(app)[0]
 
 
+def test_the_overview_tab_shows_use_by_system_group_resource_and_adoption(app_db):
+    app = apptest_helpers.open_page(PAGE, None)
+    app.session_state["usage_section"] = "Usage overview"
+    app.run()
+    assert not app.exception
+    # use by system, by group, most and least used resources, adoption
+    assert len(app.get("plotly_chart")) == 5
+    assert not app.expander  # the anomalies are not read while their tab is closed
+
+
 def test_the_overview_follows_the_chosen_period_and_measure(app_db):
     app = apptest_helpers.open_page(PAGE, None)
+    app.session_state["usage_section"] = "Usage overview"
+    app.run()
     app.segmented_control(key="usage_span").set_value(4).run()
     app.segmented_control(key="usage_measure").set_value("active_users").run()
     assert not app.exception

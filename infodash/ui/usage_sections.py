@@ -1,10 +1,12 @@
-"""Parts of the Usage monitoring page: running detection, the open anomalies with their evidence and
-review buttons, the recently closed ones, and the usage overview's charts and tables."""
+"""Parts of the Usage monitoring page: running detection; two tabs, each read only while open: the open
+anomalies with their evidence and review buttons and the recently closed ones, and the usage overview's
+charts and tables."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -15,7 +17,9 @@ from infodash.anomalies import SENSITIVITY
 from infodash.db import Store, StoreError
 from infodash.detection import run_detection, set_sensitivity
 from infodash.errors import ValidationError
-from infodash.findings import DETECTORS, MAX_NOTE_CHARS, STATUSES, review_anomaly
+from infodash.filters import Filters
+from infodash.findings import DETECTORS, MAX_NOTE_CHARS, STATUSES, anomalies, review_anomaly
+from infodash.periods import Period, last_complete_week
 from infodash.ui.charts import cached_chart
 from infodash.ui.feedback import FormFeedback
 from infodash.ui.pickers import staff_name, staff_name_input
@@ -24,12 +28,14 @@ from infodash.ui.tables import download_button
 from infodash.ui.text import escape_markdown
 from infodash.ui.usage_charts import adoption_chart, evidence_chart, resource_chart, weekly_chart
 from infodash.usage_detectors import evidence_series
-from infodash.usage_reports import DEFINITIONS, UsageOverview
+from infodash.usage_reports import DEFINITIONS, UsageOverview, resource_ranking, usage_overview
 
 REVIEWED = FormFeedback("usage_review")
 DETECTION = FormFeedback("usage_detection")
 SENSITIVITY_FEEDBACK = FormFeedback("usage_sensitivity")
 PAGE_SIZE = 20
+CLOSED_SHOWN = 50
+SPANS = {4: "Last 4 weeks", 12: "Last 12 weeks", 26: "Last 26 weeks", 52: "Last 52 weeks"}
 SCORE = "Score: how unusual a finding is, scaled so that 1 is the point where the detector starts flagging"
 SCORE_DEFINITION = f"{SCORE}; larger is more unusual. Findings being reviewed come first."
 _EVIDENCE_KEYS = ("detector", "evidence", "window_start", "window_end", "system_id", "customer_id", "resource",
@@ -263,3 +269,39 @@ def overview(usage: UsageOverview, resources: pd.DataFrame) -> None:
         st.plotly_chart(cached_chart("usage_adoption", adoption_chart, usage.adoption), width="stretch")
         st.caption(DEFINITIONS["adoption"])
         download_button(usage.adoption, "usage-adoption.csv")
+
+
+@dataclass(frozen=True)
+class UsageView:
+    """What both tabs need: the store, the sidebar's filters, the time zone and the detection threshold."""
+
+    store: Store
+    filters: Filters
+    time_zone: ZoneInfo
+    threshold: float
+
+
+def review_section(view: UsageView) -> None:
+    """The open anomalies to review, then the recently closed ones."""
+    open_items = cached(anomalies, view.store, ("new", "reviewing"), view.filters)
+    closed = cached(anomalies, view.store, ("actioned", "dismissed"), view.filters, CLOSED_SHOWN, True)
+    st.subheader("Anomalies to review")
+    anomaly_list(view.store, open_items, view.time_zone, view.threshold)
+    st.subheader("Recently closed")
+    closed_table(closed, view.time_zone)
+
+
+def overview_section(view: UsageView) -> None:
+    """Use by system, customer group and resource over the last complete weeks, and adoption."""
+    weeks = st.segmented_control("Period", list(SPANS), format_func=SPANS.get, default=12, key="usage_span",
+                                 persist_state="session") or 12
+    last_week = last_complete_week(dt.datetime.now(view.time_zone).date())
+    period = Period(last_week.end - dt.timedelta(weeks=weeks), last_week.end)
+    st.caption(f"{period.label()}, complete weeks (Monday to Sunday, {view.time_zone.key}). The customer-group "
+               "filter keeps the use by customers in those groups; the service filter does not apply to usage.")
+    usage = cached(usage_overview, view.store, period, view.time_zone, view.filters)
+    resources = cached(resource_ranking, view.store, period, view.time_zone, view.filters)
+    overview(usage, resources)
+
+
+SECTIONS = {"Anomalies": review_section, "Usage overview": overview_section}
