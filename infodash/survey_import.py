@@ -405,8 +405,10 @@ def _submission_times(rows: pd.DataFrame, lines: pd.Series, wave: SurveyWave, op
     """When each row's answers were given; without a column, noon on the day the wave closed (or opened,
     while it has no closing day), as the entry form dates a paper form."""
     if "submitted_at" in rows:
-        parsed = parse_time_column(report, rows["submitted_at"], lines, options.columns["submitted_at"],
-                                   options.date_format, options.time_zone)
+        column = options.columns["submitted_at"]
+        parsed = parse_time_column(report, rows["submitted_at"], lines, column, options.date_format,
+                                   options.time_zone)
+        _outside_wave(report, parsed, lines, column, wave, ZoneInfo(options.time_zone))
         return {index: None if pd.isna(moment) else moment.to_pydatetime() for index, moment in parsed.items()}
     day, which = (wave.closed_on, "closes") if wave.closed_on else (wave.opened_on, "opened")
     moment = dated_response_time(day, ZoneInfo(options.time_zone), now)
@@ -414,6 +416,22 @@ def _submission_times(rows: pd.DataFrame, lines: pd.Series, wave: SurveyWave, op
                         f"({options.time_zone}) on {day.isoformat()}, the day the wave {which}"
                         + (", or now while that is still to come." if moment == now else "."))
     return dict.fromkeys(rows.index, moment)
+
+
+def _outside_wave(report: ImportReport, submitted: pd.Series, lines: pd.Series, column: str, wave: SurveyWave,
+                  time_zone: ZoneInfo) -> None:
+    """Report answers dated before the wave opened or after the day it closed: the file, or the wave chosen
+    for it, is probably not the right one."""
+    days = pd.Series([None if pd.isna(moment) else moment.tz_convert(time_zone).date() for moment in submitted],
+                     index=submitted.index, dtype=object)
+    dated = days.notna()
+    early = dated & (days.map(lambda day: day is not None and day < wave.opened_on))
+    late = dated & (days.map(lambda day: day is not None and wave.closed_on is not None and day > wave.closed_on))
+    add_row_errors(report, lines[early], column, lambda day: f"answered on {day.isoformat()}, before the wave "
+                   f"{wave.name!r} opened on {wave.opened_on.isoformat()}: is this the right wave?", days[early])
+    if wave.closed_on is not None:
+        add_row_errors(report, lines[late], column, lambda day: f"answered on {day.isoformat()}, after the wave "
+                       f"{wave.name!r} closed on {wave.closed_on.isoformat()}: is this the right wave?", days[late])
 
 
 def _source_keys(rows: pd.DataFrame, lines: pd.Series, wave_id: int, options: SurveyImportOptions,

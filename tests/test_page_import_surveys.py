@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -35,8 +36,15 @@ def test_the_page_explains_the_import_and_lists_the_surveys_and_their_waves(app_
     assert app.selectbox(key="survey_import_wave_1").index == len(wave_labels) - 1  # the latest wave
 
 
+def latest_wave_opened(store, survey_id: int = 1):
+    """The day the survey's latest wave (the page's default) opened: the demo's waves follow today's date."""
+    return waves(store, survey_id)["opened_on"].iloc[-1].date()
+
+
 def test_a_file_with_problems_is_listed_row_by_row_and_nothing_is_written(app_db):
-    app = upload(apptest_helpers.open_page(PAGE, "Import Tester"), "survey_export.csv", EXPORT.read_bytes())
+    # the fixture's answers, dated on the day the wave chosen for them opened
+    export = re.sub(rb"\d\d/\d\d/\d{4}", latest_wave_opened(app_db).strftime("%d/%m/%Y").encode(), EXPORT.read_bytes())
+    app = upload(apptest_helpers.open_page(PAGE, "Import Tester"), "survey_export.csv", export)
     key = "survey_import_1_suggested_survey_export.csv"
     assert app.selectbox(key=f"{key}_customer").value == "Email"
     assert app.selectbox(key=f"{key}_item:22:perception").value == "Q22 perception"
@@ -57,9 +65,10 @@ def test_a_file_with_problems_is_listed_row_by_row_and_nothing_is_written(app_db
 def test_a_good_file_is_checked_then_imported_once(app_db):
     with app_db.reading() as db:
         email = db.execute("SELECT email FROM customers WHERE active ORDER BY customer_id LIMIT 1").fetchone()[0]
+    day = latest_wave_opened(app_db)
     content = (f"Respondent ID,Submitted,Email,Group,NPS,Comments\n"
-               f"P-1,2026-11-02 10:00,{email},,9,Great help\n"
-               f"P-2,2026-11-02 11:00,,Operations,6,\n").encode()
+               f"P-1,{day} 10:00,{email},,9,Great help\n"
+               f"P-2,{day} 11:00,,Operations,6,\n").encode()
     app = upload(apptest_helpers.open_page(PAGE, "Import Tester"), "pulse.csv", content)
     app = apptest_helpers.click(app, "Check every row")
     assert apptest_helpers.successes(app) == ["Every row is good: 2 responses to add on Import, 0 imported before."]

@@ -227,6 +227,24 @@ def test_an_anonymous_row_needs_a_known_customer_group(people, servqual_wave, tm
     assert [(customer, group) for _, customer, group, *_ in responses(people)] == [(None, 2)]
 
 
+def test_answers_dated_outside_the_wave_are_refused_as_probably_the_wrong_wave(people, servqual_wave, tmp_path):
+    # The wave runs 5-30 October 2026 (London); 23:30 UTC on 4 October is 00:30 on the 5th in London.
+    path = write(tmp_path, "Respondent ID,Group,Submitted,NPS\n"
+                 "B-1,Sales,2026-10-04 22:30+00:00,9\n"
+                 "B-2,Sales,2026-10-04 23:30+00:00,9\n"
+                 "B-3,Sales,2026-10-30 22:59+00:00,9\n"
+                 "B-4,Sales,2026-10-31 00:30+00:00,9\n")
+    options = SurveyImportOptions(columns={"respondent": "Respondent ID", "group": "Group",
+                                           "submitted_at": "Submitted", "nps": "NPS"}, time_zone="Europe/London")
+    report = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
+    assert problems(report) == [
+        (2, "Submitted", "answered on 2026-10-04, before the wave 'Autumn 2026' opened on 2026-10-05: is this the "
+                         "right wave?"),
+        (5, "Submitted", "answered on 2026-10-31, after the wave 'Autumn 2026' closed on 2026-10-30: is this the "
+                         "right wave?")]
+    assert not report.written and responses(people) == []
+
+
 def test_an_empty_row_is_refused_like_an_empty_form(people, servqual_wave, tmp_path):
     path = write(tmp_path, "Respondent ID,Email,Submitted,NPS,Comments\nR-1,alice@example.org,2026-10-06 09:00,,\n")
     options = SurveyImportOptions(columns={"respondent": "Respondent ID", "customer": "Email",
