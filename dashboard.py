@@ -7,25 +7,25 @@ st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layou
 # expanded: every page stays in sight rather than behind "View more" (16 pages in 3 groups)
 navigation = st.navigation(expanded=True, pages={
     "Review": [
-        st.Page("pages/weekly_review.py", title="Weekly review", icon=":material/calendar_view_week:", default=True),
-        st.Page("pages/customer_groups.py", title="Customer groups", icon=":material/groups:"),
-        st.Page("pages/sla_performance.py", title="Service levels", icon=":material/timer:"),
-        st.Page("pages/surveys.py", title="Surveys", icon=":material/sentiment_satisfied:"),
-        st.Page("pages/usage_monitoring.py", title="Usage monitoring", icon=":material/monitoring:"),
-        st.Page("pages/customer_profile.py", title="Customer profile", icon=":material/person_search:"),
-        st.Page("pages/reports.py", title="Reports", icon=":material/slideshow:"),
+        st.Page("app_pages/weekly_review.py", title="Weekly review", icon=":material/calendar_view_week:", default=True),
+        st.Page("app_pages/customer_groups.py", title="Customer groups", icon=":material/groups:"),
+        st.Page("app_pages/sla_performance.py", title="Service levels", icon=":material/timer:"),
+        st.Page("app_pages/surveys.py", title="Surveys", icon=":material/sentiment_satisfied:"),
+        st.Page("app_pages/usage_monitoring.py", title="Usage monitoring", icon=":material/monitoring:"),
+        st.Page("app_pages/customer_profile.py", title="Customer profile", icon=":material/person_search:"),
+        st.Page("app_pages/reports.py", title="Reports", icon=":material/slideshow:"),
     ],
     "Log": [
-        st.Page("pages/log_touchpoint.py", title="Log touchpoint", icon=":material/edit_note:"),
-        st.Page("pages/requests.py", title="Requests", icon=":material/inbox:"),
-        st.Page("pages/survey_entry.py", title="Enter survey responses", icon=":material/rate_review:"),
+        st.Page("app_pages/log_touchpoint.py", title="Log touchpoint", icon=":material/edit_note:"),
+        st.Page("app_pages/requests.py", title="Requests", icon=":material/inbox:"),
+        st.Page("app_pages/survey_entry.py", title="Enter survey responses", icon=":material/rate_review:"),
     ],
     "Import and set up": [
-        st.Page("pages/import_requests.py", title="Import requests", icon=":material/upload_file:"),
-        st.Page("pages/import_surveys.py", title="Import survey responses", icon=":material/ballot:"),
-        st.Page("pages/import_usage.py", title="Import usage", icon=":material/query_stats:"),
-        st.Page("pages/sla_setup.py", title="SLA setup", icon=":material/tune:"),
-        st.Page("pages/survey_setup.py", title="Survey setup", icon=":material/fact_check:"),
+        st.Page("app_pages/import_requests.py", title="Import requests", icon=":material/upload_file:"),
+        st.Page("app_pages/import_surveys.py", title="Import survey responses", icon=":material/ballot:"),
+        st.Page("app_pages/import_usage.py", title="Import usage", icon=":material/query_stats:"),
+        st.Page("app_pages/sla_setup.py", title="SLA setup", icon=":material/tune:"),
+        st.Page("app_pages/survey_setup.py", title="Survey setup", icon=":material/fact_check:"),
     ],
 })
 navigation.run()

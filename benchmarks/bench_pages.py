@@ -24,20 +24,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PAGES = {"Weekly review": "pages/weekly_review.py", "Service levels": "pages/sla_performance.py",
-         "Surveys": "pages/surveys.py", "Log touchpoint": "pages/log_touchpoint.py", "Requests": "pages/requests.py",
-         "Enter responses": "pages/survey_entry.py", "Import requests": "pages/import_requests.py",
-         "Import responses": "pages/import_surveys.py", "Import usage": "pages/import_usage.py",
-         "SLA setup": "pages/sla_setup.py",
-         "Survey setup": "pages/survey_setup.py", "Usage monitoring": "pages/usage_monitoring.py",
-         "Usage: overview": "pages/usage_monitoring.py#Usage overview",
-         "Customer groups": "pages/customer_groups.py",
-         "Customer profile": "pages/customer_profile.py", "Reports": "pages/reports.py",
-         "Reports: services": "pages/reports.py#Requests and service levels", "Reports: reach": "pages/reports.py#Reach",
-         "Reports: surveys": "pages/reports.py#Satisfaction", "Reports: anomalies": "pages/reports.py#Anomalies actioned",
+PAGES = {"Weekly review": "app_pages/weekly_review.py", "Service levels": "app_pages/sla_performance.py",
+         "Surveys": "app_pages/surveys.py", "Log touchpoint": "app_pages/log_touchpoint.py", "Requests": "app_pages/requests.py",
+         "Enter responses": "app_pages/survey_entry.py", "Import requests": "app_pages/import_requests.py",
+         "Import responses": "app_pages/import_surveys.py", "Import usage": "app_pages/import_usage.py",
+         "SLA setup": "app_pages/sla_setup.py",
+         "Survey setup": "app_pages/survey_setup.py", "Usage monitoring": "app_pages/usage_monitoring.py",
+         "Usage: overview": "app_pages/usage_monitoring.py#Usage overview",
+         "Customer groups": "app_pages/customer_groups.py",
+         "Customer profile": "app_pages/customer_profile.py", "Reports": "app_pages/reports.py",
+         "Reports: services": "app_pages/reports.py#Requests and service levels", "Reports: reach": "app_pages/reports.py#Reach",
+         "Reports: surveys": "app_pages/reports.py#Satisfaction", "Reports: anomalies": "app_pages/reports.py#Anomalies actioned",
          "(empty page)": "benchmarks/empty_page.py"}
 # "page#tab": the page with that tab open (tabs read their data only while open)
-TAB_KEYS = {"pages/reports.py": "pack_section", "pages/usage_monitoring.py": "usage_section"}
+TAB_KEYS = {"app_pages/reports.py": "pack_section", "app_pages/usage_monitoring.py": "usage_section"}
 STAFF_NAME = "Ana Costa"  # a demo staff member, so the touchpoint page lists entries and follow-ups
 # a busy customer of the large set (621 requests, 650 touchpoints, 2,610 usage events, 95 survey responses)
 PROFILE_CUSTOMER = 29477

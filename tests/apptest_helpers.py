@@ -7,11 +7,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-PAGES = Path(__file__).resolve().parents[1] / "pages"
+PAGES = Path(__file__).resolve().parents[1] / "app_pages"
 
 
 def open_page(page: str, name: str | None) -> AppTest:
-    """Run ``pages/<page>`` once, with ``name`` typed as "Your name" (None: left empty)."""
+    """Run ``app_pages/<page>`` once, with ``name`` typed as "Your name" (None: left empty)."""
     app = AppTest.from_file(str(PAGES / page), default_timeout=60)
     if name:
         app.session_state["staff_name"] = name

@@ -118,6 +118,22 @@ def test_an_anomaly_dismissed_in_the_browser_needs_a_reason_and_then_lands_in_th
             ("Planned migration weekend", "Browser Reviewer")]
 
 
+def test_a_bookmark_opened_first_after_the_server_starts_shows_the_page_in_the_apps_navigation(server):
+    from playwright.sync_api import sync_playwright
+
+    url, _ = server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        page.goto(f"{url}/reports")  # the server's very first visit
+        wait_for_app(page)
+        page.get_by_role("heading", name="Reports").wait_for(timeout=30_000)
+        navigation = page.locator("[data-testid='stSidebarNav']").inner_text()
+        browser.close()
+    assert "Import and set up" in navigation and "Weekly review" in navigation
+    assert "dashboard" not in navigation  # not the file list of a pages directory
+
+
 def test_the_html_report_renders_offline_in_chromium_to_a_png(demo_store, tmp_path):
     from PIL import Image
     from playwright.sync_api import sync_playwright

@@ -26,12 +26,12 @@ def test_only_the_ui_package_imports_streamlit():
 
 
 def test_only_db_py_connects_to_duckdb():
-    offenders = [str(path.relative_to(ROOT)) for path in [*(ROOT / "infodash").rglob("*.py"), *(ROOT / "pages").glob("*.py")]
+    offenders = [str(path.relative_to(ROOT)) for path in [*(ROOT / "infodash").rglob("*.py"), *(ROOT / "app_pages").glob("*.py")]
                  if "duckdb.connect" in path.read_text(encoding="utf-8") and path.name != "db.py"]
     assert offenders == []
 
 
 def test_pages_hold_no_sql():
-    for path in [ROOT / "dashboard.py", *(ROOT / "pages").glob("*.py")]:
+    for path in [ROOT / "dashboard.py", *(ROOT / "app_pages").glob("*.py")]:
         text = path.read_text(encoding="utf-8")
         assert ".execute(" not in text and "SELECT " not in text, path.name

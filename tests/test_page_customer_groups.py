@@ -79,7 +79,7 @@ def test_selecting_a_group_lists_its_customers_and_a_customer_opens_their_profil
     assert customers["customer"].tolist() == expected["customer"].tolist()
     assert any(f"{groups['cell'].iloc[1]}**" in apptest_helpers.shown(block.value) for block in app.markdown)
     app = select_row(app, "groups_customers", 0)
-    assert opened == ["pages/customer_profile.py"]
+    assert opened == ["app_pages/customer_profile.py"]
     assert app.session_state["profile_customer"] == int(expected["customer_id"].iloc[0])
 
 

@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Two pages under one navigation, as dashboard.py sets them up, so that the profile can switch pages.
 NAVIGATION = """
 import streamlit as st
-st.navigation([st.Page("pages/log_touchpoint.py", title="Log touchpoint", default=True),
-               st.Page("pages/customer_profile.py", title="Customer profile")]).run()
+st.navigation([st.Page("app_pages/log_touchpoint.py", title="Log touchpoint", default=True),
+               st.Page("app_pages/customer_profile.py", title="Customer profile")]).run()
 """
 
 
@@ -33,7 +33,7 @@ def busiest_customer(store: Store, active: bool = True) -> tuple[int, str, str]:
 @pytest.fixture
 def app_with_navigation(tmp_path: Path) -> AppTest:
     """The profile and Log touchpoint pages in one app (paths as in dashboard.py), on the Log touchpoint page."""
-    (tmp_path / "pages").symlink_to(ROOT / "pages")
+    (tmp_path / "app_pages").symlink_to(ROOT / "app_pages")
     (tmp_path / "app.py").write_text(NAVIGATION, encoding="utf-8")
     app = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=60)
     app.session_state["staff_name"] = "Test Person"
@@ -127,7 +127,7 @@ def test_another_page_hands_a_customer_over_through_the_session(app_db, app_with
     assert app.title[0].value == "Log touchpoint"
     customer_id, name, _ = busiest_customer(app_db)
     app.session_state["profile_customer"] = customer_id  # what the Customer groups drill-down does
-    app.switch_page("pages/customer_profile.py").run()
+    app.switch_page("app_pages/customer_profile.py").run()
     assert not app.exception
     assert app.title[0].value == "Customer profile" and profile_name(app) == name
 
@@ -136,19 +136,19 @@ def test_log_a_touchpoint_opens_the_form_with_the_customer_chosen_every_time(app
     app = app_with_navigation
     customer_id, _, _ = busiest_customer(app_db)
     app.session_state["profile_customer"] = customer_id
-    app.switch_page("pages/customer_profile.py").run()
+    app.switch_page("app_pages/customer_profile.py").run()
     app = click(app, "Log a touchpoint for this customer")
     assert not app.exception and app.title[0].value == "Log touchpoint"
     assert app.query_params["customer"] == str(customer_id)
     assert app.selectbox(key="tp_customer").value == customer_id
-    app.switch_page("pages/log_touchpoint.py")  # AppTest's own record of the page the person is now on
+    app.switch_page("app_pages/log_touchpoint.py")  # AppTest's own record of the page the person is now on
     app.text_area(key="tp_note").input("Called back about the profile")
     app = click(app, "Save")
     with app_db.reading() as db:
         assert db.execute("SELECT customer_id FROM touchpoints WHERE note = 'Called back about the profile'"
                           ).fetchall() == [(customer_id,)]
     assert app.selectbox(key="tp_customer").value is None  # saved: the form is cleared for the next contact
-    app.switch_page("pages/customer_profile.py").run()
+    app.switch_page("app_pages/customer_profile.py").run()
     assert profile_name(app)  # still on the same customer
     app = click(app, "Log a touchpoint for this customer")  # the same customer again: chosen again
     assert app.selectbox(key="tp_customer").value == customer_id

@@ -13,7 +13,7 @@ from infodash.settings import mark_as_own_data
 from infodash.sla_reports import attainment_by
 from tests.conftest import LONDON
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "sla_performance.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "sla_performance.py")
 
 
 def test_the_page_shows_the_librarys_attainment_for_the_last_12_weeks(app_db):

@@ -17,7 +17,7 @@ from infodash.surveys import MEASURE_TITLES, WaveSummary, latest_wave_summary
 from tests import apptest_helpers
 from tests.conftest import LONDON
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "weekly_review.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "weekly_review.py")
 
 
 def run_page() -> AppTest:

@@ -37,7 +37,7 @@ from infodash.ui.text import count_of, escape_markdown
 from infodash.usage_reports import DEFINITIONS as USAGE_DEFINITIONS
 from infodash.usage_reports import adoption_by
 
-PROFILE_PAGE = "pages/customer_profile.py"
+PROFILE_PAGE = "app_pages/customer_profile.py"
 PROFILE_CUSTOMER_KEY = "profile_customer"
 SPANS = {4: "Last 4 weeks", 13: "Last 13 weeks", 26: "Last 26 weeks", 52: "Last 52 weeks", "quarter": "A quarter",
          "custom": "Dates..."}

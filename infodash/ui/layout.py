@@ -30,7 +30,7 @@ class PageContext:
 
 def page_context(with_filters: bool = True) -> PageContext:
     """Set the page up, open the store, show the demo-data notice, and draw the shared sidebar filters."""
-    # Here as well as in dashboard.py: a deep link on a freshly started server runs the page alone.
+    # Here as well as in dashboard.py: tests (AppTest) and notebooks run a page on its own.
     st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layout="wide")
     with store_errors():
         store = get_store()

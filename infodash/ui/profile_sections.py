@@ -30,7 +30,7 @@ from infodash.ui.usage_charts import weekly_chart
 CUSTOMER_KEY = "profile_customer"
 QUERY_PARAM = "customer"  # ...or by linking to the page with ?customer=<id>
 _LINKED_KEY = "profile_linked"  # the ?customer= value already acted on, so a link picks its customer once
-LOG_TOUCHPOINT_PAGE = "pages/log_touchpoint.py"
+LOG_TOUCHPOINT_PAGE = "app_pages/log_touchpoint.py"
 _DATETIME = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
 
 
