@@ -77,7 +77,7 @@ def _tiles(slide: Slide, headlines: list[Headline], top: int = Inches(1.6), left
         box.fill.solid()
         box.fill.fore_color.rgb = RGBColor(0xF4, 0xF6, 0xF8)
         box.line.color.rgb = RGBColor(0xDE, 0xE2, 0xE6)
-        value_size = Pt(40) if len(headline.text) <= 8 else Pt(24)
+        value_size = _fitting_size(headline.text, tile)
         _text(slide, x, top + Inches(0.25), tile, Inches(1.2), [headline.text], value_size, bold=True,
               colour=_colour(PALETTE[0]), align=PP_ALIGN.CENTER)
         _text(slide, x, top + Inches(1.5), tile, Inches(0.9), [headline.label], Pt(18), bold=True,
@@ -86,6 +86,14 @@ def _tiles(slide: Slide, headlines: list[Headline], top: int = Inches(1.6), left
                    if change.has_data else f"no data for {change.short}" for change in headline.changes]
         _text(slide, x, top + Inches(2.5), tile, height - Inches(2.6), changes, SMALL_SIZE, colour=MUTED,
               align=PP_ALIGN.CENTER)
+
+
+def _fitting_size(text: str, width: int, largest: int = 40, smallest: int = 16) -> Pt:
+    """The largest type size (points) at which ``text`` fits on one line of a box ``width`` EMU wide: a bold
+    figure's characters take up to 0.72 of the size each (Calibri's take 0.51, but a viewer without it
+    substitutes a wider font such as DejaVu Sans), and the box keeps 0.1 inch each side."""
+    room = width / 12_700 - 14.4
+    return Pt(max(smallest, min(largest, int(room / (0.72 * max(len(text), 1))))))
 
 
 def _chart(slide: Slide, chart: Chart, top: int = Inches(1.4), left: int = MARGIN,

@@ -15,7 +15,7 @@ from pptx.util import Pt
 from infodash.groups import breakdown
 from infodash.instruments import waves
 from infodash.pack import ManagementPack, PackTexts, pack_content
-from infodash.pack_pptx import render_pptx
+from infodash.pack_pptx import _fitting_size, render_pptx
 from infodash.periods import Period, parse_period, week_containing
 from infodash.review import period_figures
 from infodash.sla_reports import attainment_by, weekly_attainment
@@ -136,3 +136,10 @@ def test_the_leads_texts_and_chosen_comments_have_their_slides(deck):
     assert "Extend chat hours" in text["Plans"]
     for comment in content.comment_choices["comment"][:2]:
         assert comment in text["What customers said"]
+
+
+def test_a_figure_gets_the_largest_type_that_keeps_it_on_one_line_of_its_tile():
+    tile = int(2.5 * 914_400)  # 180 points wide, 165.6 inside its margins
+    assert _fitting_size("94.7%", tile) == Pt(40)  # short: the full size (165.6 / (0.72 * 5) = 46)
+    assert _fitting_size("171,230", tile) == Pt(32)  # 165.6 / (0.72 * 7) = 32.9
+    assert _fitting_size("fewer than 5 responses", tile) == Pt(16)  # never below 16: it wraps instead
