@@ -50,16 +50,6 @@ class PackContent:
     survey: SatisfactionSection
     actioned: pd.DataFrame  # the anomalies actioned in the period, newest first
 
-    # The sections' tables, as the renderers name them.
-    requests_by_service = property(lambda self: self.services.requests_by_service)
-    service_levels = property(lambda self: self.services.service_levels)
-    attainment_trend = property(lambda self: self.services.attainment_trend)
-    requests_by_group = property(lambda self: self.groups.requests_by_group)
-    reach = property(lambda self: self.groups.reach)
-    satisfaction = property(lambda self: self.survey.satisfaction)
-    comment_choices = property(lambda self: self.survey.comment_choices)
-    comments_withheld = property(lambda self: self.survey.comments_withheld)
-
     @property
     def title(self) -> str:
         """E.g. 'Q3 2026 (1 Jul - 30 Sep 2026)', with ', so far (to 23 Nov 2026)' for a partial period."""
@@ -115,7 +105,7 @@ class ManagementPack:
     @property
     def quoted_comments(self) -> pd.DataFrame:
         """The chosen comments in the order chosen (those no longer shown -- withheld -- left out)."""
-        choices = self.content.comment_choices.set_index("response_id")
+        choices = self.content.survey.comment_choices.set_index("response_id")
         chosen = [response_id for response_id in self.texts.comment_ids if response_id in choices.index]
         return choices.loc[chosen].reset_index()
 
@@ -128,27 +118,27 @@ class ManagementPack:
 
     def why_no_chart(self, key: str) -> str:
         """What to say where the chart ``key`` is missing from :meth:`charts` (no data, or every cell withheld)."""
-        return why_no_chart(key, self.content.satisfaction)
+        return why_no_chart(key, self.content.survey.satisfaction)
 
     def tables(self) -> list[PackTable]:
         """The tables behind the headlines and every chart, plus the actioned anomalies and quoted comments."""
         content = self.content
         tables = [PackTable("headlines", "Headline figures", _headline_table(content.headlines),
                             "Each figure with the periods it is compared with; definitions in the last column."),
-                  PackTable("requests_by_service", "Requests by service", content.requests_by_service[
+                  PackTable("requests_by_service", "Requests by service", content.services.requests_by_service[
                       ["value", "requests", "declined", "met", "breached", "open_breached", "attainment"]].rename(
                       columns={"value": "service"}), PACK_DEFINITIONS["requests_by_service"]),
-                  PackTable("requests_by_group", "Requests by customer group", content.requests_by_group[
+                  PackTable("requests_by_group", "Requests by customer group", content.groups.requests_by_group[
                       ["cell", "received", "resolved", "declined", "touchpoints", "minutes"]].rename(
                       columns={"cell": "customer_group"}), PACK_DEFINITIONS["requests_by_group"]),
-                  PackTable("service_levels", "Service levels by policy", content.service_levels[
+                  PackTable("service_levels", "Service levels by policy", content.services.service_levels[
                       ["value", "requests", "met", "breached", "open_breached", "attainment", "primary_target",
                        "within_hard_limit", "median_hours", "p90_hours"]].rename(
                       columns={"value": "policy", "primary_target": "promised"}), PACK_DEFINITIONS["service_levels"]),
-                  PackTable("attainment_trend", "Service-level attainment by week", content.attainment_trend[
+                  PackTable("attainment_trend", "Service-level attainment by week", content.services.attainment_trend[
                       ["week", "requests", "met", "breached", "open_breached", "attainment", "primary_target"]].rename(
                       columns={"primary_target": "promised"}), PACK_DEFINITIONS["attainment_trend"])]
-        survey = content.satisfaction
+        survey = content.survey.satisfaction
         if survey is not None:
             dimensions = with_suppression_text(survey.dimensions, {column: "{:.2f}" for column in
                                                                    ("mean", "ci_low", "ci_high")}
@@ -160,7 +150,7 @@ class ManagementPack:
                                                      "passives": "{:.0f}", "detractors": "{:.0f}"})
             tables.append(PackTable("nps", f"{survey.survey}: NPS by wave", nps[
                 ["wave", "n", "promoters", "passives", "detractors", "nps", "margin"]], PACK_DEFINITIONS["nps"]))
-        tables.append(PackTable("reach", "Reach by customer group", content.reach[
+        tables.append(PackTable("reach", "Reach by customer group", content.groups.reach[
             ["cell", "customers", "customers_served", "reach_share", "under_served"]].rename(
             columns={"cell": "customer_group"}), PACK_DEFINITIONS["reach"]))
         tables.append(PackTable("anomalies_actioned", "Anomalies actioned", content.actioned,
@@ -246,7 +236,7 @@ def check_texts(content: PackContent, texts: PackTexts) -> None:
                             "on a slide.")
     if len(texts.comment_ids) > MAX_COMMENTS:
         errors["comments"] = f"Choose at most {MAX_COMMENTS} comments: one slide holds that many."
-    elif set(texts.comment_ids) - set(content.comment_choices["response_id"]):
+    elif set(texts.comment_ids) - set(content.survey.comment_choices["response_id"]):
         errors["comments"] = ("A chosen comment is not among those this pack may quote (it may be withheld now); "
                               "choose again.")
     if errors:

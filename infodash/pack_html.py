@@ -128,7 +128,7 @@ def render_html(pack: ManagementPack) -> str:
                                                              ("touchpoints", "customers_served", "reach_share")])
                  + chart("reach")),
     ]
-    survey = content.satisfaction
+    survey = content.survey.satisfaction
     if survey is None:
         sections.append(_section("satisfaction", "Satisfaction", f'<p class="meta">{NO_SURVEY}</p>'))
     else:

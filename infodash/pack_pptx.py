@@ -211,7 +211,7 @@ def render_pptx(pack: ManagementPack) -> bytes:
     chart_slide("Service-level trend", "attainment_trend")
     _tile_slide(deck, "Customers at a glance", [content.headline(key) for key in _CUSTOMER_TILES])
     chart_slide("Reach across the organisation", "reach")
-    survey = content.satisfaction
+    survey = content.survey.satisfaction
     if survey is None:
         _chart_slide(deck, "Satisfaction", None, NO_SURVEY)
     else:

@@ -124,7 +124,7 @@ def test_a_period_with_no_data_gives_zeros_and_no_comparison(fixture_store):
     content = pack_content(fixture_store, parse_period("2025-Q1"), LONDON, now=at("2026-11-23 12:00"))
     assert content.headline("received").value == 0 and content.headline("median_resolution_hours").value is None
     assert all(not change.has_data for headline in content.headlines for change in headline.changes)
-    assert content.satisfaction is None and content.comment_choices.empty
+    assert content.survey.satisfaction is None and content.survey.comment_choices.empty
     pack = ManagementPack(content)
     assert [chart.key for chart in pack.charts()] == ["reach"]  # each group reached none of its customers
     assert pack.charts()[0].series[0][1] == (0.0, 0.0, 0.0, None)  # the fourth group has no customers
@@ -159,7 +159,7 @@ def executive_content(module_demo_store):
 
 
 def test_survey_figures_of_fewer_than_five_respondents_stay_withheld_in_the_pack(executive_content):
-    survey = executive_content.satisfaction
+    survey = executive_content.survey.satisfaction
     shown = {headline.key: headline.text for headline in survey.headlines}
     assert shown["survey_score"] == SUPPRESSED and shown["nps"] == SUPPRESSED
     pack = ManagementPack(executive_content)
@@ -167,7 +167,7 @@ def test_survey_figures_of_fewer_than_five_respondents_stay_withheld_in_the_pack
     assert SUPPRESSED in pack.why_no_chart("dimensions")
     dimensions = next(table for table in pack.tables() if table.key == "dimensions").frame
     assert set(dimensions["mean"]) == {SUPPRESSED}
-    assert executive_content.comments_withheld and executive_content.comment_choices.empty
+    assert executive_content.survey.comments_withheld and executive_content.survey.comment_choices.empty
     assert executive_content.scope == "Customer groups: Executive board; all services"
 
 
@@ -203,7 +203,7 @@ def test_a_saved_pack_keeps_its_texts_and_files_as_made(module_demo_store, execu
     assert book.sheetnames[:4] == ["About", "headlines", "requests_by_service", "requests_by_group"]
     sheet = book["requests_by_group"]
     rows = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows == {"Executive board": executive_content.requests_by_group["received"].iloc[0]}
+    assert rows == {"Executive board": executive_content.groups.requests_by_group["received"].iloc[0]}
     assert set(cell.value for cell in book["dimensions"]["D"][1:]) == {SUPPRESSED}
     archive = zipfile.ZipFile(io.BytesIO(saved_pack_file(module_demo_store, pack_id, "csv").content))
     assert "about.csv" in archive.namelist() and "reach.csv" in archive.namelist()

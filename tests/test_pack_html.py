@@ -23,7 +23,7 @@ Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 10, 1))
 def report(module_demo_store) -> tuple[str, ManagementPack]:
     content = pack_content(module_demo_store, parse_period("2026-Q3"), LONDON, now=NOW)
     texts = PackTexts("Launched <script>alert('x')</script> alerts & briefings", "Extend chat hours",
-                      tuple(int(response_id) for response_id in content.comment_choices["response_id"][:1]))
+                      tuple(int(response_id) for response_id in content.survey.comment_choices["response_id"][:1]))
     pack = ManagementPack(content, texts, "Ana Costa", NOW)
     return render_html(pack), pack
 

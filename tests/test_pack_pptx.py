@@ -35,7 +35,7 @@ def deck(module_demo_store):
     """The Q3 2026 pack of the demo organisation, with two comments and the lead's texts, as a reopened deck."""
     content = pack_content(module_demo_store, parse_period("2026-Q3"), LONDON, now=NOW)
     texts = PackTexts("Launched the patent alert service\nTrained 120 people", "Extend chat hours",
-                      tuple(int(response_id) for response_id in content.comment_choices["response_id"][:2]))
+                      tuple(int(response_id) for response_id in content.survey.comment_choices["response_id"][:2]))
     data = render_pptx(ManagementPack(content, texts, "Ana Costa", NOW))
     return Presentation(io.BytesIO(data)), content
 
@@ -134,7 +134,7 @@ def test_the_leads_texts_and_chosen_comments_have_their_slides(deck):
             for slide in presentation.slides}
     assert "Launched the patent alert service" in text["Achievements"] and "Trained 120 people" in text["Achievements"]
     assert "Extend chat hours" in text["Plans"]
-    for comment in content.comment_choices["comment"][:2]:
+    for comment in content.survey.comment_choices["comment"][:2]:
         assert comment in text["What customers said"]
 
 
