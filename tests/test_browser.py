@@ -134,6 +134,40 @@ def test_a_bookmark_opened_first_after_the_server_starts_shows_the_page_in_the_a
     assert "dashboard" not in navigation  # not the file list of a pages directory
 
 
+def test_a_pack_made_in_the_browser_keeps_the_texts_and_the_comment_chosen_and_downloads(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+    from pptx import Presentation
+
+    url, store = server
+    with sync_playwright() as playwright:
+        browser, page = open_page_as(playwright, url, "Reports", "Browser Lead")
+        page.get_by_label("Achievements", exact=True).fill("Launched patent alerts")
+        page.get_by_role("tab", name="Satisfaction").click()
+        wait_for_app(page)
+        page.get_by_role("combobox", name=re.compile("Comments to quote")).click()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        wait_for_app(page)
+        page.get_by_role("tab", name="Reach").click()  # the choice outlives its tab
+        wait_for_app(page)
+        page.get_by_text("Comments to quote: 1 chosen").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Make the pack").click()
+        page.get_by_text("Made pack #1").wait_for(timeout=60_000)
+        wait_for_app(page)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="PowerPoint").click()
+        deck_path = tmp_path / "pack.pptx"
+        download.value.save_as(deck_path)
+        browser.close()
+    with store.reading() as db:
+        assert db.execute("SELECT created_by, achievements, len(comment_ids) FROM management_packs").fetchall() == [
+            ("Browser Lead", "Launched patent alerts", 1)]
+    deck = Presentation(str(deck_path))
+    texts = [shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]
+    assert any("Launched patent alerts" in text for text in texts)
+
+
 def test_the_html_report_renders_offline_in_chromium_to_a_png(demo_store, tmp_path):
     from PIL import Image
     from playwright.sync_api import sync_playwright
