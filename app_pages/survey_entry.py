@@ -46,7 +46,7 @@ with wave_col:
 
 with st.container(border=True):
     form.FEEDBACK.flash()
-    form.respondent_fields(store, groups, today)
+    form.respondent_fields(store, groups, form.wave_days(survey_waves.loc[st.session_state[form.WAVE_KEY]], today))
     form.item_rows(instrument)
     form.other_questions(instrument)
     st.button("Save response", type="primary", on_click=form.save, args=(store, instrument, time_zone),

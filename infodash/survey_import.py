@@ -43,7 +43,8 @@ from infodash.errors import ValidationError
 from infodash.importers import (CUSTOMER_KEYS, ImportFileError, ImportReport, Progress, RowError, add_row_errors,
                                 match_customers, parse_time_column, read_table, require_columns)
 from infodash.instruments import CSAT_RANGE, MEASURE_LABELS, NPS_RANGE, Instrument, load_instrument
-from infodash.survey_responses import ResponseDraft, check_response, dated_response_time, insert_responses
+from infodash.survey_responses import (ResponseDraft, check_response, dated_response_time, insert_responses,
+                                      outside_wave)
 from infodash.survey_templates import RATER_DIMENSIONS
 
 KIND = "survey"
@@ -422,16 +423,11 @@ def _outside_wave(report: ImportReport, submitted: pd.Series, lines: pd.Series, 
                   time_zone: ZoneInfo) -> None:
     """Report answers dated before the wave opened or after the day it closed: the file, or the wave chosen
     for it, is probably not the right one."""
-    days = pd.Series([None if pd.isna(moment) else moment.tz_convert(time_zone).date() for moment in submitted],
-                     index=submitted.index, dtype=object)
-    dated = days.notna()
-    early = dated & (days.map(lambda day: day is not None and day < wave.opened_on))
-    late = dated & (days.map(lambda day: day is not None and wave.closed_on is not None and day > wave.closed_on))
-    add_row_errors(report, lines[early], column, lambda day: f"answered on {day.isoformat()}, before the wave "
-                   f"{wave.name!r} opened on {wave.opened_on.isoformat()}: is this the right wave?", days[early])
-    if wave.closed_on is not None:
-        add_row_errors(report, lines[late], column, lambda day: f"answered on {day.isoformat()}, after the wave "
-                       f"{wave.name!r} closed on {wave.closed_on.isoformat()}: is this the right wave?", days[late])
+    for index, moment in submitted.dropna().items():
+        day = moment.tz_convert(time_zone).date()
+        if problem := outside_wave(day, wave.name, wave.opened_on, wave.closed_on):
+            report.errors.append(RowError(int(lines[index]), column,
+                                          f"answered on {day.isoformat()}, {problem}: is this the right wave?"))
 
 
 def _source_keys(rows: pd.DataFrame, lines: pd.Series, wave_id: int, options: SurveyImportOptions,

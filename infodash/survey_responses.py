@@ -22,6 +22,7 @@ from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.instruments import CSAT_RANGE, MEASURE_LABELS, NPS_RANGE, Instrument, load_instrument
 from infodash.periods import local_datetime
+from infodash.settings import organisation_time_zone
 from infodash.survey_templates import RATER_DIMENSIONS
 
 MAX_COMMENT_CHARS = 4_000
@@ -64,6 +65,18 @@ def dated_response_time(day: dt.date, time_zone: ZoneInfo, now: dt.datetime) -> 
     """The instant stored for answers dated ``day`` only (a paper form): noon local time, or ``now``
     when that noon is still to come. Noon keeps the day the same in every time zone's reports."""
     return min(local_datetime(day, dt.time(12), time_zone), now)
+
+
+def outside_wave(day: dt.date, wave: str, opened_on: dt.date, closed_on: dt.date | None) -> str | None:
+    """What is wrong with answers given on ``day`` for a wave open from ``opened_on`` to ``closed_on`` (both
+    days included; None: still open), e.g. "before the wave 'Autumn 2026' opened on 2026-10-05"; None if
+    the day is within it. The form and the importer both refuse such answers: they belong to another wave,
+    or their date is wrong."""
+    if day < opened_on:
+        return f"before the wave {wave!r} opened on {opened_on.isoformat()}"
+    if closed_on is not None and day > closed_on:
+        return f"after the wave {wave!r} closed on {closed_on.isoformat()}"
+    return None
 
 
 def answer_field(item_id: int, measure: str) -> str:
@@ -203,10 +216,17 @@ def record_response(store: Store, draft: ResponseDraft, author: str, now: dt.dat
     if draft.wave_id is None:
         raise ValidationError({"wave_id": "Choose the survey wave.", **errors})
     with store.reading() as db:
-        survey_id = db.execute("SELECT survey_id FROM survey_waves WHERE wave_id = ?", [draft.wave_id]).fetchone()
-    if survey_id is None:
+        wave = db.execute("SELECT survey_id, name, opened_on, closed_on FROM survey_waves WHERE wave_id = ?",
+                          [draft.wave_id]).fetchall()
+    if not wave:
         raise ValidationError({"wave_id": "Unknown wave.", **errors})
-    instrument = load_instrument(store, survey_id[0])
+    survey_id, name, opened_on, closed_on = wave[0]
+    if draft.submitted_at is not None:
+        day = draft.submitted_at.astimezone(organisation_time_zone(store)).date()
+        if problem := outside_wave(day, name, opened_on, closed_on):
+            errors["submitted_at"] = (f"This date is {problem}: enter the day the answers were given, or choose "
+                                      "the wave they belong to.")
+    instrument = load_instrument(store, survey_id)
     with store.writing() as db:
         check_response(db, instrument, draft, now, errors)
         if errors:

@@ -142,3 +142,17 @@ def test_the_page_works_on_an_empty_database(empty_app_db):
     app = open_page()
     assert not app.exception
     assert any("There are no surveys yet" in message.value for message in app.info)
+
+
+def test_the_date_follows_the_wave_chosen_and_stays_within_its_days(app_db):
+    app = open_page()
+    listed = waves(app_db, 1)
+    first = listed.iloc[0]
+    app.selectbox(key="sv_wave").set_value(int(first["wave_id"])).run()
+    assert not app.exception
+    # today is long after the first wave closed: the date moves to its last day
+    assert app.date_input(key="sv_date").value == first["closed_on"].date()
+    app.date_input(key="sv_date").set_value(first["opened_on"].date()).run()
+    app.selectbox(key="sv_wave").set_value(int(listed.iloc[1]["wave_id"])).run()
+    # the next wave opened later: the date moves to its first day
+    assert app.date_input(key="sv_date").value == listed.iloc[1]["opened_on"].date()

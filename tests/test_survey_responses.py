@@ -24,6 +24,7 @@ from infodash.survey_responses import (ResponseDraft, check_answers, dated_respo
 from tests.conftest import LONDON, at
 
 NOW = at("2026-11-23 12:00")
+IN_WAVE = at("2026-11-19 12:00")  # the Autumn 2026 wave runs 2-20 November
 SERVQUAL = Instrument(1, "Service quality", "servqual", 1, 7, True, True, False, 100, False,
                       items=(Item(1, 1, "reliability", "On time."), Item(2, 2, "empathy", "Listens.")))
 LIBQUAL = Instrument(2, "Library", "libqual", 1, 9, True, False, True, 100, False,
@@ -190,8 +191,27 @@ def test_a_response_needs_a_known_wave_and_customer(instrument_store):
         record_response(instrument_store, ResponseDraft(wave_id=99, customer_id=3, nps=9, submitted_at=NOW), "Ana", NOW)
     assert raised.value.errors == {"wave_id": "Unknown wave."}
     with pytest.raises(ValidationError) as raised:
-        record_response(instrument_store, ResponseDraft(wave_id=1, customer_id=99, nps=9, submitted_at=NOW), "Ana", NOW)
+        record_response(instrument_store, ResponseDraft(wave_id=1, customer_id=99, nps=9, submitted_at=IN_WAVE), "Ana",
+                        NOW)
     assert raised.value.errors == {"customer_id": "Unknown customer: pick one from the list."}
+
+
+@pytest.mark.parametrize(("submitted", "problem"), [
+    ("2026-11-01 23:30", "This date is before the wave 'Autumn 2026' opened on 2026-11-02: enter the day the answers "
+                         "were given, or choose the wave they belong to."),
+    ("2026-11-02 00:30", None),  # London: the wave's first day, from midnight
+    ("2026-11-20 23:30", None),  # its last day, to midnight
+    ("2026-11-21 00:30", "This date is after the wave 'Autumn 2026' closed on 2026-11-20: enter the day the answers "
+                         "were given, or choose the wave they belong to."),
+])
+def test_answers_are_dated_within_their_wave(instrument_store, submitted, problem):
+    draft = ResponseDraft(wave_id=1, customer_id=3, nps=9, submitted_at=at(submitted))
+    if problem is None:
+        assert record_response(instrument_store, draft, "Ana", NOW) > 0
+        return
+    with pytest.raises(ValidationError) as raised:
+        record_response(instrument_store, draft, "Ana", NOW)
+    assert raised.value.errors == {"submitted_at": problem}
 
 
 def test_a_paper_form_dated_earlier_is_stored_at_noon_and_one_dated_today_not_after_now():

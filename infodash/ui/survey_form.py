@@ -59,14 +59,26 @@ def ensure_wave(wave_ids: list[int]) -> None:
         st.session_state[WAVE_KEY] = wave_ids[-1]
 
 
+def wave_days(wave: pd.Series, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days answers to ``wave`` can be dated (opened to closed, or to today while it is open), with the
+    chosen date moved inside them, so that choosing a wave brings the date along."""
+    first = pd.Timestamp(wave["opened_on"]).date()
+    last = today if pd.isna(wave["closed_on"]) else min(today, pd.Timestamp(wave["closed_on"]).date())
+    first = min(first, last)  # a wave still to open: the date stays today, and saving says why not
+    chosen = st.session_state.get(DATE_KEY)
+    if chosen is not None and not first <= chosen <= last:
+        st.session_state[DATE_KEY] = min(max(chosen, first), last)
+    return first, last
+
+
 def wave_label(wave: pd.Series) -> str:
     """E.g. "RATER 2026-Q3 (opened 05 Aug 2026, closed 26 Aug 2026)"."""
     closed = "" if pd.isna(wave["closed_on"]) else f", closed {wave['closed_on']:%d %b %Y}"
     return f"{wave['name']} (opened {wave['opened_on']:%d %b %Y}{closed})"
 
 
-def respondent_fields(store: Store, groups: dict[int, str], today: dt.date) -> None:
-    """Who answered (a customer, or anonymous with their customer group) and on which day."""
+def respondent_fields(store: Store, groups: dict[int, str], days: tuple[dt.date, dt.date]) -> None:
+    """Who answered (a customer, or anonymous with their customer group) and on which of the wave's ``days``."""
     kind_col, who_col, date_col = st.columns([1, 2, 1])
     with kind_col:
         st.radio("Respondent", list(RESPONDENTS), format_func=RESPONDENTS.get, key=RESPONDENT_KEY,
@@ -82,8 +94,9 @@ def respondent_fields(store: Store, groups: dict[int, str], today: dt.date) -> N
                          persist_state="session", placeholder="Type a name, e-mail or department")
             FEEDBACK.error("customer_id")
     with date_col:
-        st.date_input("Submitted on", key=DATE_KEY, max_value=today, format="YYYY-MM-DD", persist_state="session",
-                      help="The date on the paper form or of the interview.")
+        st.date_input("Submitted on", key=DATE_KEY, min_value=days[0], max_value=days[1], format="YYYY-MM-DD",
+                      persist_state="session", help="The date on the paper form or of the interview, within the "
+                      "wave's days.")
         FEEDBACK.error("submitted_at")
 
 
