@@ -1,6 +1,6 @@
 """Reports: the management pack for a week, month, quarter or year and the sidebar's filters -- a preview
-of its figures and charts, the lead's achievements, plans and chosen comments, the files to download, and
-the packs made before."""
+with a tab per section (each read only while open), the lead's achievements, plans and chosen comments, the
+files to download, and the packs made before; and the month the reporting year starts in."""
 
 import datetime as dt
 
