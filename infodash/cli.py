@@ -191,7 +191,8 @@ def _run(store: Store, args: argparse.Namespace) -> int:
 
 def _report(store: Store, args: argparse.Namespace) -> int:
     try:
-        period = parse_period(args.period, reporting_year_start_month(store))
+        today = dt.datetime.now(organisation_time_zone(store)).date()
+        period = parse_period(args.period, reporting_year_start_month(store), today)
     except ValueError as error:
         raise ValidationError({"--period": str(error)}) from None
     known_groups, known_services = dict(customer_group_options(store)), dict(service_options(store))

@@ -81,7 +81,10 @@ def local_datetime(day: dt.date, time: dt.time, time_zone: ZoneInfo) -> dt.datet
 PERIOD_KINDS: dict[str, str] = {"week": "Week", "month": "Month", "quarter": "Quarter", "year": "Year"}
 _PERIOD_KEY = re.compile(r"^(?P<year>\d{4})(?:-(?:W(?P<week>\d{1,2})|Q(?P<quarter>\d)|(?P<month>\d{1,2})))?$",
                          re.IGNORECASE)
-PERIOD_KEY_HELP = "Write a year (2026), a quarter (2026-Q3), a month (2026-09) or an ISO week (2026-W38)."
+_RELATIVE_PERIOD = re.compile(r"^(?P<which>last|this)-(?P<kind>week|month|quarter|year)$", re.IGNORECASE)
+PERIOD_KEY_HELP = ("Write a year (2026), a quarter (2026-Q3), a month (2026-09) or an ISO week (2026-W38); or, for a "
+                   "scheduled job, last-week, last-month, last-quarter or last-year (the last complete one), or "
+                   "this-week ... this-year (so far).")
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -196,9 +199,15 @@ def first_days(period: Period, days: int) -> Period:
     return Period(period.start, min(period.end, period.start + dt.timedelta(days=days)))
 
 
-def parse_period(text: str, year_start_month: int = 1) -> ReportingPeriod:
+def parse_period(text: str, year_start_month: int = 1, today: dt.date | None = None) -> ReportingPeriod:
     """'2026' (a year), '2026-Q3' (a quarter), '2026-09' (a month) or '2026-W38' (an ISO week) as a
-    :class:`ReportingPeriod`; raises ValueError with :data:`PERIOD_KEY_HELP` for anything else."""
+    :class:`ReportingPeriod`; 'last-month' (and week, quarter, year) is the last complete one before ``today``
+    and 'this-month' the one running on it, so a scheduled job needs no date. Raises ValueError with
+    :data:`PERIOD_KEY_HELP` for anything else (and for a relative period without ``today``)."""
+    relative = _RELATIVE_PERIOD.match(text.strip())
+    if relative and today is not None:
+        running = reporting_period_containing(relative["kind"].lower(), today, year_start_month)
+        return running if relative["which"].lower() == "this" else running.previous()
     match = _PERIOD_KEY.match(text.strip())
     if not match:
         raise ValueError(f"{text.strip()!r} is not a period. {PERIOD_KEY_HELP}")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from infodash.cli import EXIT_BAD_INPUT, main
 from infodash.db import Store
@@ -66,6 +68,15 @@ def test_report_writes_the_pack_and_keeps_it(fixture_store, tmp_path, capsys):
     with fixture_store.reading() as db:
         packs = db.execute("SELECT period_key, created_by FROM management_packs").fetchall()
     assert packs == [("2026-W47", "Monday mail")]
+
+
+def test_a_scheduled_report_names_the_last_complete_week(fixture_store, tmp_path, capsys):
+    out = tmp_path / "last-week.html"
+    assert main(["--db", str(fixture_store.path), "report", "--period", "last-week", "--format", "html",
+                 "--out", str(out), "--author", "Monday mail"]) == 0
+    year, week, _ = (dt.datetime.now(ZoneInfo("Europe/London")).date() - dt.timedelta(days=7)).isocalendar()
+    with fixture_store.reading() as db:
+        assert db.execute("SELECT period_key FROM management_packs").fetchall() == [(f"{year}-W{week:02d}",)]
 
 
 def test_report_refuses_a_period_that_does_not_exist_and_an_unknown_group(fixture_store, tmp_path, capsys):

@@ -41,3 +41,32 @@ def test_a_wall_clock_time_in_the_hour_skipped_in_spring_is_refused():
 def test_in_the_hour_repeated_in_autumn_the_first_occurrence_is_meant():
     first = local_datetime(dt.date(2026, 10, 25), dt.time(1, 30), LONDON)
     assert first.astimezone(dt.UTC) == dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC)  # 01:30 BST
+
+
+@pytest.mark.parametrize(("text", "year_start_month", "expected"), [
+    # Wednesday 2 December 2026 is in ISO week 49
+    ("last-week", 1, "2026-W48"), ("this-week", 1, "2026-W49"),
+    ("last-month", 1, "2026-11"), ("This-Month", 1, "2026-12"),
+    ("last-quarter", 1, "2026-Q3"), ("this-quarter", 1, "2026-Q4"),
+    ("last-year", 1, "2025"), ("this-year", 1, "2026"),
+    # a year from April: October-December 2026 is the third quarter of the year 2026/27
+    ("last-quarter", 4, "2026-Q2"), ("this-year", 4, "2026"),
+])
+def test_a_scheduled_job_names_the_period_relative_to_today(text, year_start_month, expected):
+    from infodash.periods import parse_period
+
+    assert parse_period(text, year_start_month, today=dt.date(2026, 12, 2)).key == expected
+
+
+def test_the_first_week_of_january_is_preceded_by_the_last_week_of_the_year_before():
+    from infodash.periods import parse_period
+
+    assert parse_period("last-week", today=dt.date(2027, 1, 6)).key == "2026-W53"  # 2026 has 53 ISO weeks
+    assert parse_period("last-month", today=dt.date(2027, 1, 6)).key == "2026-12"
+
+
+def test_a_relative_period_needs_today():
+    from infodash.periods import parse_period
+
+    with pytest.raises(ValueError, match="last-month"):
+        parse_period("last-month")
