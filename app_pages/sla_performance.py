@@ -7,7 +7,7 @@ import streamlit as st
 
 from infodash.periods import Period, last_complete_week
 from infodash.sla import evaluate_requests
-from infodash.sla_reports import (ATTAINMENT_DEFINITION, BREACH_REASONS, MEASURE_SUMMARY, MEASURES, attainment_by,
+from infodash.sla_reports import (ATTAINMENT_DEFINITION, BREACH_REASONS, MEASURE_SUMMARY, MEASURES, attainment_by_each,
                                   breaches_by_reason, open_requests_at_risk, requests_behind, resolution_histogram,
                                   unexplained_breaches)
 from infodash.ui.breach_form import FEEDBACK, save_reason
@@ -50,10 +50,9 @@ st.caption(f"{period.label()}. {ATTAINMENT_DEFINITION}")
 
 with store_errors(store):
     cached(evaluate_requests, store)
-    overall = cached(attainment_by, store, "all", period, time_zone, filters, now=now)
-    by_week = cached(attainment_by, store, "week", period, time_zone, filters, now=now)
+    levels = cached(attainment_by_each, store, ("all", "week", dimension), period, time_zone, filters, now=now)
+    overall, by_week, breakdown = levels["all"], levels["week"], levels[dimension]
     at_risk = cached(open_requests_at_risk, store, time_zone, filters, now=now)
-    breakdown = cached(attainment_by, store, dimension, period, time_zone, filters, now=now)
     reasons = cached(breaches_by_reason, store, period, time_zone, filters, now=now)
     unexplained = cached(unexplained_breaches, store, period, time_zone, filters, now=now)
 

@@ -33,7 +33,7 @@ from infodash.groups import breakdown
 from infodash.instruments import load_instrument, waves
 from infodash.periods import Period, ReportingPeriod, first_days, span_label, week_containing
 from infodash.review import DEFINITIONS, period_figures
-from infodash.sla_reports import ATTAINMENT_DEFINITION, attainment_by, weekly_attainment
+from infodash.sla_reports import ATTAINMENT_DEFINITION, attainment_by, attainment_by_each, weekly_attainment
 from infodash.survey_templates import RATER_DIMENSIONS
 from infodash.surveys import (HEADLINE, MEASURE_TITLES, MIN_RESPONSES, SUPPRESSED, comments, latest_wave_summary,
                               nps_with_margin)
@@ -446,10 +446,9 @@ def service_section(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, 
     covered, _ = reporting_span(period, time_zone, now)
     last_day = covered.end - dt.timedelta(days=1)
     weeks = max(TREND_WEEKS, -(-(covered.end - week_containing(covered.start).start).days // 7))
-    return ServiceSection(
-        attainment_by(store, "service", covered, time_zone, filters, now),
-        attainment_by(store, "policy", covered, time_zone, filters, now),
-        weekly_attainment(store, week_containing(last_day), time_zone, filters, weeks, now))
+    levels = attainment_by_each(store, ("service", "policy"), covered, time_zone, filters, now)
+    return ServiceSection(levels["service"], levels["policy"],
+                          weekly_attainment(store, week_containing(last_day), time_zone, filters, weeks, now))
 
 
 def reach_section(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, filters: Filters,

@@ -69,14 +69,10 @@ judged AS (
 _OPEN_ONLY = " AND x.outcome LIKE 'open%'"
 
 
-def _params(period: Period, time_zone: ZoneInfo, filters: Filters, now: dt.datetime | None,
-            dimension: str | None = None) -> dict[str, object]:
+def _params(period: Period, time_zone: ZoneInfo, filters: Filters, now: dt.datetime | None) -> dict[str, object]:
     start, end = period.bounds(time_zone)
-    params = {"start": start, "end": end, "now": now or dt.datetime.now(dt.UTC), "at_risk": AT_RISK_SHARE,
-              **filters.params()}
-    if dimension is not None and "$time_zone" in DIMENSIONS[dimension]:
-        params["time_zone"] = time_zone.key
-    return params
+    return {"start": start, "end": end, "now": now or dt.datetime.now(dt.UTC), "at_risk": AT_RISK_SHARE,
+            **filters.params()}
 
 
 def judged_requests_sql(conditions: str = "") -> str:
@@ -111,9 +107,7 @@ ATTAINMENT_SQL = ("count(*) FILTER (r.outcome = 'met') "
                   "/ nullif(count(*) FILTER (r.outcome IN ('met', 'breached', 'open_breached')), 0)")
 MEDIAN_HOURS_SQL = "median(r.business_seconds / 3600.0) FILTER (r.outcome IN ('met', 'breached'))"
 
-_ATTAINMENT_SELECT = """
-SELECT {value} AS value,
-       count(*) AS requests,
+_ATTAINMENT_FIGURES = """count(*) AS requests,
        count(*) FILTER (r.outcome = 'met') AS met,
        count(*) FILTER (r.outcome = 'breached') AS breached,
        count(*) FILTER (r.outcome = 'open_breached') AS open_breached,
@@ -126,9 +120,7 @@ SELECT {value} AS value,
        """ + MEDIAN_HOURS_SQL + """ AS median_hours,
        quantile_cont(r.business_seconds / 3600.0, 0.9) FILTER (r.outcome IN ('met', 'breached')) AS p90_hours,
        median(r.first_response_seconds / 3600.0) AS median_first_response_hours,
-       quantile_cont(r.first_response_seconds / 3600.0, 0.9) AS p90_first_response_hours
-{joins}GROUP BY ALL ORDER BY 1
-"""
+       quantile_cont(r.first_response_seconds / 3600.0, 0.9) AS p90_first_response_hours"""
 
 
 BREACH_REASONS: dict[str, str] = {
@@ -201,12 +193,37 @@ def attainment_by(store: Store, dimension: str, period: Period, time_zone: ZoneI
     ``p90_first_response_hours`` (business hours to the first response, or to the resolution
     where nobody responded first).
     """
-    if dimension not in DIMENSIONS:
-        raise ValueError(f"unknown dimension {dimension!r}; choose one of {', '.join(DIMENSIONS)}")
+    return attainment_by_each(store, (dimension,), period, time_zone, filters, now)[dimension]
+
+
+def attainment_by_each(store: Store, dimensions: tuple[str, ...], period: Period, time_zone: ZoneInfo,
+                       filters: Filters = Filters(), now: dt.datetime | None = None) -> dict[str, pd.DataFrame]:
+    """:func:`attainment_by` for each of ``dimensions``, from one pass over the period's judged requests
+    (grouping sets): a page showing the overall figure, the weekly one and a breakdown reads them once."""
+    unknown = [dimension for dimension in dimensions if dimension not in DIMENSIONS]
+    if unknown or not dimensions:
+        raise ValueError(f"unknown dimension {unknown[0] if unknown else None!r}; choose one of {', '.join(DIMENSIONS)}")
+    chosen = list(dict.fromkeys(dimensions))
+    values = ", ".join(f"{DIMENSIONS[dimension]} AS value_{number}" for number, dimension in enumerate(chosen))
+    sets = ", ".join(f"(value_{number})" for number in range(len(chosen)))
+    columns = ", ".join(f"value_{number}" for number in range(len(chosen)))
     sql = (_JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id"))
-           + _ATTAINMENT_SELECT.format(value=DIMENSIONS[dimension], joins=_BREAKDOWN_JOINS))
+           + f"SELECT grouping({columns}) AS grouping_set, {values}, {_ATTAINMENT_FIGURES}\n"
+           + _BREAKDOWN_JOINS + f"GROUP BY GROUPING SETS ({sets})")
+    params = _params(period, time_zone, filters, now)
+    if any("$time_zone" in DIMENSIONS[dimension] for dimension in chosen):
+        params["time_zone"] = time_zone.key
     with store.reading() as db:
-        return db.execute(sql, _params(period, time_zone, filters, now, dimension)).df()
+        frame = db.execute(sql, params).df()
+    found = {}
+    for number, dimension in enumerate(chosen):
+        # grouping() sets a column's bit (the first column the highest) when the row is not grouped by it
+        mine = (1 << len(chosen)) - 1 - (1 << (len(chosen) - 1 - number))
+        rows = frame[frame["grouping_set"] == mine]
+        table = rows.drop(columns=["grouping_set", *(f"value_{other}" for other in range(len(chosen)))])
+        table.insert(0, "value", rows[f"value_{number}"])
+        found[dimension] = table.sort_values("value", na_position="last", kind="stable").reset_index(drop=True)
+    return {dimension: found[dimension] for dimension in dimensions}
 
 
 # What a histogram can measure: business seconds to resolve (pauses excluded) or to the first response.

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from infodash.periods import Period
 from infodash.sla import Policy, StatusChange, due_at, evaluate_requests, load_policies
 from infodash.errors import ValidationError
-from infodash.sla_reports import (attainment_by, breaches_by_reason, open_requests_at_risk, record_breach_reason,
-                                  requests_behind, resolution_histogram, unexplained_breaches, weekly_attainment)
+from infodash.sla_reports import (attainment_by, attainment_by_each, breaches_by_reason, open_requests_at_risk,
+                                  record_breach_reason, requests_behind, resolution_histogram, unexplained_breaches,
+                                  weekly_attainment)
 from tests.conftest import LONDON, at
 from tests.test_sla_calendar import OFFICE
 
@@ -161,6 +163,18 @@ def test_attainment_counts_the_weeks_requests_by_hand(sla_store):
     by_priority = attainment_by(sla_store, "priority", WEEK_47, LONDON, now=AS_OF).set_index("value")
     assert by_priority.loc["normal", "attainment"] == pytest.approx(0.75)
     assert by_priority.loc["urgent", "attainment"] == 0.0
+
+
+def test_several_breakdowns_from_one_pass_equal_each_read_alone(sla_store):
+    evaluate_requests(sla_store, as_of=AS_OF)
+    together = attainment_by_each(sla_store, ("all", "priority", "week", "service"), WEEK_47, LONDON, now=AS_OF)
+    assert list(together) == ["all", "priority", "week", "service"]
+    for dimension, table in together.items():
+        alone = attainment_by(sla_store, dimension, WEEK_47, LONDON, now=AS_OF)
+        pd.testing.assert_frame_equal(table, alone, check_dtype=False)
+    assert together["all"]["attainment"].iloc[0] == pytest.approx(0.6)  # by hand above
+    assert together["priority"].set_index("value").loc["normal", "attainment"] == pytest.approx(0.75)
+    assert [value.date() for value in together["week"]["value"]] == [dt.date(2026, 11, 16)]
 
 
 def test_weekly_attainment_has_a_row_for_every_week(sla_store):
