@@ -36,6 +36,7 @@ from infodash.instruments import CSAT_RANGE, load_instrument
 
 MIN_RESPONSES = 5
 SUPPRESSED = "fewer than 5 responses"
+WITHHELD = "withheld, or a smaller cell could be worked out"
 ANONYMOUS = "Anonymous (not known)"
 # What a breakdown may be by: the user's choice maps to a fixed SQL expression, never to their text.
 BREAKDOWNS: dict[str, str] = {
@@ -132,9 +133,18 @@ def _with_previous(frame: pd.DataFrame, keys: list[str], columns: list[str]) -> 
                        on=["wave_order", *keys], how="left")
 
 
-def _suppress(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    frame["suppressed"] = frame["n"] < MIN_RESPONSES
-    frame.loc[frame["suppressed"], columns] = np.nan
+def _suppress(frame: pd.DataFrame, columns: list[str], within: list[str]) -> pd.DataFrame:
+    """Blank ``columns`` of the cells with fewer than :data:`MIN_RESPONSES` responses; and where that hides
+    exactly one cell of a breakdown (the rows sharing ``within``, e.g. a wave and dimension), the smallest
+    cell shown beside it too: otherwise the total, shown elsewhere, minus the cells shown would give the
+    hidden one away."""
+    hidden = frame["n"] < MIN_RESPONSES
+    if frame["cell"].nunique() > 1:
+        for _, rows in frame.groupby(within, sort=False).groups.items():
+            if hidden[rows].sum() == 1 and (~hidden[rows]).any():
+                hidden[frame.loc[rows][~hidden[rows]]["n"].idxmin()] = True
+    frame["suppressed"] = hidden
+    frame.loc[hidden, columns] = np.nan
     return frame
 
 
@@ -173,7 +183,7 @@ def dimension_scores(store: Store, survey_id: int, filters: Filters = Filters(),
         statistics.welch_p_value(m, s, int(n), pm, ps, int(pn)) if ok else np.nan
         for m, s, n, pm, ps, pn, ok in zip(scores["mean"], scores["sd"], scores["n"], scores["previous_mean"],
                                            scores["previous_sd"], scores["previous_n"].fillna(0), comparable)]
-    scores = _suppress(scores, ["mean", "sd", "ci_low", "ci_high", "change", "p_value"])
+    scores = _suppress(scores, ["mean", "sd", "ci_low", "ci_high", "change", "p_value"], ["wave_id", "unit", "measure"])
     scores["significant"] = scores["p_value"] < statistics.SIGNIFICANCE
     order = ["wave_id", "wave", "opened_on", "wave_order", "cell", "unit", "measure", "n", "mean", "sd", "ci_low",
              "ci_high", "change", "p_value", "significant", "suppressed"]
@@ -235,7 +245,8 @@ def weighted_scores(store: Store, survey_id: int, filters: Filters = Filters(), 
     result = merged.groupby(["wave_id", "wave", "cell"], as_index=False).agg(
         n=("n", "min"), weighted_perception=("weighted_perception", lambda v: v.sum(min_count=len(v))),
         weighted_gap=("weighted_gap", lambda v: v.sum(min_count=len(v))))
-    result = _suppress(result, ["weighted_perception", "weighted_gap"])
+    result = _suppress(result, ["weighted_perception", "weighted_gap"], ["wave_id"])
+    result["suppressed"] |= result["weighted_gap"].isna()  # a dimension of it withheld
     return result[columns].sort_values(["wave_id", "cell"], ignore_index=True)
 
 
@@ -266,7 +277,7 @@ def nps_with_margin(store: Store, survey_id: int, filters: Filters = Filters(), 
     frame["p_value"] = [statistics.nps_p_value(v, s, pv, ps) if ok else np.nan
                         for v, s, pv, ps, ok in zip(frame["nps"], frame["se"], frame["previous_nps"],
                                                     frame["previous_se"], comparable)]
-    frame = _suppress(frame, ["promoters", "passives", "detractors", "nps", "margin", "change", "p_value"])
+    frame = _suppress(frame, ["promoters", "passives", "detractors", "nps", "margin", "change", "p_value"], ["wave_id"])
     frame["significant"] = frame["p_value"] < statistics.SIGNIFICANCE
     return frame[["wave_id", "wave", "opened_on", "wave_order", "cell", "n", "promoters", "passives", "detractors",
                   "nps", "margin", "change", "p_value", "significant", "suppressed"]].sort_values(
@@ -295,7 +306,8 @@ def csat_with_interval(store: Store, survey_id: int, filters: Filters = Filters(
     frame["p_value"] = [statistics.share_p_value(int(s), int(n), int(ps), int(pn)) if ok else np.nan
                         for s, n, ps, pn, ok in zip(frame["satisfied"], frame["n"], frame["previous_satisfied"].fillna(0),
                                                     frame["previous_n"].fillna(0), comparable)]
-    frame = _suppress(frame, ["satisfied", "share", "ci_low", "ci_high", "mean_score", "change", "p_value"])
+    frame = _suppress(frame, ["satisfied", "share", "ci_low", "ci_high", "mean_score", "change", "p_value"],
+                      ["wave_id"])
     frame["significant"] = frame["p_value"] < statistics.SIGNIFICANCE
     return frame[["wave_id", "wave", "opened_on", "wave_order", "cell", "n", "satisfied", "share", "ci_low",
                   "ci_high", "mean_score", "change", "p_value", "significant", "suppressed"]].sort_values(
@@ -466,9 +478,11 @@ def latest_wave_summary(store: Store, as_of: dt.date, filters: Filters = Filters
 
 def with_suppression_text(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
     """A copy for display and export: each column in ``formats`` as text (e.g. ``{"mean": "{:.2f}"}``),
-    and "fewer than 5 responses" in place of every figure of a suppressed row."""
+    and "fewer than 5 responses" in place of every figure of a suppressed row (:data:`WITHHELD` where the row
+    has enough responses but is withheld so that a smaller one cannot be worked out)."""
     shown = frame.copy()
     for column, pattern in formats.items():
-        shown[column] = [SUPPRESSED if hidden else "" if pd.isna(value) else pattern.format(value)
-                         for value, hidden in zip(frame[column], frame["suppressed"])]
+        shown[column] = [(SUPPRESSED if n < MIN_RESPONSES else WITHHELD) if hidden
+                         else "" if pd.isna(value) else pattern.format(value)
+                         for value, hidden, n in zip(frame[column], frame["suppressed"], frame["n"])]
     return shown

@@ -27,8 +27,8 @@ import pytest
 
 from infodash.filters import Filters
 from infodash.surveys import (
-    SUPPRESSED, comments, csat_with_interval, dimension_scores, latest_wave_summary, nps_with_margin, response_rates,
-    wave_table, weighted_scores,
+    SUPPRESSED, WITHHELD, comments, csat_with_interval, dimension_scores, latest_wave_summary, nps_with_margin,
+    response_rates, wave_table, weighted_scores, with_suppression_text,
 )
 from tests.conftest import at
 
@@ -132,6 +132,32 @@ def test_cells_with_fewer_than_five_responses_carry_no_figures(survey_store):
     assert by_group["suppressed"].all()  # every group cell has at most 4 responses
     filtered = dimension_scores(survey_store, 1, Filters(group_ids=(1,)))
     assert score(filtered, 2, "overall", "gap")["suppressed"]
+
+
+def add_spring_respondents(store, group_id: int, count: int, first_id: int) -> None:
+    with store.writing() as db:
+        for response_id in range(first_id, first_id + count):
+            db.execute("INSERT INTO survey_responses (response_id, wave_id, group_id, submitted_at, nps) "
+                       "VALUES (?, 1, ?, ?, 8)", [response_id, group_id, at("2026-03-09 10:00")])
+            db.execute("INSERT INTO survey_answers (response_id, item_id, expectation, perception) "
+                       "VALUES (?, 1, 6, 6), (?, 2, 6, 6)", [response_id, response_id])
+
+
+def test_one_small_cell_hides_the_next_smallest_too_so_it_cannot_be_worked_out_from_the_total(survey_store):
+    # spring by group: Research 4 + 2 = 6, Sales 2, group 3 5 respondents. Sales alone hidden would be the
+    # total minus Research and group 3, so group 3, the smallest shown, is withheld as well.
+    add_spring_respondents(survey_store, 1, 2, first_id=30)
+    add_spring_respondents(survey_store, 3, 5, first_id=40)
+    by_group = dimension_scores(survey_store, 1, by="customer group", wave_ids=[1])
+    overall = by_group[(by_group["unit"] == "overall") & (by_group["measure"] == "gap")].set_index("cell")
+    assert {cell: (n, hidden) for cell, n, hidden in zip(overall.index, overall["n"], overall["suppressed"])} == {
+        "Research": (6, False), "Sales": (2, True), "Operations": (5, True)}
+    assert overall["mean"].isna().to_dict() == {"Operations": True, "Research": False, "Sales": True}
+    shown = with_suppression_text(overall.reset_index(), {"mean": "{:.2f}"}).set_index("cell")["mean"]
+    assert (shown["Sales"], shown["Operations"]) == (SUPPRESSED, WITHHELD)
+    nps = nps_with_margin(survey_store, 1, by="customer group", wave_ids=[1]).set_index("cell")
+    assert nps["suppressed"].to_dict() == {"Operations": True, "Research": False, "Sales": True}
+    assert dimension_scores(survey_store, 1, wave_ids=[1])["suppressed"].eq(False).all()  # the total: 13
 
 
 def test_anonymous_responses_count_as_not_known_by_department(survey_store):

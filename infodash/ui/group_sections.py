@@ -22,8 +22,8 @@ from infodash.groups import (DEFINITIONS, EFFORT_MEASURES, LIFECYCLE_STAGES, QUI
                              declines_by, effort_concentration, services_by)
 from infodash.instruments import load_instrument, waves
 from infodash.periods import Period, last_complete_week, recent_reporting_periods
-from infodash.surveys import (HEADLINE, MIN_RESPONSES, SUPPRESSED, csat_with_interval, dimension_scores, latest_wave,
-                              nps_with_margin)
+from infodash.surveys import (HEADLINE, MIN_RESPONSES, SUPPRESSED, WITHHELD, csat_with_interval, dimension_scores,
+                              latest_wave, nps_with_margin)
 from infodash.touchpoints import CHANNELS
 from infodash.ui.charts import cached_chart
 from infodash.ui.group_charts import (channel_chart, declined_share_chart, declines_chart, effort_chart, heat_map,
@@ -235,7 +235,8 @@ def satisfaction(view: GroupView) -> None:
     st.caption(f"Survey **{escape_markdown(instrument.name)}**, wave **{escape_markdown(wave)}**: the latest wave "
                "opened by the end of the period. Scores are means over respondents; NPS = % promoters (9-10) - "
                "% detractors (0-6); CSAT = share answering 4 or 5. A cell with fewer than "
-               f"{MIN_RESPONSES} responses shows \"{SUPPRESSED}\" instead of a figure, to protect respondents. "
+               f"{MIN_RESPONSES} responses shows \"{SUPPRESSED}\" instead of a figure, to protect respondents; "
+               f"where that would hide one cell alone, the next smallest shows \"{WITHHELD}\". "
                "Anonymous respondents' department, seniority and relationship are not known.")
     survey_breakdown_table(scores, nps, csat, wave_id, HEADLINE[instrument.style], dimension)
 

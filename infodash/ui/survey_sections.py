@@ -133,7 +133,9 @@ def breakdown_table(scores: pd.DataFrame, nps: pd.DataFrame, csat: pd.DataFrame,
         st.caption("No responses in this wave for the chosen filters.")
         return
     table = pd.concat(columns, axis=1).reset_index(names=by.capitalize())
-    st.caption(f"{MEASURE_TITLES[measure]} per {by}; cells with fewer than {MIN_RESPONSES} responses show no score.")
+    st.caption(f"{MEASURE_TITLES[measure]} per {by}; cells with fewer than {MIN_RESPONSES} responses show no score, "
+               "and where that would hide one cell alone the next smallest is withheld too, so that neither can be "
+               "worked out from the total.")
     st.dataframe(table, hide_index=True)
     download_button(table, f"survey-by-{by.replace(' ', '-')}.csv", key="survey_breakdown_download")
 
