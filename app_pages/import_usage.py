@@ -8,7 +8,7 @@ from infodash.ui.layout import page_context
 from infodash.ui.pickers import staff_name_input
 from infodash.ui.store import cached, store_errors
 from infodash.ui.text import escape_markdown
-from infodash.ui.usage_import_form import load_uploads, show_usage_report, system_choice
+from infodash.ui.usage_import_form import file_layout, load_uploads, show_usage_report, system_choice
 from infodash.usage_import import FORMATS, UsageLoadOptions, system_names, usage_load_history
 
 FORMAT_LABELS = {"auto": "Tell by the file", "csv": "CSV", "parquet": "Parquet", "access-log": "Access log"}
@@ -17,7 +17,8 @@ store = context.store
 
 st.title("Import usage")
 st.caption("Usage events from CSV or Parquet files, one row per event with the columns timestamp, user, system, "
-           "action, resource and, optionally, query and duration_ms; or from a web server's access logs (common or "
+           "action, resource and, optionally, query and duration_ms (other names can be given under File layout); or "
+           "from a web server's access logs (common or "
            "combined log format), one system per log. Only what is new is added: loading a file again adds "
            "nothing, and a log that has grown adds its new lines. A file with a bad row is not loaded unless you "
            "skip bad rows.")
@@ -34,13 +35,18 @@ file_format = format_col.radio("Format", FORMATS, format_func=FORMAT_LABELS.get,
 skip_bad_rows = st.checkbox("Skip bad rows", key="usage_skip_bad_rows",
                             help="Load each file's good rows and list the rest, instead of loading nothing of a file "
                                  "with a bad row. Access logs often hold a few junk lines.")
-options = UsageLoadOptions(format=file_format, system=system, create_systems=create, skip_bad_rows=skip_bad_rows)
+layout = file_layout("usage", context.time_zone.key)
+options = UsageLoadOptions(format=file_format, system=system, create_systems=create, skip_bad_rows=skip_bad_rows,
+                           columns=layout.columns, action_map=layout.action_map, time_zone=layout.time_zone,
+                           time_format=layout.time_format, encoding=layout.encoding,
+                           skip_static_files=layout.skip_static_files)
 
 if uploads:
+    blocked = "Fix the file layout first (see above)." if layout.problems else None
     check_col, load_col = st.columns(2)
-    checked = check_col.button("Check the files", key="usage_check")
-    run = load_col.button("Load", type="primary", key="usage_load", disabled=not me,
-                          help=None if me else "Enter your name first: the load is attributed to you.")
+    checked = check_col.button("Check the files", key="usage_check", disabled=bool(blocked), help=blocked)
+    run = load_col.button("Load", type="primary", key="usage_load", disabled=not me or bool(blocked),
+                          help=blocked or (None if me else "Enter your name first: the load is attributed to you."))
     if checked or run:
         try:
             report = load_uploads(store, uploads, options, me or "import", dry_run=not run)

@@ -18,7 +18,7 @@ from infodash.demo import SIZES, build_demo
 from infodash.detection import run_detection
 from infodash.errors import ValidationError
 from infodash.filters import Filters
-from infodash.importers import ImportFileError, ImportReport, load_mapping, read_table, save_mapping
+from infodash.importers import ImportFileError, ImportReport, load_mapping, parse_pairs, read_table, save_mapping
 from infodash.instruments import load_instrument
 from infodash.pack import PackTexts
 from infodash.periods import PERIOD_KEY_HELP, parse_period
@@ -285,7 +285,7 @@ def _finish_import(store: Store, args: argparse.Namespace, report: ImportReport,
 def _import_usage(store: Store, args: argparse.Namespace) -> int:
     options = UsageLoadOptions(
         format=args.format, system=args.system, create_systems=args.create_system, skip_bad_rows=args.skip_bad_rows,
-        columns=_pairs(args.column, "--column"), action_map=_pairs(args.action, "--action"),
+        columns=parse_pairs(args.column, "--column"), action_map=parse_pairs(args.action, "--action"),
         time_zone=args.time_zone, time_format=args.time_format, encoding=args.encoding,
         skip_static_files=not args.keep_static_files)
     shown: set[str] = set()
@@ -299,17 +299,6 @@ def _import_usage(store: Store, args: argparse.Namespace) -> int:
     report = load_usage(store, args.paths, options, args.author, progress=progress, dry_run=args.dry_run)
     _print_usage_report(report)
     return 0 if report.ok else EXIT_BAD_INPUT
-
-
-def _pairs(values: list[str], option: str) -> dict[str, str]:
-    """``["a=b", ...]`` as ``{"a": "b"}``; raises ValidationError naming ``option`` for a value without "="."""
-    pairs = {}
-    for value in values:
-        key, equals, mapped = value.partition("=")
-        if not equals or not key.strip() or not mapped.strip():
-            raise ValidationError({option: f"write NAME=VALUE, not {value!r}"})
-        pairs[key.strip()] = mapped.strip()
-    return pairs
 
 
 def _print_usage_report(report: UsageLoadReport) -> None:

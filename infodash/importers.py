@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from infodash.db import Store
+from infodash.errors import ValidationError
 
 Progress = Callable[[float, str], None]
 # How a file's customer column identifies a customer, and the column expression it is matched against.
@@ -64,6 +65,20 @@ class ImportReport:
     def error_table(self) -> pd.DataFrame:
         """The problems as a table (line, column, reason), for a page or a CSV."""
         return pd.DataFrame([vars(error) for error in self.errors], columns=["line", "column", "reason"])
+
+
+def parse_pairs(lines: list[str], field: str) -> dict[str, str]:
+    """``["a=b", ...]`` (a command's repeated option, or the lines a person typed; blank lines ignored) as
+    ``{"a": "b"}``; raises ValidationError under ``field`` for a line without a name, "=" and a value."""
+    pairs = {}
+    for line in lines:
+        if not line.strip():
+            continue
+        key, equals, mapped = line.partition("=")
+        if not equals or not key.strip() or not mapped.strip():
+            raise ValidationError({field: f"Write NAME=VALUE, not {line.strip()!r}."})
+        pairs[key.strip()] = mapped.strip()
+    return pairs
 
 
 def add_row_errors(report: ImportReport, lines: pd.Series, column: str, reason: Callable[[Any], str] | str,

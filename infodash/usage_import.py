@@ -730,6 +730,16 @@ def _execute(db: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, Any]
 def _check_options(options: UsageLoadOptions, author: str) -> None:
     errors: dict[str, str] = {}
     check_author(author, errors)
+    errors.update(option_problems(options))
+    if errors:
+        raise ValidationError(errors)
+
+
+def option_problems(options: UsageLoadOptions) -> dict[str, str]:
+    """What is wrong with ``options``, by field (format, columns, action_map, time_zone, system); empty when
+    nothing is. :func:`load_usage` refuses such options; the import page says so next to each field as it
+    is filled in."""
+    errors: dict[str, str] = {}
     if options.format not in FORMATS:
         errors["format"] = f"Choose one of {', '.join(FORMATS)}."
     unknown_fields = sorted(set(options.columns) - set(FIELDS))
@@ -745,5 +755,4 @@ def _check_options(options: UsageLoadOptions, author: str) -> None:
             errors["time_zone"] = f"Unknown time zone {options.time_zone!r}: use a name like Europe/London."
     if options.system is not None and not options.system.strip():
         errors["system"] = "Name the system, or leave it out to read it from the file."
-    if errors:
-        raise ValidationError(errors)
+    return errors

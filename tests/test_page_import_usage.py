@@ -51,3 +51,42 @@ def test_an_uploaded_access_log_is_checked_then_loaded_once(app_db):
     app = apptest_helpers.click(app, "Load")
     assert apptest_helpers.successes(app)[0].startswith("Loaded 0 events from 1 file (16 loaded before) in ")
     assert usage_events(app_db) == before + 16
+
+
+EXPORT = ("when,login,app,event,page\n"
+          "2026-11-16 09:00:00,ana.costa,Intranet,PAGE_VIEW,/import-test/benefits\n"
+          "2026-11-16 09:05:00,ana.costa,Intranet,DL,/import-test/handbook.pdf\n"
+          "2026-11-16 09:07:00,ben.ode,Intranet,search,/import-test/search\n")
+
+
+def test_a_file_with_its_own_column_names_and_action_values_loads_once_told_them(app_db):
+    before = usage_events(app_db)
+    app = apptest_helpers.open_page(PAGE, "Import Tester")
+    app.file_uploader(key="usage_files").set_value([("export.csv", EXPORT.encode(), "text/csv")])
+    app = apptest_helpers.click(app.run(), "Check the files")
+    assert any("the file has no column timestamp, user, system, action, resource" in error
+               for error in apptest_helpers.errors(app))  # it says which columns the file has
+    for field, column in {"timestamp": "when", "user": "login", "system": "app", "action": "event",
+                          "resource": "page"}.items():
+        app.text_input(key=f"usage_column_{field}").input(column)
+    app.text_area(key="usage_actions").input("PAGE_VIEW=view\nDL=download")
+    app = apptest_helpers.click(app.run(), "Load")
+    assert not app.exception
+    assert apptest_helpers.successes(app)[0].startswith("Loaded 3 events from 1 file (0 loaded before) in ")
+    with app_db.reading() as db:
+        actions = db.execute("SELECT resource, action FROM usage_events WHERE resource LIKE '/import-test/%' "
+                             "ORDER BY occurred_at").fetchall()
+    assert actions == [("/import-test/benefits", "view"), ("/import-test/handbook.pdf", "download"),
+                       ("/import-test/search", "search")]
+    assert usage_events(app_db) == before + 3
+
+
+def test_a_wrong_action_translation_is_explained_under_it_and_nothing_can_be_checked(app_db):
+    app = apptest_helpers.open_page(PAGE, "Import Tester")
+    app.file_uploader(key="usage_files").set_value([("export.csv", EXPORT.encode(), "text/csv")])
+    app.text_area(key="usage_actions").input("PAGE_VIEW").run()
+    assert "Write NAME=VALUE, not 'PAGE_VIEW'." in apptest_helpers.errors(app)
+    app.text_area(key="usage_actions").input("PAGE_VIEW=look").run()
+    assert any(error.startswith("Translate into one of view, search") for error in apptest_helpers.errors(app))
+    assert app.text_area(key="usage_actions").value == "PAGE_VIEW=look"  # kept as typed
+    assert all(button.disabled for button in app.button if button.label in ("Check the files", "Load"))

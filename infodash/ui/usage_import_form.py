@@ -1,17 +1,23 @@
-"""The pieces of the usage import page: which system the files are of, loading uploads through
+"""The pieces of the usage import page: which system the files are of, how a file differs from the standard
+layout (column names, action values, times, encoding), loading uploads through
 :func:`infodash.usage_import.load_usage` under a progress bar, and showing what the load found."""
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import available_timezones
 
 import streamlit as st
 
 from infodash.db import Store
-from infodash.usage_import import UsageLoadOptions, UsageLoadReport, load_usage
+from infodash.errors import ValidationError
+from infodash.importers import parse_pairs
+from infodash.usage_import import (ACTIONS, FIELDS, UsageLoadOptions, UsageLoadReport, load_usage,
+                                   option_problems)
 from infodash.ui.tables import download_button
 from infodash.ui.text import count_of, escape_markdown
 
@@ -37,6 +43,72 @@ def system_choice(systems: Sequence[str], key: str) -> tuple[str | None, bool]:
         name = st.text_input("Name of the new system", key=f"{key}_new_system", placeholder="e.g. Staff wiki").strip()
         return name or None, True
     return (None if chosen == FROM_FILE else chosen), False
+
+
+ENCODINGS = ("utf-8", "latin-1", "cp1252", "utf-16")
+
+
+@dataclass(frozen=True)
+class FileLayout:
+    """How the files differ from the standard layout, as chosen on the page."""
+
+    columns: dict[str, str]
+    action_map: dict[str, str]
+    time_zone: str
+    time_format: str | None
+    encoding: str
+    skip_static_files: bool
+    problems: dict[str, str]  # by field, shown next to it; the files are not checked while there are any
+
+
+def file_layout(key: str, default_time_zone: str) -> FileLayout:
+    """An expander with the file's column for each field, translations of its action values, the time zone
+    and format of its times, its encoding and whether to keep an access log's static files; what is wrong
+    with them is said under each field as soon as it is typed."""
+    state = st.session_state
+    columns = {field: (state.get(f"{key}_column_{field}") or "").strip() for field in FIELDS}
+    columns = {field: column for field, column in columns.items() if column and column != field}
+    problems: dict[str, str] = {}
+    try:
+        action_map = parse_pairs((state.get(f"{key}_actions") or "").splitlines(), "action_map")
+    except ValidationError as error:
+        action_map, problems = {}, dict(error.errors)
+    layout = FileLayout(columns, action_map, state.get(f"{key}_time_zone") or default_time_zone,
+                        (state.get(f"{key}_time_format") or "").strip() or None,
+                        state.get(f"{key}_encoding") or ENCODINGS[0], not state.get(f"{key}_keep_static"), {})
+    problems = {**option_problems(UsageLoadOptions(columns=layout.columns, action_map=layout.action_map,
+                                                   time_zone=layout.time_zone)), **problems}
+    changed = bool(columns or action_map or layout.time_format or layout.encoding != ENCODINGS[0]
+                   or not layout.skip_static_files or layout.time_zone != default_time_zone)
+    with st.expander("File layout: column names, action values, times", expanded=changed or bool(problems)):
+        st.caption("Only where a file differs from the standard layout: leave a box empty when the file's column "
+                   "has the field's own name.")
+        for row in (FIELDS[:4], FIELDS[4:]):
+            for column, field in zip(st.columns(4), row):
+                column.text_input(f"Column for {field}", key=f"{key}_column_{field}", placeholder=field,
+                                  max_chars=200)
+        _error(problems.get("columns"))
+        st.text_area("Actions in the file, translated", key=f"{key}_actions", height=90,
+                     placeholder="One per line, e.g. PAGE_VIEW=view", max_chars=4_000,
+                     help=f"The file's value = one of {', '.join(ACTIONS)}. Values already among these need no line.")
+        _error(problems.get("action_map"))
+        zone_col, format_col, encoding_col = st.columns(3)
+        zones = sorted(available_timezones())
+        zone_col.selectbox("Time zone of times without an offset", zones, key=f"{key}_time_zone",
+                           index=zones.index(default_time_zone) if default_time_zone in zones else 0)
+        with zone_col:
+            _error(problems.get("time_zone"))
+        format_col.text_input("Format of the times", key=f"{key}_time_format", placeholder="ISO 8601",
+                              help="Only for times that are not ISO 8601, e.g. %d/%m/%Y %H:%M (Python's strptime).")
+        encoding_col.selectbox("Text encoding", ENCODINGS, key=f"{key}_encoding")
+        st.checkbox("Keep an access log's requests for style sheets, scripts, images and fonts",
+                    key=f"{key}_keep_static", help="They are skipped by default: they say little about what people use.")
+    return replace(layout, problems=problems)
+
+
+def _error(message: str | None) -> None:
+    if message:
+        st.error(escape_markdown(message), icon=":material/error:")
 
 
 def load_uploads(store: Store, uploads: Sequence[Upload], options: UsageLoadOptions, author: str,
