@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from infodash.db import Store, StoreError
-from infodash.errors import ValidationError
+from infodash.db import Store
 from infodash.sla_reports import BREACH_REASONS, record_breach_reason
 from infodash.ui.feedback import FormFeedback
 from infodash.ui.pickers import staff_name
@@ -17,12 +16,8 @@ def save_reason(store: Store) -> None:
     """Record the reason chosen for the chosen breached request."""
     state = st.session_state
     request_id = state.get("br_request")
-    try:
-        record_breach_reason(store, request_id, state.get("br_reason") or "", state.get("br_note") or "",
-                             staff_name())
-    except ValidationError as error:
-        return FEEDBACK.failed(error.errors)
-    except StoreError as error:
-        return FEEDBACK.failed({"form": str(error)})
+    if not FEEDBACK.attempt(lambda: record_breach_reason(store, request_id, state.get("br_reason") or "",
+                                                         state.get("br_note") or "", staff_name())):
+        return
     FEEDBACK.succeeded(f"Recorded for request #{request_id}: {BREACH_REASONS[state['br_reason']].lower()}.")
     state["br_note"] = ""

@@ -7,10 +7,14 @@ shown escaped, never as markdown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
+from infodash.db import StoreError
+from infodash.errors import ValidationError
 from infodash.ui.text import escape_markdown
 
 
@@ -31,6 +35,19 @@ class FormFeedback:
     def failed(self, errors: dict[str, str]) -> None:
         """Record the problems of a failed action, by field ("form" for the form as a whole)."""
         st.session_state[self.errors_key] = errors
+
+    def attempt(self, action: Callable[[], Any], store_error_field: str = "form") -> bool:
+        """Run ``action``; on bad input record its problems by field, on a busy or unreadable database its
+        message under ``store_error_field`` (the field the form shows it by); True when it went through."""
+        try:
+            action()
+        except ValidationError as error:
+            self.failed(error.errors)
+            return False
+        except StoreError as error:
+            self.failed({store_error_field: str(error)})
+            return False
+        return True
 
     def succeeded(self, message: str) -> None:
         """Clear old problems and confirm an action once."""

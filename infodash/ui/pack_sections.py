@@ -257,13 +257,8 @@ def year_start_control(store: Store, year_start: int) -> None:
 
 def _save_year_start(store: Store) -> None:
     month = int(st.session_state.get("pack_year_start") or 1)
-    try:
-        set_reporting_year_start_month(store, month, staff_name())
-    except ValidationError as error:
-        return YEAR_START.failed(error.errors)
-    except StoreError as error:
-        return YEAR_START.failed({"author": str(error)})
-    YEAR_START.succeeded(f"The reporting year now starts in {_MONTHS[month]} (set by {staff_name()}).")
+    if YEAR_START.attempt(lambda: set_reporting_year_start_month(store, month, staff_name()), "author"):
+        YEAR_START.succeeded(f"The reporting year now starts in {_MONTHS[month]} (set by {staff_name()}).")
 
 
 def downloads(store: Store, pack_id: int, formats: list[str], key: str) -> None:

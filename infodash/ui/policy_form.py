@@ -7,8 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from infodash.db import Store, StoreError
-from infodash.errors import ValidationError
+from infodash.db import Store
 from infodash.policies import PolicyDraft, save_calendar, save_policy_version
 from infodash.ui.feedback import FormFeedback
 from infodash.ui.pickers import staff_name
@@ -32,14 +31,9 @@ def save_policy(store: Store) -> None:
         next_day_deadline=state.get("pol_deadline") if cutoff_rule else None,
         primary_target_share=None if share is None else share / 100, hard_limit_hours=state.get("pol_limit") or None,
         pause_on_customer=bool(state.get("pol_pause_customer")), pause_on_vendor=bool(state.get("pol_pause_vendor")))
-    try:
-        save_policy_version(store, draft, staff_name())
-    except ValidationError as error:
-        return POLICY.failed(error.errors)
-    except StoreError as error:
-        return POLICY.failed({"form": str(error)})
-    POLICY.succeeded(f"Saved {draft.name.strip()} from {draft.effective_from:%d %b %Y}. Requests that arrived "
-                     "earlier keep the version they arrived under.")
+    if POLICY.attempt(lambda: save_policy_version(store, draft, staff_name())):
+        POLICY.succeeded(f"Saved {draft.name.strip()} from {draft.effective_from:%d %b %Y}. Requests that arrived "
+                         "earlier keep the version they arrived under.")
 
 
 def save_calendar_from_tables(store: Store, calendar_id: int | None, hours: pd.DataFrame, closures: pd.DataFrame) -> None:
@@ -49,11 +43,7 @@ def save_calendar_from_tables(store: Store, calendar_id: int | None, hours: pd.D
     for row in hours.dropna(subset=["weekday", "opens", "closes"]).itertuples():
         slots.setdefault(WEEKDAYS.index(row.weekday), []).append((row.opens, row.closes))
     days = {row.day: row.reason or "Closed" for row in closures.dropna(subset=["day"]).itertuples()}
-    try:
-        save_calendar(store, calendar_id, state.get("cal_name") or "", state.get("cal_tz") or "",
-                      state.get("cal_country") or None, state.get("cal_subdivision") or None, slots, days, staff_name())
-    except ValidationError as error:
-        return CALENDAR.failed(error.errors)
-    except StoreError as error:
-        return CALENDAR.failed({"form": str(error)})
-    CALENDAR.succeeded("Saved the calendar; service levels are recomputed on the next view.")
+    if CALENDAR.attempt(lambda: save_calendar(store, calendar_id, state.get("cal_name") or "",
+                                              state.get("cal_tz") or "", state.get("cal_country") or None,
+                                              state.get("cal_subdivision") or None, slots, days, staff_name())):
+        CALENDAR.succeeded("Saved the calendar; service levels are recomputed on the next view.")

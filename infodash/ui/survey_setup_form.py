@@ -146,12 +146,7 @@ def save_wave(store: Store, survey_id: int, invitations: pd.DataFrame) -> None:
     state = st.session_state
     counts = {int(row.group_id): int(row.invited) for row in invitations.itertuples() if not pd.isna(row.invited)}
     draft = WaveDraft(survey_id, state.get("nw_name") or "", state.get("nw_opened"), state.get("nw_closed"), counts)
-    try:
-        open_wave(store, draft, staff_name())
-    except ValidationError as error:
-        return WAVE.failed(error.errors)
-    except StoreError as error:
-        return WAVE.failed({"form": str(error)})
-    WAVE.succeeded(f"Opened wave {draft.name.strip()} with {sum(counts.values()):,} people invited.")
-    state[_RESET] = {"nw"}
+    if WAVE.attempt(lambda: open_wave(store, draft, staff_name())):
+        WAVE.succeeded(f"Opened wave {draft.name.strip()} with {sum(counts.values()):,} people invited.")
+        state[_RESET] = {"nw"}
 

@@ -102,7 +102,8 @@ def file_layout(key: str, default_time_zone: str) -> FileLayout:
                               help="Only for times that are not ISO 8601, e.g. %d/%m/%Y %H:%M (Python's strptime).")
         encoding_col.selectbox("Text encoding", ENCODINGS, key=f"{key}_encoding")
         st.checkbox("Keep an access log's requests for style sheets, scripts, images and fonts",
-                    key=f"{key}_keep_static", help="They are skipped by default: they say little about what people use.")
+                    key=f"{key}_keep_static",
+                    help="They are skipped by default: they say little about what people use.")
     return replace(layout, problems=problems)
 
 

@@ -104,14 +104,9 @@ _SENSITIVITY_LABELS = {"high": "High: more findings, more of them noise", "norma
 
 def _save_sensitivity(store: Store) -> None:
     level = st.session_state.get("usage_sensitivity") or "normal"
-    try:
-        set_sensitivity(store, level, staff_name())
-    except ValidationError as error:
-        return SENSITIVITY_FEEDBACK.failed(error.errors)
-    except StoreError as error:
-        return SENSITIVITY_FEEDBACK.failed({"author": str(error)})
-    SENSITIVITY_FEEDBACK.succeeded(f"Sensitivity set to {level} by {staff_name()}; it applies from the next "
-                                   "detection run.")
+    if SENSITIVITY_FEEDBACK.attempt(lambda: set_sensitivity(store, level, staff_name()), "author"):
+        SENSITIVITY_FEEDBACK.succeeded(f"Sensitivity set to {level} by {staff_name()}; it applies from the next "
+                                       "detection run.")
 
 
 def _review(store: Store, anomaly_id: int, status: str, title: str) -> None:
