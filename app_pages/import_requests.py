@@ -6,15 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from infodash.catalogue import customer_group_options, service_options
+from infodash.formatting import count_of
 from infodash.importers import ImportFileError, load_mapping, mapping_names, preview_file, save_mapping
 from infodash.request_import import (CUSTOMER_KEYS, EVENT_FIELDS, KIND, OPTIONAL_FIELDS, PRESETS, REQUIRED_FIELDS,
                                      RequestImportOptions, import_requests)
 from infodash.service_requests import CHANNELS, PRIORITIES, STATUSES
-from infodash.ui.layout import page_context
+from infodash.ui.layout import page_context, set_aside_list
 from infodash.ui.pickers import staff_name_input
 from infodash.ui.store import cached, cached_result, store_errors
 from infodash.ui.tables import download_button
-from infodash.ui.text import count_of, escape_markdown
+from infodash.ui.text import escape_markdown
 
 NONE = "(not in the file)"
 context = page_context(with_filters=False)
@@ -25,6 +26,7 @@ st.caption("From a service desk's export (CSV or Excel): one row per request, or
            "update. Every row is checked first; nothing is written unless the whole file is good, and requests "
            "imported before are skipped.")
 me = staff_name_input()
+set_aside_list(store)
 upload = st.file_uploader("Export file", type=["csv", "xlsx"], key="import_file")
 if upload is None:
     st.stop()

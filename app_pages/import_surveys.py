@@ -3,14 +3,15 @@
 import pandas as pd
 import streamlit as st
 
+from infodash.formatting import count_of
 from infodash.importers import ImportFileError, load_mapping, mapping_names, preview_file
 from infodash.instruments import load_instrument, surveys, waves
 from infodash.survey_import import KIND, SurveyImportOptions, import_survey_responses, suggest_options
-from infodash.ui.layout import page_context
+from infodash.ui.layout import page_context, set_aside_list
 from infodash.ui.pickers import staff_name_input
 from infodash.ui.store import cached, cached_result, store_errors
 from infodash.ui.survey_import_form import check_and_import, mapping_editor, reading_options, save_mapping_form
-from infodash.ui.text import count_of, escape_markdown
+from infodash.ui.text import escape_markdown
 
 context = page_context(with_filters=False)
 store = context.store
@@ -20,6 +21,7 @@ st.caption("From a forms tool's export (CSV or Excel): one row per respondent, o
            "is checked with the same rules as the entry form; nothing is written unless the whole file is good, "
            "and respondents imported before are skipped. A blank cell is a question not answered.")
 me = staff_name_input()
+set_aside_list(store)
 with store_errors(store):
     survey_list = cached(surveys, store)
 survey_list = survey_list[~survey_list["post_request"].fillna(False).astype(bool)]

@@ -4,7 +4,7 @@ import streamlit as st
 
 from infodash.errors import ValidationError
 from infodash.importers import ImportFileError
-from infodash.ui.layout import page_context
+from infodash.ui.layout import page_context, set_aside_list
 from infodash.ui.pickers import staff_name_input
 from infodash.ui.store import cached, store_errors
 from infodash.ui.text import escape_markdown
@@ -23,6 +23,7 @@ st.caption("Usage events from CSV or Parquet files, one row per event with the c
            "nothing, and a log that has grown adds its new lines. A file with a bad row is not loaded unless you "
            "skip bad rows.")
 me = staff_name_input()
+set_aside_list(store)
 with store_errors(store):
     systems = cached(system_names, store)
 uploads = st.file_uploader("Usage files", type=["csv", "parquet", "log", "txt", "gz"], accept_multiple_files=True,

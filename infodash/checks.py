@@ -13,6 +13,26 @@ import duckdb
 MAX_AUTHOR_CHARS = 80
 # Late entries are welcome; entries in the future are a typo (a little clock skew is tolerated).
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+# Times an export can really hold: earlier ones are a spreadsheet's placeholder or a typo (-1 reads as the
+# year 2 BC, 0 as 1900), and so are times more than a day ahead (a day allows for any time zone mix-up).
+EARLIEST_PLAUSIBLE = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
+PLAUSIBLE_AHEAD = dt.timedelta(days=1)
+
+
+def plausible_range(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """The first and last instant an imported or stored time may be, ``now`` (default: now) deciding the last."""
+    return EARLIEST_PLAUSIBLE, (now or dt.datetime.now(dt.UTC)) + PLAUSIBLE_AHEAD
+
+
+TOO_EARLY = f"before {EARLIEST_PLAUSIBLE:%Y}: a placeholder or a typo"
+TOO_LATE = "more than a day in the future"
+
+
+def implausible_time(moment: dt.datetime, now: dt.datetime | None = None) -> str | None:
+    """Why ``moment`` (time zone-aware) cannot be a real time of an entry (:data:`TOO_EARLY`,
+    :data:`TOO_LATE`), or None when it can."""
+    earliest, latest = plausible_range(now)
+    return TOO_EARLY if moment < earliest else TOO_LATE if moment > latest else None
 
 
 def check_author(author: str, errors: dict[str, str]) -> None:
@@ -32,6 +52,8 @@ def check_moment(moment: dt.datetime | None, now: dt.datetime, field: str, error
         errors[field] = "The time needs a time zone."
     elif moment > now + FUTURE_TOLERANCE:
         errors[field] = future
+    elif moment < EARLIEST_PLAUSIBLE:
+        errors[field] = f"This time is before {EARLIEST_PLAUSIBLE:%Y}: check the year."
 
 
 def check_customer(db: duckdb.DuckDBPyConnection, customer_id: int | None, errors: dict[str, str],

@@ -18,6 +18,7 @@ from infodash.demo import SIZES, build_demo
 from infodash.detection import run_detection
 from infodash.errors import ValidationError
 from infodash.filters import Filters
+from infodash.formatting import count_of
 from infodash.importers import ImportFileError, ImportReport, load_mapping, parse_pairs, read_table, save_mapping
 from infodash.instruments import load_instrument
 from infodash.pack import PackTexts
@@ -27,7 +28,8 @@ from infodash.request_import import KIND, PRESETS, RequestImportOptions, import_
 from infodash.survey_import import KIND as SURVEY_KIND
 from infodash.survey_import import (WHO_TARGETS, SurveyImportOptions, find_wave, import_survey_responses,
                                     suggest_options, survey_targets)
-from infodash.sla import evaluate_requests
+from infodash.set_aside import SET_ASIDE_NOUNS, set_aside_counts
+from infodash.sla import evaluate_requests, unjudgeable_requests
 from infodash.settings import mark_as_own_data, organisation_time_zone, reporting_year_start_month
 from infodash.touchpoints import CHANNELS, KINDS, TouchpointDraft, log_touchpoint
 from infodash.usage_import import FIELDS, FORMATS, UsageLoadOptions, UsageLoadReport, load_usage
@@ -161,6 +163,9 @@ def _run(store: Store, args: argparse.Namespace) -> int:
     if args.command == "init":
         mark_as_own_data(store)
         print(f"{store.path}: schema version {store.schema_version()}")
+        for table, count in set_aside_counts(store).items():
+            print(f"note: {count_of(count, SET_ASIDE_NOUNS[table])} set aside for a time before 1990 or more than a "
+                  "day ahead (listed on the import pages)")
     elif args.command == "demo":
         summary = build_demo(store, args.size, args.seed, args.end_date, replace=args.replace)
         counts = ", ".join(f"{table} {count:,}" for table, count in summary.counts.items())
@@ -171,6 +176,11 @@ def _run(store: Store, args: argparse.Namespace) -> int:
             print(f"judged {summary.requests:,} requests in {summary.seconds:.1f} s")
         else:
             print(f"nothing changed since the last evaluation ({summary.requests:,} requests)")
+        unjudgeable = unjudgeable_requests(store)
+        if unjudgeable:
+            shown = ", ".join(map(str, unjudgeable[:10])) + (" ..." if len(unjudgeable) > 10 else "")
+            print(f"note: {count_of(len(unjudgeable), 'request')} not judged: a time of theirs is before 1990 or "
+                  f"more than a day ahead (request ids {shown})")
     elif args.command == "detect":
         report = run_detection(store, full=args.full)
         found = ", ".join(f"{name} {count}" for name, count in report.found.items())

@@ -23,3 +23,8 @@ def format_figure(value: float | None, kind: str, signed: bool = False) -> str:
     if kind == "score":
         return f"{sign}{value:.2f}"
     return f"{sign}{value:,.0f}"
+
+
+def count_of(number: int, noun: str) -> str:
+    """E.g. "1 row", "1,500 rows"."""
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")

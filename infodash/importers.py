@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from infodash.checks import TOO_EARLY, TOO_LATE, plausible_range
 from infodash.db import Store
 from infodash.errors import ValidationError
 
@@ -83,8 +84,14 @@ def parse_pairs(lines: list[str], field: str) -> dict[str, str]:
 
 def add_row_errors(report: ImportReport, lines: pd.Series, column: str, reason: Callable[[Any], str] | str,
                    values: pd.Series | None = None) -> None:
-    """Report a problem in ``column`` on each of ``lines``; a callable ``reason`` gets that line's value."""
+    """Report a problem in ``column`` on each of ``lines``; a callable ``reason`` gets that line's value.
+
+    A cell already reported keeps its first problem: what follows from it (a resolved request whose
+    unreadable resolution time is missing) would only repeat it."""
+    reported = {error.line for error in report.errors if error.column == column}
     for position, line in enumerate(lines):
+        if int(line) in reported:
+            continue
         text = reason(values.iloc[position]) if callable(reason) and values is not None else str(reason)
         report.errors.append(RowError(int(line), column, text))
 
@@ -151,13 +158,19 @@ def parse_times(values: pd.Series, date_format: str | None, time_zone: str) -> p
 
 def parse_time_column(report: ImportReport, values: pd.Series, lines: pd.Series, column: str,
                       date_format: str | None, time_zone: str) -> pd.Series:
-    """:func:`parse_times`, reporting every cell that is not a date in ``column`` as a row error."""
+    """:func:`parse_times`, reporting every cell that is not a date in ``column`` as a row error, and every
+    date no export can really hold (:func:`infodash.checks.plausible_range`); both come back as NaT."""
     parsed = parse_times(values, date_format, time_zone)
     bad = parsed.isna() & values.notna()
     expected = date_format or "ISO 8601, e.g. 2026-11-23 14:05"
     add_row_errors(report, lines[bad], column, lambda value: f"unparseable date {value!r} (expected {expected})",
                    values[bad])
-    return parsed
+    earliest, latest = plausible_range()
+    too_early, too_late = parsed < pd.Timestamp(earliest), parsed > pd.Timestamp(latest)
+    for wrong, reason in ((too_early, TOO_EARLY), (too_late, TOO_LATE)):
+        add_row_errors(report, lines[wrong], column, lambda value, reason=reason: f"the date {value!r} is {reason}",
+                       values[wrong])
+    return parsed.mask(too_early | too_late)
 
 
 # A time of day followed by its UTC offset: "14:05+01:00", "14:05:00.5 -0500", "14:05Z".

@@ -28,6 +28,7 @@ import pandas as pd
 
 from infodash.calendars import (Calendar, add_business_time, business_duration, business_slots,  # noqa: F401
                                 next_opening)
+from infodash.checks import plausible_range
 from infodash.db import Store
 
 PAUSING_STATUSES = ("waiting_customer", "waiting_vendor")
@@ -185,6 +186,7 @@ def evaluate_requests(store: Store, as_of: dt.datetime | None = None, force: boo
         rules, data = _fingerprints(db)
         last = db.execute("SELECT fingerprint FROM sla_evaluations ORDER BY evaluated_at DESC LIMIT 1").fetchone()
         same_rules = last is not None and last[0].split(":")[0] == rules
+        _set_aside_implausible(db)
         rebuilt = _refresh_slots(db, rebuild=force or not same_rules)
         incremental = not force and not rebuilt and same_rules
         judged = _judge(db, as_of, incremental)
@@ -192,6 +194,34 @@ def evaluate_requests(store: Store, as_of: dt.datetime | None = None, force: boo
         elapsed = time.perf_counter() - started
         db.execute("INSERT INTO sla_evaluations VALUES (now(), ?, ?, ?, ?)", [as_of, f"{rules}:{data}", stored, elapsed])
     return EvaluationSummary(stored, elapsed, as_of, recomputed=True, judged=judged)
+
+
+def unjudgeable_requests(store: Store) -> list[int]:
+    """Requests no calendar can judge, left out of every verdict: a time of theirs (received, first response,
+    closed or a status change) lies before 1990 or more than a day ahead (:func:`infodash.checks.plausible_range`).
+    Imports and forms refuse such times; these came in before they did, or by hand."""
+    with store.reading() as db:
+        return [row[0] for row in db.execute(f"{_IMPLAUSIBLE} ORDER BY 1", _plausible_bounds()).fetchall()]
+
+
+_IMPLAUSIBLE = """
+SELECT request_id FROM requests
+WHERE NOT (received_at BETWEEN $earliest AND $latest)
+   OR NOT coalesce(first_response_at BETWEEN $earliest AND $latest, true)
+   OR NOT coalesce(closed_at BETWEEN $earliest AND $latest, true)
+UNION
+SELECT request_id FROM request_status_history WHERE NOT (changed_at BETWEEN $earliest AND $latest)
+"""
+
+
+def _plausible_bounds() -> dict[str, dt.datetime]:
+    earliest, latest = plausible_range()
+    return {"earliest": earliest, "latest": latest}
+
+
+def _set_aside_implausible(db: duckdb.DuckDBPyConnection) -> None:
+    """Keep the requests no calendar can judge in the temporary table sla_unjudgeable, which judging skips."""
+    db.execute(f"CREATE OR REPLACE TEMP TABLE sla_unjudgeable AS {_IMPLAUSIBLE}", _plausible_bounds())
 
 
 def _unchanged_since_last(db: duckdb.DuckDBPyConnection) -> EvaluationSummary | None:
@@ -228,7 +258,8 @@ def _refresh_slots(db: duckdb.DuckDBPyConnection, rebuild: bool) -> bool:
     Returns True when the slots were rebuilt: business seconds then count from a new origin, so
     every stored verdict must be judged again.
     """
-    span = db.execute("SELECT min(received_at), max(coalesce(closed_at, received_at)) FROM requests").fetchone()
+    span = db.execute("SELECT min(received_at), max(coalesce(closed_at, received_at)) FROM requests "
+                      "WHERE request_id NOT IN (SELECT request_id FROM sla_unjudgeable)").fetchone()
     if span[0] is None:
         db.execute("DELETE FROM calendar_slots")
         return True
@@ -271,6 +302,7 @@ _JUDGING_STEPS = (
            CROSS JOIN sla_policy_versions v
            JOIN calendars cal ON cal.calendar_id = v.calendar_id
            WHERE v.effective_from <= CAST(timezone(cal.time_zone, r.received_at) AS DATE) {scope}
+             AND r.request_id NOT IN (SELECT request_id FROM sla_unjudgeable)
            QUALIFY row_number() OVER (PARTITION BY r.request_id, v.policy_id ORDER BY v.effective_from DESC) = 1
        )
        SELECT request_id, received_at, closed_at, status, first_response_at, policy_id, effective_from,

@@ -71,7 +71,7 @@ import duckdb
 import pandas as pd
 
 from infodash import audit
-from infodash.checks import check_author
+from infodash.checks import TOO_EARLY, TOO_LATE, check_author, plausible_range
 from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.importers import ImportFileError, Progress
@@ -577,6 +577,7 @@ def _stage_access_log(db: duckdb.DuckDBPyConnection, path: Path, encoding: str, 
         "search": f"(^|&)({'|'.join(SEARCH_PARAMETERS)})=", "downloads": list(DOWNLOAD_EXTENSIONS),
         "statics": list(STATIC_EXTENSIONS), "skip_static": options.skip_static_files,
         "system": options.system})
+    _refuse_implausible_times(db, "time")
 
 
 _STAGE_TABLE = """
@@ -643,7 +644,24 @@ def _stage_table(db: duckdb.DuckDBPyConnection, path: Path, file_format: str, en
         else "ISO 8601, e.g. 2026-11-16 09:00:00+00:00",
         **{f"{name}_column": columns.get(name, name) for name in ("timestamp", "user", "action", "system")},
         "duration_column": columns.get("duration_ms", "duration_ms")})
+    _refuse_implausible_times(db, columns["timestamp"])
     return None
+
+
+# A time no system can have logged (:func:`infodash.checks.plausible_range`) makes its row a bad one.
+_IMPLAUSIBLE_TIMES = """
+UPDATE usage_stage
+SET problem_column = $column,
+    reason = 'the time ' || CAST(occurred_at AS VARCHAR) || ' is '
+             || CASE WHEN occurred_at < $earliest THEN $too_early ELSE $too_late END
+WHERE reason IS NULL AND NOT skipped AND NOT (occurred_at BETWEEN $earliest AND $latest)
+"""
+
+
+def _refuse_implausible_times(db: duckdb.DuckDBPyConnection, column: str) -> None:
+    earliest, latest = plausible_range()
+    db.execute(_IMPLAUSIBLE_TIMES, {"column": column, "earliest": earliest, "latest": latest,
+                                    "too_early": TOO_EARLY, "too_late": TOO_LATE})
 
 
 def _file_columns(options: UsageLoadOptions, available: list[str]) -> tuple[dict[str, str], list[str]]:

@@ -179,4 +179,24 @@ def test_more_rows_that_cannot_be_trusted(fixture_store, tmp_path):
     report = import_requests(fixture_store, path, by_name, "Desk import")
     reasons = {error.line: error.reason for error in report.errors}
     assert reasons == {2: "2 customers have the name 'Alice Adams'; match by e-mail or id",
-                       3: "resolved without the time it was closed", 4: "received in the future"}
+                       3: "resolved without the time it was closed",
+                       4: "the date '2099-01-01 09:00' is more than a day in the future"}
+
+
+def test_times_no_desk_can_hold_are_row_errors_and_nothing_is_written(fixture_store, tmp_path):
+    in_an_hour = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M+00:00")
+    rows = ["T-1,alice@example.org,Desk research,-1,,,P3,Email",
+            "T-2,alice@example.org,Desk research,-2026,,,P3,Email",
+            "T-3,alice@example.org,Desk research,1989-12-31 23:59,,,P3,Email",
+            "T-4,alice@example.org,Desk research,2026-11-16 09:00,3026-11-16 09:00,Resolved,P3,Email",
+            f"T-5,alice@example.org,Desk research,{in_an_hour},,,P3,Email",
+            "T-6,alice@example.org,Desk research,1990-01-01 00:00+00:00,1990-01-01 09:00+00:00,Resolved,P3,Email"]
+    report = import_requests(fixture_store, write(tmp_path, HEADER + "\n".join(rows) + "\n"), PER_REQUEST,
+                             "Desk import")
+    assert [(error.line, error.column, error.reason) for error in report.errors] == [
+        (2, "Received", "the date '-1' is before 1990: a placeholder or a typo"),
+        (3, "Received", "the date '-2026' is before 1990: a placeholder or a typo"),
+        (4, "Received", "the date '1989-12-31 23:59' is before 1990: a placeholder or a typo"),
+        (5, "Resolved", "the date '3026-11-16 09:00' is more than a day in the future"),
+        (6, "Received", "received in the future")]
+    assert not report.written and requests_with_refs(fixture_store) == []

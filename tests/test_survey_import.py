@@ -245,6 +245,17 @@ def test_answers_dated_outside_the_wave_are_refused_as_probably_the_wrong_wave(p
     assert not report.written and responses(people) == []
 
 
+def test_a_submission_time_of_minus_one_is_a_row_error_not_a_crash(people, servqual_wave, tmp_path):
+    path = write(tmp_path, "Respondent ID,Group,Submitted,NPS\nB-1,Sales,-1,9\nB-2,Sales,-3,9\n"
+                           "B-3,Sales,2026-10-06 09:00,9\n")
+    options = SurveyImportOptions(columns={"respondent": "Respondent ID", "group": "Group",
+                                           "submitted_at": "Submitted", "nps": "NPS"})
+    report = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
+    assert problems(report) == [(2, "Submitted", "the date '-1' is before 1990: a placeholder or a typo"),
+                                (3, "Submitted", "the date '-3' is before 1990: a placeholder or a typo")]
+    assert not report.written and responses(people) == []
+
+
 def test_an_empty_row_is_refused_like_an_empty_form(people, servqual_wave, tmp_path):
     path = write(tmp_path, "Respondent ID,Email,Submitted,NPS,Comments\nR-1,alice@example.org,2026-10-06 09:00,,\n")
     options = SurveyImportOptions(columns={"respondent": "Respondent ID", "customer": "Email",

@@ -1,6 +1,7 @@
 """Text people typed is shown as typed, never as markdown or HTML."""
 
-from infodash.ui.text import count_of, escape_markdown
+from infodash.formatting import count_of
+from infodash.ui.text import escape_markdown
 
 
 def test_markdown_and_html_characters_are_escaped():

@@ -223,6 +223,23 @@ def test_every_bad_row_of_a_csv_is_reported_by_line_and_nothing_of_the_file_is_w
     assert ledger(usage_store) == [("bad.csv", 1, 6, path.stat().st_size)]
 
 
+def test_times_no_system_can_have_logged_are_bad_rows(usage_store, tmp_path):
+    path = write(tmp_path / "odd.csv", HEADER
+                 + "1970-01-01 00:00:00+00:00,aadams,Data warehouse,query,company_financials,,\n"
+                 + "2999-01-01 00:00:00+00:00,aadams,Data warehouse,query,company_financials,,\n"
+                 + "2026-11-16 09:00:00+00:00,aadams,Data warehouse,query,company_financials,,\n")
+    report = load_usage(usage_store, path, UsageLoadOptions(), "Ana Costa")
+    assert report.rejected_table().values.tolist() == [
+        ["odd.csv", 2, "timestamp", "the time 1970-01-01 00:00:00+00 is before 1990: a placeholder or a typo"],
+        ["odd.csv", 3, "timestamp", "the time 2999-01-01 00:00:00+00 is more than a day in the future"]]
+    assert stored(usage_store) == []
+    log = write(tmp_path / "access.log",
+                '10.0.0.1 - aadams [01/Jan/1901:10:00:00 +0000] "GET /news HTTP/1.1" 200 512\n')
+    refused = load_usage(usage_store, log, INTRANET, "Ana Costa")
+    assert [(row.line, row.column, row.reason) for row in refused.rejected_rows] == [
+        (1, "time", "the time 1901-01-01 10:00:00+00 is before 1990: a placeholder or a typo")]
+
+
 def test_a_csv_that_has_grown_adds_only_its_new_rows(usage_store, tmp_path):
     path = tmp_path / "usage.csv"
     shutil.copy(FIXTURES / "usage_events.csv", path)

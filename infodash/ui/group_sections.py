@@ -17,6 +17,7 @@ from infodash import groups
 from infodash.db import Store
 from infodash.filters import Filters
 from infodash.findings import DETECTORS, anomalies
+from infodash.formatting import count_of
 from infodash.groups import (DEFINITIONS, EFFORT_MEASURES, LIFECYCLE_STAGES, QUIET_DAYS, TOP_PERCENT,
                              UNDER_SERVED_RULE, GroupBreakdown, anomalies_by_group, declined_share_by_service,
                              declines_by, effort_concentration, services_by)
@@ -33,7 +34,7 @@ from infodash.ui.layout import lazy_tabs
 from infodash.ui.store import cached
 from infodash.ui.survey_sections import breakdown_table as survey_breakdown_table
 from infodash.ui.tables import download_button
-from infodash.ui.text import count_of, escape_markdown
+from infodash.ui.text import escape_markdown
 from infodash.usage_reports import DEFINITIONS as USAGE_DEFINITIONS
 from infodash.usage_reports import adoption_by
 

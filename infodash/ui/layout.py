@@ -13,8 +13,11 @@ import streamlit as st
 from infodash.catalogue import customer_group_options, service_options
 from infodash.db import Store
 from infodash.filters import Filters
+from infodash.formatting import count_of
+from infodash.set_aside import SET_ASIDE_NOUNS, set_aside_counts, set_aside_rows
 from infodash.settings import demo_size, organisation_time_zone
 from infodash.ui.store import cached, get_store, store_errors
+from infodash.ui.tables import download_button
 
 View = TypeVar("View")
 
@@ -34,9 +37,10 @@ def page_context(with_filters: bool = True) -> PageContext:
     st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layout="wide")
     with store_errors():
         store = get_store()
-    with store_errors(store):  # one connection for the four reads (opening a large file takes ~25 ms)
+    with store_errors(store):  # one connection for the five reads (opening a large file takes ~25 ms)
         size = cached(demo_size, store)
         time_zone = cached(organisation_time_zone, store)
+        set_aside = cached(set_aside_counts, store)
         groups = dict(cached(customer_group_options, store)) if with_filters else {}
         services = dict(cached(service_options, store)) if with_filters else {}
     if size:
@@ -45,6 +49,11 @@ def page_context(with_filters: bool = True) -> PageContext:
             "Point `INFODASH_DB` at your own database to use InfoDash for real.",
             icon=":material/science:",
         )
+    if set_aside:
+        rows = ", ".join(count_of(count, SET_ASIDE_NOUNS[table]) for table, count in set_aside.items())
+        st.sidebar.warning(f"**Set aside**: {rows} imported before InfoDash checked times, with a time before 1990 "
+                           "or more than a day ahead. They are kept, not counted: the import pages list them.",
+                           icon=":material/report:")
     filters = Filters()
     if with_filters:
         st.sidebar.header("Filters")
@@ -69,3 +78,24 @@ def lazy_tabs(sections: Mapping[str, Callable[[View], None]], key: str, view: Vi
         if tab.open:
             with tab, store_errors(store):
                 draw(view)
+
+
+def set_aside_list(store: Store) -> None:
+    """An expander listing the rows set aside for an impossible time, table by table, each with its CSV to
+    correct and import again (nothing when there are none)."""
+    with store_errors(store):
+        counts = cached(set_aside_counts, store)
+        tables = {table: cached(set_aside_rows, store, table) for table in counts}
+    if not counts:
+        return
+    total = ", ".join(count_of(count, SET_ASIDE_NOUNS[table]) for table, count in counts.items())
+    with st.expander(f"Set aside for an impossible time: {total}", icon=":material/report:"):
+        st.caption("Imported before InfoDash checked times: each holds a time before 1990 or more than a day ahead, "
+                   "which no calendar can judge. Correct them at the source and import them again; the row as it "
+                   "was stored is in the last column.")
+        for table, rows in tables.items():
+            st.markdown(f"**{count_of(counts[table], SET_ASIDE_NOUNS[table])}**")
+            st.dataframe(rows, hide_index=True, column_config={
+                "set_aside_at": st.column_config.DatetimeColumn("Set aside", format="YYYY-MM-DD HH:mm"),
+                "row_key": "Id", "reference": "Source id", "reason": "Why", "content": "As stored"})
+            download_button(rows, f"set-aside-{table}.csv", key=f"set_aside_{table}")

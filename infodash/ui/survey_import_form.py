@@ -11,13 +11,14 @@ from typing import Any
 import streamlit as st
 
 from infodash.db import Store
+from infodash.formatting import count_of
 from infodash.importers import CUSTOMER_KEYS, ImportFileError, ImportReport, Progress, save_mapping
 from infodash.instruments import Instrument
 from infodash.survey_import import (SCORE_TARGETS, WHO_TARGETS, SurveyImportOptions, importance_target, item_target,
                                     survey_targets)
 from infodash.survey_templates import RATER_DIMENSIONS
 from infodash.ui.tables import download_button
-from infodash.ui.text import count_of, escape_markdown
+from infodash.ui.text import escape_markdown
 
 NONE = "(not in the file)"
 TARGET_HELP = {

@@ -11,8 +11,3 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
 def escape_markdown(text: str) -> str:
     """``text`` escaped so that ``st.error``/``st.success`` and friends show it exactly as typed."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def count_of(number: int, noun: str) -> str:
-    """E.g. "1 row", "1,500 rows"."""
-    return f"{number:,} {noun}" + ("" if number == 1 else "s")

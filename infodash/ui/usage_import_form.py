@@ -15,11 +15,12 @@ import streamlit as st
 
 from infodash.db import Store
 from infodash.errors import ValidationError
+from infodash.formatting import count_of
 from infodash.importers import parse_pairs
 from infodash.usage_import import (ACTIONS, FIELDS, UsageLoadOptions, UsageLoadReport, load_usage,
                                    option_problems)
 from infodash.ui.tables import download_button
-from infodash.ui.text import count_of, escape_markdown
+from infodash.ui.text import escape_markdown
 
 FROM_FILE = "(the file's system column)"
 NEW_SYSTEM = "(a new system)"
