@@ -7,14 +7,14 @@ import streamlit as st
 
 from infodash.catalogue import customer_group_options, service_options
 from infodash.formatting import count_of
-from infodash.importers import ImportFileError, load_mapping, mapping_names, preview_file, save_mapping
+from infodash.importers import ImportFileError, load_mapping, mapping_names, preview_file
 from infodash.request_import import (CUSTOMER_KEYS, EVENT_FIELDS, KIND, OPTIONAL_FIELDS, PRESETS, REQUIRED_FIELDS,
-                                     RequestImportOptions, import_requests)
+                                     RequestImportOptions, import_requests, option_problems)
 from infodash.service_requests import CHANNELS, PRIORITIES, STATUSES
+from infodash.ui.import_form import check_and_import, field_problem, reading_options, save_mapping_form
 from infodash.ui.layout import page_context, set_aside_list
 from infodash.ui.pickers import staff_name_input
 from infodash.ui.store import cached, cached_result, store_errors
-from infodash.ui.tables import download_button
 from infodash.ui.text import escape_markdown
 
 NONE = "(not in the file)"
@@ -41,14 +41,11 @@ base = (PRESETS[start.split(":", 1)[1]] if start.startswith("preset:") else
         RequestImportOptions.from_dict(cached(load_mapping, store, KIND, start.split(":", 1)[1]))
         if start.startswith("saved:") else RequestImportOptions(columns={}))
 
-reading, parsing = st.columns(2)
-encoding = reading.text_input("Encoding", base.encoding, key=f"enc_{start}", help="utf-8, or cp1252 for older Excel")
-missing = reading.text_input("Marker of a missing value", base.missing_marker, key=f"missing_{start}")
-date_format = parsing.text_input("Date format", base.date_format or "", key=f"datefmt_{start}",
-                                 help="strptime codes, e.g. %d/%m/%Y %H:%M; empty for ISO dates (2026-11-23 14:05)")
-time_zone = parsing.text_input("Time zone of the times", base.time_zone, key=f"tz_{start}")
+reading = reading_options(base.encoding, base.missing_marker, base.date_format, base.time_zone, f"import_{start}")
+if "encoding" in reading.problems:
+    st.stop()
 try:
-    preview = cached_result(preview_file, upload.getvalue(), upload.name, encoding, missing)
+    preview = cached_result(preview_file, upload.getvalue(), upload.name, reading.encoding, reading.missing_marker)
 except ImportFileError as error:
     st.error(escape_markdown(str(error)))
     st.stop()
@@ -105,38 +102,15 @@ with st.expander("Translate the file's values", expanded=start == "blank"):
                           STATUSES, f"states_{start}", can_ignore=shape == "event_log")
     priority_map = value_map("priority", columns.get("priority"), base.priority_map, PRIORITIES, f"prio_{start}")
     channel_map = value_map("channel", columns.get("channel"), base.channel_map, CHANNELS, f"chan_{start}")
-options = dataclasses.replace(base, columns=columns, shape=shape, date_format=date_format or None,
-                              time_zone=time_zone, missing_marker=missing, encoding=encoding, customer_key=customer_key,
+options = dataclasses.replace(base, columns=columns, shape=shape, customer_key=customer_key,
                               create_customers_in_group=create_in, service_id=service_id, state_map=state_map,
-                              priority_map=priority_map, channel_map=channel_map)
+                              priority_map=priority_map, channel_map=channel_map, **reading.options())
 
-check_col, import_col = st.columns(2)
-checked = check_col.button("Check every row", key="import_check")
-run = import_col.button("Import", type="primary", key="import_run", disabled=not me,
-                        help=None if me else "Enter your name first: imported requests are attributed to you.")
-if checked or run:
-    bar = st.progress(0.0, "Starting")
-    try:
-        report = import_requests(store, upload.getvalue(), options, me or "import", upload.name, dry_run=not run,
-                                 progress=lambda fraction, message: bar.progress(fraction, message))
-    except ImportFileError as error:
-        st.error(escape_markdown(str(error)))
-        st.stop()
-    for note in report.notes:
-        st.info(escape_markdown(note))
-    if report.errors:
-        st.error(f"{count_of(len(report.errors), 'problem')} in {count_of(report.rows_read, 'row')}; "
-                 "nothing was written. "
-                 "Fix them in the file (or the mapping) and check again.")
-        st.dataframe(report.error_table(), hide_index=True)
-        download_button(report.error_table(), "import-problems.csv", key="import_problems")
-    elif report.written:
-        st.success(f"Imported {report.added:,} requests ({report.already_imported:,} were imported before).")
-    else:
-        st.success(f"All {report.rows_read:,} rows are good: {report.already_imported:,} requests were imported "
-                   "before, the rest will be added on Import.")
-with st.form("save_mapping", border=False):
-    name = st.text_input("Save this mapping as", placeholder="e.g. ServiceNow IT desk")
-    if st.form_submit_button("Save mapping") and name.strip():
-        save_mapping(store, KIND, name.strip(), options.to_dict(), me or "unknown")
-        st.success("Saved. Choose it under 'Start from' next time.")
+problems = option_problems(options)
+for field, message in problems.items():
+    if field not in reading.problems:  # those are said under their boxes already
+        field_problem(message)
+check_and_import(lambda dry_run, progress: import_requests(store, upload.getvalue(), options, me or "import",
+                                                           upload.name, dry_run=dry_run, progress=progress),
+                 me, "import", "request", problems)
+save_mapping_form(store, KIND, options.to_dict(), me, "e.g. ServiceNow IT desk")

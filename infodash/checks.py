@@ -73,4 +73,12 @@ def check_service(db: duckdb.DuckDBPyConnection, service_id: int | None, errors:
         if required:
             errors[field] = required
     elif not db.execute("SELECT count(*) FROM services WHERE service_id = ?", [service_id]).fetchone()[0]:
-        errors[field] = "Unknown service."
+        errors[field] = f"Unknown service {service_id}."
+
+
+def check_customer_group(db: duckdb.DuckDBPyConnection, group_id: int | None, errors: dict[str, str],
+                         field: str = "group_id") -> None:
+    """An existing customer group, when one is given."""
+    if group_id is not None and not db.execute("SELECT count(*) FROM customer_groups WHERE group_id = ?",
+                                               [group_id]).fetchone()[0]:
+        errors[field] = f"Unknown customer group {group_id}."

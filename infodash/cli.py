@@ -19,7 +19,8 @@ from infodash.detection import run_detection
 from infodash.errors import ValidationError
 from infodash.filters import Filters
 from infodash.formatting import count_of
-from infodash.importers import ImportFileError, ImportReport, load_mapping, parse_pairs, read_table, save_mapping
+from infodash.importers import (ImportFileError, ImportReport, load_mapping, parse_pairs, read_table,
+                                reading_problems, save_mapping)
 from infodash.instruments import load_instrument
 from infodash.pack import PackTexts
 from infodash.periods import PERIOD_KEY_HELP, parse_period
@@ -36,6 +37,13 @@ from infodash.usage_import import FIELDS, FORMATS, UsageLoadOptions, UsageLoadRe
 
 EXIT_BAD_INPUT = 65  # sysexits EX_DATAERR
 EXIT_BUSY = 75  # sysexits EX_TEMPFAIL: try again later
+# The option that sets each field the library checks, so that a refusal names what to change on the command line.
+OPTION_OF_FIELD = {"author": "--author", "encoding": "--encoding", "date_format": "--date-format",
+                   "time_format": "--time-format", "time_zone": "--time-zone", "service_id": "--service",
+                   "create_customers_in_group": "--create-customers-in-group", "system": "--system",
+                   "columns": "--column", "action_map": "--action", "format": "--format", "customer_id": "--customer",
+                   "channel": "--channel", "kind": "--kind", "minutes": "--minutes", "read_level": "--read",
+                   "note": "--note", "follow_up_on": "--follow-up"}
 
 
 def _checked_import_options(parser: argparse.ArgumentParser, noun: str, mappings: bool) -> None:
@@ -73,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     requests.add_argument("--create-customers-in-group", type=int, metavar="GROUP_ID",
                           help="create unknown customers in this group instead of refusing their rows")
     requests.add_argument("--time-zone", help="time zone of the file's wall-clock times")
+    requests.add_argument("--date-format", help="strptime format of the file's times, e.g. '%%d/%%m/%%Y %%H:%%M' "
+                                                "(default: the preset's or mapping's)")
+    requests.add_argument("--encoding", help="the file's text encoding (default utf-8; cp1252 for older Excel)")
     _checked_import_options(requests, "requests", mappings=True)
     survey = importing.add_parser("survey", help="survey responses from a forms tool's export (CSV or Excel), "
                                                  "one row per respondent")
@@ -149,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BUSY
     except ValidationError as error:
         for field, message in error.errors.items():
-            print(f"infodash: {field}: {message}", file=sys.stderr)
+            print(f"infodash: {OPTION_OF_FIELD.get(field, field)}: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ImportFileError as error:
         print(f"infodash: {error}", file=sys.stderr)
@@ -237,13 +248,16 @@ def _import_requests(store: Store, args: argparse.Namespace) -> int:
     else:
         raise ValueError("choose the export's format: --preset NAME or --mapping NAME")
     overrides = {"service_id": args.service, "create_customers_in_group": args.create_customers_in_group,
-                 "time_zone": args.time_zone}
+                 "time_zone": args.time_zone, "date_format": args.date_format, "encoding": args.encoding}
     options = dataclasses.replace(options, **{key: value for key, value in overrides.items() if value is not None})
     report = import_requests(store, args.file, options, args.author, dry_run=args.dry_run)
     return _finish_import(store, args, report, KIND, options.to_dict(), "requests")
 
 
 def _import_survey(store: Store, args: argparse.Namespace) -> int:
+    problems = reading_problems(args.encoding, args.date_format, args.time_zone)
+    if problems:  # before the file is read to match its headers
+        raise ValidationError(problems)
     wave = find_wave(store, args.wave)
     if args.mapping:
         saved = load_mapping(store, SURVEY_KIND, args.mapping)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 import numpy as np
@@ -55,6 +56,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     added: int = 0
     already_imported: int = 0
+    to_add: int = 0  # new items the file holds (added, unless it was a dry run or a row has a problem)
     written: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -130,6 +132,41 @@ def read_table(source: str | Path | bytes, file_name: str | None = None, encodin
         lambda value: None if value is None or pd.isna(value) or str(value).strip() in ("", missing_marker)
         else str(value).strip())
     return frame.astype(object).where(frame.notna(), None)
+
+
+# A moment whose every field differs from the others, to tell whether a date format keeps the whole date.
+_SAMPLE_MOMENT = dt.datetime(2026, 3, 31, 14, 5, 9, tzinfo=dt.UTC)
+
+
+def reading_problems(encoding: str | None = None, date_format: str | None = None, time_zone: str | None = None
+                     ) -> dict[str, str]:
+    """What is wrong with how a file is to be read, by field (encoding, date_format, time_zone); every import
+    checks its options with this before it reads a byte, and its page says each message under the field."""
+    problems: dict[str, str] = {}
+    if encoding is not None:
+        try:
+            b"a".decode(encoding)
+        except LookupError:
+            problems["encoding"] = (f"Unknown text encoding {encoding!r}: use utf-8, cp1252 (Excel on Windows), "
+                                    "latin-1 or utf-16.")
+        except UnicodeDecodeError:
+            pass  # a real text encoding that wants more than one byte
+    if date_format:
+        try:
+            parsed = dt.datetime.strptime(_SAMPLE_MOMENT.strftime(date_format), date_format)
+        except ValueError as error:
+            problems["date_format"] = (f"{date_format!r} is not a date format ({error}): use strptime codes, "
+                                       "e.g. %d/%m/%Y %H:%M.")
+        else:
+            if parsed.date() != _SAMPLE_MOMENT.date():
+                problems["date_format"] = (f"{date_format!r} does not hold a whole date: it needs the day, month and "
+                                           "year, e.g. %d/%m/%Y %H:%M.")
+    if time_zone is not None:
+        try:
+            ZoneInfo(time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems["time_zone"] = f"Unknown time zone {time_zone!r}: use a name like Europe/London."
+    return problems
 
 
 def require_columns(frame: pd.DataFrame, wanted: dict[str, str]) -> None:

@@ -20,9 +20,12 @@ from typing import Any
 import pandas as pd
 
 from infodash import audit
+from infodash.catalogue import customer_group_options, service_options
+from infodash.checks import check_customer_group, check_service
 from infodash.db import Store
+from infodash.errors import ValidationError
 from infodash.importers import (CUSTOMER_KEYS, ImportFileError, ImportReport, add_row_errors, customers_matching,
-                                match_customers, parse_time_column, read_table, require_columns)
+                                match_customers, parse_time_column, read_table, reading_problems, require_columns)
 from infodash.service_requests import CHANNELS, PRIORITIES, STATUSES
 
 KIND = "requests"
@@ -78,13 +81,49 @@ SERVICENOW = RequestImportOptions(
 PRESETS = {"servicenow": SERVICENOW}
 
 
+SHAPES = ("per_request", "event_log")
+
+
+def option_problems(options: RequestImportOptions, store: Store | None = None) -> dict[str, str]:
+    """What is wrong with ``options``, by field (shape, encoding, date_format, time_zone, customer_key, the value
+    maps, and, given the ``store``, service_id and create_customers_in_group, which must exist); empty when
+    nothing is. :func:`import_requests` refuses such options before it reads the file; the import page says
+    each message under its field as it is typed."""
+    problems = reading_problems(options.encoding, options.date_format, options.time_zone)
+    if options.shape not in SHAPES:
+        problems["shape"] = f"Choose one of {', '.join(SHAPES)}."
+    if options.customer_key not in CUSTOMER_KEYS:
+        problems["customer_key"] = f"Choose one of {', '.join(CUSTOMER_KEYS)}."
+    for name, mapping, allowed in (("state_map", options.state_map, (*STATUSES, None)),
+                                   ("priority_map", options.priority_map, PRIORITIES),
+                                   ("channel_map", options.channel_map, CHANNELS)):
+        wrong = sorted({str(code) for code in mapping.values() if code not in allowed})
+        if wrong:
+            problems[name] = (f"Translate into one of {', '.join(code for code in allowed if code)}, "
+                              f"not {', '.join(wrong)}.")
+    if store is not None:
+        with store.reading() as db:
+            check_service(db, options.service_id, problems)
+            check_customer_group(db, options.create_customers_in_group, problems, "create_customers_in_group")
+        for name, listed in (("service_id", service_options), ("create_customers_in_group", customer_group_options)):
+            if name in problems:
+                choices = listed(store)
+                problems[name] += (" Choose one of " + ", ".join(f"{key} ({label})" for key, label in choices) + "."
+                                   if choices else " None is set up yet.")
+    return problems
+
+
 def import_requests(store: Store, source: str | Path | bytes, options: RequestImportOptions, author: str,
                     file_name: str | None = None, dry_run: bool = False,
                     progress: Callable[[float, str], None] | None = None) -> ImportReport:
     """Check a desk export and, unless ``dry_run`` or any row has a problem, add its new requests.
 
-    Raises ImportFileError when the file cannot be read or lacks a mapped column.
+    Raises ValidationError (by field) for options :func:`option_problems` refuses, before reading the file;
+    ImportFileError when the file cannot be read or lacks a mapped column.
     """
+    problems = option_problems(options, store)
+    if problems:
+        raise ValidationError(problems)
     report = ImportReport()
     step = progress or (lambda fraction, message: None)
     step(0.05, "Reading the file")
@@ -108,6 +147,7 @@ def import_requests(store: Store, source: str | Path | bytes, options: RequestIm
                                               [requests["external_ref"].tolist()]).fetchall()}
     report.already_imported = len(known)
     requests = requests[~requests["external_ref"].isin(known)]
+    report.to_add = len(requests)
     history = history[~history["external_ref"].isin(known)]
     report.errors.sort(key=lambda error: (error.line, error.column))
     if report.errors or dry_run or requests.empty:

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -41,7 +41,7 @@ from infodash.checks import check_author
 from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.importers import (CUSTOMER_KEYS, ImportFileError, ImportReport, Progress, RowError, add_row_errors,
-                                match_customers, parse_time_column, read_table, require_columns)
+                                match_customers, parse_time_column, read_table, reading_problems, require_columns)
 from infodash.instruments import CSAT_RANGE, MEASURE_LABELS, NPS_RANGE, Instrument, load_instrument
 from infodash.survey_responses import (ResponseDraft, check_response, dated_response_time, insert_responses,
                                       outside_wave)
@@ -287,16 +287,26 @@ def suggest_options(instrument: Instrument, file_columns: Sequence[str],
 # --- Importing --------------------------------------------------------------------------------------------------------
 
 
+def option_problems(options: SurveyImportOptions) -> dict[str, str]:
+    """What is wrong with how ``options`` read a file, by field (encoding, date_format, time_zone, customer_key);
+    empty when nothing is. :func:`import_survey_responses` refuses such options before it reads the file."""
+    problems = reading_problems(options.encoding, options.date_format, options.time_zone)
+    if options.customer_key not in CUSTOMER_KEYS:
+        problems["customer_key"] = f"Choose one of {', '.join(CUSTOMER_KEYS)}."
+    return problems
+
+
 def import_survey_responses(store: Store, source: str | Path | bytes, wave_id: int, options: SurveyImportOptions,
                             author: str, file_name: str | None = None, dry_run: bool = False,
                             progress: Progress | None = None) -> ImportReport:
     """Check a forms export against wave ``wave_id``'s survey and, unless ``dry_run`` or any row has a
     problem, add its new responses in one transaction; rows imported before are counted, not added.
 
-    Raises ValidationError when ``author`` is empty, and ImportFileError when the wave does not
-    exist, the mapping does not fit the survey, or the file cannot be read or lacks a mapped column.
+    Raises ValidationError (by field) when ``author`` is empty or :func:`option_problems` refuses the options,
+    before the file is read; ImportFileError when the wave does not exist, the mapping does not fit the
+    survey, or the file cannot be read or lacks a mapped column.
     """
-    errors: dict[str, str] = {}
+    errors = option_problems(options)
     check_author(author, errors)
     if errors:
         raise ValidationError(errors)
@@ -321,6 +331,7 @@ def import_survey_responses(store: Store, source: str | Path | bytes, wave_id: i
     report.already_imported = sum(draft.source_key in known for draft in drafts)
     _sort_errors(report, list(frame.columns))
     new = [draft for draft in drafts if draft.source_key not in known]
+    report.to_add = len(new)
     if report.errors or dry_run or not new:
         step(1.0, "Checked" if report.errors or dry_run else "Nothing new")
         return report
@@ -365,12 +376,6 @@ def _check_mapping(instrument: Instrument, options: SurveyImportOptions) -> None
         problems.append("Map the customer column, or the customer group column for anonymous responses.")
     if not any(target not in WHO_TARGETS for target in columns):
         problems.append("Map at least one answer column (an item, NPS, CSAT or the comment).")
-    if options.customer_key not in CUSTOMER_KEYS:
-        problems.append(f"customer_key must be one of {', '.join(CUSTOMER_KEYS)}.")
-    try:
-        ZoneInfo(options.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"Unknown time zone {options.time_zone!r}; use a name like Europe/London.")
     if problems:
         raise ImportFileError(" ".join(problems))
 

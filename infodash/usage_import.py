@@ -65,7 +65,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 import pandas as pd
@@ -74,7 +73,7 @@ from infodash import audit
 from infodash.checks import TOO_EARLY, TOO_LATE, check_author, plausible_range
 from infodash.db import Store
 from infodash.errors import ValidationError
-from infodash.importers import ImportFileError, Progress
+from infodash.importers import ImportFileError, Progress, reading_problems
 from infodash.settings import organisation_time_zone
 
 KIND = "usage"
@@ -754,9 +753,9 @@ def _check_options(options: UsageLoadOptions, author: str) -> None:
 
 
 def option_problems(options: UsageLoadOptions) -> dict[str, str]:
-    """What is wrong with ``options``, by field (format, columns, action_map, time_zone, system); empty when
-    nothing is. :func:`load_usage` refuses such options; the import page says so next to each field as it
-    is filled in."""
+    """What is wrong with ``options``, by field (format, columns, action_map, encoding, time_format, time_zone,
+    system); empty when nothing is. :func:`load_usage` refuses such options; the import page says so next to
+    each field as it is filled in."""
     errors: dict[str, str] = {}
     if options.format not in FORMATS:
         errors["format"] = f"Choose one of {', '.join(FORMATS)}."
@@ -766,11 +765,9 @@ def option_problems(options: UsageLoadOptions) -> dict[str, str]:
     bad_actions = sorted({action for action in options.action_map.values() if action not in ACTIONS})
     if bad_actions:
         errors["action_map"] = f"Translate into one of {', '.join(ACTIONS)}, not {', '.join(bad_actions)}."
-    if options.time_zone:
-        try:
-            ZoneInfo(options.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            errors["time_zone"] = f"Unknown time zone {options.time_zone!r}: use a name like Europe/London."
+    errors.update(reading_problems(options.encoding, options.time_format, options.time_zone))
+    if "date_format" in errors:
+        errors["time_format"] = errors.pop("date_format")
     if options.system is not None and not options.system.strip():
         errors["system"] = "Name the system, or leave it out to read it from the file."
     return errors

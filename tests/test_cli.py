@@ -34,7 +34,7 @@ def test_a_bad_touchpoint_is_refused_with_field_messages(fixture_store, capsys):
                  "--kind", "request", "--minutes", "-3", "--read", "2", "--author", "Ana Costa"])
     err = capsys.readouterr().err
     assert code == EXIT_BAD_INPUT
-    assert "customer_id: Unknown customer" in err and "minutes: Minutes cannot be negative." in err
+    assert "--customer: Unknown customer" in err and "--minutes: Minutes cannot be negative." in err
 
 
 def test_sla_judges_requests_once_until_something_changes(sla_store, capsys):
@@ -114,3 +114,36 @@ def test_import_with_bad_rows_lists_them_and_exits_65(fixture_store, tmp_path, c
     assert code == EXIT_BAD_INPUT
     assert "line 2, column opened_at: unparseable date '31/2/2016 09:00'" in captured.err
     assert "nothing written" in captured.out
+
+
+def test_every_option_is_checked_before_the_file_is_read_one_line_each_and_exit_65(fixture_store, tmp_path, capsys):
+    unread = str(tmp_path / "not-there.csv")  # never opened: the options are refused first
+    db = ["--db", str(fixture_store.path)]
+    refusals = {
+        ("import", "requests", unread, "--preset", "servicenow", "--service", "1", "--time-zone", "Mars/Base"):
+            ["infodash: --time-zone: Unknown time zone 'Mars/Base': use a name like Europe/London."],
+        ("import", "requests", unread, "--preset", "servicenow", "--service", "999",
+         "--create-customers-in-group", "999"):
+            ["infodash: --service: Unknown service 999. Choose one of 1 (Desk research), 2 (Legal opinions).",
+             "infodash: --create-customers-in-group: Unknown customer group 999. Choose one of 1 (Research), "
+             "2 (Sales), 3 (Operations), 4 (Empty group)."],
+        ("import", "requests", unread, "--preset", "servicenow", "--service", "1", "--date-format", "%Q",
+         "--encoding", "klingon"):
+            ["infodash: --encoding: Unknown text encoding 'klingon': use utf-8, cp1252 (Excel on Windows), latin-1 "
+             "or utf-16.",
+             "infodash: --date-format: '%Q' is not a date format ('Q' is a bad directive in format '%Q'): use "
+             "strptime codes, e.g. %d/%m/%Y %H:%M."],
+        ("import", "survey", unread, "--wave", "1", "--date-format", "%Q"):
+            ["infodash: --date-format: '%Q' is not a date format ('Q' is a bad directive in format '%Q'): use "
+             "strptime codes, e.g. %d/%m/%Y %H:%M."],
+        ("import", "usage", unread, "--system", "Intranet", "--time-format", "%H:%M", "--time-zone", "Mars/Base"):
+            ["infodash: --time-format: '%H:%M' does not hold a whole date: it needs the day, month and year, "
+             "e.g. %d/%m/%Y %H:%M.",
+             "infodash: --time-zone: Unknown time zone 'Mars/Base': use a name like Europe/London."],
+    }
+    for args, lines in refusals.items():
+        assert main([*db, *args]) == EXIT_BAD_INPUT, args
+        captured = capsys.readouterr()
+        assert sorted(captured.err.splitlines()) == sorted(lines), args
+    with fixture_store.reading() as db_connection:
+        assert db_connection.execute("SELECT count(*) FROM requests WHERE external_ref IS NOT NULL").fetchone() == (0,)

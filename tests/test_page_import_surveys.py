@@ -77,3 +77,14 @@ def test_a_good_file_is_checked_then_imported_once(app_db):
     assert [(nps, comment) for _, nps, comment in stored_responses(app_db, "%: P-_")] == [(9, "Great help"), (6, None)]
     app = apptest_helpers.click(app, "Import")
     assert apptest_helpers.successes(app) == ["Every row is good, and nothing is new: 2 responses imported before."]
+
+
+def test_a_date_format_typed_wrong_is_said_under_its_box_and_nothing_is_checked_until_fixed(app_db):
+    app = upload(apptest_helpers.open_page(PAGE, "Import Tester"), "survey_export.csv", EXPORT.read_bytes())
+    key = "survey_import_1_suggested_survey_export.csv"
+    app.text_input(key=f"{key}_date_format").set_value("%Q")
+    app = app.run()
+    assert not app.exception
+    assert apptest_helpers.errors(app) == ["'%Q' is not a date format ('Q' is a bad directive in format '%Q'): use "
+                                           "strptime codes, e.g. %d/%m/%Y %H:%M."]
+    assert app.button(key="survey_import_check").disabled

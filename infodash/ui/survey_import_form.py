@@ -1,23 +1,18 @@
-"""The pieces of the survey import page: how to read the file, which column holds which answer,
-checking and importing it, and keeping the mapping. The last two (:func:`check_and_import`,
-:func:`save_mapping_form`) serve any import that returns an :class:`ImportReport`.
-"""
+"""The survey import page's own piece: which column holds which answer (the rest is in
+:mod:`infodash.ui.import_form`, shared by every import page)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
 
-from infodash.db import Store
-from infodash.formatting import count_of
-from infodash.importers import CUSTOMER_KEYS, ImportFileError, ImportReport, Progress, save_mapping
+from infodash.importers import CUSTOMER_KEYS
 from infodash.instruments import Instrument
 from infodash.survey_import import (SCORE_TARGETS, WHO_TARGETS, SurveyImportOptions, importance_target, item_target,
                                     survey_targets)
 from infodash.survey_templates import RATER_DIMENSIONS
-from infodash.ui.tables import download_button
 from infodash.ui.text import escape_markdown
 
 NONE = "(not in the file)"
@@ -29,22 +24,6 @@ TARGET_HELP = {
     "submitted_at": "When the answers were given. Without it, every response is dated noon on the day the wave "
                     "closes.",
 }
-
-
-def reading_options(base: SurveyImportOptions, key: str) -> dict[str, Any]:
-    """Boxes for how the file is read, filled from ``base``; the chosen encoding, missing marker, date format
-    and time zone, as keyword arguments of :class:`SurveyImportOptions`."""
-    reading, parsing = st.columns(2)
-    encoding = reading.text_input("Encoding", base.encoding, key=f"{key}_encoding",
-                                  help="utf-8, or cp1252 for older Excel")
-    missing = reading.text_input("Marker of a missing value", base.missing_marker, key=f"{key}_missing",
-                                 help="A cell holding exactly this counts as not answered, like a blank cell.")
-    date_format = parsing.text_input("Date format", base.date_format or "", key=f"{key}_date_format",
-                                     help="strptime codes, e.g. %d/%m/%Y %H:%M:%S; empty for ISO dates "
-                                          "(2026-11-23 14:05)")
-    time_zone = parsing.text_input("Time zone of the times", base.time_zone, key=f"{key}_time_zone")
-    return {"encoding": encoding, "missing_marker": missing, "date_format": date_format or None,
-            "time_zone": time_zone}
 
 
 def mapping_editor(instrument: Instrument, file_columns: Sequence[str], base: SurveyImportOptions,
@@ -86,44 +65,3 @@ def mapping_editor(instrument: Instrument, file_columns: Sequence[str], base: Su
             for cell, dimension in zip(st.columns(len(RATER_DIMENSIONS)), RATER_DIMENSIONS, strict=True):
                 pick(cell, importance_target(dimension))
     return chosen, customer_key
-
-
-def check_and_import(run_import: Callable[[bool, Progress], ImportReport], me: str, key: str, noun: str) -> None:
-    """The "Check every row" and "Import" buttons. On either, ``run_import(dry_run, progress)`` runs under a
-    progress bar and what it found is shown: every problem by line and column (with a CSV of them), or how
-    many ``noun``s (e.g. "response") were added. Importing needs the staff member's name ``me``."""
-    check_col, import_col = st.columns(2)
-    checked = check_col.button("Check every row", key=f"{key}_check")
-    run = import_col.button("Import", type="primary", key=f"{key}_run", disabled=not me,
-                            help=None if me else f"Enter your name first: imported {noun}s are attributed to you.")
-    if not (checked or run):
-        return
-    bar = st.progress(0.0, "Starting")
-    try:
-        report = run_import(not run, bar.progress)
-    except ImportFileError as error:
-        st.error(escape_markdown(str(error)))
-        return
-    for note in report.notes:
-        st.info(escape_markdown(note))
-    if report.errors:
-        st.error(f"{count_of(len(report.errors), 'problem')} in {count_of(report.rows_read, 'row')}; nothing was "
-                 "written. Fix them in the file (or the mapping) and check again.")
-        st.dataframe(report.error_table(), hide_index=True)
-        download_button(report.error_table(), f"{key}-problems.csv", key=f"{key}_problems")
-    elif report.written:
-        st.success(f"Imported {count_of(report.added, noun)} ({report.already_imported:,} were imported before).")
-    elif report.rows_read == report.already_imported:
-        st.success(f"Every row is good, and nothing is new: {count_of(report.rows_read, noun)} imported before.")
-    else:
-        st.success(f"Every row is good: {count_of(report.rows_read - report.already_imported, noun)} to add on "
-                   f"Import, {report.already_imported:,} imported before.")
-
-
-def save_mapping_form(store: Store, kind: str, options: dict[str, Any], me: str, placeholder: str) -> None:
-    """A box and button keeping ``options`` as a named mapping of ``kind`` for the next file."""
-    with st.form(f"{kind}_save_mapping", border=False):
-        name = st.text_input("Save this mapping as", placeholder=placeholder)
-        if st.form_submit_button("Save mapping") and name.strip():
-            save_mapping(store, kind, name.strip(), options, me or "unknown")
-            st.success("Saved. Choose it under 'Start from' next time.")

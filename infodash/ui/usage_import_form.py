@@ -19,6 +19,7 @@ from infodash.formatting import count_of
 from infodash.importers import parse_pairs
 from infodash.usage_import import (ACTIONS, FIELDS, UsageLoadOptions, UsageLoadReport, load_usage,
                                    option_problems)
+from infodash.ui.import_form import field_problem
 from infodash.ui.tables import download_button
 from infodash.ui.text import escape_markdown
 
@@ -78,7 +79,8 @@ def file_layout(key: str, default_time_zone: str) -> FileLayout:
                         (state.get(f"{key}_time_format") or "").strip() or None,
                         state.get(f"{key}_encoding") or ENCODINGS[0], not state.get(f"{key}_keep_static"), {})
     problems = {**option_problems(UsageLoadOptions(columns=layout.columns, action_map=layout.action_map,
-                                                   time_zone=layout.time_zone)), **problems}
+                                                   time_zone=layout.time_zone, time_format=layout.time_format)),
+                **problems}
     changed = bool(columns or action_map or layout.time_format or layout.encoding != ENCODINGS[0]
                    or not layout.skip_static_files or layout.time_zone != default_time_zone)
     with st.expander("File layout: column names, action values, times", expanded=changed or bool(problems)):
@@ -88,29 +90,26 @@ def file_layout(key: str, default_time_zone: str) -> FileLayout:
             for column, field in zip(st.columns(4), row):
                 column.text_input(f"Column for {field}", key=f"{key}_column_{field}", placeholder=field,
                                   max_chars=200)
-        _error(problems.get("columns"))
+        field_problem(problems.get("columns"))
         st.text_area("Actions in the file, translated", key=f"{key}_actions", height=90,
                      placeholder="One per line, e.g. PAGE_VIEW=view", max_chars=4_000,
                      help=f"The file's value = one of {', '.join(ACTIONS)}. Values already among these need no line.")
-        _error(problems.get("action_map"))
+        field_problem(problems.get("action_map"))
         zone_col, format_col, encoding_col = st.columns(3)
         zones = sorted(available_timezones())
         zone_col.selectbox("Time zone of times without an offset", zones, key=f"{key}_time_zone",
                            index=zones.index(default_time_zone) if default_time_zone in zones else 0)
         with zone_col:
-            _error(problems.get("time_zone"))
+            field_problem(problems.get("time_zone"))
         format_col.text_input("Format of the times", key=f"{key}_time_format", placeholder="ISO 8601",
                               help="Only for times that are not ISO 8601, e.g. %d/%m/%Y %H:%M (Python's strptime).")
+        with format_col:
+            field_problem(problems.get("time_format"))
         encoding_col.selectbox("Text encoding", ENCODINGS, key=f"{key}_encoding")
         st.checkbox("Keep an access log's requests for style sheets, scripts, images and fonts",
                     key=f"{key}_keep_static",
                     help="They are skipped by default: they say little about what people use.")
     return replace(layout, problems=problems)
-
-
-def _error(message: str | None) -> None:
-    if message:
-        st.error(escape_markdown(message), icon=":material/error:")
 
 
 def load_uploads(store: Store, uploads: Sequence[Upload], options: UsageLoadOptions, author: str,
