@@ -193,6 +193,11 @@ def build_demo(store: Store, size: str = "small", seed: int = 7, end_date: dt.da
         existing = db.execute("SELECT count(*) FROM customers").fetchone()[0]
         if existing and not replace:
             raise ValueError("the database already holds customers; pass replace=True (--replace) to overwrite")
+        # DuckDB checks a foreign key against rows deleted earlier in the same transaction: what references
+        # a customer group or a service goes first, in a transaction of its own
+        for table in _REFERENCING:
+            db.execute(_DELETE_SQL[table])
+    with store.writing() as db:
         _clear(db)
         _prepare_randomness(db, seed, start_date, end_date)
         _set_size_variables(db, spec)
@@ -226,6 +231,7 @@ _CLEARED = ("customer_groups", "customers", "staff", "services", "calendars", "c
             "usage_loads", "detection_runs", "anomaly_dismissals")
 
 
+_REFERENCING = ("customers", "requests")  # the tables with a FOREIGN KEY (migration 011)
 # SQL over the fixed table names above, built once
 _COUNT_SQL = {table: f"SELECT count(*) FROM {table}" for table in _COUNTED}
 _DELETE_SQL = {table: f"DELETE FROM {table}" for table in _CLEARED}

@@ -116,6 +116,7 @@ def test_one_request_alone_is_its_own_median(store):
         db.execute("INSERT INTO customer_groups VALUES (1, 'Only', NULL, 1)")
         db.execute("INSERT INTO customers (customer_id, name, group_id, department, seniority, relationship) "
                    "VALUES (1, 'Solo', 1, 'Lab', 'staff', 'customer')")
+        db.execute("INSERT INTO services (service_id, name) VALUES (1, 'Desk research')")
         db.execute("INSERT INTO requests (customer_id, service_id, channel, received_at, status, closed_at, created_by) "
                    "VALUES (1, 1, 'phone', ?, 'resolved', ?, 'x')",
                    [dt.datetime(2026, 11, 18, 9, tzinfo=LONDON), dt.datetime(2026, 11, 18, 10, 30, tzinfo=LONDON)])
