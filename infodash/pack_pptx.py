@@ -24,6 +24,7 @@ from pptx.util import Inches, Pt
 
 from infodash.formatting import PALETTE, format_figure
 from infodash.pack import NO_ACTIONED, NO_SURVEY, QUOTING_RULE, Chart, Headline, ManagementPack, PackContent
+from infodash.spreadsheets import neutralised
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.6)
@@ -98,11 +99,12 @@ def _fitting_size(text: str, width: int, largest: int = 40, smallest: int = 16) 
 
 def _chart(slide: Slide, chart: Chart, top: int = Inches(1.4), left: int = MARGIN,
            width: int | None = None, height: int | None = None) -> None:
-    """``chart`` as a native PowerPoint chart (editable, its numbers in the deck)."""
+    """``chart`` as a native PowerPoint chart (editable, its numbers in the deck's embedded workbook, where
+    names that would run as formulas are kept as text)."""
     data = CategoryChartData(number_format=_NUMBER_FORMATS[chart.value_kind])
-    data.categories = list(chart.categories)
+    data.categories = [neutralised(category) for category in chart.categories]
     for name, values in chart.series:
-        data.add_series(name, list(values))
+        data.add_series(neutralised(name), list(values))
     kind = XL_CHART_TYPE.BAR_CLUSTERED if chart.kind == "bar" else XL_CHART_TYPE.LINE_MARKERS
     width = width or WIDTH - 2 * MARGIN
     height = height or HEIGHT - top - Inches(0.4)

@@ -3,6 +3,7 @@ an Excel workbook (one sheet per table, after a sheet that says what each is) an
 
 Figures are the library's own numbers (shares as fractions, formatted as percentages in Excel); survey
 cells with fewer than 5 responses read "fewer than 5 responses" in place of their figures, as everywhere.
+Text that a spreadsheet would run as a formula is kept as text (:mod:`infodash.spreadsheets`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from infodash.pack import SHARE_COLUMNS, ManagementPack, PackTable
+from infodash.spreadsheets import append_row, csv_bytes
 
 
 
@@ -46,7 +48,7 @@ def render_xlsx(pack: ManagementPack) -> bytes:
     about = book.active
     about.title = "About"
     for row in _about(pack):
-        about.append(row)
+        append_row(about, list(row))
     about.column_dimensions["A"].width, about.column_dimensions["B"].width = 26, 120
     for cell in about["A"]:
         cell.font = Font(bold=True)
@@ -62,11 +64,11 @@ def render_xlsx(pack: ManagementPack) -> bytes:
 def _sheet(book: Workbook, table: PackTable) -> None:
     sheet = book.create_sheet(table.key[:31])
     frame = _plain(table.frame)
-    sheet.append(list(frame.columns))
+    append_row(sheet, list(frame.columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in frame.itertuples(index=False):
-        sheet.append(list(row))
+        append_row(sheet, list(row))
     for number, column in enumerate(frame.columns, start=1):
         letter = sheet.cell(row=1, column=number).column_letter
         sheet.column_dimensions[letter].width = min(60, max(12, len(str(column)) + 2,
@@ -82,7 +84,7 @@ def render_csv_zip(pack: ManagementPack) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         about = pd.DataFrame(_about(pack), columns=["item", "value"])
-        archive.writestr("about.csv", about.to_csv(index=False).encode("utf-8-sig"))
+        archive.writestr("about.csv", csv_bytes(about, excel_bom=True))
         for table in pack.tables():
-            archive.writestr(f"{table.key}.csv", _plain(table.frame).to_csv(index=False).encode("utf-8-sig"))
+            archive.writestr(f"{table.key}.csv", csv_bytes(_plain(table.frame), excel_bom=True))
     return out.getvalue()
