@@ -53,15 +53,19 @@ Files are parsed and checked in DuckDB, never row by row in Python.
 
 from __future__ import annotations
 
+import codecs
 import glob
 import gzip
 import hashlib
+import io
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -322,15 +326,17 @@ def _load_file(store: Store, path: Path, options: UsageLoadOptions, time_zone: s
                 _load_into(db, path, file_format, encoding, options, time_zone, author, dry_run, result, report,
                            unmapped, stage)
             break
-        except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException) as error:
+        except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException,
+                UnicodeDecodeError) as error:
             message = str(error).split("\n")[0].removeprefix("Invalid Input Error: ")
-            if attempt == 1 and file_format == "access-log" and "unicode" in str(error).lower():
+            not_text = isinstance(error, UnicodeDecodeError) or "unicode" in str(error).lower()
+            if attempt == 1 and file_format == "access-log" and not_text:
                 encoding = "latin-1"  # servers escape bytes beyond ASCII; a junk line may still hold some
                 report.notes.append(f"{path.name} is not all {options.encoding} text: read as Latin-1.")
                 continue
-            if "unicode" in str(error).lower():
-                message = (f"not {options.encoding} text; name its encoding (e.g. latin-1, or utf-16 for some "
-                           "Windows exports)")
+            if not_text:
+                message = (f"not {options.encoding} text; name its encoding (e.g. cp1252 for Excel on Windows, "
+                           "latin-1, or utf-16 for some Windows exports)")
             result = UsageFileReport(str(path), file_format, problem=f"{path.name} cannot be read as "
                                      f"{file_format.replace('-', ' ')}: {message}")
             break
@@ -558,19 +564,38 @@ FROM classified
 """
 
 
+@contextmanager
+def _in_utf8(path: Path, encoding: str) -> Iterator[Path]:
+    """The file as UTF-8 text for DuckDB's reader: itself when it is UTF-8, else a copy decoded by Python,
+    which knows every codec (DuckDB's own Latin-1 refuses bytes 0x80-0x9F, and it knows no cp1252). A .gz
+    file's copy is decompressed. Raises UnicodeDecodeError when the file is not ``encoding`` text."""
+    if codecs.lookup(encoding).name == "utf-8":
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="infodash-usage-") as folder:
+        copy = Path(folder) / path.name.removesuffix(".gz").removesuffix(".GZ")
+        opener = gzip.open if path.name.lower().endswith(".gz") else open
+        with opener(path, "rb") as raw, copy.open("w", encoding="utf-8", newline="") as out:
+            shutil.copyfileobj(io.TextIOWrapper(raw, encoding=encoding, newline=""), out, _CHUNK)
+        yield copy
+
+
 def _stage_access_log(db: duckdb.DuckDBPyConnection, path: Path, encoding: str, options: UsageLoadOptions,
                       source: _Source) -> None:
-    lines = {"path": str(path), "nul": "\x00", "encoding": encoding, "first_line": 1, "after_line": source.after_line,
+    lines = {"nul": "\x00", "encoding": "utf-8", "first_line": 1, "after_line": source.after_line,
              "last_line": source.end_lines}
     if path.name.lower().endswith(".gz"):
-        _execute(db, _LOG_LINES, {**lines, "last_line": 2**62})  # read whole: line breaks were counted compressed
+        with _in_utf8(path, encoding) as readable:  # read whole: line breaks were counted compressed
+            _execute(db, _LOG_LINES, {**lines, "path": str(readable), "last_line": 2**62})
     elif source.previous:
         with tempfile.TemporaryDirectory(prefix="infodash-usage-") as folder:  # read only the new part
             tail = Path(folder) / "new-lines.log"
             _copy_bytes(path, source.previous["bytes_loaded"], source.end, tail)
-            _execute(db, _LOG_LINES, {**lines, "path": str(tail), "first_line": source.after_line + 1})
+            with _in_utf8(tail, encoding) as readable:
+                _execute(db, _LOG_LINES, {**lines, "path": str(readable), "first_line": source.after_line + 1})
     else:
-        _execute(db, _LOG_LINES, lines)
+        with _in_utf8(path, encoding) as readable:
+            _execute(db, _LOG_LINES, {**lines, "path": str(readable)})
     _execute(db, _STAGE_ACCESS_LOG, {
         "pattern": ACCESS_LOG_PATTERN,
         "search": f"(^|&)({'|'.join(SEARCH_PARAMETERS)})=", "downloads": list(DOWNLOAD_EXTENSIONS),
@@ -620,6 +645,9 @@ _READERS = {
 def _stage_table(db: duckdb.DuckDBPyConnection, path: Path, file_format: str, encoding: str,
                  options: UsageLoadOptions, time_zone: str, source: _Source) -> str | None:
     """Stage a CSV or Parquet file; returns why it cannot be (a mapped column it lacks), or None."""
+    if file_format == "csv" and codecs.lookup(encoding).name != "utf-8":
+        with _in_utf8(path, encoding) as readable:
+            return _stage_table(db, readable, file_format, "utf-8", options, time_zone, source)
     reader, line = _READERS[file_format]
     reader_parameters = {"path": str(path), **({"encoding": encoding} if file_format == "csv" else {})}
     described = _execute(db, f"DESCRIBE SELECT * FROM {reader}", reader_parameters).fetchall()

@@ -240,6 +240,33 @@ def test_times_no_system_can_have_logged_are_bad_rows(usage_store, tmp_path):
         (1, "time", "the time 1901-01-01 10:00:00+00 is before 1990: a placeholder or a typo")]
 
 
+def test_bytes_0x80_to_0x9f_load_in_any_encoding_python_knows(usage_store, tmp_path):
+    # "café…" as Excel on Windows writes it (cp1252): 0x85 is the ellipsis; DuckDB's own Latin-1 refused it
+    line = b'10.0.0.1 - aadams [16/Nov/2026:10:00:00 +0000] "GET /caf\xe9\x85 HTTP/1.1" 200 512\n'
+    log = tmp_path / "windows.log"
+    log.write_bytes(line)
+    for encoding in ("cp1252", "latin-1", "mac_roman"):
+        report = load_usage(usage_store, log, UsageLoadOptions(system="Intranet", encoding=encoding), "Ana Costa",
+                            dry_run=True)
+        assert report.ok and report.events_found == 1, (encoding, report.files[0].problem)
+    load_usage(usage_store, log, UsageLoadOptions(system="Intranet", encoding="cp1252"), "Ana Costa")
+    assert [row[5] for row in stored(usage_store)] == ["/caf\u00e9\u2026"]
+    table = tmp_path / "windows.csv"
+    table.write_bytes(HEADER.encode() + b"2026-11-16 09:00:00,bbrown,Data warehouse,query,caf\xe9\x85,,\n")
+    load_usage(usage_store, table, UsageLoadOptions(encoding="cp1252"), "Ana Costa")
+    assert sorted(row[5] for row in stored(usage_store)) == ["/caf\u00e9\u2026", "caf\u00e9\u2026"]
+
+
+def test_a_file_that_is_not_the_encoding_named_is_refused_saying_so(usage_store, tmp_path):
+    table = tmp_path / "undefined.csv"
+    table.write_bytes(HEADER.encode() + b"2026-11-16 09:00:00,bbrown,Data warehouse,query,caf\x81,,\n")
+    report = load_usage(usage_store, table, UsageLoadOptions(encoding="cp1252"), "Ana Costa")
+    assert report.files[0].problem == ("undefined.csv cannot be read as csv: not cp1252 text; name its encoding "
+                                       "(e.g. cp1252 for Excel on Windows, latin-1, or utf-16 for some Windows "
+                                       "exports)")
+    assert stored(usage_store) == []
+
+
 def test_a_csv_that_has_grown_adds_only_its_new_rows(usage_store, tmp_path):
     path = tmp_path / "usage.csv"
     shutil.copy(FIXTURES / "usage_events.csv", path)

@@ -79,7 +79,8 @@ def file_layout(key: str, default_time_zone: str) -> FileLayout:
                         (state.get(f"{key}_time_format") or "").strip() or None,
                         state.get(f"{key}_encoding") or ENCODINGS[0], not state.get(f"{key}_keep_static"), {})
     problems = {**option_problems(UsageLoadOptions(columns=layout.columns, action_map=layout.action_map,
-                                                   time_zone=layout.time_zone, time_format=layout.time_format)),
+                                                   time_zone=layout.time_zone, time_format=layout.time_format,
+                                                   encoding=layout.encoding)),
                 **problems}
     changed = bool(columns or action_map or layout.time_format or layout.encoding != ENCODINGS[0]
                    or not layout.skip_static_files or layout.time_zone != default_time_zone)
@@ -105,7 +106,10 @@ def file_layout(key: str, default_time_zone: str) -> FileLayout:
                               help="Only for times that are not ISO 8601, e.g. %d/%m/%Y %H:%M (Python's strptime).")
         with format_col:
             field_problem(problems.get("time_format"))
-        encoding_col.selectbox("Text encoding", ENCODINGS, key=f"{key}_encoding")
+        encoding_col.selectbox("Text encoding", ENCODINGS, key=f"{key}_encoding", accept_new_options=True,
+                               help="Or type any encoding Python knows, e.g. cp1250 or mac_roman.")
+        with encoding_col:
+            field_problem(problems.get("encoding"))
         st.checkbox("Keep an access log's requests for style sheets, scripts, images and fonts",
                     key=f"{key}_keep_static",
                     help="They are skipped by default: they say little about what people use.")
