@@ -51,8 +51,9 @@ class StoreBusy(StoreError):
 
     def __init__(self, path: Path, waited_s: float, holder_pid: int | None) -> None:
         holder = f"another InfoDash process (pid {holder_pid})" if holder_pid else "another process"
+        # the file's name, not its path: pages show this to everyone, and the server's folders are nobody's business
         super().__init__(
-            f"The database {path} is in use by {holder}; waited {waited_s:.1f} s. "
+            f"The database {path.name} is in use by {holder}; waited {waited_s:.1f} s. "
             "Nothing was written. Try again when that job has finished."
         )
         self.path = path
@@ -205,7 +206,9 @@ class Store:
                 return connection
             except duckdb.IOException as error:
                 if "lock" not in str(error).lower():
-                    raise
+                    reason = str(error).replace(str(self.path.resolve()), self.path.name).replace(str(self.path),
+                                                                                                 self.path.name)
+                    raise StoreError(f"The database {self.path.name} cannot be opened: {reason}") from None
                 waited = time.monotonic() - started
                 if waited >= self.busy_timeout_s:
                     match = _LOCK_PID.search(str(error))

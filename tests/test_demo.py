@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from infodash.db import Store
@@ -19,10 +17,8 @@ def _fingerprint(store: Store) -> tuple:
 
 
 def test_the_same_seed_gives_the_same_database(demo_store, tmp_path):
-    again = Store(tmp_path / "again.duckdb")
-    started = time.monotonic()
+    again = Store(tmp_path / "again.duckdb")  # (how fast it builds is the benchmark's business, not a test's)
     build_demo(again, "small", seed=7, end_date=DEMO_END)
-    assert time.monotonic() - started < 15
     assert _fingerprint(again) == _fingerprint(demo_store)
     other = Store(tmp_path / "other.duckdb")
     build_demo(other, "small", seed=8, end_date=DEMO_END)

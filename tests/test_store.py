@@ -12,11 +12,11 @@ import duckdb
 import pytest
 
 from infodash import migrations
-from infodash.db import SchemaTooNew, Store, StoreBusy, configured_db_path
+from infodash.db import SchemaTooNew, Store, StoreBusy, StoreError, configured_db_path
 from infodash.migrations import Migration, latest_version
 from infodash.touchpoints import TouchpointDraft, log_touchpoint
 from tests.conftest import LONDON
-from tests.processes import REPO, hold_database
+from tests.processes import REPO, holding_database, release
 
 
 
@@ -61,6 +61,15 @@ def test_a_file_from_a_newer_infodash_is_refused_with_a_clear_message(tmp_path):
     connection.close()
     with pytest.raises(SchemaTooNew, match="schema version 99.*Upgrade InfoDash"):
         Store(path).schema_version()
+
+
+def test_a_file_that_is_not_a_database_is_named_not_located_in_the_message(tmp_path):
+    path = tmp_path / "notes.duckdb"
+    path.write_text("not a database")
+    with pytest.raises(StoreError) as refused:
+        Store(path).schema_version()
+    assert str(refused.value).startswith("The database notes.duckdb cannot be opened:")
+    assert str(tmp_path) not in str(refused.value)
 
 
 def test_a_failed_write_leaves_nothing_behind(fixture_store):
@@ -130,21 +139,25 @@ TOUCHPOINT = ("touchpoint", "--customer", "3", "--channel", "phone", "--kind", "
 
 
 def test_a_job_waits_for_the_app_to_release_the_file_then_writes(fixture_store):
-    holder = hold_database(fixture_store.path, 1.5)
-    result = _cli(fixture_store.path, "--wait", "20", *TOUCHPOINT)
-    assert holder.poll() is not None  # the job could only finish once the holder had let go
-    assert result.returncode == 0, result.stderr
+    with holding_database(fixture_store.path) as holder:
+        job = subprocess.Popen([sys.executable, "-m", "infodash", "--db", str(fixture_store.path), "--wait", "60",
+                                *TOUCHPOINT], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with pytest.raises(subprocess.TimeoutExpired):  # it cannot finish while the file is held, however fast
+            job.wait(timeout=2)
+        release(holder)
+        _, stderr = job.communicate(timeout=60)
+    assert job.returncode == 0, stderr
     with fixture_store.reading() as db:
         assert db.execute("SELECT count(*) FROM touchpoints WHERE note = 'called back'").fetchone()[0] == 1
         assert db.execute("SELECT count(*) FROM audit_log WHERE actor = 'holder'").fetchone()[0] == 1
 
 
 def test_when_waiting_fails_the_job_says_why_and_nothing_is_half_written(fixture_store):
-    holder = hold_database(fixture_store.path, 4)
-    result = _cli(fixture_store.path, "--wait", "0.5", *TOUCHPOINT)
-    holder.wait(timeout=30)
+    with holding_database(fixture_store.path):
+        result = _cli(fixture_store.path, "--wait", "0.5", *TOUCHPOINT)  # held until the job has given up
     assert result.returncode == 75
-    assert "is in use by another InfoDash process (pid" in result.stderr
+    assert "The database empty.duckdb is in use by another InfoDash process (pid" in result.stderr
+    assert str(fixture_store.path.parent) not in result.stderr  # the file's name, not where it lives
     assert "Nothing was written" in result.stderr
     assert "Traceback" not in result.stderr
     with fixture_store.reading() as db:
@@ -153,11 +166,10 @@ def test_when_waiting_fails_the_job_says_why_and_nothing_is_half_written(fixture
 
 
 def test_the_app_side_raises_store_busy_while_a_job_holds_the_file(fixture_store):
-    holder = hold_database(fixture_store.path, 3)
     impatient = Store(fixture_store.path, busy_timeout_s=0.3)
-    with pytest.raises(StoreBusy) as raised:
-        impatient.schema_version()
-    holder.wait(timeout=30)
+    with holding_database(fixture_store.path) as holder:
+        with pytest.raises(StoreBusy) as raised:
+            impatient.schema_version()
     assert raised.value.holder_pid == holder.pid
     assert impatient.schema_version() == latest_version()
 
