@@ -96,6 +96,7 @@ IDENTITY_BYTES = 64 * 1024
 # The shape of an access log line: client, ident, user, [time], "method target protocol", status, bytes; anything
 # after (the combined format's referer and agent) is ignored. No quote before the request, none inside it.
 ACCESS_LOG_PATTERN = r'^[^\s"\[]+ [^\s"\[]+ [^\s"\[]+ \[[^\]"]+\] "[^\s"]+ [^\s"]+[^"]*" \d{3} (\d+|-)'
+_ACCESS_LOG_BYTES = re.compile(ACCESS_LOG_PATTERN.encode())  # whatever the encoding, the shape is ASCII
 _CHUNK = 1 << 20
 _OFFSET_AT_END = r"(?i)[0-9]:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*(z|[+-][0-9]{2}(:?[0-9]{2})?)$"
 _NEW_SYSTEM_KIND = {"access-log": "web site"}  # the kind of a system created by a load; else "other"
@@ -273,11 +274,11 @@ def detect_format(path: Path) -> str:
         head = handle.read(16 * 1024)
     if head.startswith(b"PAR1"):
         return "parquet"
-    lines = head.decode("latin-1").splitlines()
+    lines = head.splitlines()  # as bytes: decoded, a Windows byte such as 0x85 would read as a line break
     if len(head) == 16 * 1024:
         lines = lines[:-1]  # cut off by the read
     first = [line for line in lines if line.strip()][:5]
-    return "access-log" if any(re.match(ACCESS_LOG_PATTERN, line) for line in first) else "csv"
+    return "access-log" if any(_ACCESS_LOG_BYTES.match(line) for line in first) else "csv"
 
 
 def system_names(store: Store) -> list[str]:

@@ -37,7 +37,8 @@ def test_groups_and_services_can_be_renamed_and_customers_moved_while_referenced
         db.execute("UPDATE requests SET service_id = 2, status = 'resolved' WHERE request_id = 4")
     with fixture_store.reading() as db:
         assert db.execute("SELECT group_id FROM customers WHERE customer_id = 1").fetchone() == (2,)
-        assert db.execute("SELECT name FROM services WHERE service_id = 1").fetchone() == ("Desk research & literature",)
+        assert db.execute("SELECT name FROM services WHERE service_id = 1").fetchone() == (
+            "Desk research & literature",)
 
 
 def test_an_import_naming_an_unknown_service_or_group_is_refused_before_reading(fixture_store, tmp_path):

@@ -8,11 +8,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from infodash.errors import ValidationError
 from infodash.importers import ImportFileError, load_mapping, save_mapping
 from infodash.request_import import SERVICENOW, RequestImportOptions, import_requests
-from infodash.sla import evaluate_requests
+from infodash.sla import evaluate_requests, unjudgeable_requests
 from tests.conftest import LONDON
+from tests.messy_files import (BOUNDED, ENCODINGS, TIMES, cell, csv_text, encoded, every_page_opens,
+                               fingerprint, spoiled)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PER_REQUEST = RequestImportOptions(
@@ -200,3 +205,49 @@ def test_times_no_desk_can_hold_are_row_errors_and_nothing_is_written(fixture_st
         (5, "Resolved", "the date '3026-11-16 09:00' is more than a day in the future"),
         (6, "Received", "received in the future")]
     assert not report.written and requests_with_refs(fixture_store) == []
+
+
+REQUEST_TABLES = ("requests", "request_status_history", "customers", "services", "customer_groups")
+
+
+def test_any_messy_file_is_imported_whole_or_refused_cleanly_and_what_is_stored_stays_readable(sla_store, tmp_path,
+                                                                                              monkeypatch):
+    customer = st.sampled_from(["alice@example.org", "bob@example.org", "eve@example.org"])
+    service = st.sampled_from(["Desk research", "desk research", "Legal opinions"])
+    received = st.sampled_from(["2026-11-16 09:00", "2026-11-17 14:30", "2026-11-18 08:15"])
+    outcome = st.sampled_from([("", ""), ("", "waiting_vendor"), ("2026-11-20 16:45", "Resolved"),
+                               ("2026-11-19 10:00", "declined"), ("2026-11-19 10:00", "")])
+    good_row = st.builds(lambda *cells: [cells[0], cells[1], cells[2], cells[3], *cells[4], cells[5], cells[6]],
+                         st.integers(1, 999).map(lambda number: f"T-{number}"), customer, service, received, outcome,
+                         st.sampled_from(["P1", "P3", "urgent"]), st.sampled_from(["Email", "phone"]))
+    messy_row = st.builds(spoiled, good_row, st.sampled_from([3, 3, 3, 4, 0, 1, 2, 5, 6, 7]), cell([]), TIMES,
+                          st.just((3, 4)))
+    files = st.one_of(st.lists(good_row, min_size=1, max_size=4, unique_by=lambda row: row[0]),
+                      st.lists(st.one_of(good_row, messy_row), min_size=1, max_size=6,
+                               unique_by=lambda row: row[0]))
+    options = st.builds(lambda encoding, create, date_format: dataclasses.replace(
+        PER_REQUEST, encoding=encoding, create_customers_in_group=create, date_format=date_format),
+        ENCODINGS, st.sampled_from([None, 2, 2, 2, 2, 2, 2, 999]),
+        st.sampled_from([None, None, None, None, None, "%Y-%m-%d %H:%M", "%Q"]))
+
+    @BOUNDED
+    @given(rows=files, options=options, same_encoding=st.sampled_from([True, True, True, False]),
+           other_encoding=ENCODINGS)
+    def import_once(rows, options, same_encoding, other_encoding):
+        path = tmp_path / "messy.csv"
+        text = csv_text(HEADER.strip().split(","), rows)
+        path.write_bytes(encoded(text, options.encoding if same_encoding else other_encoding))
+        before = fingerprint(sla_store, REQUEST_TABLES)
+        try:
+            report = import_requests(sla_store, path, options, "Property Tester")
+        except (ValidationError, ImportFileError):
+            report = None
+        if report is None or not report.written:
+            assert fingerprint(sla_store, REQUEST_TABLES) == before
+        else:
+            assert not report.errors
+            evaluate_requests(sla_store, as_of=dt.datetime(2026, 11, 23, 16, 30, tzinfo=dt.UTC))
+            assert unjudgeable_requests(sla_store) == []
+
+    import_once()
+    every_page_opens(sla_store.path, monkeypatch)

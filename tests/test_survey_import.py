@@ -14,15 +14,20 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from infodash.cli import EXIT_BAD_INPUT, main
 from infodash.db import Store
+from infodash.errors import ValidationError
 from infodash.importers import ImportFileError, load_mapping, mapping_names, save_mapping
 from infodash.instruments import SurveyDraft, WaveDraft, create_survey, load_instrument, open_wave
 from infodash.survey_import import (KIND, SurveyImportOptions, import_survey_responses, importance_target,
                                     item_target, suggest_columns, suggest_customer_key)
 from infodash.survey_templates import RATER_DIMENSIONS, SERVQUAL_22
+from infodash.surveys import comments, dimension_scores, nps_with_margin
 from tests.conftest import LONDON
+from tests.messy_files import BOUNDED, ENCODINGS, TIMES, cell, csv_text, encoded, every_page_opens, fingerprint, spoiled
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPORT = FIXTURES / "survey_export.csv"
@@ -407,3 +412,48 @@ def test_wall_clock_times_beside_times_with_an_offset_are_still_read_in_the_chos
     assert import_survey_responses(people, path, servqual_wave, options, AUTHOR).ok
     assert [row[3] for row in responses(people)] == [dt.datetime(2026, 10, 6, 8, 0, tzinfo=dt.UTC),  # 09:00 BST
                                                      dt.datetime(2026, 10, 6, 7, 0, tzinfo=dt.UTC)]
+
+
+SURVEY_TABLES = ("survey_responses", "survey_answers", "survey_importance", "customers")
+
+
+def test_any_messy_export_is_imported_whole_or_refused_cleanly_and_what_is_stored_stays_readable(
+        people, servqual_wave, tmp_path, monkeypatch):
+    header = ["Respondent ID", "Submitted", "Email", "Group", "NPS", "CSAT", "Comments", "Q1 expectation",
+              "Q1 perception"]
+    options = SurveyImportOptions(columns={"respondent": "Respondent ID", "submitted_at": "Submitted",
+                                           "customer": "Email", "group": "Group", "nps": "NPS", "csat": "CSAT",
+                                           "comment": "Comments", item_target(1, "expectation"): "Q1 expectation",
+                                           item_target(1, "perception"): "Q1 perception"})
+    who = st.sampled_from([("alice@example.org", ""), ("bob@example.org", ""), ("", "Sales"), ("", "Research")])
+    score = st.integers(1, 7).map(str)
+    good_row = st.builds(lambda number, day, person, nps, csat, comment, expected, perceived: [
+        f"R-{number}", day, *person, nps, csat, comment, expected, perceived],
+        st.integers(1, 999), st.sampled_from(["2026-10-05 09:00", "2026-10-17 14:30", "2026-10-30 18:00"]), who,
+        st.integers(0, 10).map(str), st.integers(1, 5).map(str), st.sampled_from(["", "Quick answers", "=1+1"]),
+        score, score)
+    messy_row = st.builds(spoiled, good_row, st.sampled_from([1, 1, 1, 0, 2, 3, 4, 5, 6, 7, 8]), cell([]), TIMES,
+                          st.just((1,)))
+    files = st.lists(st.one_of(good_row, good_row, messy_row), min_size=1, max_size=5, unique_by=lambda row: row[0])
+
+    @BOUNDED
+    @given(rows=files, encoding=ENCODINGS, date_format=st.sampled_from([None, None, None, "%Q"]))
+    def import_once(rows, encoding, date_format):
+        path = tmp_path / "messy.csv"
+        path.write_bytes(encoded(csv_text(header, rows), encoding))
+        before = fingerprint(people, SURVEY_TABLES)
+        try:
+            report = import_survey_responses(people, path, servqual_wave,
+                                             dataclasses.replace(options, encoding=encoding, date_format=date_format),
+                                             AUTHOR)
+        except (ValidationError, ImportFileError):
+            report = None
+        if report is None or not report.written:
+            assert fingerprint(people, SURVEY_TABLES) == before
+        else:
+            assert not report.errors
+            for read in (dimension_scores, nps_with_margin, comments):  # what the Surveys page reads
+                read(people, 1)
+
+    import_once()
+    every_page_opens(people.path, monkeypatch)

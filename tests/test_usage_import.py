@@ -13,10 +13,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from infodash.cli import EXIT_BAD_INPUT, main
+from infodash.detection import run_detection
+from infodash.errors import ValidationError
 from infodash.importers import ImportFileError
+from infodash.periods import Period
 from infodash.usage_import import RejectedRow, UsageLoadOptions, load_usage
+from infodash.usage_reports import usage_overview
+from tests.conftest import LONDON
+from tests.messy_files import BOUNDED, ENCODINGS, TIMES, cell, csv_text, encoded, every_page_opens, fingerprint, spoiled
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INTRANET = UsageLoadOptions(system="Intranet")
@@ -377,3 +385,42 @@ def test_the_command_line_refuses_a_log_with_bad_lines_then_loads_its_good_ones_
     assert "1 file: 0 events added, 16 loaded before, 0 rows rejected" in capsys.readouterr().out
     assert main([*base[:-1], "Wiki"]) == EXIT_BAD_INPUT
     assert "Unknown system 'Wiki'" in capsys.readouterr().err
+
+
+USAGE_TABLES = ("usage_events", "usage_loads", "systems")
+
+
+def test_any_messy_file_is_loaded_whole_or_refused_cleanly_and_what_is_stored_stays_readable(usage_store, tmp_path,
+                                                                                              monkeypatch):
+    good_row = st.builds(lambda moment, user, system, action, resource, query, duration: [
+        moment, user, system, action, resource, query, duration],
+        st.sampled_from(["2026-11-16 09:00:00", "2026-11-16 09:05:00+01:00", "2026-11-17T14:30:00Z"]),
+        st.sampled_from(["aadams", "BBROWN", "ghost"]), st.sampled_from(["Data warehouse", "intranet"]),
+        st.sampled_from(["query", "view", "search"]), st.sampled_from(["company_financials", "/news", ""]),
+        st.sampled_from(["", "SELECT 1", "=1+1"]), st.sampled_from(["", "420"]))
+    messy_row = st.builds(spoiled, good_row, st.sampled_from([0, 0, 0, 1, 2, 3, 4, 5, 6]), cell([]), TIMES,
+                          st.just((0,)))
+    files = st.lists(st.one_of(good_row, good_row, messy_row), min_size=1, max_size=5)
+
+    @BOUNDED
+    @given(rows=files, encoding=ENCODINGS, skip_bad_rows=st.booleans(),
+           time_format=st.sampled_from([None, None, None, "%Y-%m-%d %H:%M:%S", "%Q"]))
+    def load_once(rows, encoding, skip_bad_rows, time_format):
+        path = tmp_path / f"messy-{len(list(tmp_path.glob('messy-*')))}.csv"  # a new source each time
+        path.write_bytes(encoded(csv_text(HEADER.strip().split(","), rows), encoding))
+        before = fingerprint(usage_store, USAGE_TABLES)
+        options = UsageLoadOptions(encoding=encoding, skip_bad_rows=skip_bad_rows, time_format=time_format)
+        try:
+            report = load_usage(usage_store, path, options, "Property Tester")
+        except (ValidationError, ImportFileError):
+            report = None
+        if report is None or not any(file.loaded for file in report.files):
+            assert fingerprint(usage_store, USAGE_TABLES) == before
+        else:
+            assert skip_bad_rows or report.rejected == 0
+            assert report.events_added == sum(file.events for file in report.files)
+            usage_overview(usage_store, Period(dt.date(2026, 11, 1), dt.date(2026, 12, 1)), LONDON)  # the pages read it
+
+    load_once()
+    run_detection(usage_store, now=dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC), full=True)
+    every_page_opens(usage_store.path, monkeypatch)
