@@ -8,6 +8,7 @@ import streamlit as st
 from infodash.catalogue import customer_group_options, service_options
 from infodash.policies import calendar_options, policy_versions
 from infodash.service_requests import PRIORITIES
+from infodash.setup_status import first_request_day
 from infodash.sla import load_calendar
 from infodash.ui import policy_form as form
 from infodash.ui.layout import page_context
@@ -23,6 +24,8 @@ with store_errors(store):
     calendars = dict(cached(calendar_options, store))
     services = dict(cached(service_options, store))
     groups = dict(cached(customer_group_options, store))
+    # a first policy taking effect today would judge none of the history already imported
+    first_day = cached(first_request_day, store, context.time_zone) if versions.empty else None
 
 st.subheader("Policies")
 st.caption("Each request is judged by the versions in force on the day it arrived; when several policies match, "
@@ -39,7 +42,10 @@ with st.form("policy", border=True, enter_to_submit=False):
         st.text_input("Policy name", key="pol_name", help="An existing name adds a version of that policy.")
         form.POLICY.error("name")
     with from_col:
-        st.date_input("Takes effect on", value=dt.date.today(), key="pol_from", format="YYYY-MM-DD")
+        st.date_input("Takes effect on", value=first_day or dt.date.today(), key="pol_from", format="YYYY-MM-DD",
+                      help="Requests that arrived earlier are judged by an earlier version, or not at all."
+                      + (f" This first policy takes effect with the first request on file ({first_day:%d %b %Y}), "
+                         "so that all imported history is judged." if first_day else ""))
         form.POLICY.error("effective_from")
     with calendar_col:
         st.selectbox("Calendar", list(calendars), format_func=calendars.get, key="pol_calendar")

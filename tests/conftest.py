@@ -136,6 +136,18 @@ def empty_app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
 
 
 @pytest.fixture
+def quiet_app_db(empty_app_db: Store) -> Store:
+    """A database of one's own with an organisation (a group, a service, a customer) and no activity yet, set
+    as the app's database: the review pages show their empty states."""
+    with empty_app_db.writing() as db:
+        db.execute("INSERT INTO customer_groups VALUES (1, 'Research', NULL, 1)")
+        db.execute("INSERT INTO services (service_id, name) VALUES (1, 'Desk research')")
+        db.execute("INSERT INTO customers (name, email, group_id, department, seniority, relationship) "
+                   "VALUES ('Alice Adams', 'alice@example.org', 1, 'Lab', 'staff', 'customer')")
+    return empty_app_db
+
+
+@pytest.fixture
 def sla_store(fixture_store):
     """The fixture organisation with the office calendar, the standard policy (changed on 18 Nov from
     the cut-off rule to a 4-hour target), an urgent policy, and the requests written out below."""

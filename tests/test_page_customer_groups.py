@@ -111,8 +111,12 @@ def test_the_not_contacted_list_names_customers_silent_for_90_days(app_db):
     assert len(silent) and (silent["days_since_contact"].dropna() >= 90).all()
 
 
-def test_a_database_without_customers_says_so(empty_app_db):
+def test_a_group_without_customers_says_so(quiet_app_db):
+    with quiet_app_db.writing() as db:
+        db.execute("INSERT INTO customer_groups VALUES (2, 'Sales', NULL, 2)")
     app = apptest_helpers.open_page(PAGE, None)
+    app.sidebar.multiselect(key="filter_groups").select(2).run()
+    app.selectbox(key="groups_dimension").select("department").run()  # (by group, the empty group is a cell)
     assert not app.exception
     assert any("No customers in the chosen customer groups" in info.value for info in app.info)
 

@@ -7,9 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from infodash.db import Store
 from infodash.periods import Period, last_complete_week
-from infodash.settings import mark_as_own_data
 from infodash.sla_reports import attainment_by
 from tests.conftest import LONDON
 
@@ -44,10 +42,7 @@ def test_switching_the_breakdown_and_the_span(app_db):
     assert any(caption.value.startswith(four_weeks) for caption in app.caption)
 
 
-def test_an_empty_database_says_there_is_nothing_to_judge(tmp_path, monkeypatch):
-    empty = Store(tmp_path / "empty.duckdb")
-    mark_as_own_data(empty)
-    monkeypatch.setenv("INFODASH_DB", str(empty.path))
+def test_an_organisation_without_requests_says_there_is_nothing_to_judge(quiet_app_db):
     app = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not app.exception
     assert any("No requests with a service-level policy" in block.value for block in app.info)

@@ -159,7 +159,7 @@ def test_the_overview_follows_the_chosen_period_and_measure(app_db):
     assert any(caption.value.startswith(f"{period.label()}, complete weeks") for caption in app.caption)
 
 
-def test_an_empty_database_says_there_is_nothing_to_review(empty_app_db):
+def test_an_organisation_without_usage_says_there_is_nothing_to_review(quiet_app_db):
     app = apptest_helpers.open_page(PAGE, None)
     assert not app.exception
     assert any("Nothing to review" in block.value for block in app.info)

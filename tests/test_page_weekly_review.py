@@ -12,7 +12,6 @@ from infodash.filters import Filters
 from infodash.findings import anomalies, review_anomaly
 from infodash.periods import last_complete_week
 from infodash.review import weekly_summary
-from infodash.settings import mark_as_own_data
 from infodash.surveys import MEASURE_TITLES, WaveSummary, latest_wave_summary
 from tests import apptest_helpers
 from tests.conftest import LONDON
@@ -91,10 +90,7 @@ def test_choosing_an_earlier_week(app_db):
     assert metrics(app)["Requests in"] == f"{weekly_summary(app_db, week, LONDON).current['received']:,.0f}"
 
 
-def test_an_empty_database_shows_an_empty_state_not_an_error(tmp_path, monkeypatch):
-    empty = Store(tmp_path / "empty.duckdb")
-    mark_as_own_data(empty)  # what `python -m infodash init` does: an empty database of one's own, no demo
-    monkeypatch.setenv("INFODASH_DB", str(empty.path))
+def test_an_organisation_without_activity_shows_an_empty_state_not_an_error(quiet_app_db):
     app = run_page()
     assert not app.exception
     assert any("Nothing was logged in this week" in block.value for block in app.info)

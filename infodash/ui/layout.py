@@ -16,6 +16,8 @@ from infodash.filters import Filters
 from infodash.formatting import count_of
 from infodash.set_aside import SET_ASIDE_NOUNS, set_aside_counts, set_aside_rows
 from infodash.settings import demo_size, organisation_time_zone
+from infodash.setup_status import setup_counts
+from infodash.ui.getting_started import getting_started
 from infodash.ui.store import cached, get_store, store_errors
 from infodash.ui.tables import download_button
 
@@ -32,17 +34,20 @@ class PageContext:
 
 
 def page_context(with_filters: bool = True) -> PageContext:
-    """Set the page up, open the store, show the demo-data notice, and draw the shared sidebar filters."""
+    """Set the page up, open the store, show the demo-data notice, and draw the shared sidebar filters. On a
+    review page (``with_filters``) over a team's own database, say what is left to set up; without customer
+    groups, services and customers the page stops there."""
     # Here as well as in dashboard.py: tests (AppTest) and notebooks run a page on its own.
     st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layout="wide")
     with store_errors():
         store = get_store()
-    with store_errors(store):  # one connection for the five reads (opening a large file takes ~25 ms)
+    with store_errors(store):  # one connection for the reads (opening a large file takes ~25 ms)
         size = cached(demo_size, store)
         time_zone = cached(organisation_time_zone, store)
         set_aside = cached(set_aside_counts, store)
         groups = dict(cached(customer_group_options, store)) if with_filters else {}
         services = dict(cached(service_options, store)) if with_filters else {}
+        counts = None if size or not with_filters else cached(setup_counts, store)
     if size:
         st.sidebar.info(
             f"**Demo data** ({size}): a generated organisation, not real people. "
@@ -68,6 +73,8 @@ def page_context(with_filters: bool = True) -> PageContext:
             help="Show only requests and touchpoints about these services. Applies on every page.",
         )
         filters = Filters(tuple(sorted(group_ids)), tuple(sorted(service_ids)))
+    if counts is not None:  # a team's own database: what is left to set up, before empty figures
+        getting_started(counts)
     return PageContext(store, filters, time_zone)
 
 
