@@ -4,7 +4,7 @@ import streamlit as st
 
 st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layout="wide")
 
-# expanded: every page stays in sight rather than behind "View more" (17 pages in 3 groups)
+# expanded: every page stays in sight rather than behind "View more" (18 pages in 3 groups)
 navigation = st.navigation(expanded=True, pages={
     "Review": [
         st.Page("app_pages/weekly_review.py", title="Weekly review", icon=":material/calendar_view_week:", default=True),
@@ -22,6 +22,7 @@ navigation = st.navigation(expanded=True, pages={
     ],
     "Import and set up": [
         st.Page("app_pages/organisation.py", title="Organisation", icon=":material/account_tree:"),
+        st.Page("app_pages/import_customers.py", title="Import customers", icon=":material/contacts:"),
         st.Page("app_pages/import_requests.py", title="Import requests", icon=":material/upload_file:"),
         st.Page("app_pages/import_surveys.py", title="Import survey responses", icon=":material/ballot:"),
         st.Page("app_pages/import_usage.py", title="Import usage", icon=":material/query_stats:"),

@@ -13,6 +13,10 @@ import sys
 from pathlib import Path
 
 from infodash.catalogue import customer_group_options, service_options
+from infodash.customer_import import FIELDS as CUSTOMER_FIELDS
+from infodash.customer_import import KIND as CUSTOMER_KIND
+from infodash.customer_import import CustomerImportOptions, import_customers
+from infodash.customer_import import suggest_columns as suggest_customer_columns
 from infodash.db import DEFAULT_BUSY_TIMEOUT_S, Store, StoreBusy, StoreError
 from infodash.demo import SIZES, build_demo
 from infodash.detection import run_detection
@@ -43,7 +47,8 @@ OPTION_OF_FIELD = {"author": "--author", "encoding": "--encoding", "date_format"
                    "create_customers_in_group": "--create-customers-in-group", "system": "--system",
                    "columns": "--column", "action_map": "--action", "format": "--format", "customer_id": "--customer",
                    "channel": "--channel", "kind": "--kind", "minutes": "--minutes", "read_level": "--read",
-                   "note": "--note", "follow_up_on": "--follow-up"}
+                   "note": "--note", "follow_up_on": "--follow-up", "group_id": "--group", "group_map": "--group-map",
+                   "seniority_map": "--seniority", "relationship_map": "--relationship"}
 
 
 def _checked_import_options(parser: argparse.ArgumentParser, noun: str, mappings: bool) -> None:
@@ -133,6 +138,29 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--comment", type=int, nargs="+", action="extend", default=[], metavar="RESPONSE_ID",
                         help="survey comments to quote (response ids, from the latest wave by the period's end)")
     report.add_argument("--author", default="report job", help="who the pack is attributed to")
+    directory = importing.add_parser("customers", help="the customer directory: an HR or directory export (CSV or "
+                                                      "Excel), one row per person; updates, adds, marks leavers")
+    directory.add_argument("file", type=Path)
+    directory.add_argument("--mapping", metavar="NAME", help="a column mapping saved earlier (default: matched from "
+                                                             "the file's headers)")
+    directory.add_argument("--column", action="append", default=[], metavar="FIELD=COLUMN",
+                           help=f"the file's column for a field ({', '.join(CUSTOMER_FIELDS)}), where the headers "
+                                "do not say")
+    directory.add_argument("--group", metavar="ID_OR_NAME", help="the customer group of everyone in a file without a "
+                                                                 "group column")
+    directory.add_argument("--create-groups", action="store_true",
+                           help="create the customer groups the file names that do not exist yet (else refused)")
+    directory.add_argument("--group-map", action="append", default=[], metavar="VALUE=GROUP",
+                           help="put people whose group column says VALUE in the group named GROUP")
+    directory.add_argument("--seniority", action="append", default=[], metavar="VALUE=LEVEL",
+                           help="translate a grade into executive, senior, middle or staff, e.g. 'E1=executive'")
+    directory.add_argument("--relationship", action="append", default=[], metavar="VALUE=KIND",
+                           help="translate a value into customer, partner or both")
+    directory.add_argument("--partial", action="store_true",
+                           help="the file lists some people only (e.g. one department): nobody is marked as left")
+    directory.add_argument("--encoding", help="the file's text encoding (default utf-8; cp1252 for older Excel)")
+    directory.add_argument("--missing", metavar="VALUE", help="a cell holding this counts as empty, e.g. n/a")
+    _checked_import_options(directory, "changes", mappings=True)
     touchpoint = commands.add_parser("touchpoint", help="log one touchpoint (for scripts and imports by hand)")
     touchpoint.add_argument("--customer", type=int, required=True, help="customer id")
     touchpoint.add_argument("--channel", choices=sorted(CHANNELS), required=True)
@@ -198,7 +226,8 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         print(f"judged usage up to {report.until:%Y-%m-%d %H:%M} UTC in {sum(report.seconds.values()):.1f} s; "
               f"found {found}; {report.added} new to review")
     elif args.command == "import":
-        return {"requests": _import_requests, "survey": _import_survey, "usage": _import_usage}[args.kind](store, args)
+        return {"requests": _import_requests, "survey": _import_survey, "usage": _import_usage,
+                "customers": _import_customers}[args.kind](store, args)
     elif args.command == "report":
         return _report(store, args)
     elif args.command == "touchpoint":
@@ -287,9 +316,47 @@ def _import_survey(store: Store, args: argparse.Namespace) -> int:
     return _finish_import(store, args, report, SURVEY_KIND, options.to_dict(), "responses")
 
 
+def _import_customers(store: Store, args: argparse.Namespace) -> int:
+    if args.mapping:
+        saved = load_mapping(store, CUSTOMER_KIND, args.mapping)
+        if saved is None:
+            raise ValueError(f"no saved customer mapping named {args.mapping!r}")
+        options = CustomerImportOptions.from_dict(saved)
+    else:
+        problems = reading_problems(args.encoding or "utf-8")
+        if problems:  # before the file is read to match its headers
+            raise ValidationError(problems)
+        file_columns = list(read_table(args.file, encoding=args.encoding or "utf-8").columns)
+        options = CustomerImportOptions(columns=suggest_customer_columns(file_columns))
+    columns = {**options.columns, **parse_pairs(args.column, "columns")}
+    options = dataclasses.replace(
+        options, columns=columns, create_groups=options.create_groups or args.create_groups,
+        partial=options.partial or args.partial, group_id=_group_id(store, args.group) or options.group_id,
+        group_map={**options.group_map, **parse_pairs(args.group_map, "group_map")},
+        seniority_map={**options.seniority_map, **parse_pairs(args.seniority, "seniority_map")},
+        relationship_map={**options.relationship_map, **parse_pairs(args.relationship, "relationship_map")},
+        **{key: value for key, value in (("encoding", args.encoding), ("missing_marker", args.missing)) if value})
+    print("columns: " + ", ".join(f"{column!r} -> {field}" for field, column in options.columns.items()))
+    report = import_customers(store, args.file, options, args.author, dry_run=args.dry_run)
+    for change in report.changes:
+        print(f"  {change}")
+    return _finish_import(store, args, report, CUSTOMER_KIND, options.to_dict(), "customers", report.outcome())
+
+
+def _group_id(store: Store, id_or_name: str | None) -> int | None:
+    """The customer group a ``--group`` names, by id or name (any case)."""
+    if id_or_name is None:
+        return None
+    for group_id, name in customer_group_options(store):
+        if id_or_name.strip().lower() in (str(group_id), name.lower()):
+            return group_id
+    raise ValidationError({"group_id": f"Unknown customer group {id_or_name!r}."})
+
+
 def _finish_import(store: Store, args: argparse.Namespace, report: ImportReport, kind: str, options: dict,
-                   noun: str) -> int:
-    """Print an import's problems, notes and outcome; save the mapping when asked and the file was good."""
+                   noun: str, outcome: str | None = None) -> int:
+    """Print an import's problems, notes and outcome (``outcome``, or how many ``noun`` were added); save the
+    mapping when asked and the file was good."""
     for error in report.errors[:MAX_ERRORS_SHOWN]:
         print(f"line {error.line}, column {error.column}: {error.reason}", file=sys.stderr)
     if len(report.errors) > MAX_ERRORS_SHOWN:
@@ -297,9 +364,10 @@ def _finish_import(store: Store, args: argparse.Namespace, report: ImportReport,
     for note in report.notes:
         print(f"note: {note}")
     verdict = ("nothing written: fix the rows above and import the file again" if report.errors
-               else "checked, nothing written (dry run)" if args.dry_run
-               else f"added {report.added:,} {noun}")
-    print(f"{args.file}: {report.rows_read:,} rows read, {report.already_imported:,} {noun} imported before; {verdict}")
+               else f"checked, nothing written (dry run){f': would be {outcome}' if outcome else ''}" if args.dry_run
+               else outcome or f"added {report.added:,} {noun}")
+    before = "" if outcome else f", {report.already_imported:,} {noun} imported before"
+    print(f"{args.file}: {report.rows_read:,} rows read{before}; {verdict}")
     if args.save_mapping and report.ok:
         save_mapping(store, kind, args.save_mapping, options, args.author)
         print(f"saved the mapping as {args.save_mapping!r}")

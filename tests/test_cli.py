@@ -147,3 +147,25 @@ def test_every_option_is_checked_before_the_file_is_read_one_line_each_and_exit_
         assert sorted(captured.err.splitlines()) == sorted(lines), args
     with fixture_store.reading() as db_connection:
         assert db_connection.execute("SELECT count(*) FROM requests WHERE external_ref IS NOT NULL").fetchone() == (0,)
+
+
+def test_import_customers_matches_the_headers_and_a_month_later_marks_the_leaver(fixture_store, tmp_path, capsys):
+    header = "Employee ID,Full name,Email,Department,Grade,Division\n"
+    first, later = tmp_path / "hr-october.csv", tmp_path / "hr-november.csv"
+    first.write_text(header + "E1,Alice Adams,alice@example.org,Lab,middle,Research\n"
+                              "E2,Bob Brown,bob@example.org,Lab,staff,Research\n", encoding="utf-8")
+    later.write_text(header + "E1,Alice Adams,alice@example.org,Plant North,middle,Operations\n", encoding="utf-8")
+    db = ["--db", str(fixture_store.path), "import", "customers"]
+    assert main([*db, str(first)]) == 0
+    assert "hr-october.csv: 2 rows read; 0 new, 2 changed, 0 unchanged, 0 back after leaving, 0 marked as having " \
+           "left" in capsys.readouterr().out
+    assert main([*db, str(later), "--dry-run"]) == 0
+    assert "would be 0 new, 1 changed, 0 unchanged, 0 back after leaving, 1 marked as having left" \
+        in capsys.readouterr().out
+    assert main([*db, str(later)]) == 0
+    out = capsys.readouterr().out
+    assert "line 2, Alice Adams: department Lab -> Plant North, group Research -> Operations" in out
+    with fixture_store.reading() as connection:
+        assert connection.execute("SELECT active FROM customers WHERE email = 'bob@example.org'").fetchone() == (False,)
+    assert main([*db, str(later), "--group", "Nowhere"]) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err == "infodash: --group: Unknown customer group 'Nowhere'.\n"

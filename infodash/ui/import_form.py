@@ -40,36 +40,40 @@ class FileReading:
 
 
 def reading_options(encoding: str, missing_marker: str, date_format: str | None, time_zone: str,
-                    key: str) -> FileReading:
-    """Boxes for the file's encoding, its marker of a missing value, the format and time zone of its times,
-    filled with the given values; a problem is said under its box as soon as it is typed."""
+                    key: str, with_times: bool = True) -> FileReading:
+    """Boxes for the file's encoding, its marker of a missing value and (``with_times``) the format and time zone
+    of its times, filled with the given values; a problem is said under its box as soon as it is typed."""
     reading, parsing = st.columns(2)
     chosen_encoding = reading.text_input("Encoding", encoding, key=f"{key}_encoding",
                                          help="utf-8, or cp1252 for older Excel; any encoding Python knows")
     chosen_format = parsing.text_input("Date format", date_format or "", key=f"{key}_date_format",
                                        help="strptime codes, e.g. %d/%m/%Y %H:%M:%S; empty for ISO dates "
-                                            "(2026-11-23 14:05)").strip() or None
+                                            "(2026-11-23 14:05)").strip() or None if with_times else None
     problems = reading_problems(chosen_encoding.strip(), chosen_format, None)
     with reading:
         field_problem(problems.get("encoding"))
     with parsing:
         field_problem(problems.get("date_format"))
-    missing = reading.text_input("Marker of a missing value", missing_marker, key=f"{key}_missing",
-                                 help="A cell holding exactly this counts as empty, e.g. ? or n/a.")
-    chosen_zone = parsing.text_input("Time zone of the times", time_zone, key=f"{key}_time_zone",
-                                     help="Of times written without an offset, e.g. Europe/London.").strip()
-    problems.update(reading_problems(time_zone=chosen_zone))
-    with parsing:
-        field_problem(problems.get("time_zone"))
+    missing = (reading if with_times else parsing).text_input(
+        "Marker of a missing value", missing_marker, key=f"{key}_missing",
+        help="A cell holding exactly this counts as empty, e.g. ? or n/a.")
+    chosen_zone = time_zone
+    if with_times:
+        chosen_zone = parsing.text_input("Time zone of the times", time_zone, key=f"{key}_time_zone",
+                                         help="Of times written without an offset, e.g. Europe/London.").strip()
+        problems.update(reading_problems(time_zone=chosen_zone))
+        with parsing:
+            field_problem(problems.get("time_zone"))
     return FileReading(chosen_encoding.strip(), missing, chosen_format, chosen_zone, problems)
 
 
 def check_and_import(run_import: Callable[[bool, Progress], ImportReport], me: str, key: str, noun: str,
-                     problems: dict[str, str] | None = None) -> None:
+                     problems: dict[str, str] | None = None,
+                     outcome: Callable[[Any], str] | None = None) -> ImportReport | None:
     """The "Check every row" and "Import" buttons (held back while the options have ``problems``). On either,
     ``run_import(dry_run, progress)`` runs under a progress bar and what it found is shown: every problem by line
-    and column (with a CSV of them), or how many ``noun``s (e.g. "response") were added. Importing needs the
-    staff member's name ``me``."""
+    and column (with a CSV of them), or how many ``noun``s (e.g. "response") were added, or ``outcome(report)``
+    where an import says more. Importing needs the staff member's name ``me``. Returns the report, if it ran."""
     held = "Fix the options marked above first." if problems else None
     check_col, import_col = st.columns(2)
     checked = check_col.button("Check every row", key=f"{key}_check", disabled=bool(problems), help=held)
@@ -77,17 +81,17 @@ def check_and_import(run_import: Callable[[bool, Progress], ImportReport], me: s
                             help=held or (None if me else f"Enter your name first: imported {noun}s are attributed "
                                                           "to you."))
     if not (checked or run):
-        return
+        return None
     bar = st.progress(0.0, "Starting")
     try:
         report = run_import(not run, bar.progress)
     except ValidationError as error:
         for message in error.errors.values():
             st.error(escape_markdown(message))
-        return
+        return None
     except ImportFileError as error:
         st.error(escape_markdown(str(error)))
-        return
+        return None
     for note in report.notes:
         st.info(escape_markdown(note))
     if report.errors:
@@ -95,6 +99,9 @@ def check_and_import(run_import: Callable[[bool, Progress], ImportReport], me: s
                  "written. Fix them in the file (or the mapping) and check again.")
         st.dataframe(report.error_table(), hide_index=True)
         download_button(report.error_table(), f"{key}-problems.csv", key=f"{key}_problems")
+    elif outcome is not None:
+        st.success(f"Imported: {outcome(report)}." if report.written
+                   else f"Every row is good. On Import: {outcome(report)}.")
     elif report.written:
         st.success(f"Imported {count_of(report.added, noun)} ({report.already_imported:,} were imported before).")
     elif not report.to_add:
@@ -103,6 +110,7 @@ def check_and_import(run_import: Callable[[bool, Progress], ImportReport], me: s
     else:
         st.success(f"Every row is good: {count_of(report.to_add, noun)} to add on Import, "
                    f"{report.already_imported:,} imported before.")
+    return report
 
 
 def save_mapping_form(store: Store, kind: str, options: dict[str, Any], me: str, placeholder: str) -> None:
