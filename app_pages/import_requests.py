@@ -8,8 +8,9 @@ import streamlit as st
 from infodash.catalogue import customer_group_options, service_options
 from infodash.formatting import count_of
 from infodash.importers import ImportFileError, load_mapping, mapping_names, preview_file
-from infodash.request_import import (CUSTOMER_KEYS, EVENT_FIELDS, KIND, OPTIONAL_FIELDS, PRESETS, REQUIRED_FIELDS,
-                                     RequestImportOptions, import_requests, option_problems)
+from infodash.request_import import (CUSTOMER_KEYS, DEFAULT_SERVICE, EVENT_FIELDS, KIND, OPTIONAL_FIELDS, PRESETS,
+                                     REQUIRED_FIELDS, RequestImportOptions, import_requests, option_problems)
+from infodash.request_import_write import HOLDING_GROUP
 from infodash.service_requests import CHANNELS, PRIORITIES, STATUSES
 from infodash.ui.import_form import check_and_import, field_problem, reading_options, save_mapping_form
 from infodash.ui.layout import page_context, set_aside_list
@@ -65,15 +66,26 @@ for position, name in enumerate(fields):
                                           index=options.index(default) if default in options else 0)
     if chosen != NONE:
         columns[name] = chosen
-match_col, group_col, service_col = st.columns(3)
+match_col, group_col, blank_col = st.columns(3)
 customer_key = match_col.selectbox("Customer column holds their", list(CUSTOMER_KEYS),
                                    index=list(CUSTOMER_KEYS).index(base.customer_key), key=f"key_{start}")
-create_in = group_col.selectbox("Unknown customers", [None, *groups],
-                                format_func=lambda gid: "refuse their rows" if gid is None
-                                else f"create in {groups[gid]}",
-                                key=f"create_{start}")
+REFUSE, HOLD = "refuse", "hold"
+unknown_choices = [REFUSE, HOLD, *groups]
+create_in = group_col.selectbox(
+    "Unknown customers", unknown_choices, key=f"create_{start}",
+    index=unknown_choices.index(base.create_customers_in_group) if base.create_customers_in_group in groups
+    else 1 if base.create_customers else 0,
+    format_func=lambda choice: {REFUSE: "refuse their rows", HOLD: f"create in {HOLDING_GROUP}"}.get(
+        choice, f"create in {groups.get(choice)}"))
+unknown_customer = blank_col.text_input("A blank customer counts as", base.unknown_customer or "",
+                                        key=f"blank_{start}", placeholder="(refuse such rows)",
+                                        help="e.g. Unknown caller: requests with no caller are real requests too.")
+service_col, create_services_col = st.columns(2)
 service_id = service_col.selectbox("Service of every request (when no column)", [None, *services],
                                    format_func=lambda sid: "-" if sid is None else services[sid], key=f"svc_{start}")
+create_services = create_services_col.checkbox(
+    "Create the services the file names that do not exist yet", value=base.create_services, key=f"create_svc_{start}",
+    help=f"Without a service column, every request then goes to one service, {DEFAULT_SERVICE!r}.")
 
 
 IGNORE = "(ignore these rows)"
@@ -103,8 +115,11 @@ with st.expander("Translate the file's values", expanded=start == "blank"):
     priority_map = value_map("priority", columns.get("priority"), base.priority_map, PRIORITIES, f"prio_{start}")
     channel_map = value_map("channel", columns.get("channel"), base.channel_map, CHANNELS, f"chan_{start}")
 options = dataclasses.replace(base, columns=columns, shape=shape, customer_key=customer_key,
-                              create_customers_in_group=create_in, service_id=service_id, state_map=state_map,
-                              priority_map=priority_map, channel_map=channel_map, **reading.options())
+                              create_customers=create_in != REFUSE,
+                              create_customers_in_group=create_in if create_in in groups else None,
+                              unknown_customer=unknown_customer.strip() or None, service_id=service_id,
+                              create_services=create_services, state_map=state_map, priority_map=priority_map,
+                              channel_map=channel_map, **reading.options())
 
 problems = option_problems(options)
 for field, message in problems.items():

@@ -82,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     requests.add_argument("file", type=Path)
     requests.add_argument("--preset", choices=sorted(PRESETS), help="a desk's export format")
     requests.add_argument("--mapping", help="a column mapping saved earlier (in the app or with --save-mapping)")
-    requests.add_argument("--service", type=int, help="service id of every request, when the file has none")
+    requests.add_argument("--service", type=int, help="service id of every request (default: the preset's or mapping's "
+                                                      "service column; the ServiceNow preset creates a service per "
+                                                      "category)")
     requests.add_argument("--create-customers-in-group", type=int, metavar="GROUP_ID",
                           help="create unknown customers in this group instead of refusing their rows")
     requests.add_argument("--time-zone", help="time zone of the file's wall-clock times")
@@ -279,6 +281,9 @@ def _import_requests(store: Store, args: argparse.Namespace) -> int:
     overrides = {"service_id": args.service, "create_customers_in_group": args.create_customers_in_group,
                  "time_zone": args.time_zone, "date_format": args.date_format, "encoding": args.encoding}
     options = dataclasses.replace(options, **{key: value for key, value in overrides.items() if value is not None})
+    if args.service is not None:  # every request is for this service, whatever a column of the file says
+        options = dataclasses.replace(options, columns={name: column for name, column in options.columns.items()
+                                                        if name != "service"})
     report = import_requests(store, args.file, options, args.author, dry_run=args.dry_run)
     return _finish_import(store, args, report, KIND, options.to_dict(), "requests")
 

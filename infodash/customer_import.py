@@ -83,7 +83,6 @@ class CustomerImportOptions:
 class DirectoryReport(ImportReport):
     """What a directory import found and did, besides the common counts (``added``: newcomers)."""
 
-    updated: int = 0  # people whose record changed
     unchanged: int = 0
     reactivated: int = 0  # people listed again after having left
     left: int = 0  # people an earlier directory listed and this one does not: marked inactive

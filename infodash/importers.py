@@ -56,6 +56,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     added: int = 0
     already_imported: int = 0
+    updated: int = 0  # items imported before that the file changed
     to_add: int = 0  # new items the file holds (added, unless it was a dry run or a row has a problem)
     written: bool = False
     notes: list[str] = field(default_factory=list)

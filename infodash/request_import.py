@@ -6,7 +6,10 @@
   (e.g. "Awaiting User Info" -> waiting on customer, "Awaiting Vendor" -> waiting on vendor).
 
 Every row is checked first; nothing is written unless the whole file is good. Requests whose
-reference was imported before are skipped, so importing the same file twice adds nothing.
+reference was imported before are brought up to date instead of added again: the same desk's export a
+month later adds their new status changes and closes those resolved since; the same file twice adds
+nothing. An import may create the services and customers the file names (the ServiceNow preset does, a
+blank caller counting as "Unknown caller"), and says which.
 """
 
 from __future__ import annotations
@@ -19,16 +22,19 @@ from typing import Any
 
 import pandas as pd
 
-from infodash import audit
 from infodash.catalogue import customer_group_options, service_options
-from infodash.checks import check_customer_group, check_service
+from infodash.checks import check_author, check_customer_group, check_service
 from infodash.db import Store
 from infodash.errors import ValidationError
-from infodash.importers import (CUSTOMER_KEYS, ImportFileError, ImportReport, add_row_errors, customers_matching,
+from infodash.formatting import count_of
+from infodash.importers import (CUSTOMER_KEYS, ImportFileError, ImportReport, add_row_errors,
                                 match_customers, parse_time_column, read_table, reading_problems, require_columns)
+from infodash.request_import_write import HOLDING_GROUP, compare_known, write
 from infodash.service_requests import CHANNELS, PRIORITIES, STATUSES
 
 KIND = "requests"
+DEFAULT_SERVICE = "Service desk"  # the one service an import may create when the file names none
+UNCATEGORISED = "Uncategorised"  # the service of requests an export names no service for, when it may create one
 REQUIRED_FIELDS = ("external_ref", "customer", "received_at")
 EVENT_FIELDS = ("state", "changed_at")
 OPTIONAL_FIELDS = ("service", "channel", "priority", "subject", "assigned_to", "first_response_at", "resolved_at",
@@ -54,6 +60,10 @@ class RequestImportOptions:
     state_map: dict[str, str | None] = field(default_factory=dict)  # desk state -> status (None: ignore row)
     priority_map: dict[str, str] = field(default_factory=dict)
     channel_map: dict[str, str] = field(default_factory=dict)
+    # services the file names that do not exist yet are created; without a service column, one service is
+    create_services: bool = False
+    create_customers: bool = False  # unknown customers are created (in create_customers_in_group, else HOLDING_GROUP)
+    unknown_customer: str | None = None  # a blank customer cell counts as this customer (e.g. "Unknown caller")
 
     def to_dict(self) -> dict[str, Any]:
         """The options as plain data, for saving a mapping."""
@@ -69,8 +79,10 @@ SERVICENOW = RequestImportOptions(
     shape="event_log",
     columns={"external_ref": "number", "customer": "caller_id", "received_at": "opened_at", "state": "incident_state",
              "changed_at": "sys_updated_at", "priority": "priority", "channel": "contact_type",
-             "assigned_to": "assignment_group", "resolved_at": "resolved_at", "vendor": "vendor"},
+             "assigned_to": "assignment_group", "resolved_at": "resolved_at", "vendor": "vendor",
+             "service": "category"},
     date_format="%d/%m/%Y %H:%M", missing_marker="?", customer_key="name",
+    create_services=True, create_customers=True, unknown_customer="Unknown caller",
     state_map={"New": "received", "Active": "responded", "Awaiting User Info": "waiting_customer",
                "Awaiting Evidence": "waiting_customer", "Awaiting Vendor": "waiting_vendor",
                "Awaiting Problem": "responded", "Resolved": "resolved", "Closed": "resolved", "-100": None},
@@ -116,12 +128,14 @@ def option_problems(options: RequestImportOptions, store: Store | None = None) -
 def import_requests(store: Store, source: str | Path | bytes, options: RequestImportOptions, author: str,
                     file_name: str | None = None, dry_run: bool = False,
                     progress: Callable[[float, str], None] | None = None) -> ImportReport:
-    """Check a desk export and, unless ``dry_run`` or any row has a problem, add its new requests.
+    """Check a desk export and, unless ``dry_run`` or any row has a problem, add its new requests and bring
+    the requests imported before up to date (a grown export: their new status changes, closed since).
 
     Raises ValidationError (by field) for options :func:`option_problems` refuses, before reading the file;
     ImportFileError when the file cannot be read or lacks a mapped column.
     """
     problems = option_problems(options, store)
+    check_author(author, problems)
     if problems:
         raise ValidationError(problems)
     report = ImportReport()
@@ -129,34 +143,87 @@ def import_requests(store: Store, source: str | Path | bytes, options: RequestIm
     step(0.05, "Reading the file")
     frame = read_table(source, file_name, options.encoding, options.missing_marker)
     report.rows_read = len(frame)
+    options = _fitted(options, frame, report)
     wanted = REQUIRED_FIELDS + (EVENT_FIELDS if options.shape == "event_log" else ())
     unmapped = [name for name in wanted if name not in options.columns]
     if unmapped:
         raise ImportFileError(f"Map a column to each of: {', '.join(unmapped)}.")
-    if "service" not in options.columns and options.service_id is None:
+    if "service" not in options.columns and options.service_id is None and not options.create_services:
         raise ImportFileError("Map a column to service, or choose the service every request is for.")
     require_columns(frame, options.columns)
     rows = pd.DataFrame({name: frame[column] for name, column in options.columns.items()})
     rows["line"] = range(2, len(rows) + 2)
+    if options.unknown_customer:
+        blank = rows["customer"].isna()
+        if blank.any():
+            rows.loc[blank, "customer"] = options.unknown_customer
+            report.notes.append(f"{count_of(int(blank.sum()), 'row')} with no {options.columns['customer']} kept "
+                                f"under the customer {options.unknown_customer!r}")
     step(0.2, "Checking every row")
     checked = _check_rows(store, rows, options, report)
     requests, history = (_from_events(checked, options, report) if options.shape == "event_log"
                          else _from_rows(checked, options, report))
+    report.errors.sort(key=lambda error: (error.line, error.column))
+    if report.errors:
+        step(1.0, "Checked")
+        return report
+    step(0.6, "Comparing with the requests imported before")
     with store.reading() as db:
         known = {ref for (ref,) in db.execute("SELECT external_ref FROM requests WHERE list_contains(?, external_ref)",
                                               [requests["external_ref"].tolist()]).fetchall()}
-    report.already_imported = len(known)
-    requests = requests[~requests["external_ref"].isin(known)]
-    report.to_add = len(requests)
-    history = history[~history["external_ref"].isin(known)]
-    report.errors.sort(key=lambda error: (error.line, error.column))
-    if report.errors or dry_run or requests.empty:
-        step(1.0, "Checked" if report.errors or dry_run else "Nothing new")
-        return report
-    step(0.6, f"Adding {len(requests):,} requests")
-    _write(store, requests, history, options, author, report)
-    step(1.0, "Done")
+    requests = requests.assign(known=requests["external_ref"].isin(known))
+    report.already_imported, report.to_add = len(known), int((~requests["known"]).sum())
+    new_services = _services_to_create(requests)
+    new_customers = requests.loc[requests["customer_id"].isna() & ~requests["known"], "customer"].nunique()
+    with (store.reading() if dry_run else store.writing()) as db:
+        changes = compare_known(db, requests, history)
+        report.updated = changes.requests
+        if not dry_run and (report.to_add or changes.requests or changes.status_changes):
+            step(0.7, f"Adding {report.to_add:,} requests, updating {changes.requests:,}")
+            write(db, requests, history, new_services, options.customer_key, options.create_customers_in_group,
+                  author.strip(), report)
+            report.added, report.written = report.to_add, True
+    _creation_notes(report, new_services, new_customers, options, dry_run)
+    if changes.requests or changes.status_changes:
+        report.notes.append(f"{'will bring' if dry_run else 'brought'} {count_of(changes.requests, 'request')} "
+                            f"imported before up to date: {count_of(changes.status_changes, 'new status change')}, "
+                            f"{changes.closed:,} closed since")
+    step(1.0, "Done" if report.written else "Checked")
     return report
+
+
+def _fitted(options: RequestImportOptions, frame: pd.DataFrame, report: ImportReport) -> RequestImportOptions:
+    """The options for this file: a service column a preset names and the file lacks is dropped when the import
+    may create services (every request then goes to one service), and said so."""
+    column = options.columns.get("service")
+    if options.create_services and column and column not in frame.columns:
+        report.notes.append(f"the file has no column {column!r}: every request is for the service "
+                            f"{DEFAULT_SERVICE!r}")
+        return dataclasses.replace(options, columns={name: value for name, value in options.columns.items()
+                                                     if name != "service"})
+    return options
+
+
+def _services_to_create(requests: pd.DataFrame) -> list[str]:
+    """The services the new requests name that do not exist yet, one per name whatever its case."""
+    names: dict[str, str] = {}
+    for name in requests.loc[requests["service_id"].isna() & ~requests["known"], "service"].dropna():
+        names.setdefault(name.lower(), name)
+    return sorted(names.values(), key=str.lower)
+
+
+def _creation_notes(report: ImportReport, services: list[str], customers: int, options: RequestImportOptions,
+                    dry_run: bool) -> None:
+    verb = "will create" if dry_run else "created"
+    if services:
+        shown = ", ".join(services[:10]) + (f" and {len(services) - 10} more" if len(services) > 10 else "")
+        report.notes.append(f"{verb} {count_of(len(services), 'service')}: {shown} (name and describe them on the "
+                            "Organisation page)")
+    if customers:
+        where = (f"customer group {options.create_customers_in_group}" if options.create_customers_in_group
+                 is not None else f"the group {HOLDING_GROUP!r}")
+        report.notes.append(f"{verb} {count_of(customers, 'customer')} from the {options.columns['customer']} "
+                            f"column, in {where} (import the directory to place them)")
 
 
 def _check_rows(store: Store, rows: pd.DataFrame, options: RequestImportOptions, report: ImportReport) -> pd.DataFrame:
@@ -177,7 +244,8 @@ def _check_rows(store: Store, rows: pd.DataFrame, options: RequestImportOptions,
             default if value is None else mapping.get(value, value.lower() if value.lower() in allowed else None)))
         bad = translated.isna()
         _error(report, rows.loc[bad, "line"], columns[name],
-               lambda value, name=name: f"unknown {name} {value!r}: map it to one of {', '.join(sorted(mapping or allowed))}",
+               lambda value, name=name, mapping=mapping, allowed=allowed: (
+                   f"unknown {name} {value!r}: map it to one of {', '.join(sorted(mapping or allowed))}"),
                rows.loc[bad, name])
         rows[name] = translated
     rows["customer_id"] = _customer_ids(store, rows, options, report)
@@ -192,24 +260,40 @@ def _check_rows(store: Store, rows: pd.DataFrame, options: RequestImportOptions,
 
 def _customer_ids(store: Store, rows: pd.DataFrame, options: RequestImportOptions, report: ImportReport) -> pd.Series:
     return match_customers(store, rows["customer"], rows["line"], options.columns["customer"], options.customer_key,
-                           report, refuse_unknown=options.create_customers_in_group is None)
+                           report, refuse_unknown=not (options.create_customers
+                                                       or options.create_customers_in_group is not None))
 
 
 def _service_ids(store: Store, rows: pd.DataFrame, options: RequestImportOptions, report: ImportReport) -> pd.Series:
+    """Each row's service id: from its service column (by name, any case), else the one chosen for all, else
+    (when the import may create services) none yet: the service named in ``rows["service"]`` is created."""
     if "service" not in options.columns:
+        if options.service_id is None:  # create_services: one service for every request
+            rows["service"] = DEFAULT_SERVICE
+            return _service_ids(store, rows, dataclasses.replace(
+                options, columns={**options.columns, "service": "service"}), report)
+        rows["service"] = None
         return pd.Series(options.service_id, index=rows.index)
+    if options.create_services and rows["service"].isna().any():
+        # an event log often names the category in a later update; a request that never does goes under one
+        rows["service"] = rows.groupby("external_ref")["service"].transform(lambda names: names.bfill().ffill())
+        blank = rows["service"].isna()
+        if blank.any():
+            rows.loc[blank, "service"] = UNCATEGORISED
+            report.notes.append(f"{count_of(int(blank.sum()), 'row')} with no {options.columns['service']} in any "
+                                f"update of their request: kept under the service {UNCATEGORISED!r}")
     with store.reading() as db:
         found = {name.lower(): service_id for name, service_id in
                  db.execute("SELECT name, service_id FROM services").fetchall()}
     ids = rows["service"].map(lambda value: found.get(value.lower()) if value else options.service_id)
-    unknown = ids.isna()
+    unknown = ids.isna() & (rows["service"].isna() | (not options.create_services))
     _error(report, rows.loc[unknown, "line"], options.columns["service"],
            lambda value: f"unknown service {value!r}" if value else "service is missing", rows.loc[unknown, "service"])
     return ids
 
 
-_REQUEST_COLUMNS = ["external_ref", "customer", "customer_id", "service_id", "channel", "priority", "subject",
-                    "assigned_to", "received_at", "first_response_at", "status", "closed_at", "vendor",
+_REQUEST_COLUMNS = ["external_ref", "customer", "customer_id", "service", "service_id", "channel", "priority",
+                    "subject", "assigned_to", "received_at", "first_response_at", "status", "closed_at", "vendor",
                     "decline_reason", "referred_to"]
 
 
@@ -244,6 +328,19 @@ def _from_rows(rows: pd.DataFrame, options: RequestImportOptions, report: Import
     return rows[_REQUEST_COLUMNS], history
 
 
+def _note_translations(report: ImportReport, column: str, states: pd.Series, statuses: pd.Series) -> None:
+    """Say how the desk's states were read: which were counted as which InfoDash status (several folding into
+    one), and which rows were left out, with how many rows each."""
+    counted = pd.DataFrame({"state": states, "status": statuses}).fillna({"status": ""}).value_counts(sort=False)
+    read_as = [f"{state!r} as {status.replace('_', ' ')} ({rows:,})" for (state, status), rows in counted.items()
+               if status and state != status]
+    dropped = [f"{state!r} ({rows:,} rows)" for (state, status), rows in counted.items() if not status]
+    if read_as:
+        report.notes.append(f"{column} read as InfoDash statuses: " + ", ".join(read_as))
+    if dropped:
+        report.notes.append(f"{column} values left out (not a status change): " + ", ".join(dropped))
+
+
 def _from_events(events: pd.DataFrame, options: RequestImportOptions, report: ImportReport
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """An event log: each request's history from its updates, in time order, repeats collapsed."""
@@ -251,6 +348,7 @@ def _from_events(events: pd.DataFrame, options: RequestImportOptions, report: Im
     unknown = mapped == "?"
     _error(report, events.loc[unknown, "line"], options.columns["state"],
            lambda value: f"unknown state {value!r}: map it to an InfoDash status", events.loc[unknown, "state"])
+    _note_translations(report, options.columns["state"], events["state"][~unknown], mapped[~unknown])
     events = events.assign(status=mapped)[~unknown & mapped.notna()].sort_values(["external_ref", "changed_at", "line"])
     # Desks record updates before a ticket's "opened" time (it was drafted first): a request counts as
     # received at the earlier of its received column and its first update.
@@ -287,39 +385,3 @@ def _from_events(events: pd.DataFrame, options: RequestImportOptions, report: Im
     requests["closed_at"] = resolved_at.where(resolved_at.notna(), requests["last_change"]).where(closed)
     return requests[_REQUEST_COLUMNS], history[["external_ref", "status", "changed_at", "vendor", "decline_reason",
                                                 "referred_to"]]
-
-
-def _write(store: Store, requests: pd.DataFrame, history: pd.DataFrame, options: RequestImportOptions, author: str,
-           report: ImportReport) -> None:
-    with store.writing() as db:
-        if options.create_customers_in_group is not None:
-            new = sorted(set(requests.loc[requests["customer_id"].isna(), "customer"]))
-            if new:
-                db.register("imported_customer", pd.DataFrame({"name": new}))
-                db.execute("INSERT INTO customers (name, email, login, group_id, department, seniority, relationship) "
-                           "SELECT name, CASE WHEN $key = 'email' THEN name END, CASE WHEN $key = 'login' THEN name END, "
-                           "$group, '(imported)', 'staff', 'customer' FROM imported_customer",
-                           {"key": options.customer_key, "group": options.create_customers_in_group})
-                with_ids = {value: customer_id for value, customer_id, _ in
-                            customers_matching(db, options.customer_key, new)}
-                requests = requests.assign(customer_id=requests["customer_id"].fillna(requests["customer"].map(with_ids)))
-                report.notes.append(f"created {len(new):,} customers in group {options.create_customers_in_group}")
-        db.register("imported_request", requests.assign(customer_id=requests["customer_id"].astype("int64"),
-                                                        service_id=requests["service_id"].astype("int64")))
-        db.execute("""
-            INSERT INTO requests (external_ref, customer_id, service_id, channel, priority, subject, assigned_to,
-                                  received_at, first_response_at, status, closed_at, vendor, decline_reason,
-                                  referred_to, created_by)
-            SELECT external_ref, customer_id, service_id, channel, priority, subject, assigned_to, received_at,
-                   first_response_at, status, closed_at, vendor, decline_reason, referred_to, $author
-            FROM imported_request ORDER BY received_at
-        """, {"author": author})
-        db.register("imported_history", history)
-        db.execute("""
-            INSERT INTO request_status_history (request_id, status, changed_at, changed_by, vendor, reason, referral)
-            SELECT r.request_id, h.status, h.changed_at, $author, h.vendor, h.decline_reason, h.referred_to
-            FROM imported_history h JOIN requests r USING (external_ref)
-        """, {"author": author})
-        audit.record(db, author, "import", "requests", None,
-                     {"rows": report.rows_read, "added": len(requests), "already_imported": report.already_imported})
-    report.added, report.written = len(requests), True

@@ -103,7 +103,9 @@ def check_and_import(run_import: Callable[[bool, Progress], ImportReport], me: s
         st.success(f"Imported: {outcome(report)}." if report.written
                    else f"Every row is good. On Import: {outcome(report)}.")
     elif report.written:
-        st.success(f"Imported {count_of(report.added, noun)} ({report.already_imported:,} were imported before).")
+        updated = f", {report.updated:,} of them brought up to date" if report.updated else ""
+        st.success(f"Imported {count_of(report.added, noun)} ({report.already_imported:,} were imported "
+                   f"before{updated}).")
     elif not report.to_add:
         st.success(f"Every row is good, and nothing is new: {count_of(report.already_imported, noun)} imported "
                    "before.")
