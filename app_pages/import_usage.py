@@ -40,7 +40,7 @@ layout = file_layout("usage", context.time_zone.key)
 options = UsageLoadOptions(format=file_format, system=system, create_systems=create, skip_bad_rows=skip_bad_rows,
                            columns=layout.columns, action_map=layout.action_map, time_zone=layout.time_zone,
                            time_format=layout.time_format, encoding=layout.encoding,
-                           skip_static_files=layout.skip_static_files)
+                           skip_static_files=layout.skip_static_files, keep_bots=layout.keep_bots)
 
 if uploads:
     blocked = "Fix the file layout first (see above)." if layout.problems else None

@@ -124,6 +124,8 @@ def _parser() -> argparse.ArgumentParser:
     usage.add_argument("--encoding", default="utf-8", help="text encoding of CSV files and logs (default utf-8)")
     usage.add_argument("--keep-static-files", action="store_true",
                        help="access logs: load requests for style sheets, scripts, images and fonts too")
+    usage.add_argument("--keep-bots", action="store_true",
+                       help="access logs: load the requests of known bots, crawlers, feed readers and monitors too")
     _checked_import_options(usage, "events", mappings=False)
     report = commands.add_parser("report", help="make the management pack for a period (e.g. for a scheduled "
                                                "e-mail) and keep it with the packs made in the app")
@@ -384,7 +386,7 @@ def _import_usage(store: Store, args: argparse.Namespace) -> int:
         format=args.format, system=args.system, create_systems=args.create_system, skip_bad_rows=args.skip_bad_rows,
         columns=parse_pairs(args.column, "--column"), action_map=parse_pairs(args.action, "--action"),
         time_zone=args.time_zone, time_format=args.time_format, encoding=args.encoding,
-        skip_static_files=not args.keep_static_files)
+        skip_static_files=not args.keep_static_files, keep_bots=args.keep_bots)
     shown: set[str] = set()
 
     def progress(fraction: float, message: str) -> None:
@@ -406,8 +408,9 @@ def _print_usage_report(report: UsageLoadReport) -> None:
         print(f"... and {report.rejected - min(len(report.rejected_rows), MAX_ERRORS_SHOWN):,} more rejected rows",
               file=sys.stderr)
     for file in report.files:
+        skipped = f" ({file.skipped_reasons()})" if file.skipped else ""
         counts = (f"{file.lines:,} new lines, {file.events:,} events, {file.rejected:,} rejected, "
-                  f"{file.skipped:,} skipped, {file.already_loaded:,} events loaded before")
+                  f"{file.skipped:,} skipped{skipped}, {file.already_loaded:,} events loaded before")
         outcome = (f"not loaded: {file.problem}" if file.problem else "loaded" if file.loaded
                    else "nothing new" if not file.lines else "checked, nothing written (dry run)")
         print(f"{file.file}: {counts}; {outcome}")

@@ -20,10 +20,14 @@ without its query string; the query string (undecoded) is the query text; the st
 - GET or HEAD with a ``q=``, ``query=`` or ``search=`` parameter: ``search``;
 - GET or HEAD of a document (a path ending in one of :data:`DOWNLOAD_EXTENSIONS`, e.g. ``.pdf``): ``download``;
 - any other GET or HEAD: ``view``;
-- POST, PUT, PATCH, DELETE: ``submit``; any other method is a rejected line.
+- POST, PUT, PATCH, DELETE: ``submit``.
 
-Requests for a page's static parts (style sheets, scripts, images, fonts: :data:`STATIC_EXTENSIONS`)
-are skipped, not loaded, unless :attr:`UsageLoadOptions.skip_static_files` is False; so are blank lines.
+Only use is loaded; these lines are skipped, and counted by reason (:data:`SKIP_REASONS`): requests for
+a page's static parts (style sheets, scripts, images, fonts: :data:`STATIC_EXTENSIONS`, unless
+:attr:`UsageLoadOptions.skip_static_files` is False), requests that failed (status 400 and above), other
+methods (OPTIONS, PROPFIND ...: a program asking, not a person using), known bots, crawlers, feed readers
+and monitors by their user agent (the ``crawlerdetect`` package's maintained list, unless
+:attr:`UsageLoadOptions.keep_bots`), and blank lines. The user agent is kept with each event.
 
 **Customers.** A login maps to the customer with that ``customers.login`` (ignoring case). A login
 no customer has (or that several share) is kept with no customer; the report counts those events
@@ -33,8 +37,10 @@ and names the most frequent such logins.
 not in the format is rejected, with the file, its line and the reason (the first problem found in
 the row). By default a file with any rejected row is not loaded at all (imports are all-or-nothing
 per file); with :attr:`UsageLoadOptions.skip_bad_rows` its good rows are loaded and the rest
-reported. Line numbers are the file's lines (a CSV's header is line 1; they count records, so a
-blank line or a cell spanning lines shifts them); in a Parquet file, the row number from 1.
+reported. An access log may hold a few junk lines: it is loaded without them (each reported) as long
+as they are at most :data:`MAX_UNREADABLE_SHARE` of its lines; more means the wrong format or file.
+Line numbers are the file's lines (a CSV's header is line 1; they count records, so a blank line or a
+cell spanning lines shifts them); in a Parquet file, the row number from 1.
 
 **Incremental.** The ``usage_loads`` ledger keeps, per source, its name and the hash of its first
 64 KiB (its identity), the bytes loaded so far and the hash of those bytes. A file whose bytes
@@ -45,7 +51,8 @@ in under the same name) is a new source. An access log's last line is loaded onl
 finished (ends with a line break). Compressed (``.gz``) and Parquet files are loaded whole.
 
 **Systems.** An unknown system refuses the load (naming the known ones), unless
-:attr:`UsageLoadOptions.create_systems` says to create it.
+:attr:`UsageLoadOptions.create_systems` says to create it; the first system of a database without any
+is created.
 
 Everything of one file is written in one transaction: its events, its ledger entry, its audit row.
 Files are parsed and checked in DuckDB, never row by row in Python.
@@ -54,6 +61,7 @@ Files are parsed and checked in DuckDB, never row by row in Python.
 from __future__ import annotations
 
 import codecs
+import functools
 import glob
 import gzip
 import hashlib
@@ -72,11 +80,13 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+from crawlerdetect import CrawlerDetect
 
 from infodash import audit
 from infodash.checks import TOO_EARLY, TOO_LATE, check_author, plausible_range
 from infodash.db import Store
 from infodash.errors import ValidationError
+from infodash.formatting import count_of
 from infodash.importers import ImportFileError, Progress, reading_problems
 from infodash.settings import organisation_time_zone
 
@@ -91,6 +101,9 @@ STATIC_EXTENSIONS = ("css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "sv
                      "woff2", "ttf", "eot")
 SEARCH_PARAMETERS = ("q", "query", "search")
 MAX_REJECTED_ROWS = 1000  # rejected rows listed in a report; the count is always complete
+MAX_UNREADABLE_SHARE = 0.01  # an access log with more unreadable lines than this is refused whole
+SKIP_REASONS = {"bot": "bots and crawlers", "static": "static files", "failed": "failed requests",
+                "method": "other methods", "blank": "blank lines"}
 TOP_UNMAPPED_LOGINS = 20
 IDENTITY_BYTES = 64 * 1024
 # The shape of an access log line: client, ident, user, [time], "method target protocol", status, bytes; anything
@@ -116,6 +129,7 @@ class UsageLoadOptions:
     time_format: str | None = None  # strptime format of tabular times, e.g. "%d/%m/%Y %H:%M"; None: ISO 8601
     encoding: str = "utf-8"  # of CSV files and logs
     skip_static_files: bool = True  # access logs: skip requests for style sheets, scripts, images and fonts
+    keep_bots: bool = False  # access logs: load requests of known bots and crawlers too
 
 
 @dataclass(frozen=True)
@@ -142,7 +156,8 @@ class UsageFileReport:
     lines: int = 0
     events: int = 0
     rejected: int = 0
-    skipped: int = 0  # blank lines and requests for static files
+    skipped: int = 0  # lines that are not use: see SKIP_REASONS
+    skipped_by: dict[str, int] = field(default_factory=dict)  # by reason (a key of SKIP_REASONS)
     already_loaded: int = 0  # events loaded from this source before
     loaded: bool = False
     problem: str | None = None
@@ -151,6 +166,10 @@ class UsageFileReport:
     def name(self) -> str:
         """The file's name without its folder."""
         return Path(self.file).name
+
+    def skipped_reasons(self) -> str:
+        """E.g. "12 bots and crawlers, 40 static files"."""
+        return ", ".join(f"{count:,} {SKIP_REASONS[reason]}" for reason, count in self.skipped_by.items() if count)
 
 
 @dataclass
@@ -199,6 +218,7 @@ class UsageLoadReport:
         """One row per file: what it held and what became of it."""
         return pd.DataFrame([{"file": item.name, "format": item.format, "lines read": item.lines,
                               "events": item.events, "rejected": item.rejected, "skipped": item.skipped,
+                              "skipped as": item.skipped_reasons(),
                               "loaded before": item.already_loaded, "loaded": item.loaded,
                               "problem": item.problem or ""} for item in self.files])
 
@@ -223,7 +243,7 @@ def load_usage(store: Store, path_or_glob: str | Path | Sequence[str | Path], op
     time_zone = options.time_zone or organisation_time_zone(store).key
     if options.system and not options.create_systems:
         known = system_names(store)
-        if options.system.lower() not in {name.lower() for name in known}:
+        if known and options.system.lower() not in {name.lower() for name in known}:  # (a first one is created)
             raise ImportFileError(_unknown_systems_message([options.system], known))
     report = UsageLoadReport(dry_run=dry_run)
     unmapped: Counter[str] = Counter()
@@ -378,22 +398,31 @@ def _judge(db: duckdb.DuckDBPyConnection, path: Path, file_format: str, options:
            author: str, source: _Source, result: UsageFileReport, report: UsageLoadReport, unmapped: Counter[str],
            stage: Progress) -> None:
     """Count and list the staged rows' problems; unless refused, resolve systems and logins and write."""
-    result.lines, result.skipped, result.rejected, result.events = db.execute(
+    [(result.lines, result.skipped, result.rejected, result.events)] = db.execute(
         "SELECT count(*), count(*) FILTER (WHERE skipped), count(*) FILTER (WHERE reason IS NOT NULL), "
-        "count(*) FILTER (WHERE NOT skipped AND reason IS NULL) FROM usage_stage").fetchone()
+        "count(*) FILTER (WHERE NOT skipped AND reason IS NULL) FROM usage_stage").fetchall()
+    result.skipped_by = {reason: count for reason, count in db.execute(
+        "SELECT skip_reason, count(*) FROM usage_stage WHERE skipped GROUP BY 1 ORDER BY 2 DESC").fetchall()}
     room = MAX_REJECTED_ROWS - len(report.rejected_rows)
     if result.rejected and room > 0:
         rows = db.execute("SELECT line, problem_column, reason FROM usage_stage WHERE reason IS NOT NULL "
                           "ORDER BY line LIMIT ?", [room]).fetchall()
         report.rejected_rows.extend(RejectedRow(path.name, line, column, reason) for line, column, reason in rows)
     unknown = [name for (name,) in db.execute(_UNKNOWN_SYSTEMS).fetchall()]
-    if unknown and not options.create_systems:
-        result.problem = f"{path.name}: {_unknown_systems_message(unknown, _names(db))}"
+    known = _names(db)
+    if unknown and not options.create_systems and known:  # (a database's first system is created)
+        result.problem = f"{path.name}: {_unknown_systems_message(unknown, known)}"
         return
-    if result.rejected and not options.skip_bad_rows:
+    junk_allowed = file_format == "access-log" and result.rejected <= MAX_UNREADABLE_SHARE * result.lines
+    if result.rejected and not options.skip_bad_rows and not junk_allowed:
         result.problem = (f"{path.name}: {result.rejected:,} of {result.lines:,} rows have problems, so nothing of "
-                          "the file was loaded; fix them, or skip the bad rows to load the rest")
+                          "the file was loaded; fix them, or skip the bad rows to load the rest"
+                          + (f" (over {MAX_UNREADABLE_SHARE:.0%} of a log's lines unreadable: is it an access log?)"
+                             if file_format == "access-log" else ""))
         return
+    if result.rejected and junk_allowed and not options.skip_bad_rows:
+        report.notes.append(f"{path.name}: {count_of(result.rejected, 'unreadable line')} left out (listed), "
+                            f"at most {MAX_UNREADABLE_SHARE:.0%} of its lines")
     if unknown:
         report.notes.append(f"{'would create' if dry_run else 'created'} the system{'s' if len(unknown) > 1 else ''} "
                             f"{', '.join(unknown)}")
@@ -410,8 +439,9 @@ def _judge(db: duckdb.DuckDBPyConnection, path: Path, file_format: str, options:
     if dry_run:
         return
     db.execute("INSERT INTO usage_events (occurred_at, system_id, login, customer_id, action, resource, query_text, "
-               "duration_ms, http_status, bytes) SELECT occurred_at, system_id, login, customer_id, action, resource, "
-               "query_text, duration_ms, http_status, bytes FROM usage_ready ORDER BY occurred_at")
+               "duration_ms, http_status, bytes, user_agent) SELECT occurred_at, system_id, login, customer_id, "
+               "action, resource, query_text, duration_ms, http_status, bytes, user_agent FROM usage_ready "
+               "ORDER BY occurred_at")
     db.execute("""
         INSERT INTO usage_loads VALUES ($key, $name, $bytes, $hash, $events, $rejected, $author, now())
         ON CONFLICT (source_key) DO UPDATE SET bytes_loaded = excluded.bytes_loaded,
@@ -524,13 +554,14 @@ CREATE OR REPLACE TEMP TABLE usage_stage AS
 WITH fresh AS (
     -- A line of the pattern's shape splits at its quotes into what precedes the request, the request, and
     -- the status and bytes; those split at spaces. (Three times faster than the pattern's capture groups.)
+    -- The combined format adds the referer and the user agent, the sixth part.
     SELECT line, text, NOT coalesce(regexp_matches(text, $pattern), false) AS malformed,
            split_part(text, '"', 1) AS head, split_part(text, '"', 2) AS request,
-           trim(split_part(text, '"', 3)) AS outcome
+           trim(split_part(text, '"', 3)) AS outcome, nullif(nullif(split_part(text, '"', 6), '-'), '') AS user_agent
     FROM usage_lines
 ), parsed AS (
-    SELECT line, text, malformed, split_part(split_part(head, '[', 2), ']', 1) AS time,
-           split_part(request, ' ', 1) AS method,
+    SELECT line, text, malformed, user_agent, split_part(split_part(head, '[', 2), ']', 1) AS time,
+           upper(split_part(request, ' ', 1)) AS method,
            CASE WHEN split_part(head, ' ', 3) = '-' THEN split_part(head, ' ', 1)
                 ELSE split_part(head, ' ', 3) END AS login,
            try_strptime(split_part(split_part(head, '[', 2), ']', 1), '%d/%b/%Y:%H:%M:%S %z') AS occurred_at,
@@ -548,19 +579,21 @@ WITH fresh AS (
                          WHEN list_contains($downloads, extension) THEN 'download'
                          ELSE 'view' END
                 WHEN method IN ('POST', 'PUT', 'PATCH', 'DELETE') THEN 'submit' END AS action,
-           text IS NULL OR (malformed AND regexp_matches(text, '^\s*$'))
-               OR ($skip_static AND NOT malformed AND method IN ('GET', 'HEAD')
-                   AND list_contains($statics, extension)) AS skipped
+           CASE WHEN text IS NULL OR (malformed AND regexp_matches(text, '^\s*$')) THEN 'blank'
+                WHEN malformed THEN NULL
+                WHEN $skip_static AND method IN ('GET', 'HEAD') AND list_contains($statics, extension) THEN 'static'
+                WHEN http_status >= 400 THEN 'failed'
+                WHEN method NOT IN ('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE') THEN 'method' END AS skip_reason
     FROM (SELECT *, lower(split_part(resource, '.', -1)) AS extension FROM parsed)
 )
 SELECT line, occurred_at, login, CAST($system AS VARCHAR) AS system, action, resource, query_text,
-       CAST(NULL AS INTEGER) AS duration_ms, http_status, bytes, skipped,
-       CASE WHEN skipped THEN NULL WHEN malformed THEN 'line' WHEN occurred_at IS NULL THEN 'time'
-            WHEN action IS NULL THEN 'request' END AS problem_column,
-       CASE WHEN skipped THEN NULL
+       CAST(NULL AS INTEGER) AS duration_ms, http_status, bytes, user_agent, skip_reason IS NOT NULL AS skipped,
+       skip_reason,
+       CASE WHEN skip_reason IS NOT NULL THEN NULL WHEN malformed THEN 'line' WHEN occurred_at IS NULL THEN 'time'
+            END AS problem_column,
+       CASE WHEN skip_reason IS NOT NULL THEN NULL
             WHEN malformed THEN 'not in the common or combined log format: ''' || left(text, 120) || ''''
-            WHEN occurred_at IS NULL THEN 'unparseable time ''' || time || ''''
-            WHEN action IS NULL THEN 'unsupported request method ''' || method || '''' END AS reason
+            WHEN occurred_at IS NULL THEN 'unparseable time ''' || time || '''' END AS reason
 FROM classified
 """
 
@@ -603,6 +636,11 @@ def _stage_access_log(db: duckdb.DuckDBPyConnection, path: Path, encoding: str, 
         "statics": list(STATIC_EXTENSIONS), "skip_static": options.skip_static_files,
         "system": options.system})
     _refuse_implausible_times(db, "time")
+    if not options.keep_bots:
+        agents = [agent for (agent,) in db.execute(
+            "SELECT DISTINCT user_agent FROM usage_stage WHERE NOT skipped AND user_agent IS NOT NULL").fetchall()]
+        db.execute("UPDATE usage_stage SET skipped = true, skip_reason = 'bot' WHERE list_contains(?, user_agent)",
+                   [[agent for agent in agents if is_bot(agent)]])
 
 
 _STAGE_TABLE = """
@@ -621,7 +659,8 @@ WITH raw AS (
     FROM raw WHERE line > $after_line
 )
 SELECT line, occurred_at, login, system, action, resource, query_text, duration_ms,
-       CAST(NULL AS SMALLINT) AS http_status, CAST(NULL AS BIGINT) AS bytes, false AS skipped,
+       CAST(NULL AS SMALLINT) AS http_status, CAST(NULL AS BIGINT) AS bytes, CAST(NULL AS VARCHAR) AS user_agent,
+       false AS skipped, CAST(NULL AS VARCHAR) AS skip_reason,
        CASE WHEN occurred_at IS NULL THEN $timestamp_column WHEN login IS NULL THEN $user_column
             WHEN action_text IS NULL OR NOT list_contains($actions, action) THEN $action_column
             WHEN system IS NULL THEN $system_column
@@ -744,7 +783,7 @@ WITH logins AS (
     WHERE login IS NOT NULL GROUP BY 1 HAVING count(*) = 1
 )
 SELECT s.occurred_at, y.system_id, coalesce(y.name, s.system) AS system_name, s.login, l.customer_id, s.action,
-       s.resource, s.query_text, s.duration_ms, s.http_status, s.bytes
+       s.resource, s.query_text, s.duration_ms, s.http_status, s.bytes, s.user_agent
 FROM usage_stage s
 LEFT JOIN systems y ON lower(y.name) = lower(s.system)
 LEFT JOIN logins l ON l.login_key = lower(s.login)
@@ -758,8 +797,19 @@ def _names(db: duckdb.DuckDBPyConnection) -> list[str]:
 
 def _unknown_systems_message(unknown: Sequence[str], known: Sequence[str]) -> str:
     listed = ", ".join(repr(name) for name in unknown)
-    choose = f"The known systems are {', '.join(known)}: choose one, or" if known else "No system is set up yet:"
-    return f"Unknown system{'s' if len(unknown) > 1 else ''} {listed}. {choose} have the load create it."
+    return (f"Unknown system{'s' if len(unknown) > 1 else ''} {listed}. The known systems are {', '.join(known)}: "
+            "choose one, or have the load create it (--create-system on the command line, 'a new system' on the "
+            "Import usage page).")
+
+
+@functools.lru_cache(maxsize=100_000)
+def is_bot(user_agent: str) -> bool:
+    """Whether ``user_agent`` is a known bot, crawler, feed reader or monitor (``crawlerdetect``'s maintained
+    list of patterns); asked once per distinct agent."""
+    return bool(_CRAWLERS.isCrawler(user_agent))
+
+
+_CRAWLERS = CrawlerDetect()
 
 
 # --- small helpers -------------------------------------------------------------------------------------------

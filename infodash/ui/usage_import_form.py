@@ -60,6 +60,7 @@ class FileLayout:
     time_format: str | None
     encoding: str
     skip_static_files: bool
+    keep_bots: bool
     problems: dict[str, str]  # by field, shown next to it; the files are not checked while there are any
 
 
@@ -77,13 +78,14 @@ def file_layout(key: str, default_time_zone: str) -> FileLayout:
         action_map, problems = {}, dict(error.errors)
     layout = FileLayout(columns, action_map, state.get(f"{key}_time_zone") or default_time_zone,
                         (state.get(f"{key}_time_format") or "").strip() or None,
-                        state.get(f"{key}_encoding") or ENCODINGS[0], not state.get(f"{key}_keep_static"), {})
+                        state.get(f"{key}_encoding") or ENCODINGS[0], not state.get(f"{key}_keep_static"),
+                        bool(state.get(f"{key}_keep_bots")), {})
     problems = {**option_problems(UsageLoadOptions(columns=layout.columns, action_map=layout.action_map,
                                                    time_zone=layout.time_zone, time_format=layout.time_format,
                                                    encoding=layout.encoding)),
                 **problems}
     changed = bool(columns or action_map or layout.time_format or layout.encoding != ENCODINGS[0]
-                   or not layout.skip_static_files or layout.time_zone != default_time_zone)
+                   or not layout.skip_static_files or layout.keep_bots or layout.time_zone != default_time_zone)
     with st.expander("File layout: column names, action values, times", expanded=changed or bool(problems)):
         st.caption("Only where a file differs from the standard layout: leave a box empty when the file's column "
                    "has the field's own name.")
@@ -113,6 +115,9 @@ def file_layout(key: str, default_time_zone: str) -> FileLayout:
         st.checkbox("Keep an access log's requests for style sheets, scripts, images and fonts",
                     key=f"{key}_keep_static",
                     help="They are skipped by default: they say little about what people use.")
+        st.checkbox("Keep the requests of known bots, crawlers, feed readers and monitors", key=f"{key}_keep_bots",
+                    help="They are skipped by default (a maintained list of user agents): they are not people "
+                         "using the system.")
     return replace(layout, problems=problems)
 
 
