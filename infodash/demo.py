@@ -592,8 +592,9 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
         (3, 'Library services (LibQUAL-style)', 'libqual', 1, 9, true, false, true,
          'Half-yearly: minimum, desired and perceived service level per item, and what matters most', false, 100)
     """)
-    db.executemany("INSERT INTO survey_items VALUES (?, ?, ?, ?, ?)",
-                   [(offset + i + 1, survey_id, i + 1, dimension, text)
+    db.executemany("INSERT INTO survey_items (item_id, survey_id, position, dimension, text, code) "
+                   "VALUES (?, ?, ?, ?, ?, 'q' || ?)",
+                   [(offset + i + 1, survey_id, i + 1, dimension, text, i + 1)
                     for survey_id, offset in ((1, 0), (3, 100)) for i, (dimension, text) in enumerate(SERVQUAL_22)])
     # Quarterly RATER waves open in the middle month of each quarter and close three weeks later;
     # LibQUAL-style waves run each spring and autumn.

@@ -14,6 +14,7 @@ people invited in each customer group, from which response rates follow.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -42,7 +43,7 @@ NPS_RANGE = (0, 10)
 CSAT_RANGE = (1, 5)
 CSAT_LABELS: dict[int, str] = {1: "Very dissatisfied", 2: "Dissatisfied", 3: "Neither satisfied nor dissatisfied",
                                4: "Satisfied", 5: "Very satisfied"}
-MAX_ITEMS = 60
+MAX_ITEMS = 300  # an annual survey can have 120 and more
 MAX_NAME_CHARS = 120
 
 
@@ -54,6 +55,12 @@ class Item:
     position: int
     dimension: str
     text: str
+    code: str = ""  # what a forms tool heads the item's columns with, e.g. q4; unique in its survey
+
+    @property
+    def label(self) -> str:
+        """The item's code as shown: its own, else q and its position."""
+        return self.code or f"q{self.position}"
 
 
 @dataclass(frozen=True)
@@ -86,12 +93,13 @@ class SurveyDraft:
     style: str
     scale_min: int
     scale_max: int
-    items: tuple[tuple[str, str], ...]
+    items: tuple[tuple[str, str], ...]  # (dimension, text) in order
     asks_nps: bool = True
     asks_csat: bool = True
     asks_importance: bool = False
     importance_points: int = 100
     description: str = ""
+    codes: tuple[str, ...] = ()  # each item's code, in order; none given: q1, q2 ...
 
 
 @dataclass(frozen=True)
@@ -129,8 +137,8 @@ def load_instrument(store: Store, survey_id: int) -> Instrument:
         """, [survey_id]).fetchone()
         if row is None:
             raise KeyError(f"no survey {survey_id}")
-        items = db.execute("SELECT item_id, position, dimension, text FROM survey_items WHERE survey_id = ? "
-                           "ORDER BY position", [survey_id]).fetchall()
+        items = db.execute("SELECT item_id, position, dimension, text, coalesce(code, 'q' || position) "
+                           "FROM survey_items WHERE survey_id = ? ORDER BY position", [survey_id]).fetchall()
     return Instrument(*row, items=tuple(Item(*item) for item in items))
 
 
@@ -161,7 +169,7 @@ def create_survey(store: Store, draft: SurveyDraft, author: str) -> int:
     if not draft.items and not (draft.asks_nps or draft.asks_csat):
         errors["items"] = "Add at least one item, or ask NPS or CSAT."
     elif len(draft.items) > MAX_ITEMS:
-        errors["items"] = f"Keep a survey to at most {MAX_ITEMS} items; respondents' time is precious."
+        errors["items"] = f"A survey holds at most {MAX_ITEMS} items."
     else:
         for position, (dimension, text) in enumerate(draft.items, start=1):
             if dimension not in RATER_DIMENSIONS:
@@ -170,6 +178,16 @@ def create_survey(store: Store, draft: SurveyDraft, author: str) -> int:
             if not text.strip():
                 errors["items"] = f"Item {position}: the question text is empty."
                 break
+    codes = [code.strip() for code in draft.codes] or [f"q{position}" for position in range(1, len(draft.items) + 1)]
+    if "items" not in errors and draft.codes:
+        folded = [code.lower() for code in codes]
+        if len(codes) != len(draft.items):
+            errors["codes"] = "Give every item a code, or none (they are then q1, q2 ...)."
+        elif not all(re.fullmatch(r"[A-Za-z0-9_.\-]{1,40}", code) for code in codes):
+            errors["codes"] = "An item code is up to 40 letters, digits, dots, dashes or underscores, e.g. q4."
+        elif len(set(folded)) != len(folded):
+            errors["codes"] = "Two items have the same code: " + ", ".join(
+                sorted({code for code in codes if folded.count(code.lower()) > 1})) + "."
     if draft.asks_importance and not draft.items:
         errors["asks_importance"] = "Importance weights the item dimensions; add items first."
     if draft.asks_importance and not 10 <= draft.importance_points <= 1000:
@@ -188,8 +206,9 @@ def create_survey(store: Store, draft: SurveyDraft, author: str) -> int:
               draft.asks_importance, draft.description.strip() or None, draft.importance_points])
         first_item = db.execute("SELECT coalesce(max(item_id), 0) + 1 FROM survey_items").fetchone()[0]
         if draft.items:  # executemany refuses an empty list (a CSAT-only survey has no items)
-            db.executemany("INSERT INTO survey_items VALUES (?, ?, ?, ?, ?)",
-                           [(first_item + i, survey_id, i + 1, dimension, text.strip())
+            db.executemany("INSERT INTO survey_items (item_id, survey_id, position, dimension, text, code) "
+                           "VALUES (?, ?, ?, ?, ?, ?)",
+                           [(first_item + i, survey_id, i + 1, dimension, text.strip(), codes[i])
                             for i, (dimension, text) in enumerate(draft.items)])
         audit.record(db, author, "create", "survey", survey_id, {"name": name, "items": len(draft.items)})
     return survey_id

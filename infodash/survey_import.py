@@ -40,11 +40,12 @@ from infodash.catalogue import customer_group_options
 from infodash.checks import check_author
 from infodash.db import Store
 from infodash.errors import ValidationError
+from infodash.formatting import count_of
 from infodash.importers import (CUSTOMER_KEYS, ImportFileError, ImportReport, Progress, RowError, add_row_errors,
                                 match_customers, parse_time_column, read_table, reading_problems, require_columns)
 from infodash.instruments import CSAT_RANGE, MEASURE_LABELS, NPS_RANGE, Instrument, load_instrument
-from infodash.survey_responses import (ResponseDraft, check_response, dated_response_time, insert_responses,
-                                      outside_wave)
+from infodash.survey_responses import (ITEM_IMPORTANCE, ResponseDraft, check_response, dated_response_time,
+                                      has_answers, insert_responses, outside_wave)
 from infodash.survey_templates import RATER_DIMENSIONS
 
 KIND = "survey"
@@ -74,7 +75,8 @@ def survey_targets(instrument: Instrument) -> dict[str, str]:
     targets["comment"] = "Comment"
     for item in instrument.items:
         for measure in instrument.measures:
-            targets[item_target(item.position, measure)] = f"Item {item.position} {MEASURE_LABELS[measure]}"
+            targets[item_target(item.position, measure)] = f"{item.label} {MEASURE_LABELS[measure]}"
+        targets[item_target(item.position, ITEM_IMPORTANCE)] = f"{item.label} importance (optional)"
     if instrument.asks_importance:
         for dimension in RATER_DIMENSIONS:
             targets[importance_target(dimension)] = f"Importance: {dimension}"
@@ -152,6 +154,7 @@ _MEASURE_WORDS: dict[str, str] = {
         "minimum": ("m", "min", "minimum", "minimal"),
         "desired": ("d", "des", "desire", "desired"),
         "perception": ("p", "per", "perc", "perceived", "perception", "perceptions", "experienced", "actual"),
+        ITEM_IMPORTANCE: ("importance", "important", "imp"),
     }.items() for word in words}
 # Words around an item number that say nothing about which level it is: "Q3 perceived service level".
 _ITEM_FILLERS = frozenset({"q", "question", "item", "i", "no", "nr", "number", "score", "rating", "level", "service",
@@ -186,21 +189,35 @@ def _only_measure(words: list[str], instrument: Instrument, single_letters: bool
     if not named and len(instrument.measures) == 1:
         return instrument.measures[0]
     measure = named.pop() if len(named) == 1 else None
-    return measure if measure in instrument.measures else None
+    return measure if measure in (*instrument.measures, ITEM_IMPORTANCE) else None
 
 
-def _item_by_number(header: str, instrument: Instrument) -> str | None:
-    """"Q3 perception", "q3_per", "Item 3 - Expectation (1-7)", "E3", "3_min": item number and level."""
+def _item_by_code(header: str, instrument: Instrument) -> str | None:
+    """The item and level a header names by the item's code, never by where the item stands in the survey:
+    "q4 perception", "Q4_per" or "q4" (a one-level survey) go to the item coded q4; a header of a number and
+    a level, as "Item 3 - Expectation", "E3" or "3_min", to the item whose code is that number (q3)."""
     words = _words(_IN_BRACKETS.sub(" ", header))
+    best: tuple[int, int, str] | None = None  # (length of the code matched, position, measure)
+    for item in instrument.items:
+        code = _words(item.label)
+        for start in range(len(words) - len(code) + 1):
+            rest = words[:start] + words[start + len(code):]
+            if words[start:start + len(code)] != code or any(word not in _MEASURE_WORDS and word not in
+                                                              _ITEM_FILLERS for word in rest):
+                continue
+            measure = _only_measure([word for word in rest if word not in _ITEM_FILLERS], instrument)
+            if measure and (best is None or len(code) > best[0]):
+                best = (len(code), item.position, measure)
+    if best is not None:
+        return item_target(best[1], best[2])
     numbers = [word for word in words if word.isdigit()]
     others = [word for word in words if not word.isdigit() and word not in _ITEM_FILLERS]
     if len(numbers) != 1 or any(word not in _MEASURE_WORDS for word in others):
         return None
-    position = int(numbers[0])
+    numbered = [item for item in instrument.items
+                if [word for word in _words(item.label) if word not in _ITEM_FILLERS] == numbers]
     measure = _only_measure(others, instrument)
-    if measure is None or all(item.position != position for item in instrument.items):
-        return None
-    return item_target(position, measure)
+    return item_target(numbered[0].position, measure) if len(numbered) == 1 and measure else None
 
 
 def _item_by_text(header: str, instrument: Instrument) -> str | None:
@@ -231,7 +248,7 @@ def _importance_by_name(header: str, instrument: Instrument) -> tuple[str, int] 
 
 def _guess(header: str, instrument: Instrument, targets: dict[str, str]) -> tuple[str, int] | None:
     """The target a header most likely holds, with the guess's rank (0 is surest)."""
-    item = _item_by_number(header, instrument) or _item_by_text(header, instrument)
+    item = _item_by_code(header, instrument) or _item_by_text(header, instrument)
     if item:
         return item, 0
     importance = _importance_by_name(header, instrument)
@@ -479,15 +496,18 @@ def _checked_drafts(store: Store, instrument: Instrument, wave: SurveyWave, rows
     """One draft per row, each checked by the entry form's rules; every problem becomes a row error."""
     scale = f"answer with a whole number from {instrument.scale_min} to {instrument.scale_max}"
     positions = {item.item_id: item.position for item in instrument.items}
-    drafts = []
+    drafts: list[ResponseDraft] = []
+    skipped: set[int] = set()  # their lines
     with store.reading() as db:
         for number, (index, record) in enumerate(zip(rows.index, rows.to_dict("records"), strict=True)):
             if number % PROGRESS_EVERY_ROWS == 0:
                 step(0.1 + 0.6 * number / len(rows), f"Checking row {number + 1:,} of {len(rows):,}")
             problems: dict[str, str] = {}
             answers = {item.item_id: {measure: _number(record, item_target(item.position, measure), scale, problems)
-                                      for measure in instrument.measures}
-                       for item in instrument.items if item_target(item.position, instrument.measures[0]) in record}
+                                      for measure in (*instrument.measures, ITEM_IMPORTANCE)}
+                       for item in instrument.items
+                       if any(item_target(item.position, measure) in record
+                              for measure in (*instrument.measures, ITEM_IMPORTANCE))}
             importance = {dimension: _number(record, importance_target(dimension), "give a number of points", problems)
                           for dimension in RATER_DIMENSIONS if importance_target(dimension) in record}
             draft = ResponseDraft(
@@ -498,10 +518,17 @@ def _checked_drafts(store: Store, instrument: Instrument, wave: SurveyWave, rows
                 csat=_number(record, "csat", f"answer with a whole number from {CSAT_RANGE[0]} to {CSAT_RANGE[1]}",
                              problems),
                 submitted_at=times[index], source_key=keys[index])
+            if not has_answers(draft):  # opened the form and answered nothing: not a response
+                skipped.add(int(lines[index]))
+                continue
             drafts.append(draft)
             _form_problems(db, instrument, draft, now, index in who.named, positions, options, problems)
             for target, reason in problems.items():
                 report.errors.append(RowError(int(lines[index]), _column_of(target, options), reason))
+    if skipped:  # nor are their other cells' problems (an unknown customer ...) a reason to refuse the file
+        report.errors[:] = [error for error in report.errors if error.line not in skipped]
+        report.notes.append(f"{count_of(len(skipped), 'respondent')} answered nothing: skipped, not counted as "
+                            "responses")
     return drafts
 
 

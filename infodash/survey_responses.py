@@ -28,6 +28,9 @@ from infodash.survey_templates import RATER_DIMENSIONS
 MAX_COMMENT_CHARS = 4_000
 # Points that do not add up by less than this are rounding in a form tool, not a mistake.
 POINTS_TOLERANCE = 0.5
+# How important one item is to the respondent, on the survey's scale: asked beside an item's levels by some
+# surveys, never required.
+ITEM_IMPORTANCE = "importance"
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,11 @@ def check_answers(instrument: Instrument, answers: dict[int, dict[str, float | N
         if item_id not in known:
             errors[f"item:{item_id}"] = "This item is not part of the survey."
             continue
-        given = {measure: value for measure, value in values.items() if value is not None}
+        given = {measure: value for measure, value in values.items()
+                 if value is not None and measure != ITEM_IMPORTANCE}
+        importance_given = values.get(ITEM_IMPORTANCE)
+        if importance_given is not None and not _whole_in(importance_given, low, high):
+            errors[answer_field(item_id, ITEM_IMPORTANCE)] = f"Answer with a whole number from {low} to {high}."
         for measure, value in given.items():
             if measure not in instrument.measures:
                 errors[answer_field(item_id, measure)] = (
@@ -135,7 +142,8 @@ def check_answers(instrument: Instrument, answers: dict[int, dict[str, float | N
                                     f"they should add up to {instrument.importance_points}.")
 
 
-def _has_content(draft: ResponseDraft) -> bool:
+def has_answers(draft: ResponseDraft) -> bool:
+    """Whether the response says anything: a score, a level of an item, or a comment."""
     return bool(any(value is not None for values in draft.answers.values() for value in values.values())
                 or draft.nps is not None or draft.csat is not None or draft.comment.strip())
 
@@ -155,7 +163,7 @@ def check_response(db: duckdb.DuckDBPyConnection, instrument: Instrument, draft:
     if len(draft.comment) > MAX_COMMENT_CHARS:
         errors["comment"] = f"Keep the comment to {MAX_COMMENT_CHARS:,} characters."
     check_answers(instrument, draft.answers, draft.nps, draft.csat, draft.importance, errors)
-    if not _has_content(draft):
+    if not has_answers(draft):
         errors["answers"] = "Nothing was answered: enter at least one score or a comment."
 
 
@@ -178,13 +186,12 @@ def insert_responses(db: duckdb.DuckDBPyConnection, drafts: list[ResponseDraft],
         "comment": pd.array([d.comment.strip() or None for d in drafts], dtype="string"),
         "source_key": pd.array([d.source_key for d in drafts], dtype="string"),
     })
+    levels = ["expectation", "minimum", "desired", "perception", ITEM_IMPORTANCE]
     answers = pd.DataFrame(
-        [(response_id, item_id, values.get("expectation"), values.get("minimum"), values.get("desired"),
-          values.get("perception"))
+        [(response_id, item_id, *(values.get(level) for level in levels))
          for response_id, draft in zip(ids, drafts) for item_id, values in draft.answers.items()
          if any(value is not None for value in values.values())],
-        columns=["response_id", "item_id", "expectation", "minimum", "desired", "perception"]).astype(
-        {"expectation": "float64", "minimum": "float64", "desired": "float64", "perception": "float64"})
+        columns=["response_id", "item_id", *levels]).astype(dict.fromkeys(levels, "float64"))
     points = pd.DataFrame(
         [(response_id, dimension, value) for response_id, draft in zip(ids, drafts)
          for dimension, value in draft.importance.items() if value is not None],
@@ -201,7 +208,8 @@ def insert_responses(db: duckdb.DuckDBPyConnection, drafts: list[ResponseDraft],
                    n.submitted_at, n.nps, n.csat, n.comment, n.source_key, $entered_by
             FROM new_responses n LEFT JOIN customers c USING (customer_id)
         """, {"entered_by": entered_by})
-        db.execute("INSERT INTO survey_answers SELECT * FROM new_answers")
+        db.execute("INSERT INTO survey_answers (response_id, item_id, expectation, minimum, desired, perception, "
+                   "importance) SELECT * FROM new_answers")
         db.execute("INSERT INTO survey_importance SELECT * FROM new_points")
     finally:
         for name in ("new_responses", "new_answers", "new_points"):

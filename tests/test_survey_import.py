@@ -261,12 +261,16 @@ def test_a_submission_time_of_minus_one_is_a_row_error_not_a_crash(people, servq
     assert not report.written and responses(people) == []
 
 
-def test_an_empty_row_is_refused_like_an_empty_form(people, servqual_wave, tmp_path):
-    path = write(tmp_path, "Respondent ID,Email,Submitted,NPS,Comments\nR-1,alice@example.org,2026-10-06 09:00,,\n")
+def test_a_respondent_who_answered_nothing_is_skipped_and_counted_not_a_reason_to_refuse_the_file(
+        people, servqual_wave, tmp_path):
+    path = write(tmp_path, "Respondent ID,Email,Submitted,NPS,Comments\nR-1,alice@example.org,2026-10-06 09:00,,\n"
+                           "R-2,bob@example.org,2026-10-06 10:00,9,\nR-3,nobody@example.org,2026-10-06 11:00,,\n")
     options = SurveyImportOptions(columns={"respondent": "Respondent ID", "customer": "Email",
                                            "submitted_at": "Submitted", "nps": "NPS", "comment": "Comments"})
     report = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
-    assert problems(report) == [(2, "NPS", "Nothing was answered: enter at least one score or a comment.")]
+    assert report.ok and report.added == 1
+    assert "2 respondents answered nothing: skipped, not counted as responses" in report.notes
+    assert [row[0] for row in responses(people)] == [f"wave {servqual_wave}: R-2"]
 
 
 def test_without_a_respondent_column_rows_are_recognised_by_their_answers(people, servqual_wave, tmp_path):
@@ -302,7 +306,7 @@ def test_an_excel_export_imports_like_a_csv(people, libqual_wave, tmp_path):
 
 def test_a_mapping_that_cannot_fit_the_survey_is_refused_before_any_row_is_read(people, servqual_wave, libqual_wave):
     half_an_item = SurveyImportOptions(columns={"customer": "Email", "item:3:perception": "Q3"})
-    with pytest.raises(ImportFileError, match="Item 3 is only partly mapped: map a column to Item 3 expectation"):
+    with pytest.raises(ImportFileError, match="Item 3 is only partly mapped: map a column to q3 expectation"):
         import_survey_responses(people, EXPORT, servqual_wave, half_an_item, AUTHOR)
     too_far = SurveyImportOptions(columns={"customer": "Email", "item:23:perception": "Q23", "csat": "CSAT"})
     with pytest.raises(ImportFileError, match="asks no item:23:perception"):
@@ -374,7 +378,7 @@ def test_the_command_line_matches_the_headers_imports_and_then_adds_nothing(peop
                  "--date-format", "%d/%m/%Y %H:%M:%S", "--save-mapping", "forms", "--author", AUTHOR]) == 0
     out = capsys.readouterr().out
     assert "matched 51 of the file's 51 columns to 'Service quality (SERVQUAL 22)'" in out
-    assert "'Email' -> Customer (by email)" in out and "'Q22 perception' -> Item 22 perceived" in out
+    assert "'Email' -> Customer (by email)" in out and "'Q22 perception' -> q22 perceived" in out
     assert "5 rows read, 0 responses imported before; added 5 responses" in out and "saved the mapping" in out
     assert main(["--db", database, "import", "survey", str(EXPORT), "--wave", str(servqual_wave),
                  "--mapping", "forms"]) == 0
