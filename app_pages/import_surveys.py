@@ -67,7 +67,12 @@ st.dataframe(preview.head, hide_index=True)
 if start == "suggested":
     base = suggest_options(instrument, preview.columns, reading.time_zone)
 columns, customer_key = mapping_editor(instrument, preview.columns, base, key)
-options = SurveyImportOptions(columns=columns, customer_key=customer_key, **reading.options())
+unanswered = st.text_input("In item, importance and CSAT columns, these values mean 'not answered'",
+                           ", ".join(base.unanswered), key=f"{key}_unanswered", placeholder="e.g. 0, N/A",
+                           help="Separated by commas. Some forms tools write 0 for a question skipped on a 1-7 "
+                                "scale; NPS is not affected (0 is an answer there).")
+options = SurveyImportOptions(columns=columns, customer_key=customer_key, **reading.options(),
+                              unanswered=tuple(value.strip() for value in unanswered.split(",") if value.strip()))
 
 check_and_import(lambda dry_run, progress: import_survey_responses(
     store, upload.getvalue(), wave_id, options, me or "import", upload.name, dry_run=dry_run, progress=progress),

@@ -25,14 +25,15 @@ from infodash.filters import Filters
 from infodash.formatting import count_of
 from infodash.importers import (ImportFileError, ImportReport, load_mapping, parse_pairs, read_table,
                                 reading_problems, save_mapping)
-from infodash.instruments import load_instrument
+from infodash.instruments import (MEASURES, Instrument, SurveyDraft, WaveDraft, create_survey, items_from_file,
+                                  load_instrument, open_wave, survey_named)
 from infodash.pack import PackTexts
 from infodash.periods import PERIOD_KEY_HELP, parse_period
 from infodash.reports import PACK_FORMATS, generate_pack, saved_pack_file
 from infodash.request_import import KIND, PRESETS, RequestImportOptions, import_requests
 from infodash.survey_import import KIND as SURVEY_KIND
 from infodash.survey_import import (WHO_TARGETS, SurveyImportOptions, find_wave, import_survey_responses,
-                                    suggest_options, survey_targets)
+                                    suggest_options, survey_targets, target_named)
 from infodash.set_aside import SET_ASIDE_NOUNS, set_aside_counts
 from infodash.sla import evaluate_requests, unjudgeable_requests
 from infodash.settings import mark_as_own_data, organisation_time_zone, reporting_year_start_month
@@ -48,7 +49,10 @@ OPTION_OF_FIELD = {"author": "--author", "encoding": "--encoding", "date_format"
                    "columns": "--column", "action_map": "--action", "format": "--format", "customer_id": "--customer",
                    "channel": "--channel", "kind": "--kind", "minutes": "--minutes", "read_level": "--read",
                    "note": "--note", "follow_up_on": "--follow-up", "group_id": "--group", "group_map": "--group-map",
-                   "seniority_map": "--seniority", "relationship_map": "--relationship"}
+                   "seniority_map": "--seniority", "relationship_map": "--relationship", "map": "--map",
+                   "scale": "--scale", "items": "the items file", "codes": "the items file", "invited": "--invited",
+                   "survey": "--survey", "name": "--name", "opened_on": "--opens", "closed_on": "--closes",
+                   "style": "--style"}
 
 
 def _checked_import_options(parser: argparse.ArgumentParser, noun: str, mappings: bool) -> None:
@@ -102,6 +106,11 @@ def _parser() -> argparse.ArgumentParser:
                                               "(default ISO 8601)")
     survey.add_argument("--time-zone", help="time zone of the file's wall-clock times (default the organisation's)")
     survey.add_argument("--encoding", help="the file's text encoding (default utf-8; cp1252 for older Excel)")
+    survey.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
+                        help="the file's COLUMN holds FIELD: nps, csat, comment, customer, group, respondent, "
+                             "submitted_at, or an item's code and level, e.g. 'Q4 (agree)=q4 perception'")
+    survey.add_argument("--missing", action="append", default=[], metavar="VALUE",
+                        help="a value of an item, importance or CSAT column that means 'not answered', e.g. 0")
     _checked_import_options(survey, "responses", mappings=True)
     usage = importing.add_parser("usage", help="usage events: CSV or Parquet files (one row per event), or web-server "
                                                "access logs; only what is new since the last load is added")
@@ -165,6 +174,31 @@ def _parser() -> argparse.ArgumentParser:
     directory.add_argument("--encoding", help="the file's text encoding (default utf-8; cp1252 for older Excel)")
     directory.add_argument("--missing", metavar="VALUE", help="a cell holding this counts as empty, e.g. n/a")
     _checked_import_options(directory, "changes", mappings=True)
+    survey_commands = commands.add_parser("survey", help="set up a survey and its waves without the app (e.g. "
+                                                         "before a scheduled import)").add_subparsers(
+        dest="survey_command", required=True)
+    create = survey_commands.add_parser("create", help="a survey from a file of its items (CSV or Excel: code, "
+                                                       "dimension, question), in the file's order")
+    create.add_argument("items", type=Path, help="the items file")
+    create.add_argument("--name", required=True)
+    create.add_argument("--style", choices=sorted(MEASURES), default="perception",
+                        help="perception (one level per item), servqual (expectation and perception) or libqual "
+                             "(minimum, desired, perceived)")
+    create.add_argument("--scale", default="1-7", metavar="LOW-HIGH", help="the answer scale (default 1-7)")
+    create.add_argument("--no-nps", action="store_true", help="the survey does not ask the NPS question")
+    create.add_argument("--no-csat", action="store_true", help="the survey does not ask overall satisfaction")
+    create.add_argument("--importance-points", type=int, metavar="N",
+                        help="respondents share N points of importance over the five dimensions")
+    create.add_argument("--encoding", default="utf-8", help="the items file's text encoding (default utf-8)")
+    create.add_argument("--author", default="survey job", help="who the survey is attributed to")
+    wave = survey_commands.add_parser("wave", help="open a wave (round) of a survey")
+    wave.add_argument("--survey", required=True, metavar="ID_OR_NAME")
+    wave.add_argument("--name", required=True, help="e.g. 'Annual 2026'")
+    wave.add_argument("--opens", required=True, type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    wave.add_argument("--closes", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    wave.add_argument("--invited", action="append", default=[], metavar="GROUP=N",
+                      help="how many of a customer group (id or name) were invited, for response rates")
+    wave.add_argument("--author", default="survey job", help="who the wave is attributed to")
     touchpoint = commands.add_parser("touchpoint", help="log one touchpoint (for scripts and imports by hand)")
     touchpoint.add_argument("--customer", type=int, required=True, help="customer id")
     touchpoint.add_argument("--channel", choices=sorted(CHANNELS), required=True)
@@ -234,6 +268,8 @@ def _run(store: Store, args: argparse.Namespace) -> int:
                 "customers": _import_customers}[args.kind](store, args)
     elif args.command == "report":
         return _report(store, args)
+    elif args.command == "survey":
+        return _survey(store, args)
     elif args.command == "touchpoint":
         time_zone = organisation_time_zone(store)
         draft = TouchpointDraft(args.customer, args.channel, args.kind, args.minutes, args.read, args.note,
@@ -319,8 +355,54 @@ def _import_survey(store: Store, args: argparse.Namespace) -> int:
             print(f"  no column for: {', '.join(unasked)}")
     overrides = {"date_format": args.date_format, "time_zone": args.time_zone, "encoding": args.encoding}
     options = dataclasses.replace(options, **{key: value for key, value in overrides.items() if value is not None})
+    options = dataclasses.replace(options, columns=_mapped(load_instrument(store, wave.survey_id), options.columns,
+                                                           parse_pairs(args.map, "map")),
+                                  unanswered=tuple(dict.fromkeys([*options.unanswered, *args.missing])))
     report = import_survey_responses(store, args.file, wave.wave_id, options, args.author, dry_run=args.dry_run)
     return _finish_import(store, args, report, SURVEY_KIND, options.to_dict(), "responses")
+
+
+def _mapped(instrument: Instrument, columns: dict[str, str], maps: dict[str, str]) -> dict[str, str]:
+    """``columns`` (target -> column) with each ``--map COLUMN=FIELD`` applied: the column now holds that field,
+    and no other. Raises ValidationError naming a field the survey does not ask."""
+    chosen = dict(columns)
+    for column, field_name in maps.items():
+        target = target_named(instrument, field_name)
+        if target is None:
+            raise ValidationError({"map": f"{field_name!r} is not a field of {instrument.name!r}: use nps, csat, "
+                                          "comment, customer, group, respondent, submitted_at or an item's code and "
+                                          "level, e.g. q4 perception"})
+        chosen = {key: value for key, value in chosen.items() if value != column}
+        chosen[target] = column
+    return chosen
+
+
+def _survey(store: Store, args: argparse.Namespace) -> int:
+    if args.survey_command == "create":
+        low, dash, high = args.scale.partition("-")
+        if not (dash and low.strip().isdigit() and high.strip().isdigit()):
+            raise ValidationError({"scale": f"Write the scale as LOW-HIGH, e.g. 1-7, not {args.scale!r}."})
+        items, codes = items_from_file(args.items, encoding=args.encoding)
+        survey_id = create_survey(store, SurveyDraft(
+            args.name, args.style, int(low), int(high), items, asks_nps=not args.no_nps, asks_csat=not args.no_csat,
+            asks_importance=args.importance_points is not None, importance_points=args.importance_points or 100,
+            codes=codes), args.author)
+        print(f"survey {survey_id}: {args.name!r}, {count_of(len(items), 'item')} ({', '.join(codes[:5])}"
+              f"{' ...' if len(codes) > 5 else ''})")
+    else:
+        survey_id = survey_named(store, args.survey)
+        invited = {_group_id(store, group): _count(number, "invited")
+                   for group, number in parse_pairs(args.invited, "invited").items()}
+        wave_id = open_wave(store, WaveDraft(survey_id, args.name, args.opens, args.closes, invited), args.author)
+        print(f"wave {wave_id}: {args.name!r} of survey {survey_id}, from {args.opens:%Y-%m-%d}"
+              + (f" to {args.closes:%Y-%m-%d}" if args.closes else ""))
+    return 0
+
+
+def _count(text: str, field_name: str) -> int:
+    if not text.strip().isdigit():
+        raise ValidationError({field_name: f"{text!r} is not a whole number."})
+    return int(text)
 
 
 def _import_customers(store: Store, args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -23,6 +24,7 @@ from infodash import audit
 from infodash.checks import check_author
 from infodash.db import Store
 from infodash.errors import ValidationError
+from infodash.importers import ImportFileError, read_table
 from infodash.survey_templates import PULSE_5, RATER_DIMENSIONS, SERVQUAL_22
 
 MEASURES: dict[str, tuple[str, ...]] = {
@@ -257,3 +259,48 @@ def active_customers_by_group(store: Store) -> pd.DataFrame:
             FROM customer_groups g LEFT JOIN customers c ON c.group_id = g.group_id AND c.active
             GROUP BY ALL ORDER BY g.name
         """).df()
+
+
+ITEM_FILE_COLUMNS = {"code": ("code", "item", "item code", "question code", "id"),
+                     "dimension": ("dimension", "rater", "rater dimension"),
+                     "text": ("text", "question", "question text", "item text", "wording")}
+
+
+def items_from_file(source: str | Path | bytes, file_name: str | None = None,
+                    encoding: str = "utf-8") -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """A survey's items from a file (CSV or Excel) with a column for each item's code, RATER dimension and text
+    (headers such as code, dimension, question; any case), in the file's order: ((dimension, text) ...) and
+    (code ...), as :class:`SurveyDraft` takes them. Raises ImportFileError for a missing column, ValidationError
+    (field ``items``) listing each line whose dimension is not one of the five or whose text is empty."""
+    frame = read_table(source, file_name, encoding)
+    found = {field: next((column for column in frame.columns if column.strip().lower() in names), None)
+             for field, names in ITEM_FILE_COLUMNS.items()}
+    missing = [field for field in ("dimension", "text") if found[field] is None]
+    if missing:
+        raise ImportFileError(f"The items file needs a column for each item's {' and '.join(missing)}; its columns "
+                              f"are {', '.join(frame.columns)}.")
+    problems = []
+    items, codes = [], []
+    for line, row in enumerate(frame.to_dict("records"), start=2):
+        dimension = (row[found["dimension"]] or "").strip().lower()
+        text = (row[found["text"]] or "").strip()
+        if dimension not in RATER_DIMENSIONS:
+            problems.append(f"line {line}: dimension {dimension!r} is not one of {', '.join(RATER_DIMENSIONS)}")
+        if not text:
+            problems.append(f"line {line}: the question text is empty")
+        items.append((dimension, text))
+        codes.append((row[found["code"]] or "").strip() if found["code"] else f"q{line - 1}")
+    if problems:
+        raise ValidationError({"items": "; ".join(problems[:20]) + ("; ..." if len(problems) > 20 else "")})
+    return tuple(items), tuple(codes)
+
+
+def survey_named(store: Store, id_or_name: str) -> int:
+    """The survey whose id or name (any case) is ``id_or_name``; raises ValidationError (field ``survey``)."""
+    with store.reading() as db:
+        row = db.execute("SELECT survey_id FROM surveys WHERE CAST(survey_id AS VARCHAR) = $text "
+                         "OR lower(name) = lower($text) ORDER BY CAST(survey_id AS VARCHAR) = $text DESC LIMIT 1",
+                         {"text": id_or_name.strip()}).fetchone()
+    if row is None:
+        raise ValidationError({"survey": f"There is no survey with the id or name {id_or_name!r}."})
+    return row[0]

@@ -93,6 +93,7 @@ class SurveyImportOptions:
     missing_marker: str = ""  # a cell meaning "no value", e.g. "-"
     encoding: str = "utf-8"
     customer_key: str = "email"  # how the customer column identifies a customer: email, login, name or id
+    unanswered: tuple[str, ...] = ()  # cells of an item, importance or CSAT column meaning "not answered", e.g. 0
 
     def to_dict(self) -> dict[str, Any]:
         """The options as plain data, for saving a mapping."""
@@ -101,7 +102,7 @@ class SurveyImportOptions:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SurveyImportOptions:
         """Options saved with :meth:`to_dict`."""
-        return cls(**data)
+        return cls(**{**data, "unanswered": tuple(data.get("unanswered", ()))})
 
 
 @dataclass(frozen=True)
@@ -313,6 +314,18 @@ def option_problems(options: SurveyImportOptions) -> dict[str, str]:
     return problems
 
 
+def target_named(instrument: Instrument, text: str) -> str | None:
+    """The target ``text`` names: its key (``nps``, ``item:3:perception``), its label as the pages show it
+    ("q3 perceived"), or an item's code and level ("q3 perception"); any case. None when it names none."""
+    wanted = " ".join(_words(text))
+    targets = survey_targets(instrument)
+    for key, label in targets.items():
+        if text.strip().lower() == key or wanted == " ".join(_words(label)):
+            return key
+    found = _item_by_code(text, instrument) or _importance_by_name(text, instrument)
+    return found[0] if isinstance(found, tuple) else found
+
+
 def import_survey_responses(store: Store, source: str | Path | bytes, wave_id: int, options: SurveyImportOptions,
                             author: str, file_name: str | None = None, dry_run: bool = False,
                             progress: Progress | None = None) -> ImportReport:
@@ -336,6 +349,10 @@ def import_survey_responses(store: Store, source: str | Path | bytes, wave_id: i
     require_columns(frame, options.columns)
     report = ImportReport(rows_read=len(frame))
     rows = pd.DataFrame({target: frame[column] for target, column in options.columns.items()}, index=frame.index)
+    if options.unanswered:  # e.g. a forms tool's 0 for a question skipped on a 1-7 scale (NPS 0 is an answer)
+        for target in rows.columns:
+            if target.startswith(("item:", "importance:")) or target == "csat":
+                rows[target] = rows[target].astype(object).where(~rows[target].isin(options.unanswered), None)
     lines = pd.Series(range(2, len(frame) + 2), index=frame.index)
     step(0.1, "Checking every row")
     now = dt.datetime.now(dt.UTC)

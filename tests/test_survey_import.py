@@ -23,7 +23,7 @@ from infodash.errors import ValidationError
 from infodash.importers import ImportFileError, load_mapping, mapping_names, save_mapping
 from infodash.instruments import SurveyDraft, WaveDraft, create_survey, load_instrument, open_wave
 from infodash.survey_import import (KIND, SurveyImportOptions, import_survey_responses, importance_target,
-                                    item_target, suggest_columns, suggest_customer_key)
+                                    item_target, suggest_columns, suggest_customer_key, suggest_options)
 from infodash.survey_templates import RATER_DIMENSIONS, SERVQUAL_22
 from infodash.surveys import comments, dimension_scores, nps_with_margin
 from tests.conftest import LONDON
@@ -461,3 +461,65 @@ def test_any_messy_export_is_imported_whole_or_refused_cleanly_and_what_is_store
 
     import_once()
     every_page_opens(people.path, monkeypatch)
+
+
+def test_headers_go_to_the_item_with_that_code_never_to_the_item_in_that_place(people):
+    # a survey whose items stand in another order than the forms tool numbered them
+    survey_id = create_survey(people, SurveyDraft("Annual survey", "perception", 1, 7, SERVQUAL_22[:4],
+                                                  codes=("q4", "q1", "q2", "Q3")), AUTHOR)
+    instrument = load_instrument(people, survey_id)
+    assert [item.label for item in instrument.items] == ["q4", "q1", "q2", "Q3"]
+    columns = suggest_columns(instrument, ["q2", "Q4", "q3", "q1 (1-7)", "q1 importance"])
+    assert columns == {item_target(1, "perception"): "Q4", item_target(2, "perception"): "q1 (1-7)",
+                       item_target(2, "importance"): "q1 importance", item_target(3, "perception"): "q2",
+                       item_target(4, "perception"): "q3"}
+
+
+def test_an_items_importance_is_kept_beside_its_answer(people, tmp_path):
+    survey_id = create_survey(people, SurveyDraft("Annual survey", "perception", 1, 7, SERVQUAL_22[:2]), AUTHOR)
+    wave_id = open_wave(people, WaveDraft(survey_id, "2026", dt.date(2026, 10, 5), dt.date(2026, 10, 30)), AUTHOR)
+    path = write(tmp_path, "Email,Submitted,q1,q1 importance,q2,q2 importance\n"
+                           "alice@example.org,2026-10-06 09:00,5,7,4,\n"
+                           "bob@example.org,2026-10-06 10:00,6,9,3,2\n")
+    options = suggest_options(load_instrument(people, survey_id), ["Email", "Submitted", "q1", "q1 importance", "q2",
+                                                                    "q2 importance"])
+    report = import_survey_responses(people, path, wave_id, options, AUTHOR)
+    assert [(error.line, error.column, error.reason) for error in report.errors] == [
+        (3, "q1 importance", "Answer with a whole number from 1 to 7.")]
+    path.write_text(path.read_text().replace(",6,9,", ",6,6,"), encoding="utf-8")
+    assert import_survey_responses(people, path, wave_id, options, AUTHOR).added == 2
+    with people.reading() as db:
+        assert db.execute("SELECT i.code, a.perception, a.importance FROM survey_answers a JOIN survey_items i "
+                          "USING (item_id) ORDER BY a.response_id, i.position").fetchall() == [
+            ("q1", 5.0, 7.0), ("q2", 4.0, None), ("q1", 6.0, 6.0), ("q2", 3.0, 2.0)]
+
+
+def test_a_scheduled_import_needs_no_page_survey_and_wave_from_the_command_line(people, tmp_path, capsys):
+    db = ["--db", str(people.path)]
+    items = write(tmp_path, "Code,Dimension,Question\nq4,Reliability,Answers arrive when promised.\n"
+                            "q1,empathy,Staff understand my needs.\n", "items.csv")
+    assert main([*db, "survey", "create", str(items), "--name", "Annual 2026", "--scale", "1-5"]) == 0
+    assert main([*db, "survey", "wave", "--survey", "annual 2026", "--name", "2026", "--opens", "2026-10-01",
+                 "--closes", "2026-10-31", "--invited", "Research=20", "--invited", "2=15"]) == 0
+    assert "survey 1: 'Annual 2026', 2 items (q4, q1)" in capsys.readouterr().out
+    export = write(tmp_path, "Email,Date,Agree (first),Agree (second),Recommend\n"
+                             "alice@example.org,2026-10-02 09:00,5,0,9\nbob@example.org,2026-10-02 10:00,0,0,0\n")
+    code = main([*db, "import", "survey", str(export), "--wave", "2026", "--map", "Agree (first)=q1 perception",
+                 "--map", "Agree (second)=q4", "--map", "Recommend=nps", "--map", "Date=submitted_at",
+                 "--missing", "0"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "2 rows read, 0 responses imported before; added 2 responses" in out
+    with people.reading() as connection:
+        assert connection.execute("SELECT r.nps, i.code, a.perception FROM survey_responses r "
+                                  "LEFT JOIN survey_answers a USING (response_id) LEFT JOIN survey_items i "
+                                  "USING (item_id) ORDER BY r.customer_id, i.code").fetchall() == [
+            (9, "q1", 5.0), (0, None, None)]
+        assert connection.execute("SELECT sum(invited) FROM survey_invitations").fetchone() == (35,)
+
+
+def test_a_field_the_survey_does_not_ask_is_named_in_the_refusal(people, servqual_wave, tmp_path, capsys):
+    code = main(["--db", str(people.path), "import", "survey", str(EXPORT), "--wave", str(servqual_wave),
+                 "--map", "Comments=mood"])
+    assert code == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.startswith("infodash: --map: 'mood' is not a field of 'Service quality (SERVQUAL")
