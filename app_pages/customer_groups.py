@@ -23,7 +23,7 @@ dimension_col, period_col = st.columns([1, 3])
 dimension = dimension_col.selectbox("Break down by", list(BREAKDOWNS), format_func=str.capitalize,
                                     key="groups_dimension", persist_state="session")
 with period_col:
-    period = sections.period_picker(today)
+    period = sections.period_picker(today, context.data_span)
 st.caption(f"{period.label()}, compared with {period.previous().label()} ({time_zone.key}). Hover over a "
            "column or card for its definition.")
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from infodash.pack import pack_title, scope_text
 from infodash.pack_parts import reporting_span
-from infodash.periods import PERIOD_KINDS, recent_reporting_periods
+from infodash.periods import PERIOD_KINDS, recent_reporting_periods, reference_week, reporting_period_containing
 from infodash.reports import DEFAULT_FORMATS, saved_packs
 from infodash.settings import reporting_year_start_month
 from infodash.sla import evaluate_requests
@@ -37,9 +37,12 @@ with store_errors(store):
 with year_col:
     sections.year_start_control(store, year_start)
 sections.YEAR_START.flash()
-periods = recent_reporting_periods(kind, today, HISTORY[kind], year_start)
+span = context.data_span
+periods = recent_reporting_periods(kind, today, HISTORY[kind], year_start, span and span.first_day)
+latest = reporting_period_containing(kind, reference_week(today, span and span.last_day).start, year_start)
 period = period_col.selectbox(
-    "Which", periods, index=1, key=f"pack_period_{kind}", persist_state="session",
+    "Which", periods, index=periods.index(latest) if latest in periods[1:] else 1, key=f"pack_period_{kind}",
+    persist_state="session",
     format_func=lambda choice: choice.label() + (" (so far)" if choice.is_partial(today) else ""),
     help="A period still running is reported so far, against the same number of days of the periods it is "
          "compared with.")

@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from infodash.periods import Period, last_complete_week
+from infodash.periods import Period, reference_week
 from infodash.sla import evaluate_requests
 from infodash.sla_reports import (ATTAINMENT_DEFINITION, BREACH_REASONS, MEASURE_SUMMARY, MEASURES, attainment_by_each,
                                   breaches_by_reason, open_requests_at_risk, requests_behind, resolution_histogram,
@@ -39,7 +39,7 @@ with span_col:
                                  key="sla_span", persist_state="session") or 12
 dimension = dimension_col.selectbox("Break down by", list(BREAKDOWNS), format_func=BREAKDOWNS.get,
                                     key="sla_dimension", persist_state="session")
-last_week = last_complete_week(today)
+last_week = reference_week(today, context.data_span and context.data_span.last_day)
 period = Period(last_week.end - dt.timedelta(weeks=12 if weeks == "custom" else weeks), last_week.end)
 if weeks == "custom":
     chosen_dates = st.date_input("From and to (inclusive)", value=(period.start, period.end - dt.timedelta(days=1)),

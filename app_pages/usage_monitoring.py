@@ -20,4 +20,5 @@ with store_errors(store):  # read after "Run detection now" or a review, so the 
     sensitivity = cached(get_setting, store, SENSITIVITY_SETTING, "normal") or "normal"
     threshold = cached(sensitivity_threshold, store)
 detection_status(store, status_col, runs, sensitivity, time_zone)
-lazy_tabs(SECTIONS, "usage_section", UsageView(store, filters, time_zone, threshold), store)
+lazy_tabs(SECTIONS, "usage_section", UsageView(store, filters, time_zone, threshold,
+                                               context.data_span and context.data_span.last_day), store)

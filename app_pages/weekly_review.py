@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from infodash.findings import actioned_between
-from infodash.periods import last_complete_week, week_containing, weeks_ending_with
+from infodash.periods import reference_week, weeks_ending_with, weeks_offered
 from infodash.review import DEFINITIONS, summary_from_figures, touchpoints_by_channel, weekly_trend
 from infodash.sla import evaluate_requests
 from infodash.sla_reports import ATTAINMENT_DEFINITION, open_requests_at_risk, weekly_attainment
@@ -24,9 +24,11 @@ today = dt.datetime.now(time_zone).date()
 now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)  # open requests are judged against this minute
 
 st.title("Weekly review")
-weeks = list(reversed(weeks_ending_with(last_complete_week(today), 104))) + [week_containing(today)]
+span = context.data_span
+weeks = weeks_offered(today, span and span.first_day)
 week = st.selectbox(
-    "Week", weeks, index=0, format_func=lambda period: period.label() + (" (so far)" if period.end > today else ""),
+    "Week", weeks, index=weeks.index(reference_week(today, span and span.last_day)),
+    format_func=lambda period: period.label() + (" (so far)" if period.end > today else ""),
     key="review_week", persist_state="session", help="Weeks run Monday to Sunday in the organisation's time zone.",
 )
 

@@ -263,6 +263,8 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         found = ", ".join(f"{name} {count}" for name, count in report.found.items())
         print(f"judged usage up to {report.until:%Y-%m-%d %H:%M} UTC in {sum(report.seconds.values()):.1f} s; "
               f"found {found}; {report.added} new to review")
+        if report.too_little_history:
+            print(f"note: little or nothing can be found yet: {report.too_little_history}")
     elif args.command == "import":
         return {"requests": _import_requests, "survey": _import_survey, "usage": _import_usage,
                 "customers": _import_customers}[args.kind](store, args)

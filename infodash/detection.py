@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from infodash import audit
-from infodash.anomalies import SENSITIVITY
+from infodash.anomalies import MIN_HISTORY, SENSITIVITY
 from infodash.checks import check_author
 from infodash.customer_activity import new_heavy_users, quiet_customers
 from infodash.db import Store
@@ -58,6 +58,18 @@ class DetectionReport:
     found: dict[str, int] = field(default_factory=dict)  # per detector, before merging
     added: int = 0  # new findings stored (not seen or dismissed before)
     seconds: dict[str, float] = field(default_factory=dict)
+    history: dt.timedelta | None = None  # the span of the usage on file (None: none at all)
+
+    @property
+    def too_little_history(self) -> str | None:
+        """Why the run could find little or nothing, in words, when the usage on file is too short to judge."""
+        needed = dt.timedelta(weeks=MIN_HISTORY + 1)
+        if self.history is None:
+            return "there is no usage on file: load usage first (python -m infodash import usage, or Import usage)"
+        if self.history < needed:
+            return (f"the usage on file spans {self.history.days} days; a change is judged against at least "
+                    f"{MIN_HISTORY} earlier weeks, so detection needs {needed.days} days of usage")
+        return None
 
 
 def sensitivity_threshold(store: Store) -> float:
@@ -138,11 +150,11 @@ def _stored_explainers(store: Store, since: dt.datetime) -> list[Finding]:
             for detector, kind, subject, start, end, customer_id, system_id, resource in rows]
 
 
-def _data_end(store: Store) -> dt.datetime | None:
-    """Just after the latest event loaded: usage not loaded yet is not a drop in use."""
+def _data_span(store: Store) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The first event loaded, and just after the latest (usage not loaded yet is not a drop in use)."""
     with store.reading() as db:
-        [(latest,)] = db.execute("SELECT max(occurred_at) FROM usage_events").fetchall()
-    return None if latest is None else latest + dt.timedelta(microseconds=1)
+        [(first, latest)] = db.execute("SELECT min(occurred_at), max(occurred_at) FROM usage_events").fetchall()
+    return first, None if latest is None else latest + dt.timedelta(microseconds=1)
 
 
 def run_detection(store: Store, now: dt.datetime | None = None, full: bool = False,
@@ -151,12 +163,13 @@ def run_detection(store: Store, now: dt.datetime | None = None, full: bool = Fal
 
     Data is judged up to ``now`` or the latest event loaded, whichever is earlier.
     """
+    first, last = _data_span(store)
     until = min((now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(second=0, microsecond=0),
-                _data_end(store) or dt.datetime.max.replace(tzinfo=dt.UTC))
+                last or dt.datetime.max.replace(tzinfo=dt.UTC))
     time_zone = organisation_time_zone(store)
     threshold = sensitivity_threshold(store)
     previous = {} if full else last_run(store)
-    report = DetectionReport(until)
+    report = DetectionReport(until, history=None if first is None else until - first)
     findings: list[Finding] = []
     runs = []
     for name in detectors:

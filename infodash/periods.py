@@ -48,6 +48,24 @@ def last_complete_week(today: dt.date) -> Period:
     return week_containing(today).previous()
 
 
+def reference_week(today: dt.date, last_data_day: dt.date | None = None) -> Period:
+    """The week a page opens on: the last complete week, or, for data that ends earlier (an archive, a team's
+    history imported before it went live), the week its last day falls in."""
+    last_complete = last_complete_week(today)
+    if last_data_day is None or last_data_day >= last_complete.start:
+        return last_complete
+    return week_containing(last_data_day)
+
+
+def weeks_offered(today: dt.date, first_data_day: dt.date | None, at_least: int = 104) -> list[Period]:
+    """The weeks a page offers, newest first: the one running (so far), then back to the week of the first day
+    that holds data, and no fewer than ``at_least`` complete weeks."""
+    weeks = [week_containing(today)]
+    while len(weeks) <= at_least or (first_data_day is not None and weeks[-1].start > first_data_day):
+        weeks.append(weeks[-1].previous())
+    return weeks
+
+
 def weeks_ending_with(week: Period, count: int) -> list[Period]:
     """``count`` consecutive weeks, oldest first, the last being ``week``."""
     weeks = [week]
@@ -233,9 +251,11 @@ def reporting_period_containing(kind: str, day: dt.date, year_start_month: int =
     return ReportingPeriod(kind, start_year, number, year_start_month)
 
 
-def recent_reporting_periods(kind: str, today: dt.date, count: int, year_start_month: int = 1) -> list[ReportingPeriod]:
-    """The ``count`` periods of ``kind`` up to the one running on ``today`` (included), newest first."""
+def recent_reporting_periods(kind: str, today: dt.date, count: int, year_start_month: int = 1,
+                             first_data_day: dt.date | None = None) -> list[ReportingPeriod]:
+    """The periods of ``kind`` up to the one running on ``today`` (included), newest first: ``count`` of them,
+    or back to the one holding ``first_data_day`` when that is earlier."""
     periods = [reporting_period_containing(kind, today, year_start_month)]
-    while len(periods) < count:
+    while len(periods) < count or (first_data_day is not None and periods[-1].period.start > first_data_day):
         periods.append(periods[-1].previous())
     return periods

@@ -50,3 +50,27 @@ def first_request_day(store: Store, time_zone: ZoneInfo) -> dt.date | None:
     with store.reading() as db:
         first = db.execute("SELECT min(received_at) FROM requests").fetchone()[0]
     return None if first is None else first.astimezone(time_zone).date()
+
+
+@dataclass(frozen=True)
+class DataSpan:
+    """The local days the organisation's activity (requests, touchpoints, survey answers, usage) spans."""
+
+    first_day: dt.date
+    last_day: dt.date
+
+
+def data_span(store: Store, time_zone: ZoneInfo) -> DataSpan | None:
+    """First and last local day that hold a request, touchpoint, survey response or usage event (None when the
+    database holds none): pages offer every period in between, and open on the latest complete week of it."""
+    with store.reading() as db:
+        first, last = db.execute("""
+            SELECT min(first), max(last) FROM (
+                SELECT min(received_at) AS first, max(coalesce(closed_at, received_at)) AS last FROM requests
+                UNION ALL SELECT min(occurred_at), max(occurred_at) FROM touchpoints
+                UNION ALL SELECT min(submitted_at), max(submitted_at) FROM survey_responses
+                UNION ALL SELECT min(occurred_at), max(occurred_at) FROM usage_events)
+        """).fetchone()
+    if first is None:
+        return None
+    return DataSpan(first.astimezone(time_zone).date(), last.astimezone(time_zone).date())

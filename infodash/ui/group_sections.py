@@ -22,7 +22,7 @@ from infodash.groups import (DEFINITIONS, EFFORT_MEASURES, LIFECYCLE_STAGES, QUI
                              UNDER_SERVED_RULE, GroupBreakdown, anomalies_by_group, declined_share_by_service,
                              declines_by, effort_concentration, services_by)
 from infodash.instruments import load_instrument, waves
-from infodash.periods import Period, last_complete_week, recent_reporting_periods
+from infodash.periods import Period, recent_reporting_periods, reference_week, reporting_period_containing
 from infodash.surveys import (HEADLINE, MIN_RESPONSES, SUPPRESSED, WITHHELD, csat_with_interval, dimension_scores,
                               latest_wave, nps_with_margin)
 from infodash.touchpoints import CHANNELS
@@ -30,6 +30,7 @@ from infodash.ui.charts import cached_chart
 from infodash.ui.group_charts import (channel_chart, declined_share_chart, declines_chart, effort_chart, heat_map,
                                       lifecycle_chart, pareto_chart, reach_chart)
 from infodash.ui.kpi import Kpi, kpi_row
+from infodash.setup_status import DataSpan
 from infodash.ui.layout import lazy_tabs
 from infodash.ui.store import cached
 from infodash.ui.survey_sections import breakdown_table as survey_breakdown_table
@@ -55,16 +56,19 @@ def _change(label: str, figure: str) -> st.column_config.NumberColumn:
                                               f"{DEFINITIONS[figure][1:]}")
 
 
-def period_picker(today: dt.date) -> Period:
-    """The period chosen: the last 4, 13, 26 or 52 complete weeks, a calendar quarter, or dates."""
+def period_picker(today: dt.date, data: DataSpan | None = None) -> Period:
+    """The period chosen: the last 4, 13, 26 or 52 complete weeks (of the data, where it ends earlier), a
+    calendar quarter (back to the first that holds data), or dates."""
     span = st.segmented_control("Period", list(SPANS), format_func=SPANS.get, default=13, key="groups_span",
                                 persist_state="session",
                                 help="Weeks run Monday to Sunday and end with the last complete week. Every figure "
                                      "is compared with the period of the same length just before.") or 13
-    last_week = last_complete_week(today)
+    last_week = reference_week(today, data and data.last_day)
     if span == "quarter":
-        quarters = recent_reporting_periods("quarter", today, 9)
-        quarter = st.selectbox("Quarter", quarters, index=1, key="groups_quarter",
+        quarters = recent_reporting_periods("quarter", today, 9, first_data_day=data and data.first_day)
+        latest = reporting_period_containing("quarter", last_week.start)
+        quarter = st.selectbox("Quarter", quarters, index=quarters.index(latest) if latest in quarters[1:] else 1,
+                               key="groups_quarter",
                                format_func=lambda q: q.label() + (" (so far)" if q.is_partial(today) else ""))
         return quarter.covered(today)
     period = Period(last_week.end - dt.timedelta(weeks=13 if span == "custom" else span), last_week.end)

@@ -16,7 +16,7 @@ from infodash.filters import Filters
 from infodash.formatting import count_of
 from infodash.set_aside import SET_ASIDE_NOUNS, set_aside_counts, set_aside_rows
 from infodash.settings import demo_size, organisation_time_zone
-from infodash.setup_status import setup_counts
+from infodash.setup_status import DataSpan, data_span, setup_counts
 from infodash.ui.getting_started import getting_started
 from infodash.ui.store import cached, get_store, store_errors
 from infodash.ui.tables import download_button
@@ -31,6 +31,7 @@ class PageContext:
     store: Store
     filters: Filters
     time_zone: ZoneInfo
+    data_span: DataSpan | None = None  # the days the data covers (review pages only): which periods to offer
 
 
 def page_context(with_filters: bool = True) -> PageContext:
@@ -48,6 +49,7 @@ def page_context(with_filters: bool = True) -> PageContext:
         groups = dict(cached(customer_group_options, store)) if with_filters else {}
         services = dict(cached(service_options, store)) if with_filters else {}
         counts = None if size or not with_filters else cached(setup_counts, store)
+        span = cached(data_span, store, time_zone) if with_filters else None
     if size:
         st.sidebar.info(
             f"**Demo data** ({size}): a generated organisation, not real people. "
@@ -75,7 +77,7 @@ def page_context(with_filters: bool = True) -> PageContext:
         filters = Filters(tuple(sorted(group_ids)), tuple(sorted(service_ids)))
     if counts is not None:  # a team's own database: what is left to set up, before empty figures
         getting_started(counts)
-    return PageContext(store, filters, time_zone)
+    return PageContext(store, filters, time_zone, span)
 
 
 def lazy_tabs(sections: Mapping[str, Callable[[View], None]], key: str, view: View, store: Store) -> None:

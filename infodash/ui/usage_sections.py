@@ -19,7 +19,7 @@ from infodash.detection import run_detection, set_sensitivity
 from infodash.errors import ValidationError
 from infodash.filters import Filters
 from infodash.findings import DETECTORS, MAX_NOTE_CHARS, STATUSES, anomalies, review_anomaly
-from infodash.periods import Period, last_complete_week
+from infodash.periods import Period, reference_week
 from infodash.ui.charts import cached_chart
 from infodash.ui.feedback import FormFeedback
 from infodash.ui.pickers import staff_name, staff_name_input
@@ -274,6 +274,7 @@ class UsageView:
     filters: Filters
     time_zone: ZoneInfo
     threshold: float
+    last_data_day: dt.date | None = None  # the overview's weeks end with the last complete one of the data
 
 
 def review_section(view: UsageView) -> None:
@@ -290,7 +291,7 @@ def overview_section(view: UsageView) -> None:
     """Use by system, customer group and resource over the last complete weeks, and adoption."""
     weeks = st.segmented_control("Period", list(SPANS), format_func=SPANS.get, default=12, key="usage_span",
                                  persist_state="session") or 12
-    last_week = last_complete_week(dt.datetime.now(view.time_zone).date())
+    last_week = reference_week(dt.datetime.now(view.time_zone).date(), view.last_data_day)
     period = Period(last_week.end - dt.timedelta(weeks=weeks), last_week.end)
     st.caption(f"{period.label()}, complete weeks (Monday to Sunday, {view.time_zone.key}). The customer-group "
                "filter keeps the use by customers in those groups; the service filter does not apply to usage.")
