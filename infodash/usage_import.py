@@ -402,7 +402,7 @@ def _judge(db: duckdb.DuckDBPyConnection, path: Path, file_format: str, options:
         "SELECT count(*), count(*) FILTER (WHERE skipped), count(*) FILTER (WHERE reason IS NOT NULL), "
         "count(*) FILTER (WHERE NOT skipped AND reason IS NULL) FROM usage_stage").fetchall()
     result.skipped_by = {reason: count for reason, count in db.execute(
-        "SELECT skip_reason, count(*) FROM usage_stage WHERE skipped GROUP BY 1 ORDER BY 2 DESC").fetchall()}
+        "SELECT skip_reason, count(*) FROM usage_stage WHERE skipped GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()}
     room = MAX_REJECTED_ROWS - len(report.rejected_rows)
     if result.rejected and room > 0:
         rows = db.execute("SELECT line, problem_column, reason FROM usage_stage WHERE reason IS NOT NULL "
