@@ -57,6 +57,7 @@ with st.form("new_survey", border=True, enter_to_submit=False):
     items = st.data_editor(form.item_table(template), num_rows="dynamic", hide_index=True, width="stretch",
                            key=form.editor_key(f"ns_items_{template}"), column_config=form.ITEM_COLUMNS)
     form.SURVEY.error("items")
+    form.SURVEY.error("codes")
     create = st.form_submit_button("Create survey", type="primary")
 if create:
     form.save_survey(store, items)

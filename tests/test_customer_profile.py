@@ -35,7 +35,8 @@ def profile_store(fixture_store):
                (at("2026-11-16 11:00"), 1, "bbrown", BOB), (at("2026-11-16 11:00"), 1, "guest", None)])
         db.execute("INSERT INTO surveys (survey_id, name, style, scale_min, scale_max) "
                    "VALUES (1, 'Service quality', 'servqual', 1, 7)")
-        db.executemany("INSERT INTO survey_items VALUES (?, 1, ?, ?, ?)",
+        db.executemany("INSERT INTO survey_items (item_id, survey_id, position, dimension, text) "
+                       "VALUES (?, 1, ?, ?, ?)",
                        [(1, 1, "reliability", "Does what it promises"), (2, 2, "empathy", "Understands my needs")])
         db.execute("INSERT INTO survey_waves VALUES (1, 1, 'Autumn 2026', DATE '2026-11-01', NULL)")
         db.executemany(

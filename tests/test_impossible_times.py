@@ -111,6 +111,7 @@ def test_every_page_opens_on_a_database_that_held_impossible_times(page, upgrade
     app.run()
     assert not app.exception, app.exception
     assert any("Set aside" in notice.value for notice in app.sidebar.warning)
-    if page.startswith("import_"):  # where they are listed, to be corrected and imported again
+    if page in ("import_requests.py", "import_surveys.py", "import_usage.py"):  # where they are listed, to be
+        # corrected and imported again
         assert any(expander.label.startswith("Set aside for an impossible time: 2 requests, 1 touchpoint, 1 usage "
                                              "event") for expander in app.expander)

@@ -68,14 +68,14 @@ def test_own_items_typed_into_the_table_make_a_survey(app_db):
     app.button_group(key="ns_template").set_value("own").run()
     app.session_state["ns_items_own_0"] = {
         "edited_rows": {}, "deleted_rows": [],
-        "added_rows": [{"dimension": "empathy", "text": "Staff listen."},
+        "added_rows": [{"code": "emp1", "dimension": "empathy", "text": "Staff listen."},
                        {"dimension": "reliability", "text": "On time."}]}
     app.text_input(key="ns_name").input("Two questions")
     app = click(app, "Create survey")
     assert errors(app) == []
     instrument = load_instrument(app_db, survey_named(app_db, "Two questions"))
-    assert [(item.position, item.dimension, item.text) for item in instrument.items] == [
-        (1, "empathy", "Staff listen."), (2, "reliability", "On time.")]
+    assert [(item.position, item.label, item.dimension, item.text) for item in instrument.items] == [
+        (1, "emp1", "empathy", "Staff listen."), (2, "q2", "reliability", "On time.")]
 
 
 def test_mistakes_are_explained_next_to_their_fields_and_kept(app_db):

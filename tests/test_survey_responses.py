@@ -400,7 +400,8 @@ def test_a_file_built_at_migration_6_upgrades_marking_its_csat_only_survey_as_po
                        "(2, 'After requests', 'perception', 1, 5, false, true, false, NULL), "
                        "(3, 'Pulse', 'perception', 1, 5, false, true, false, NULL), "
                        "(4, 'Recommend', 'perception', 1, 5, true, true, false, NULL)")
-            db.execute("INSERT INTO survey_items VALUES (1, 3, 1, 'reliability', 'On time.')")
+            db.execute("INSERT INTO survey_items (item_id, survey_id, position, dimension, text) "
+                       "VALUES (1, 3, 1, 'reliability', 'On time.')")
             db.execute("INSERT INTO survey_waves VALUES (1, 2, 'Q3', DATE '2026-07-01', DATE '2026-09-30')")
             db.execute("INSERT INTO survey_responses (response_id, wave_id, group_id, submitted_at, csat) "
                        "VALUES (1, 1, 1, TIMESTAMPTZ '2026-08-03 10:00:00+01', 4)")

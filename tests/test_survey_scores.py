@@ -63,7 +63,8 @@ def survey_store(fixture_store):
         db.execute("INSERT INTO surveys (survey_id, name, style, scale_min, scale_max, asks_nps, asks_csat, "
                    "asks_importance) VALUES (1, 'Service quality', 'servqual', 1, 7, true, true, false), "
                    "(2, 'Library', 'libqual', 1, 9, false, false, true)")
-        db.execute("INSERT INTO survey_items VALUES (1, 1, 1, 'reliability', 'On time'), (2, 1, 2, 'tangibles', "
+        db.execute("INSERT INTO survey_items (item_id, survey_id, position, dimension, text) VALUES "
+                   "(1, 1, 1, 'reliability', 'On time'), (2, 1, 2, 'tangibles', "
                    "'Tools'), (3, 2, 1, 'reliability', 'On time'), (4, 2, 2, 'tangibles', 'Tools')")
         db.execute("INSERT INTO survey_waves VALUES (1, 1, 'Spring', DATE '2026-03-02', DATE '2026-03-20'), "
                    "(2, 1, 'Autumn', DATE '2026-09-01', DATE '2026-09-21'), "

@@ -92,10 +92,15 @@ def editor_key(name: str) -> str:
 
 def item_table(template: str) -> pd.DataFrame:
     """The items a new survey starts with: the template's, or none."""
-    return pd.DataFrame(list(TEMPLATES.get(template, ())), columns=["dimension", "text"], dtype="object")
+    items = list(TEMPLATES.get(template, ()))
+    return pd.DataFrame([(f"q{position}", dimension, text) for position, (dimension, text) in enumerate(items, 1)],
+                        columns=["code", "dimension", "text"], dtype="object")
 
 
 ITEM_COLUMNS = {
+    "code": st.column_config.TextColumn("Code", width="small", max_chars=40,
+                                        help="What your forms tool heads the item's columns with, e.g. q4: an import "
+                                             "matches a column to the item coded so. Empty: q and its place."),
     "dimension": st.column_config.SelectboxColumn("RATER dimension", options=list(RATER_DIMENSIONS), required=True),
     "text": st.column_config.TextColumn("Question", width="large", required=True),
 }
@@ -108,14 +113,15 @@ def _text(value: object) -> str:
 def save_survey(store: Store, items: pd.DataFrame) -> None:
     """Create the survey from the form's fields and its edited item table."""
     state = st.session_state
-    pairs = tuple((_text(row.dimension), _text(row.text)) for row in items.itertuples()
-                  if _text(row.dimension) or _text(row.text).strip())
+    rows = [row for row in items.itertuples() if _text(row.dimension) or _text(row.text).strip()]
+    pairs = tuple((_text(row.dimension), _text(row.text)) for row in rows)
+    codes = tuple(_text(row.code).strip() or f"q{position}" for position, row in enumerate(rows, start=1))
     draft = SurveyDraft(name=state.get("ns_name") or "", style=state.get("ns_style"),
                         scale_min=int(state.get("ns_scale_min") or 0), scale_max=int(state.get("ns_scale_max") or 0),
                         items=pairs, asks_nps=bool(state.get("ns_nps")), asks_csat=bool(state.get("ns_csat")),
                         asks_importance=bool(state.get("ns_importance")),
                         importance_points=int(state.get("ns_points") or 0),
-                        description=state.get("ns_description") or "")
+                        description=state.get("ns_description") or "", codes=codes)
     try:
         survey_id = create_survey(store, draft, staff_name())
     except ValidationError as error:
