@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TypeVar
 
 from infodash.catalogue import customer_group_options, service_options
 from infodash.customer_import import FIELDS as CUSTOMER_FIELDS
@@ -23,8 +24,8 @@ from infodash.detection import run_detection
 from infodash.errors import ValidationError
 from infodash.filters import Filters
 from infodash.formatting import count_of
-from infodash.importers import (ImportFileError, ImportReport, load_mapping, parse_pairs, read_table,
-                                reading_problems, save_mapping)
+from infodash.importers import (ImportFileError, ImportReport, load_mapping, mapping_names, parse_pairs,
+                                read_table, reading_problems, save_mapping)
 from infodash.instruments import (MEASURES, Instrument, SurveyDraft, WaveDraft, create_survey, items_from_file,
                                   load_instrument, open_wave, survey_named)
 from infodash.pack import PackTexts
@@ -52,7 +53,7 @@ OPTION_OF_FIELD = {"author": "--author", "encoding": "--encoding", "date_format"
                    "seniority_map": "--seniority", "relationship_map": "--relationship", "map": "--map",
                    "scale": "--scale", "items": "the items file", "codes": "the items file", "invited": "--invited",
                    "survey": "--survey", "name": "--name", "opened_on": "--opens", "closed_on": "--closes",
-                   "style": "--style"}
+                   "style": "--style", "mapping": "--mapping"}
 
 
 def _checked_import_options(parser: argparse.ArgumentParser, noun: str, mappings: bool) -> None:
@@ -306,14 +307,22 @@ def _report(store: Store, args: argparse.Namespace) -> int:
 
 
 MAX_ERRORS_SHOWN = 50
+Options = TypeVar("Options")
+
+
+def _saved_options(store: Store, kind: str, name: str, options_class: type[Options]) -> Options:
+    """The options of the mapping saved as ``name`` for imports of ``kind``; a ValidationError naming --mapping."""
+    saved = load_mapping(store, kind, name)
+    if saved is None:
+        known = mapping_names(store, kind)
+        raise ValidationError({"mapping": f"No {kind} mapping is saved as {name!r}"
+                                          + (f": the saved ones are {', '.join(map(repr, known))}." if known else ".")})
+    return options_class.from_dict(saved)  # type: ignore[attr-defined]
 
 
 def _import_requests(store: Store, args: argparse.Namespace) -> int:
     if args.mapping:
-        saved = load_mapping(store, KIND, args.mapping)
-        if saved is None:
-            raise ValueError(f"no saved request mapping named {args.mapping!r}")
-        options = RequestImportOptions.from_dict(saved)
+        options = _saved_options(store, KIND, args.mapping, RequestImportOptions)
     elif args.preset:
         options = PRESETS[args.preset]
     else:
@@ -334,10 +343,7 @@ def _import_survey(store: Store, args: argparse.Namespace) -> int:
         raise ValidationError(problems)
     wave = find_wave(store, args.wave)
     if args.mapping:
-        saved = load_mapping(store, SURVEY_KIND, args.mapping)
-        if saved is None:
-            raise ValueError(f"no saved survey mapping named {args.mapping!r}")
-        options = SurveyImportOptions.from_dict(saved)
+        options = _saved_options(store, SURVEY_KIND, args.mapping, SurveyImportOptions)
     else:
         instrument = load_instrument(store, wave.survey_id)
         file_columns = list(read_table(args.file, encoding=args.encoding or "utf-8").columns)
@@ -409,10 +415,7 @@ def _count(text: str, field_name: str) -> int:
 
 def _import_customers(store: Store, args: argparse.Namespace) -> int:
     if args.mapping:
-        saved = load_mapping(store, CUSTOMER_KIND, args.mapping)
-        if saved is None:
-            raise ValueError(f"no saved customer mapping named {args.mapping!r}")
-        options = CustomerImportOptions.from_dict(saved)
+        options = _saved_options(store, CUSTOMER_KIND, args.mapping, CustomerImportOptions)
     else:
         problems = reading_problems(args.encoding or "utf-8")
         if problems:  # before the file is read to match its headers

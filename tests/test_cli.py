@@ -169,3 +169,14 @@ def test_import_customers_matches_the_headers_and_a_month_later_marks_the_leaver
         assert connection.execute("SELECT active FROM customers WHERE email = 'bob@example.org'").fetchone() == (False,)
     assert main([*db, str(later), "--group", "Nowhere"]) == EXIT_BAD_INPUT
     assert capsys.readouterr().err == "infodash: --group: Unknown customer group 'Nowhere'.\n"
+
+
+def test_a_mapping_never_saved_is_refused_naming_the_ones_that_are(fixture_store, capsys):
+    db = ["--db", str(fixture_store.path)]
+    assert main([*db, "import", "requests", str(FIXTURES / "servicenow_events.csv"), "--preset", "servicenow",
+                 "--service", "1", "--save-mapping", "desk"]) == 0
+    capsys.readouterr()
+    assert main([*db, "import", "requests", str(FIXTURES / "servicenow_events.csv"), "--mapping", "dsek"]) \
+        == EXIT_BAD_INPUT
+    assert capsys.readouterr().err == "infodash: --mapping: No requests mapping is saved as 'dsek': the saved ones are " \
+                                      "'desk'.\n"
