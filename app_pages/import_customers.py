@@ -7,12 +7,11 @@ from infodash.catalogue import customer_group_options
 from infodash.customer_import import (FIELDS, KIND, RELATIONSHIPS, SENIORITIES, CustomerImportOptions,
                                       import_customers, option_problems, suggest_columns)
 from infodash.errors import ValidationError
-from infodash.formatting import count_of
-from infodash.importers import ImportFileError, load_mapping, mapping_names, parse_pairs, preview_file
-from infodash.ui.import_form import check_and_import, field_problem, reading_options, save_mapping_form
+from infodash.importers import load_mapping, mapping_names, parse_pairs
+from infodash.ui.import_form import check_and_import, previewed, field_problem, reading_options, save_mapping_form
 from infodash.ui.layout import page_context
 from infodash.ui.pickers import staff_name_input
-from infodash.ui.store import cached, cached_result, store_errors
+from infodash.ui.store import cached, store_errors
 from infodash.ui.text import escape_markdown
 
 NONE = "(not in the file)"
@@ -38,15 +37,7 @@ base = (CustomerImportOptions.from_dict(cached(load_mapping, store, KIND, start.
         if start.startswith("saved:") else CustomerImportOptions(columns={}))
 key = f"customers_{start}_{upload.name}"
 reading = reading_options(base.encoding, base.missing_marker, None, context.time_zone.key, key, with_times=False)
-if "encoding" in reading.problems:
-    st.stop()
-try:
-    preview = cached_result(preview_file, upload.getvalue(), upload.name, reading.encoding, reading.missing_marker)
-except ImportFileError as error:
-    st.error(escape_markdown(str(error)))
-    st.stop()
-st.markdown(f"**{escape_markdown(upload.name)}**: {count_of(preview.rows, 'row')}. The first rows:")
-st.dataframe(preview.head, hide_index=True)
+preview = previewed(upload, reading)
 suggested = base.columns if start.startswith("saved:") else suggest_columns(preview.columns)
 
 st.markdown("**Which column holds what**")

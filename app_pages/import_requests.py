@@ -6,17 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from infodash.catalogue import customer_group_options, service_options
-from infodash.formatting import count_of
-from infodash.importers import ImportFileError, load_mapping, mapping_names, preview_file
+from infodash.importers import load_mapping, mapping_names
 from infodash.request_import import (CUSTOMER_KEYS, DEFAULT_SERVICE, EVENT_FIELDS, KIND, OPTIONAL_FIELDS, PRESETS,
                                      REQUIRED_FIELDS, RequestImportOptions, import_requests, option_problems)
 from infodash.request_import_write import HOLDING_GROUP
 from infodash.service_requests import CHANNELS, PRIORITIES, STATUSES
-from infodash.ui.import_form import check_and_import, field_problem, reading_options, save_mapping_form
+from infodash.ui.import_form import check_and_import, previewed, field_problem, reading_options, save_mapping_form
 from infodash.ui.layout import page_context, set_aside_list
 from infodash.ui.pickers import staff_name_input
-from infodash.ui.store import cached, cached_result, store_errors
-from infodash.ui.text import escape_markdown
+from infodash.ui.store import cached, store_errors
 
 NONE = "(not in the file)"
 context = page_context(with_filters=False)
@@ -43,15 +41,7 @@ base = (PRESETS[start.split(":", 1)[1]] if start.startswith("preset:") else
         if start.startswith("saved:") else RequestImportOptions(columns={}))
 
 reading = reading_options(base.encoding, base.missing_marker, base.date_format, base.time_zone, f"import_{start}")
-if "encoding" in reading.problems:
-    st.stop()
-try:
-    preview = cached_result(preview_file, upload.getvalue(), upload.name, reading.encoding, reading.missing_marker)
-except ImportFileError as error:
-    st.error(escape_markdown(str(error)))
-    st.stop()
-st.markdown(f"**{escape_markdown(upload.name)}**: {count_of(preview.rows, 'row')}. The first rows:")
-st.dataframe(preview.head, hide_index=True)
+preview = previewed(upload, reading)
 
 shape = st.radio("Shape", ["per_request", "event_log"], index=["per_request", "event_log"].index(base.shape),
                  format_func={"per_request": "One row per request", "event_log": "One row per update (event log)"}.get,

@@ -4,15 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from infodash.formatting import count_of
-from infodash.importers import ImportFileError, load_mapping, mapping_names, preview_file
+from infodash.importers import load_mapping, mapping_names
 from infodash.instruments import load_instrument, surveys, waves
 from infodash.survey_import import KIND, SurveyImportOptions, import_survey_responses, suggest_options
-from infodash.ui.import_form import check_and_import, reading_options, save_mapping_form
+from infodash.ui.import_form import check_and_import, previewed, reading_options, save_mapping_form
 from infodash.ui.layout import page_context, set_aside_list
 from infodash.ui.pickers import staff_name_input
-from infodash.ui.store import cached, cached_result, store_errors
+from infodash.ui.store import cached, store_errors
 from infodash.ui.survey_import_form import mapping_editor
-from infodash.ui.text import escape_markdown
 
 context = page_context(with_filters=False)
 store = context.store
@@ -55,15 +54,7 @@ base = (SurveyImportOptions.from_dict(cached(load_mapping, store, KIND, start.re
         if start.startswith("saved:") else SurveyImportOptions(columns={}, time_zone=context.time_zone.key))
 key = f"survey_import_{survey_id}_{start}_{upload.name}"
 reading = reading_options(base.encoding, base.missing_marker, base.date_format, base.time_zone, key)
-if "encoding" in reading.problems:
-    st.stop()
-try:
-    preview = cached_result(preview_file, upload.getvalue(), upload.name, reading.encoding, reading.missing_marker)
-except ImportFileError as error:
-    st.error(escape_markdown(str(error)))
-    st.stop()
-st.markdown(f"**{escape_markdown(upload.name)}**: {count_of(preview.rows, 'row')}. The first rows:")
-st.dataframe(preview.head, hide_index=True)
+preview = previewed(upload, reading)
 if start == "suggested":
     base = suggest_options(instrument, preview.columns, reading.time_zone)
 columns, customer_key = mapping_editor(instrument, preview.columns, base, key)

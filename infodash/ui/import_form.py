@@ -5,16 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import streamlit as st
 
 from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.formatting import count_of
-from infodash.importers import ImportFileError, ImportReport, Progress, reading_problems, save_mapping
+from infodash.importers import (FilePreview, ImportFileError, ImportReport, Progress, preview_file, reading_problems,
+                                save_mapping)
+from infodash.ui.store import cached_result
 from infodash.ui.tables import download_button
 from infodash.ui.text import escape_markdown
+
+
+class Upload(Protocol):
+    """What the import pages need of an uploaded file (Streamlit's UploadedFile)."""
+
+    name: str
+
+    def getvalue(self) -> bytes: ...
 
 
 def field_problem(message: str | None) -> None:
@@ -65,6 +75,21 @@ def reading_options(encoding: str, missing_marker: str, date_format: str | None,
         with parsing:
             field_problem(problems.get("time_zone"))
     return FileReading(chosen_encoding.strip(), missing, chosen_format, chosen_zone, problems)
+
+
+def previewed(upload: Upload, reading: FileReading) -> FilePreview:
+    """The upload read as the boxes say, its size and first rows shown; the page stops here while the file
+    cannot be read (the encoding's problem is already said under its box)."""
+    if "encoding" in reading.problems:
+        st.stop()
+    try:
+        preview = cached_result(preview_file, upload.getvalue(), upload.name, reading.encoding, reading.missing_marker)
+    except ImportFileError as error:
+        st.error(escape_markdown(str(error)))
+        st.stop()
+    st.markdown(f"**{escape_markdown(upload.name)}**: {count_of(preview.rows, 'row')}. The first rows:")
+    st.dataframe(preview.head, hide_index=True)
+    return preview
 
 
 def check_and_import(run_import: Callable[[bool, Progress], ImportReport], me: str, key: str, noun: str,

@@ -8,7 +8,6 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
 from zoneinfo import available_timezones
 
 import streamlit as st
@@ -19,20 +18,12 @@ from infodash.formatting import count_of
 from infodash.importers import parse_pairs
 from infodash.usage_import import (ACTIONS, FIELDS, UsageLoadOptions, UsageLoadReport, load_usage,
                                    option_problems)
-from infodash.ui.import_form import field_problem
+from infodash.ui.import_form import Upload, field_problem
 from infodash.ui.tables import download_button
 from infodash.ui.text import escape_markdown
 
 FROM_FILE = "(the file's system column)"
 NEW_SYSTEM = "(a new system)"
-
-
-class Upload(Protocol):
-    """What the page needs of an uploaded file (Streamlit's UploadedFile)."""
-
-    name: str
-
-    def getvalue(self) -> bytes: ...
 
 
 def system_choice(systems: Sequence[str], key: str) -> tuple[str | None, bool]:
