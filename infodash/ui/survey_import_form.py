@@ -12,6 +12,7 @@ from infodash.importers import CUSTOMER_KEYS
 from infodash.instruments import Instrument
 from infodash.survey_import import (SCORE_TARGETS, WHO_TARGETS, SurveyImportOptions, importance_target, item_target,
                                     survey_targets)
+from infodash.survey_responses import ITEM_IMPORTANCE
 from infodash.survey_templates import RATER_DIMENSIONS
 from infodash.ui.text import escape_markdown
 
@@ -55,10 +56,11 @@ def mapping_editor(instrument: Instrument, file_columns: Sequence[str], base: Su
         matched = sum(target in base.columns for target in item_targets)
         with st.expander(f"Items: {matched} of {len(item_targets)} answer columns matched",
                          expanded=matched < len(item_targets)):
+            levels = (*instrument.measures, ITEM_IMPORTANCE)  # (importance: optional, where a survey asks it)
             for item in instrument.items:
-                text, *cells = st.columns([2] + [1] * len(instrument.measures), vertical_alignment="bottom")
-                text.caption(f"{item.position}. {escape_markdown(item.text)} ({item.dimension})")
-                for cell, measure in zip(cells, instrument.measures, strict=True):
+                text, *cells = st.columns([2] + [1] * len(levels), vertical_alignment="bottom")
+                text.caption(f"{escape_markdown(item.label)}: {escape_markdown(item.text)} ({item.dimension})")
+                for cell, measure in zip(cells, levels, strict=True):
                     pick(cell, item_target(item.position, measure))
     if instrument.asks_importance:
         with st.expander(f"Importance: the {instrument.importance_points} points shared over the five dimensions"):
