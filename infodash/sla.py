@@ -201,7 +201,7 @@ def unjudgeable_requests(store: Store) -> list[int]:
     closed or a status change) lies before 1990 or more than a day ahead (:func:`infodash.checks.plausible_range`).
     Imports and forms refuse such times; these came in before they did, or by hand."""
     with store.reading() as db:
-        return [row[0] for row in db.execute(f"{_IMPLAUSIBLE} ORDER BY 1", _plausible_bounds()).fetchall()]
+        return [row[0] for row in db.execute(_IMPLAUSIBLE_IDS, _plausible_bounds()).fetchall()]
 
 
 _IMPLAUSIBLE = """
@@ -212,6 +212,8 @@ WHERE NOT (received_at BETWEEN $earliest AND $latest)
 UNION
 SELECT request_id FROM request_status_history WHERE NOT (changed_at BETWEEN $earliest AND $latest)
 """
+_IMPLAUSIBLE_IDS = _IMPLAUSIBLE + " ORDER BY 1"
+_SET_ASIDE_IMPLAUSIBLE = "CREATE OR REPLACE TEMP TABLE sla_unjudgeable AS " + _IMPLAUSIBLE
 
 
 def _plausible_bounds() -> dict[str, dt.datetime]:
@@ -221,7 +223,7 @@ def _plausible_bounds() -> dict[str, dt.datetime]:
 
 def _set_aside_implausible(db: duckdb.DuckDBPyConnection) -> None:
     """Keep the requests no calendar can judge in the temporary table sla_unjudgeable, which judging skips."""
-    db.execute(f"CREATE OR REPLACE TEMP TABLE sla_unjudgeable AS {_IMPLAUSIBLE}", _plausible_bounds())
+    db.execute(_SET_ASIDE_IMPLAUSIBLE, _plausible_bounds())
 
 
 def _unchanged_since_last(db: duckdb.DuckDBPyConnection) -> EvaluationSummary | None:
