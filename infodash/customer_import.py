@@ -26,7 +26,6 @@ from infodash.checks import check_author
 from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.importers import ImportReport, RowError, add_row_errors, read_table, reading_problems, require_columns
-from infodash.organisation import MAX_NAME_CHARS
 
 KIND = "customers"
 SENIORITIES = ("executive", "senior", "middle", "staff")
@@ -37,6 +36,7 @@ FIELDS = {"external_id": "the organisation's id for the person (e.g. employee nu
           "relationship": "relationship (customer, partner or both)"}
 MATCH_FIELDS = ("external_id", "email", "login")  # how a row finds the person it updates, in this order
 NO_DEPARTMENT = "(not given)"
+MAX_PERSON_NAME_CHARS = 200
 SOURCE = "directory"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Header words that name each field in common exports (HR systems, Entra ID / Azure AD, Google Workspace).
@@ -181,9 +181,10 @@ def _checked(store: Store, rows: pd.DataFrame, options: CustomerImportOptions, r
              ) -> pd.DataFrame:
     """Every row checked and translated: name, keys, department, seniority, relationship, group name."""
     column = options.columns.get
-    name_too_long = rows["name"].notna() & (rows["name"].str.len() > MAX_NAME_CHARS * 2)
+    name_too_long = rows["name"].notna() & (rows["name"].str.len() > MAX_PERSON_NAME_CHARS)
     add_row_errors(report, rows.loc[rows["name"].isna(), "line"], column("name", "name"), "name is missing")
-    add_row_errors(report, rows.loc[name_too_long, "line"], column("name"), "a name this long is not a name")
+    add_row_errors(report, rows.loc[name_too_long, "line"], column("name"),
+                   f"a name of more than {MAX_PERSON_NAME_CHARS} characters: is this the name column?")
     keys = [key for key in MATCH_FIELDS if key in options.columns]
     unkeyed = rows[keys].isna().all(axis=1)
     add_row_errors(report, rows.loc[unkeyed, "line"], column(keys[0]),

@@ -268,26 +268,25 @@ def _service_ids(store: Store, rows: pd.DataFrame, options: RequestImportOptions
     """Each row's service id: from its service column (by name, any case), else the one chosen for all, else
     (when the import may create services) none yet: the service named in ``rows["service"]`` is created."""
     if "service" not in options.columns:
-        if options.service_id is None:  # create_services: one service for every request
-            rows["service"] = DEFAULT_SERVICE
-            return _service_ids(store, rows, dataclasses.replace(
-                options, columns={**options.columns, "service": "service"}), report)
-        rows["service"] = None
-        return pd.Series(options.service_id, index=rows.index)
+        if options.service_id is not None:
+            rows["service"] = None
+            return pd.Series(options.service_id, index=rows.index)
+        rows["service"] = DEFAULT_SERVICE  # create_services (checked before): one service for every request
+    column = options.columns.get("service", "service")
     if options.create_services and rows["service"].isna().any():
         # an event log often names the category in a later update; a request that never does goes under one
         rows["service"] = rows.groupby("external_ref")["service"].transform(lambda names: names.bfill().ffill())
         blank = rows["service"].isna()
         if blank.any():
             rows.loc[blank, "service"] = UNCATEGORISED
-            report.notes.append(f"{count_of(int(blank.sum()), 'row')} with no {options.columns['service']} in any "
-                                f"update of their request: kept under the service {UNCATEGORISED!r}")
+            report.notes.append(f"{count_of(int(blank.sum()), 'row')} with no {column} in any update of their "
+                                f"request: kept under the service {UNCATEGORISED!r}")
     with store.reading() as db:
         found = {name.lower(): service_id for name, service_id in
                  db.execute("SELECT name, service_id FROM services").fetchall()}
     ids = rows["service"].map(lambda value: found.get(value.lower()) if value else options.service_id)
     unknown = ids.isna() & (rows["service"].isna() | (not options.create_services))
-    _error(report, rows.loc[unknown, "line"], options.columns["service"],
+    _error(report, rows.loc[unknown, "line"], column,
            lambda value: f"unknown service {value!r}" if value else "service is missing", rows.loc[unknown, "service"])
     return ids
 

@@ -105,3 +105,16 @@ def test_the_first_survey_of_an_empty_database_can_be_created(empty_app_db):
     app = click(app, "Create survey")
     assert not app.exception and survey_named(empty_app_db, "First survey") == 1
     assert app.selectbox(key="nw_survey").value == 1
+
+
+def test_two_items_with_one_code_are_refused_under_the_table_and_kept(app_db):
+    app = open_page()
+    app.button_group(key="ns_template").set_value("own").run()
+    rows = {"edited_rows": {}, "deleted_rows": [],
+            "added_rows": [{"code": "q1", "dimension": "empathy", "text": "Staff listen."},
+                           {"code": "Q1", "dimension": "reliability", "text": "On time."}]}
+    app.session_state["ns_items_own_0"] = rows
+    app.text_input(key="ns_name").input("Codes twice")
+    app = click(app, "Create survey")
+    assert "Two items have the same code: Q1, q1." in errors(app)
+    assert app.text_input(key="ns_name").value == "Codes twice"
