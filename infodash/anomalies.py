@@ -25,6 +25,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from infodash.series_events import DEFAULT_RULES, EVENT_COLUMNS, EventRules, events_of, not_judged, score_points
+from infodash.spacing import infer_spacing, seasonal_period
+
 # Chosen on data (python benchmarks/evaluate_detectors.py). On the small demo, 6 finds all 5
 # planted anomalies and nothing else (precision 1.0); 4.5 finds them among 17 findings (0.29);
 # 8 misses the two-day vendor outage. On the labelled NAB tweet volumes aggregated hourly, 6 finds
@@ -35,27 +38,6 @@ DEFAULT_HISTORY = 8  # earlier cycles compared with: two months of weeks for dai
 MIN_HISTORY = 3  # fewer earlier cycles than this: too little to judge, the point is not scored
 _MAD_TO_SIGMA = 1.4826
 _COLUMNS = ["timestamp", "value", "expected", "expected_low", "expected_high", "score", "flagged", "direction"]
-
-
-def seasonal_period(spacing: pd.Timedelta) -> int:
-    """Points per seasonal cycle for a spacing: a day below an hour, a week up to a day, else none."""
-    if spacing <= pd.Timedelta(0):
-        raise ValueError("the spacing must be positive")
-    if spacing < pd.Timedelta(hours=1):
-        return max(1, round(pd.Timedelta(days=1) / spacing))
-    if spacing < pd.Timedelta(days=1):
-        return max(1, round(pd.Timedelta(weeks=1) / spacing))
-    if spacing < pd.Timedelta(weeks=1):
-        return max(1, round(pd.Timedelta(weeks=1) / spacing))
-    return 1
-
-
-def infer_spacing(timestamps: pd.Series) -> pd.Timedelta:
-    """The most common gap between consecutive distinct timestamps."""
-    gaps = pd.Series(np.sort(pd.unique(timestamps))).diff().dropna()
-    if gaps.empty:
-        raise ValueError("at least two distinct timestamps are needed to infer the spacing")
-    return pd.Timedelta(gaps.mode().iloc[0])
 
 
 def regular(frame: pd.DataFrame, spacing: pd.Timedelta, fill: float | None = None) -> pd.DataFrame:
@@ -148,3 +130,61 @@ def detect_series(frame: pd.DataFrame, period: int | None = None, threshold: flo
         scored.loc[on_skipped, "direction"] = ""
     scored = scored[_COLUMNS]
     return scored if with_all_points else scored[scored["flagged"]].reset_index(drop=True)
+
+
+_EVENT_COLUMNS = ["start", "end", "peak", "direction", "score", "observed", "expected", "expected_low",
+                  "expected_high", "peak_value", "peak_expected", "points"]
+
+
+def events_from_points(scored: pd.DataFrame, key: str | list[str] | None = None, gap: int = 1) -> pd.DataFrame:
+    """One row per anomaly event of already scored series (the output of :func:`score_series`).
+
+    Flagged points of one series with at most ``gap`` unflagged points between them are one event:
+    a spike that eases for an hour and returns is one thing to look at, not two. Each event has its
+    ``start`` and ``end`` (first and last flagged point), its ``peak`` (the most unusual point) with
+    the peak's direction and absolute score, and the observed and expected totals over every point
+    from start to end (bridging points included, so the figures add up to what the series shows).
+    """
+    keys = [key] if isinstance(key, str) else list(key or [])
+    if scored.empty or not scored["flagged"].any():
+        return pd.DataFrame(columns=[*keys, *_EVENT_COLUMNS])
+    frame = scored.reset_index(drop=True)
+    series = frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy() if keys else np.zeros(len(frame), int)
+    position = pd.Series(series).groupby(series).cumcount().to_numpy()
+    totals = frame[["value", "expected", "expected_low", "expected_high"]].astype(float).fillna(0.0)
+    running = totals.groupby(series).cumsum().to_numpy()
+    flagged = np.flatnonzero(frame["flagged"].to_numpy())
+    same_series = np.diff(series[flagged], prepend=-1) == 0
+    steps = np.diff(position[flagged], prepend=position[flagged][0] - gap - 2)
+    new_event = ~same_series | (steps > gap + 1)
+    new_event[0] = True
+    number = np.cumsum(new_event)
+    rows = []
+    for _, members in pd.Series(flagged).groupby(number):  # events are few: a loop reads best
+        first, last = int(members.iloc[0]), int(members.iloc[-1])
+        peak = int(members.iloc[frame.loc[members, "score"].abs().to_numpy().argmax()])
+        span = running[last] - (running[first - 1] if position[first] > 0 else 0.0)
+        rows.append({**{k: frame.at[first, k] for k in keys}, "start": frame.at[first, "timestamp"],
+                     "end": frame.at[last, "timestamp"], "peak": frame.at[peak, "timestamp"],
+                     "direction": frame.at[peak, "direction"], "score": abs(float(frame.at[peak, "score"])),
+                     "observed": span[0], "expected": span[1], "expected_low": span[2], "expected_high": span[3],
+                     "peak_value": float(frame.at[peak, "value"]), "peak_expected": float(frame.at[peak, "expected"]),
+                     "points": int(position[last] - position[first] + 1)})
+    return pd.DataFrame(rows, columns=[*keys, *_EVENT_COLUMNS])
+
+
+def detect_events(frame: pd.DataFrame, skip_dates: Iterable[object] = (), rules: EventRules = DEFAULT_RULES
+                  ) -> pd.DataFrame:
+    """The anomaly events of one series of ``timestamp, value`` at any spacing, each point judged only on
+    the points before it (see :mod:`infodash.series_events` for the rules and how they were chosen).
+
+    One row per event, reported at its first point: start, end, peak, direction ('spike' or 'drop'),
+    rule ('value' or 'level'), score (1 = just at the threshold), observed, expected and points.
+    Points on ``skip_dates`` (e.g. public holidays) are neither judged nor used as history. A series
+    too short to judge gives no event, and ``events.attrs["not_judged"]`` says why (None otherwise).
+    """
+    reason = not_judged(frame, skip_dates, rules)
+    events = pd.DataFrame(columns=EVENT_COLUMNS) if reason else events_of(score_points(frame, skip_dates, rules),
+                                                                             rules)
+    events.attrs["not_judged"] = reason
+    return events

@@ -65,8 +65,9 @@ def quiet_customers(store: Store, time_zone: ZoneInfo, until: dt.datetime, quiet
         weeks_quiet = (until - last_at) / dt.timedelta(weeks=1)
         missed = weekly * weeks_quiet
         findings.append(Finding(
-            "quiet_customer", "user", login or str(customer_id), last_at, until, score=missed / 20,
-            explanation=(f"{login} ({name}, {group}) used the systems about {weekly:.0f} times a week, mostly the "
+            "quiet_customer", "user", login or str(customer_id), last_at, until,
+            score=weeks_quiet / quiet_weeks,
+            explanation=(f"{name} ({login}, {group}) used the systems about {weekly:.0f} times a week, mostly the "
                          f"{system}, in {active_weeks} of the {BASELINE_WEEKS} weeks up to then, and has not used any "
                          f"since {last_at.astimezone(time_zone):%a %d %b %Y} ({weeks_quiet:.0f} weeks)."),
             suggested_action=("Get in touch: ask whether their needs changed, something stopped working for them, or "
@@ -106,7 +107,7 @@ def new_heavy_users(store: Store, time_zone: ZoneInfo, until: dt.datetime, days:
         rows = db.execute(_NEW_HEAVY, {"until": until, "recent_from": recent_from, "percentile": percentile}).fetchall()
     return [Finding(
         "new_heavy_user", "user", login or str(customer_id), first_at, until, score=events / heavy if heavy else 1.0,
-        explanation=(f"{login} ({name}, {group}) first used the systems on {first_at.astimezone(time_zone):%a %d %b %Y} "
+        explanation=(f"{name} ({login}, {group}) first used the systems on {first_at.astimezone(time_zone):%a %d %b %Y} "
                      f"and has used them {events:,} times since, as much as the busiest {1 - percentile:.0%} of "
                      f"established users ({heavy:,.0f} or more in {days} days)."),
         suggested_action=("Welcome them: offer a short introduction or training, and ask what they are working on; "

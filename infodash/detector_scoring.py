@@ -6,36 +6,100 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-# NAB: the first 15% of a series is a warm-up that is not scored.
-WARM_UP_SHARE = 0.15
+# NAB's standard profile: a window found counts up to +1 (less the later in the window), a window
+# missed -1, each detection outside every window -0.11 (less just after a window).
+TRUE_POSITIVE_WEIGHT = 1.0
+FALSE_POSITIVE_WEIGHT = 0.11
+FALSE_NEGATIVE_WEIGHT = 1.0
+WARM_UP_SHARE = 0.15  # the first 15% of a series (at most 750 points) is a warm-up that is not scored
+_WARM_UP_MOST = 0.15 * 5000
+
+
+def _scaled_sigmoid(position: np.ndarray) -> np.ndarray:
+    """NAB's weight of a detection at a relative position: -1 at the window's start gives ~1, its end 0,
+    a window's width after it about -1."""
+    return np.where(position > 3.0, -1.0, 2.0 / (1.0 + np.exp(5.0 * position)) - 1.0)
 
 
 @dataclass(frozen=True)
 class WindowScore:
-    """How flagged points of one series meet its labelled windows."""
+    """How the detections of one series meet its labelled windows, scored the NAB way."""
 
     windows: int
-    windows_found: int  # windows with at least one flagged point
-    false_alarms: int  # runs of flagged points outside every window (points within ``gap`` join a run)
-    flagged_points: int
+    windows_found: int  # windows with at least one detection
+    false_alarms: int  # detections outside every window
+    detections: int
+    raw: float  # NAB's raw score: found windows' weights, minus missed windows and weighted false alarms
 
     @property
     def recall(self) -> float:
         """Share of windows found."""
         return self.windows_found / self.windows if self.windows else 1.0
 
+    @property
+    def null(self) -> float:
+        """The raw score of a detector that never detects anything."""
+        return -FALSE_NEGATIVE_WEIGHT * self.windows
 
-def score_windows(flagged: pd.Series, windows: list[tuple[pd.Timestamp, pd.Timestamp]], scored_from: pd.Timestamp,
-                  gap: pd.Timedelta = pd.Timedelta(hours=1)) -> WindowScore:
-    """Window-level recall and false-alarm runs of the flagged timestamps from ``scored_from`` on."""
-    stamps = pd.Series(sorted(flagged[flagged >= scored_from]))
-    inside = stamps.map(lambda stamp: any(start <= stamp <= end for start, end in windows))
-    found = sum(bool(((stamps >= start) & (stamps <= end)).any()) for start, end in windows)
-    outside = stamps[~inside]
-    runs = int((outside.diff() > gap).sum()) + (1 if len(outside) else 0)
-    return WindowScore(len(windows), found, runs, len(stamps))
+    @property
+    def perfect(self) -> float:
+        """The raw score of a detector that detects each window at its first point and nothing else."""
+        return TRUE_POSITIVE_WEIGHT * self.windows
+
+
+def warm_up_points(points: int) -> int:
+    """How many points at the start of a series NAB leaves unscored."""
+    return int(min(np.floor(WARM_UP_SHARE * points), _WARM_UP_MOST))
+
+
+def score_windows(timestamps: pd.Series, detections: pd.Series,
+                  windows: list[tuple[pd.Timestamp, pd.Timestamp]]) -> WindowScore:
+    """NAB-score the ``detections`` (timestamps at which a detector raised an alarm) of the series whose
+    points are ``timestamps`` (sorted), against its labelled ``windows`` (first and last timestamp).
+
+    As NAB does, positions are counted in points, not time: a detection inside a window scores by
+    how early it comes (the first detection of a window counts, later ones are free), one outside
+    costs the false-positive weight (less within about a window's width after a window), and one
+    in the warm-up is ignored.
+    """
+    stamps = pd.DatetimeIndex(timestamps)
+    hits = np.zeros(len(stamps), dtype=bool)
+    wanted = pd.DatetimeIndex(detections).unique()
+    positions = np.minimum(stamps.searchsorted(wanted, "left"), max(len(stamps) - 1, 0))
+    hits[positions[stamps[positions] == wanted] if len(stamps) else []] = True  # off the points: not scored
+    bounds = [(int(stamps.searchsorted(start, "left")), int(stamps.searchsorted(end, "right")) - 1)
+              for start, end in windows]
+    first_scored = warm_up_points(len(stamps))
+    index = np.arange(len(stamps))
+    weight = np.full(len(stamps), -1.0 * FALSE_POSITIVE_WEIGHT)
+    window_of = np.full(len(stamps), -1)
+    for number, (left, right) in enumerate(bounds):
+        width = right - left + 1
+        inside = index[left:right + 1]
+        weight[left:right + 1] = _scaled_sigmoid(-(right - inside + 1) / width) * TRUE_POSITIVE_WEIGHT \
+            / _scaled_sigmoid(np.array(-1.0))
+        window_of[left:right + 1] = number
+        following = bounds[number + 1][0] if number + 1 < len(bounds) else len(stamps)
+        after = index[right + 1:following]
+        weight[right + 1:following] = _scaled_sigmoid(np.abs(right - after) / max(width - 1, 1)) \
+            * FALSE_POSITIVE_WEIGHT
+    scored = hits & (index >= first_scored)
+    found = {int(w) for w in window_of[scored] if w >= 0}
+    raw = sum(weight[scored & (window_of == number)].max() for number in found)
+    outside = scored & (window_of < 0)
+    raw += weight[outside].sum() - FALSE_NEGATIVE_WEIGHT * (len(bounds) - len(found))
+    return WindowScore(len(bounds), len(found), int(outside.sum()), int(scored.sum()), float(raw))
+
+
+def normalised_score(scores: list[WindowScore]) -> float:
+    """NAB's normalised score over many series: 0 detects nothing, 100 detects every window at its start."""
+    raw = sum(score.raw for score in scores)
+    null = sum(score.null for score in scores)
+    perfect = sum(score.perfect for score in scores)
+    return 100.0 * (raw - null) / (perfect - null) if perfect > null else 100.0
 
 
 _FAMILY = {"volume_spike": "volume_spike", "volume_drop": "volume_drop", "repeated_query": "repeated_query",

@@ -28,6 +28,11 @@ DETECTORS: dict[str, str] = {
     "repeated_query": "Repeated query", "volume_spike": "Usage spike", "volume_drop": "Usage drop",
     "quiet_customer": "Customer gone quiet", "new_heavy_user": "New heavy user", "unused_resource": "Unused resource",
 }
+# Every detector scales its score so that 1 is where it starts raising findings; the bands put
+# findings of different detectors on one scale a reader can compare.
+SEVERITY_BANDS: tuple[tuple[float, str], ...] = ((4.0, "high"), (2.0, "medium"), (0.0, "low"))
+SEVERITY_DEFINITION = ("Severity compares findings of every kind by how far past its detector's own threshold each "
+                       "is: low under twice the threshold, medium from twice, high from four times.")
 MAX_NOTE_CHARS = 2_000
 MAX_MINUTES_SAVED = 100_000 * 60
 
@@ -54,12 +59,19 @@ class Finding:
     pattern: str = ""  # what recurs (a query template, "spike"): a dismissal is remembered by it
     grain: str = "day"  # spacing of the evidence series
     evidence: dict[str, Any] = field(default_factory=dict)
+    occurrence: str = ""  # when set, what makes it a new finding instead of its window's start (e.g. the quarter)
 
     @property
     def fingerprint(self) -> str:
-        """Identity of the finding: the same subject, pattern and window are one finding however often detected."""
+        """Identity of the finding: the same subject, pattern and window (or occurrence) are one finding however
+        often detected."""
         return "|".join((self.detector, self.subject_kind, self.subject, str(self.system_id), self.resource or "",
-                         self.pattern, self.window_start.isoformat()))
+                         self.pattern, self.occurrence or self.window_start.isoformat()))
+
+
+def severity(score: float) -> str:
+    """'low', 'medium' or 'high' for a finding's score (see :data:`SEVERITY_DEFINITION`)."""
+    return next(label for floor, label in SEVERITY_BANDS if score >= floor) if score >= 0 else "low"
 
 
 _INSERT = """

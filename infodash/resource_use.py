@@ -12,6 +12,7 @@ from infodash.findings import Finding
 WINDOW_DAYS = 90
 FALL_SHARE = 0.5  # use fallen to half of the 90 days before, or less
 COST_RATIO = 10.0  # cost per use ten times the median of the system's subscriptions
+UNUSED_SCORE = 4.0  # not used at all: as far past the threshold as a finding needs to be to rank "high"
 
 _USE = """
     WITH uses AS (
@@ -35,33 +36,37 @@ _USE = """
 
 def unused_resources(store: Store, time_zone: ZoneInfo, until: dt.datetime, window_days: int = WINDOW_DAYS,
                      fall_share: float = FALL_SHARE, cost_ratio: float = COST_RATIO) -> list[Finding]:
-    """One finding per subscribed resource not worth its cost now; one per quarter, so a daily run does not repeat it."""
+    """One finding per subscribed resource not worth its cost now, about the ``window_days`` before ``until``
+    (its window); one per quarter, so a daily run does not repeat it."""
     recent_from = until - dt.timedelta(days=window_days)
     with store.reading() as db:
         rows = db.execute(_USE, {"until": until, "recent_from": recent_from, "window_days": window_days,
                                  "before_from": recent_from - dt.timedelta(days=window_days)}).fetchall()
     local = until.astimezone(time_zone)
     quarter_start = dt.datetime(local.year, 3 * ((local.month - 1) // 3) + 1, 1, tzinfo=time_zone)
+    last_day = (until - dt.timedelta(microseconds=1)).astimezone(time_zone)
+    judged = f"in the {window_days} days from {recent_from.astimezone(time_zone):%d %b} to {last_day:%d %b %Y}"
     findings = []
     for system_id, system, resource, cost, recent, before, per_use, median_per_use in rows:
         cost_text = f"costs {cost:,.0f} a year and " if cost else ""
         if recent == 0:
-            reason, score = f"was not used at all in the last {window_days} days", 5.0
+            reason, score = f"was not used at all {judged}", UNUSED_SCORE
         elif before and recent <= fall_share * before:
-            reason, score = (f"was used {recent:,} times in the last {window_days} days, down from {before:,} in the "
+            reason, score = (f"was used {recent:,} times {judged}, down from {before:,} in the "
                              f"{window_days} days before"), before / recent * fall_share
         elif per_use and median_per_use and per_use >= cost_ratio * median_per_use:
-            reason = (f"was used {recent:,} times in the last {window_days} days: {per_use:,.2f} per use, against "
+            reason = (f"was used {recent:,} times {judged}: {per_use:,.2f} per use, against "
                       f"{median_per_use:,.2f} for the system's typical subscription")
             score = per_use / median_per_use / cost_ratio
         else:
             continue
         findings.append(Finding(
-            "unused_resource", "resource", f"{system}: {resource}", quarter_start.astimezone(dt.UTC), until,
+            "unused_resource", "resource", f"{system}: {resource}", recent_from, until,
             score=score, explanation=f"{resource} ({system}) {cost_text}{reason}.",
             suggested_action=("Review it before renewal: ask its few users what they need it for, promote it to the "
                               "groups it was bought for, or cancel it and buy articles one by one."),
             observed=float(recent), expected_low=float(before) if before else None, system_id=system_id,
             resource=resource, pattern="unused", grain="week",
-            evidence={"series": "resource_week", "recent": recent, "before": before, "annual_cost": cost}))
+            evidence={"series": "resource_week", "recent": recent, "before": before, "annual_cost": cost},
+            occurrence=quarter_start.astimezone(dt.UTC).isoformat()))
     return findings

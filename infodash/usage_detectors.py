@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from infodash.anomalies import DEFAULT_HISTORY, DEFAULT_THRESHOLD, score_series
+from infodash.anomalies import DEFAULT_HISTORY, DEFAULT_THRESHOLD, events_from_points, score_series
 from infodash.calendars import public_holidays
 from infodash.db import Store
 from infodash.findings import Finding
@@ -131,19 +131,6 @@ def volume_series(store: Store, spec: VolumeSeries, since: dt.datetime | None, u
     return counts, first_judged
 
 
-def _runs(flags: pd.DataFrame, keys: list[str], step: pd.Timedelta) -> pd.DataFrame:
-    """Consecutive flagged buckets of one series and direction become one run."""
-    flags = flags.sort_values([*keys, "timestamp"])
-    new_run = ((flags["timestamp"].diff() != step) | (flags["direction"] != flags["direction"].shift())
-               | (flags[keys].ne(flags[keys].shift()).any(axis=1)))
-    flags = flags.assign(run=new_run.cumsum())
-    return flags.groupby("run").agg(
-        **{key: (key, "first") for key in keys}, start=("timestamp", "first"), last=("timestamp", "last"),
-        direction=("direction", "first"), observed=("value", "sum"), expected_low=("expected_low", "sum"),
-        expected_high=("expected_high", "sum"), score=("score", lambda s: s.abs().max()), buckets=("value", "size"),
-        peak=("value", "max"))
-
-
 def _when(start: pd.Timestamp, last: pd.Timestamp, grain: str) -> str:
     if grain == "hour":
         end = last + GRAINS["hour"]
@@ -217,13 +204,14 @@ def volume_anomalies(store: Store, time_zone: ZoneInfo, until: dt.datetime, sinc
         scored = score_series(counts, spec.period, threshold, history, key=list(spec.keys), counts=True,
                               min_change=spec.min_change, relative_spread=spec.relative_spread,
                               neighbours=spec.neighbours)
-        flagged = scored[scored["flagged"] & (scored["timestamp"] >= first_judged)
-                         & ((scored["direction"] != "spike") | (scored["value"] >= spec.min_ratio * scored["expected"]))]
+        worth_a_look = scored["flagged"] & ((scored["direction"] != "spike")
+                                            | (scored["value"] >= spec.min_ratio * scored["expected"]))
         if spec.spikes_only:
-            flagged = flagged[(flagged["direction"] == "spike") & (flagged["value"] >= spec.min_count)]
-        if flagged.empty:
+            worth_a_look &= (scored["direction"] == "spike") & (scored["value"] >= spec.min_count)
+        runs = events_from_points(scored.assign(flagged=worth_a_look), list(spec.keys))
+        runs = runs[runs["start"] >= first_judged]
+        if runs.empty:
             continue
-        runs = _runs(flagged, list(spec.keys), GRAINS[spec.grain])
         people = _customers(store, runs["customer_id"].dropna().astype(int).tolist()) if "customer_id" in runs else {}
         for run in runs.itertuples():
             findings.append(_volume_finding(spec, run, systems, groups, people, threshold, time_zone))
@@ -248,20 +236,30 @@ def _volume_finding(spec: VolumeSeries, run: object, systems: dict[int, str], gr
         customer_id = int(run.customer_id)
         login, name, group_id = people.get(customer_id, (str(customer_id), str(customer_id), None))
         subject = login
-        label = f"{login} ({name}, {groups.get(group_id, 'no group')}) on the {system}"
-    when = _when(run.start, run.last, spec.grain)
-    expected = f"{run.expected_low:,.0f}-{run.expected_high:,.0f}"
-    explanation = (f"{label}: {run.observed:,.0f} events {when}, against an expected {expected} "
-                   f"{_RHYTHM[spec.grain]} (robust z-score {run.score:.1f}).")
+        label = f"{name} ({login}, {groups.get(group_id, 'no group')}) on the {system}"
+    when = _when(run.start, run.end, spec.grain)
+    explanation = (f"{label}: {run.observed:,.0f} events {when}, where about {run.expected:,.0f} are usual "
+                   f"{_RHYTHM[spec.grain]} ({how_different(run.observed, run.expected)}).")
     action = _ACTIONS["user_spike" if spec.subject_kind == "user" else run.direction]
     detector = "volume_spike" if run.direction == "spike" else "volume_drop"
     return Finding(
         detector, spec.subject_kind, subject, _local_to_utc(run.start, time_zone),
-        _local_to_utc(run.last + GRAINS[spec.grain], time_zone), float(run.score) / threshold, explanation, action,
+        _local_to_utc(run.end + GRAINS[spec.grain], time_zone), float(run.score) / threshold, explanation, action,
         observed=float(run.observed), expected_low=float(run.expected_low), expected_high=float(run.expected_high),
         customer_id=customer_id, system_id=int(run.system_id), resource=resource, group_id=group_id,
         pattern=run.direction, grain=spec.grain,
-        evidence={"series": spec.name, "buckets": int(run.buckets), "peak": float(run.peak)})
+        evidence={"series": spec.name, "buckets": int(run.points), "peak": float(run.peak_value),
+                  "usual": round(float(run.expected), 1)})
+
+
+def how_different(observed: float, usual: float) -> str:
+    """The change from the usual level in words: "3.2 times the usual", "60% fewer than usual"."""
+    if usual <= 0:
+        return "usually none" if observed else "as usual"
+    if observed >= usual:
+        ratio = observed / usual
+        return f"{ratio:.1f} times the usual" if ratio >= 1.5 else f"{ratio - 1:.0%} more than usual"
+    return f"{1 - observed / usual:.0%} fewer than usual"
 
 
 # The series shown as evidence for findings that are not volume findings themselves.

@@ -15,7 +15,7 @@ import streamlit as st
 
 from infodash.customer_profile import DEFINITIONS, OUTCOMES, TIMELINE_KINDS, CustomerSummary, OpenItems
 from infodash.db import Store
-from infodash.findings import DETECTORS, STATUSES
+from infodash.findings import DETECTORS, SEVERITY_DEFINITION, STATUSES, severity
 from infodash.service_requests import STATUSES as REQUEST_STATUSES
 from infodash.touchpoints import CHANNELS, KINDS
 from infodash.ui import touchpoint_form
@@ -178,7 +178,8 @@ def anomaly_table(frame: pd.DataFrame) -> None:
     if frame.empty:
         st.caption("No usage anomalies found about this customer.")
         return
-    shown = frame.assign(detector=frame["detector"].map(DETECTORS), status=frame["status"].map(STATUSES))
+    shown = frame.assign(detector=frame["detector"].map(DETECTORS), status=frame["status"].map(STATUSES),
+                         score=frame["score"].map(severity)).rename(columns={"score": "severity"})
     st.dataframe(shown.drop(columns=["anomaly_id"]), hide_index=True, column_config={
         "window_start": st.column_config.DatetimeColumn("from", format="YYYY-MM-DD HH:mm"),
         "window_end": st.column_config.DatetimeColumn("to", format="YYYY-MM-DD HH:mm"),
@@ -186,8 +187,7 @@ def anomaly_table(frame: pd.DataFrame) -> None:
         "reviewed_by": st.column_config.TextColumn("reviewed by"),
         "explanation": st.column_config.TextColumn(width="large"),
         "suggested_action": st.column_config.TextColumn("suggested action", width="medium"),
-        "score": st.column_config.NumberColumn(format="%.1f", help="How unusual: 1 is where the detector starts "
-                                                                   "flagging.")})
+        "severity": st.column_config.TextColumn(help=SEVERITY_DEFINITION)})
     st.caption("Reviewed, actioned or dismissed on the Usage monitoring page.")
 
 

@@ -18,7 +18,8 @@ from infodash.db import Store, StoreError
 from infodash.detection import run_detection, set_sensitivity
 from infodash.errors import ValidationError
 from infodash.filters import Filters
-from infodash.findings import DETECTORS, MAX_NOTE_CHARS, STATUSES, anomalies, review_anomaly
+from infodash.findings import (DETECTORS, MAX_NOTE_CHARS, SEVERITY_DEFINITION, STATUSES, anomalies, review_anomaly,
+                               severity)
 from infodash.periods import Period, reference_week
 from infodash.ui.charts import cached_chart
 from infodash.ui.feedback import FormFeedback
@@ -36,15 +37,17 @@ SENSITIVITY_FEEDBACK = FormFeedback("usage_sensitivity")
 PAGE_SIZE = 20
 CLOSED_SHOWN = 50
 SPANS = {4: "Last 4 weeks", 12: "Last 12 weeks", 26: "Last 26 weeks", 52: "Last 52 weeks"}
-SCORE = "Score: how unusual a finding is, scaled so that 1 is the point where the detector starts flagging"
-SCORE_DEFINITION = f"{SCORE}; larger is more unusual. Findings being reviewed come first."
+ORDER_DEFINITION = f"{SEVERITY_DEFINITION} Findings being reviewed come first, then the most severe."
 _EVIDENCE_KEYS = ("detector", "evidence", "window_start", "window_end", "system_id", "customer_id", "resource",
                   "group_id")
 
 
 def headline(row: pd.Series | dict) -> str:
-    """E.g. "Usage spike: Intranet: /hr/benefits", as plain text."""
-    return f"{DETECTORS.get(row['detector'], row['detector'])}: {row['subject']}"
+    """E.g. "Usage spike: Intranet: /hr/benefits" or "Customer gone quiet: Ann Lee (alee)", as plain text."""
+    customer = row.get("customer")
+    subject = row["subject"] if customer is None or pd.isna(customer) or customer == row["subject"] \
+        else f"{customer} ({row['subject']})"
+    return f"{DETECTORS.get(row['detector'], row['detector'])}: {subject}"
 
 
 def _local(moment: object, time_zone: ZoneInfo, pattern: str = "%a %d %b %Y %H:%M") -> str:
@@ -88,7 +91,7 @@ def detection_status(store: Store, status_col: DeltaGenerator, runs: dict[str, d
     caption_col, change_col = st.columns([5, 1])
     caption_col.caption(f"Sensitivity: **{escape_markdown(sensitivity)}**. A rise or fall in use is raised when it is "
                         f"this many robust standard deviations (median and MAD) away from what the series' own "
-                        f"weekly rhythm leads one to expect ({levels}). {SCORE_DEFINITION}")
+                        f"weekly rhythm leads one to expect ({levels}). {ORDER_DEFINITION}")
     with change_col.popover("Sensitivity", icon=":material/tune:", width="stretch"):
         st.radio("Raise changes in use", list(SENSITIVITY), index=list(SENSITIVITY).index(sensitivity)
                  if sensitivity in SENSITIVITY else 1, key="usage_sensitivity", format_func=_SENSITIVITY_LABELS.get,
@@ -193,7 +196,7 @@ def anomaly_list(store: Store, open_items: pd.DataFrame, time_zone: ZoneInfo, th
     limit = st.session_state.get("usage_shown", PAGE_SIZE)
     for position, (_, row) in enumerate(shown.head(limit).iterrows()):
         status = "" if row["status"] == "new" else f" · {STATUSES[row['status']].lower()} by {row['reviewed_by']}"
-        label = f"**{escape_markdown(headline(row))}** · score {row['score']:.1f}{escape_markdown(status)}"
+        label = f"**{escape_markdown(headline(row))}** · {severity(row['score'])} severity{escape_markdown(status)}"
         expander = st.expander(label, expanded=position == 0, key=f"anomaly_{row['anomaly_id']}", on_change="rerun")
         with expander:
             if not expander.open:
@@ -202,15 +205,17 @@ def anomaly_list(store: Store, open_items: pd.DataFrame, time_zone: ZoneInfo, th
             if row["suggested_action"]:
                 st.markdown(f"**Suggested action:** {escape_markdown(row['suggested_action'])}")
             st.caption(f"Window {_local(row['window_start'], time_zone)} to {_local(row['window_end'], time_zone)}; "
-                       f"found {_local(row['detected_at'], time_zone, '%d %b %Y')}; score {row['score']:.2f}. {SCORE}.")
+                       f"found {_local(row['detected_at'], time_zone, '%d %b %Y')}; {severity(row['score'])} severity "
+                       f"({row['score']:.1f} times its detector's threshold). {SEVERITY_DEFINITION}")
             _evidence(store, row, time_zone, threshold)
             _review_form(store, row)
     if len(shown) > limit:
         st.caption(f"{limit:,} of {len(shown):,} open anomalies shown, the most unusual first.")
         st.button("Show more", key="usage_show_more",
                   on_click=lambda: st.session_state.update(usage_shown=limit + PAGE_SIZE))
-    download_button(shown[["detector", "subject", "score", "window_start", "window_end", "explanation",
-                           "suggested_action", "status", "reviewed_by"]], "open-anomalies.csv")
+    download_button(shown.assign(severity=shown["score"].map(severity))[
+        ["detector", "subject", "customer", "severity", "score", "window_start", "window_end", "explanation",
+         "suggested_action", "status", "reviewed_by"]], "open-anomalies.csv")
 
 
 def closed_table(latest: pd.DataFrame, time_zone: ZoneInfo) -> None:
