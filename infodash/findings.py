@@ -33,6 +33,7 @@ DETECTORS: dict[str, str] = {
 SEVERITY_BANDS: tuple[tuple[float, str], ...] = ((4.0, "high"), (2.0, "medium"), (0.0, "low"))
 SEVERITY_DEFINITION = ("Severity compares findings of every kind by how far past its detector's own threshold each "
                        "is: low under twice the threshold, medium from twice, high from four times.")
+MAX_SCORE = 10.0  # stored scores stop here: ten times a threshold is as high as a reader needs to tell apart
 MAX_NOTE_CHARS = 2_000
 MAX_MINUTES_SAVED = 100_000 * 60
 
@@ -74,6 +75,11 @@ def severity(score: float) -> str:
     return next(label for floor, label in SEVERITY_BANDS if score >= floor) if score >= 0 else "low"
 
 
+def times_the_threshold(score: float) -> str:
+    """A stored score in words: "2.3 times its detector's threshold", "10 or more times ..."."""
+    return f"{'10 or more' if score >= MAX_SCORE else f'{score:.1f}'} times its detector's threshold"
+
+
 _INSERT = """
     INSERT INTO anomalies (fingerprint, detector, subject_kind, subject, customer_id, system_id, window_start,
                            window_end, observed, expected_low, expected_high, score, explanation, suggested_action,
@@ -94,7 +100,7 @@ def save_findings(db: duckdb.DuckDBPyConnection, findings: list[Finding], now: d
         "fingerprint": key, "detector": f.detector, "subject_kind": f.subject_kind, "subject": f.subject,
         "customer_id": f.customer_id, "system_id": f.system_id, "window_start": f.window_start,
         "window_end": f.window_end, "observed": f.observed, "expected_low": f.expected_low,
-        "expected_high": f.expected_high, "score": f.score, "explanation": f.explanation,
+        "expected_high": f.expected_high, "score": min(f.score, MAX_SCORE), "explanation": f.explanation,
         "suggested_action": f.suggested_action, "resource": f.resource, "group_id": f.group_id, "pattern": f.pattern,
         "grain": f.grain, "evidence": json.dumps(f.evidence, default=str), "detected_at": now,
     } for key, f in unique.items()]).astype({"customer_id": "Int64", "system_id": "Int64", "group_id": "Int64",

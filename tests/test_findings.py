@@ -10,7 +10,8 @@ import pytest
 
 from infodash.errors import ValidationError
 from infodash.filters import Filters
-from infodash.findings import Finding, actioned_between, anomalies, review_anomaly, save_findings
+from infodash.findings import (MAX_SCORE, Finding, actioned_between, anomalies, review_anomaly, save_findings, severity,
+                               times_the_threshold)
 from tests.conftest import at
 
 NOW = at("2026-11-23 09:00")
@@ -56,6 +57,23 @@ def test_saving_the_same_finding_twice_stores_it_once(fixture_store):
     assert save(fixture_store, finding(), finding()) == 1
     assert save(fixture_store, finding()) == 0
     assert save(fixture_store, finding(day=18)) == 1  # the same pattern on another day is another finding
+
+
+def test_severity_bands_are_shared_and_stored_scores_stop_at_ten_times_the_threshold(fixture_store):
+    assert [severity(score) for score in (1.0, 1.99, 2.0, 3.99, 4.0, 55.3)] == [
+        "low", "low", "medium", "medium", "high", "high"]
+    save(fixture_store, finding("aadams", score=55.3), finding("bbrown", score=1.4, customer_id=2))
+    assert anomalies(fixture_store)["score"].tolist() == [MAX_SCORE, 1.4]
+    assert times_the_threshold(MAX_SCORE) == "10 or more times its detector's threshold"
+    assert times_the_threshold(1.4) == "1.4 times its detector's threshold"
+
+
+def test_a_finding_with_an_occurrence_is_the_same_finding_whatever_its_window(fixture_store):
+    quarterly = finding(detector="unused_resource")
+    moved = Finding(**{**quarterly.__dict__, "window_start": at("2026-11-18 00:00")})
+    assert quarterly.fingerprint != moved.fingerprint
+    assert Finding(**{**quarterly.__dict__, "occurrence": "2026-Q4"}).fingerprint \
+        == Finding(**{**moved.__dict__, "occurrence": "2026-Q4"}).fingerprint
 
 
 def test_open_findings_list_those_being_reviewed_first_then_the_most_unusual(fixture_store):

@@ -7,7 +7,7 @@ import datetime as dt
 
 from infodash.anomalies import SENSITIVITY
 from infodash.detection import sensitivity_threshold
-from infodash.findings import DETECTORS, anomalies
+from infodash.findings import DETECTORS, MAX_SCORE, SEVERITY_DEFINITION, anomalies, severity
 from infodash.periods import Period, last_complete_week
 from tests import apptest_helpers
 from tests.apptest_helpers import click, errors, shown, successes
@@ -60,6 +60,20 @@ def test_choosing_a_detector_lists_only_its_anomalies(app_db):
     labels = [shown(expander.label) for expander in app.expander]
     assert len(labels) == (found["detector"] == detector).sum()
     assert all(label.startswith(f"**{DETECTORS[detector]}: ") for label in labels)
+
+
+def test_a_finding_about_a_customer_names_them_beside_the_login_with_a_severity_all_detectors_share(app_db):
+    found = open_anomalies(app_db)
+    quiet = found[found["detector"] == "quiet_customer"].iloc[0]
+    app = apptest_helpers.open_page(PAGE, None)
+    app.multiselect(key="usage_detectors").select("quiet_customer").run()
+    label = shown(app.expander[0].label)
+    assert label == f"**Customer gone quiet: {quiet['customer']} ({quiet['subject']})** · {severity(quiet['score'])} severity"
+    assert quiet["explanation"].startswith(f"{quiet['customer']} ({quiet['subject']}, {quiet['customer_group']}) used")
+    assert severity(quiet["score"]) in {"low", "medium", "high"}
+    assert any(SEVERITY_DEFINITION in shown(caption.value) for caption in app.caption)
+    # the 54.8-beside-1.0 problem: every detector's score is on the same scale, a few times its threshold at most
+    assert found["score"].between(1.0, MAX_SCORE).all(), found[["detector", "score"]]
 
 
 def test_marking_an_anomaly_actioned_with_a_note_and_hours_saved_closes_it(app_db):

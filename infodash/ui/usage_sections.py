@@ -19,7 +19,7 @@ from infodash.detection import run_detection, set_sensitivity
 from infodash.errors import ValidationError
 from infodash.filters import Filters
 from infodash.findings import (DETECTORS, MAX_NOTE_CHARS, SEVERITY_DEFINITION, STATUSES, anomalies, review_anomaly,
-                               severity)
+                               severity, times_the_threshold)
 from infodash.periods import Period, reference_week
 from infodash.ui.charts import cached_chart
 from infodash.ui.feedback import FormFeedback
@@ -206,7 +206,7 @@ def anomaly_list(store: Store, open_items: pd.DataFrame, time_zone: ZoneInfo, th
                 st.markdown(f"**Suggested action:** {escape_markdown(row['suggested_action'])}")
             st.caption(f"Window {_local(row['window_start'], time_zone)} to {_local(row['window_end'], time_zone)}; "
                        f"found {_local(row['detected_at'], time_zone, '%d %b %Y')}; {severity(row['score'])} severity "
-                       f"({row['score']:.1f} times its detector's threshold). {SEVERITY_DEFINITION}")
+                       f"({times_the_threshold(row['score'])}). {SEVERITY_DEFINITION}")
             _evidence(store, row, time_zone, threshold)
             _review_form(store, row)
     if len(shown) > limit:
