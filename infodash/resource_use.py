@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from infodash.db import Store
 from infodash.findings import Finding
+from infodash.periods import Period
 
 WINDOW_DAYS = 90
 FALL_SHARE = 0.5  # use fallen to half of the 90 days before, or less
@@ -36,16 +37,19 @@ _USE = """
 
 def unused_resources(store: Store, time_zone: ZoneInfo, until: dt.datetime, window_days: int = WINDOW_DAYS,
                      fall_share: float = FALL_SHARE, cost_ratio: float = COST_RATIO) -> list[Finding]:
-    """One finding per subscribed resource not worth its cost now, about the ``window_days`` before ``until``
-    (its window); one per quarter, so a daily run does not repeat it."""
-    recent_from = until - dt.timedelta(days=window_days)
-    with store.reading() as db:
-        rows = db.execute(_USE, {"until": until, "recent_from": recent_from, "window_days": window_days,
-                                 "before_from": recent_from - dt.timedelta(days=window_days)}).fetchall()
+    """One finding per subscribed resource not worth its cost now, about the ``window_days`` whole local days
+    before the day of ``until`` (its window: the figures are those the usage overview shows for those days);
+    one per quarter, so a daily run does not repeat it."""
     local = until.astimezone(time_zone)
+    judged_days = Period(local.date() - dt.timedelta(days=window_days), local.date())
+    recent_from, day_end = judged_days.bounds(time_zone)
+    before_from, _ = judged_days.previous().bounds(time_zone)
+    with store.reading() as db:
+        rows = db.execute(_USE, {"until": day_end, "recent_from": recent_from, "window_days": window_days,
+                                 "before_from": before_from}).fetchall()
     quarter_start = dt.datetime(local.year, 3 * ((local.month - 1) // 3) + 1, 1, tzinfo=time_zone)
-    last_day = (until - dt.timedelta(microseconds=1)).astimezone(time_zone)
-    judged = f"in the {window_days} days from {recent_from.astimezone(time_zone):%d %b} to {last_day:%d %b %Y}"
+    last_day = judged_days.end - dt.timedelta(days=1)
+    judged = f"in the {window_days} days from {judged_days.start:%d %b} to {last_day:%d %b %Y}"
     findings = []
     for system_id, system, resource, cost, recent, before, per_use, median_per_use in rows:
         cost_text = f"costs {cost:,.0f} a year and " if cost else ""
@@ -61,7 +65,7 @@ def unused_resources(store: Store, time_zone: ZoneInfo, until: dt.datetime, wind
         else:
             continue
         findings.append(Finding(
-            "unused_resource", "resource", f"{system}: {resource}", recent_from, until,
+            "unused_resource", "resource", f"{system}: {resource}", recent_from, day_end,
             score=score, explanation=f"{resource} ({system}) {cost_text}{reason}.",
             suggested_action=("Review it before renewal: ask its few users what they need it for, promote it to the "
                               "groups it was bought for, or cancel it and buy articles one by one."),
