@@ -1,8 +1,12 @@
-"""InfoDash entry point: page configuration and navigation."""
+"""InfoDash entry point: page configuration, sign-in and navigation."""
 
 import streamlit as st
 
+from infodash.ui.sign_in import signed_in
+from infodash.ui.store import get_store
+
 st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layout="wide")
+signed_in(get_store())
 
 # expanded: every page stays in sight rather than behind "View more" (18 pages in 3 groups)
 navigation = st.navigation(expanded=True, pages={

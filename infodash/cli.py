@@ -1,5 +1,6 @@
 """The command line: ``python -m infodash COMMAND``. Parses options, calls the library, reports.
-The import commands are in :mod:`infodash.cli_imports`, the survey set-up in :mod:`infodash.cli_surveys`.
+The import commands are in :mod:`infodash.cli_imports`, the survey set-up in :mod:`infodash.cli_surveys`,
+the accounts in :mod:`infodash.cli_users`.
 
 Problems a person can fix (a busy database, bad input, a too-new file) are printed as one
 clear message with a non-zero exit code, never as a traceback; a refused field is named by the
@@ -16,6 +17,7 @@ from pathlib import Path
 from infodash.catalogue import customer_group_options, service_options
 from infodash.cli_imports import EXIT_BAD_INPUT, add_import_commands, run_import
 from infodash.cli_surveys import add_survey_commands, run_survey
+from infodash.cli_users import add_user_commands, run_users
 from infodash.db import DEFAULT_BUSY_TIMEOUT_S, Store, StoreBusy, StoreError
 from infodash.demo import SIZES, build_demo
 from infodash.detection import run_detection
@@ -42,7 +44,8 @@ OPTION_OF_FIELD = {"author": "--author", "encoding": "--encoding", "date_format"
                    "seniority_map": "--seniority", "relationship_map": "--relationship", "map": "--map",
                    "scale": "--scale", "items": "the items file", "codes": "the items file", "invited": "--invited",
                    "survey": "--survey", "name": "--name", "opened_on": "--opens", "closed_on": "--closes",
-                   "style": "--style", "mapping": "--mapping"}
+                   "style": "--style", "mapping": "--mapping", "email": "EMAIL", "role": "--role",
+                   "password": "password"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     detect.add_argument("--full", action="store_true", help="judge all history again, not just what is new")
     add_import_commands(commands)
     add_survey_commands(commands)
+    add_user_commands(commands)
     report = commands.add_parser("report", help="make the management pack for a period (e.g. for a scheduled "
                                                "e-mail) and keep it with the packs made in the app")
     report.add_argument("--period", required=True, help=f"the period: {PERIOD_KEY_HELP}")
@@ -152,6 +156,8 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         return _report(store, args)
     elif args.command == "survey":
         return run_survey(store, args)
+    elif args.command == "users":
+        return run_users(store, args)
     elif args.command == "touchpoint":
         time_zone = organisation_time_zone(store)
         draft = TouchpointDraft(args.customer, args.channel, args.kind, args.minutes, args.read, args.note,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from infodash.accounts import add_account
 from infodash.db import Store
 from infodash.pack import ManagementPack, PackTexts, pack_content
 from infodash.pack_html import render_html
@@ -194,3 +195,40 @@ def test_the_html_report_renders_offline_in_chromium_to_a_png(demo_store, tmp_pa
         assert len(image.convert("RGB").getcolors(maxcolors=1 << 16) or range(1 << 16)) > 50  # not a blank page
     assert png.stat().st_size > 100_000
     assert pdf.read_bytes().count(b"/Type /Page") >= 6  # a page per section, and more
+
+
+def test_a_person_signs_in_and_their_touchpoint_is_recorded_under_their_account(live_demo_template, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "own.duckdb"
+    shutil.copy(live_demo_template, path)
+    store = Store(path, busy_timeout_s=20)
+    with store.writing() as db:  # a team's own database: no automatic demo sign-in
+        db.execute("UPDATE settings SET value = 'own' WHERE key = 'data_source'")
+    add_account(store, "ben.okafor@example.org", "Ben Okafor", "staff", "correct horse battery", "setup")
+    note = "Browser test: signed in and logged"
+    with running_app(path) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        page.goto(url)
+        wait_for_app(page)
+        page.get_by_label("E-mail", exact=True).fill("ben.okafor@example.org")
+        page.get_by_label("Password", exact=True).fill("correct horse battery")
+        page.get_by_label("Password", exact=True).press("Enter")
+        page.get_by_text("Signed in as").wait_for(timeout=30_000)
+        page.get_by_role("link", name="Log touchpoint").click()
+        wait_for_app(page)
+        assert page.get_by_label("Your name", exact=True).input_value() == "Ben Okafor"
+        assert page.get_by_label("Your name", exact=True).is_disabled()
+        customer = page.get_by_label("Customer", exact=True)
+        customer.click()
+        page.keyboard.press("Enter")
+        page.get_by_label("Minutes", exact=True).fill("10")
+        page.get_by_label("Note", exact=True).fill(note)
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.get_by_text(re.compile(r"Saved touchpoint #")).wait_for(timeout=30_000)
+        browser.close()
+    with store.reading() as db:
+        assert db.execute("SELECT created_by FROM touchpoints WHERE note = ?", [note]).fetchall() == [("Ben Okafor",)]
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'sign_in' AND actor = ?",
+                          ["ben.okafor@example.org"]).fetchone()[0] == 1

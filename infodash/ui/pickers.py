@@ -11,13 +11,18 @@ from infodash.db import Store
 from infodash.ui.store import cached
 
 STAFF_NAME_KEY = "staff_name"
+SIGNED_IN_KEY = "signed_in_account"  # the Account signed in (see infodash.ui.sign_in)
+DEMO_KEY = "signed_in_demo"  # True on the demo database, where anyone may try the forms under any name
 
 
 def staff_name_input() -> str:
-    """The "Your name" box (remembered for the browser session, the same on every page); the name typed."""
+    """The "Your name" box (remembered for the browser session, the same on every page); the name typed.
+    Once someone has signed in with their own account, it shows their name and cannot be changed."""
+    signed_in = st.session_state.get(SIGNED_IN_KEY) is not None and not st.session_state.get(DEMO_KEY)
     st.text_input("Your name", key=STAFF_NAME_KEY, persist_state="session", max_chars=MAX_AUTHOR_CHARS,
-                  placeholder="e.g. Ana Costa",
-                  help="Remembered while this browser tab is open; your entries are listed under it.")
+                  placeholder="e.g. Ana Costa", disabled=signed_in,
+                  help="The person signed in: entries are recorded under this name." if signed_in else
+                  "Remembered while this browser tab is open; your entries are listed under it.")
     return staff_name()
 
 

@@ -1,0 +1,120 @@
+"""Local accounts: adding, signing in, throttling repeated failures, and the users command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from infodash.accounts import (FREE_ATTEMPTS, WRONG, SignInRefused, accounts, add_account, reset_password,
+                               set_disabled, set_role, sign_in)
+from infodash.cli import main
+from infodash.errors import ValidationError
+
+NOW = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def lead(store):
+    add_account(store, " Ana.Costa@Example.org ", "Ana Costa", "lead", PASSWORD, "setup")
+    return store
+
+
+def refused(store, password: str, at: dt.datetime = NOW, email: str = "ana.costa@example.org") -> SignInRefused:
+    with pytest.raises(SignInRefused) as raised:
+        sign_in(store, email, password, at)
+    return raised.value
+
+
+def test_an_account_signs_in_with_its_password_whatever_the_case_of_its_e_mail(lead):
+    account = sign_in(lead, "ANA.COSTA@example.org", PASSWORD, NOW)
+    assert (account.email, account.name, account.role) == ("ana.costa@example.org", "Ana Costa", "lead")
+    listed = accounts(lead)
+    assert listed[["email", "role", "local", "disabled"]].values.tolist() == [
+        ["ana.costa@example.org", "lead", True, False]]
+    assert "password_hash" not in listed.columns  # no hash leaves the library
+
+
+def test_the_password_is_stored_hashed_with_argon2_and_never_audited(lead):
+    with lead.reading() as db:
+        [(stored,)] = db.execute("SELECT password_hash FROM accounts").fetchall()
+        audit = db.execute("SELECT details FROM audit_log WHERE entity = 'accounts'").fetchall()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    assert all(PASSWORD not in json.dumps(details) for (details,) in audit)
+
+
+def test_a_wrong_password_and_an_unknown_e_mail_get_the_same_answer(lead):
+    assert str(refused(lead, "not the password")) == WRONG
+    assert str(refused(lead, PASSWORD, email="nobody@example.org")) == WRONG
+
+
+def test_repeated_failures_lock_the_account_for_longer_each_time_and_a_success_resets(lead):
+    for _ in range(FREE_ATTEMPTS - 1):
+        assert refused(lead, "guess").retry_after_s is None
+    assert str(refused(lead, "guess")) == WRONG  # the fifth failure locks it for 30 s
+    locked = refused(lead, PASSWORD, NOW + dt.timedelta(seconds=10))  # even the right password waits
+    assert locked.retry_after_s == 21 and "try again in 21 seconds" in str(locked)
+    later = NOW + dt.timedelta(seconds=31)
+    refused(lead, "guess", later)  # the sixth: 60 s
+    assert refused(lead, PASSWORD, later + dt.timedelta(seconds=59)).retry_after_s == 2
+    assert sign_in(lead, "ana.costa@example.org", PASSWORD, later + dt.timedelta(seconds=61)).role == "lead"
+    assert refused(lead, "guess", later + dt.timedelta(seconds=62)).retry_after_s is None  # the count restarted
+
+
+def test_failed_and_successful_sign_ins_are_audited_without_the_password(lead):
+    refused(lead, "guess")
+    sign_in(lead, "ana.costa@example.org", PASSWORD, NOW)
+    with lead.reading() as db:
+        actions = [row[0] for row in db.execute("SELECT action FROM audit_log WHERE entity = 'accounts' "
+                                                "ORDER BY audit_id").fetchall()]
+    assert actions == ["insert", "sign_in_failed", "sign_in"]
+
+
+def test_a_disabled_account_cannot_sign_in_until_enabled_and_a_reset_lifts_a_lock(lead):
+    set_disabled(lead, "ana.costa@example.org", True, "Ben Okafor")
+    assert "disabled" in str(refused(lead, PASSWORD))
+    set_disabled(lead, "ana.costa@example.org", False, "Ben Okafor")
+    for _ in range(FREE_ATTEMPTS):
+        refused(lead, "guess")
+    reset_password(lead, "ana.costa@example.org", "a brand new passphrase", "Ben Okafor")
+    assert sign_in(lead, "ana.costa@example.org", "a brand new passphrase", NOW).email == "ana.costa@example.org"
+
+
+def test_bad_accounts_are_refused_naming_each_field(lead):
+    with pytest.raises(ValidationError) as raised:
+        add_account(lead, "not-an-address", " ", "admin", "short", "setup")
+    assert set(raised.value.errors) == {"email", "name", "role", "password"}
+    with pytest.raises(ValidationError) as raised:
+        add_account(lead, "ANA.COSTA@example.org", "Ana again", "staff", PASSWORD, "setup")
+    assert raised.value.errors == {"email": "ana.costa@example.org has an account already."}
+    with pytest.raises(ValidationError):
+        set_role(lead, "ana.costa@example.org", "owner", "setup")
+    with pytest.raises(ValidationError) as raised:
+        set_disabled(lead, "nobody@example.org", True, "setup")
+    assert raised.value.errors == {"email": "No account has the e-mail nobody@example.org."}
+
+
+def test_an_identity_provider_account_has_no_password_to_sign_in_with(store):
+    add_account(store, "viewer@example.org", "Vera Board", "viewer", None, "setup")
+    assert str(refused(store, "", email="viewer@example.org")) == WRONG
+    assert accounts(store)["local"].tolist() == [False]
+
+
+def test_the_users_command_adds_lists_changes_and_refuses_with_a_clear_message(store, monkeypatch, capsys):
+    path = str(store.path)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["--db", path, "users", "add", "Ana.Costa@example.org", "--name", "Ana Costa", "--role", "lead",
+                 "--password-stdin"]) == 0
+    assert capsys.readouterr().out == "added ana.costa@example.org (lead)\n"
+    assert main(["--db", path, "users", "role", "ana.costa@example.org", "staff"]) == 0
+    assert main(["--db", path, "users", "disable", "ana.costa@example.org"]) == 0
+    capsys.readouterr()
+    assert main(["--db", path, "users", "list"]) == 0
+    assert capsys.readouterr().out == "ana.costa@example.org\tAna Costa\tstaff\tdisabled\tlast signed in never\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["--db", path, "users", "reset", "ana.costa@example.org", "--password-stdin"]) == 65
+    assert capsys.readouterr().err == ("infodash: password: Use at least 12 characters (a few words make a good "
+                                       "one).\n")

@@ -1,0 +1,69 @@
+"""Signing in to the app (streamlit.testing AppTest through dashboard.py): the demo signs in by itself, a
+database of one's own first asks for the lead's account, then for an e-mail and password."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from infodash.accounts import add_account
+from tests.apptest_helpers import shown
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "correct horse battery"
+
+
+def dashboard() -> AppTest:
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+
+
+def test_the_demo_signs_in_as_the_demo_lead_and_says_so(app_db):
+    app = dashboard().run()
+    assert not app.exception and app.title[0].value == "Weekly review"
+    assert any("signed in as the demo lead automatically" in caption.value for caption in app.sidebar.caption)
+
+
+def test_the_first_start_on_a_database_of_ones_own_creates_the_leads_account(empty_app_db):
+    app = dashboard().run()
+    assert not app.exception
+    assert [title.value for title in app.title] == ["InfoDash"]  # no page before someone signs in
+    app.text_input(key="lead_email").input("Ana.Costa@example.org")
+    app.text_input(key="lead_name").input("Ana Costa")
+    app.text_input(key="lead_password").input("short")
+    app.text_input(key="lead_password_again").input("short")
+    next(button for button in app.button if button.label == "Create and sign in").click()
+    app.run()
+    assert [shown(error.value) for error in app.error] == [
+        "Use at least 12 characters (a few words make a good one)."]
+    assert app.text_input(key="lead_email").value == "Ana.Costa@example.org"  # what was typed is kept
+    app.text_input(key="lead_password").input(PASSWORD)
+    app.text_input(key="lead_password_again").input(PASSWORD)
+    next(button for button in app.button if button.label == "Create and sign in").click()
+    app.run()
+    assert not app.exception and "InfoDash" not in [title.value for title in app.title]
+    assert any("**Customer groups**" in block.value for block in app.markdown)  # the review's set-up steps
+    assert any("Signed in as **Ana Costa** (lead)" in caption.value for caption in app.sidebar.caption)
+    with empty_app_db.reading() as db:
+        assert db.execute("SELECT email, role FROM accounts").fetchall() == [("ana.costa@example.org", "lead")]
+
+
+def test_a_wrong_password_is_refused_and_the_right_one_signs_in_under_the_accounts_name(empty_app_db):
+    add_account(empty_app_db, "ben.okafor@example.org", "Ben Okafor", "staff", PASSWORD, "setup")
+    app = dashboard().run()
+    app.text_input(key="sign_in_email").input("ben.okafor@example.org")
+    app.text_input(key="sign_in_password").input("not it")
+    next(button for button in app.button if button.label == "Sign in").click()
+    app.run()
+    assert [shown(error.value) for error in app.error] == ["The e-mail or the password is not right."]
+    assert app.text_input(key="sign_in_password").value == ""  # a password is never kept
+    app.text_input(key="sign_in_password").input(PASSWORD)
+    next(button for button in app.button if button.label == "Sign in").click()
+    app.run()
+    assert not app.exception
+    app.switch_page("app_pages/log_touchpoint.py").run()
+    name = app.text_input(key="staff_name")
+    assert (name.value, name.disabled) == ("Ben Okafor", True)  # entries go under the person signed in
+    next(button for button in app.sidebar.button if button.label == "Sign out").click()
+    app.run()
+    assert [title.value for title in app.title] == ["InfoDash"] and app.text_input(key="sign_in_email")
