@@ -3,10 +3,11 @@
 import streamlit as st
 
 from infodash.ui.sign_in import signed_in
-from infodash.ui.store import get_store
+from infodash.ui.store import get_store, store_errors
 
 st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layout="wide")
-signed_in(get_store())
+with store_errors():  # a database busy with an import says so, and the sign-in waits for it
+    signed_in(get_store())
 
 # expanded: every page stays in sight rather than behind "View more" (18 pages in 3 groups)
 navigation = st.navigation(expanded=True, pages={

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from infodash.accounts import add_account
 from tests.apptest_helpers import shown
+from tests.processes import holding_database
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct horse battery"
@@ -67,3 +68,23 @@ def test_a_wrong_password_is_refused_and_the_right_one_signs_in_under_the_accoun
     next(button for button in app.sidebar.button if button.label == "Sign out").click()
     app.run()
     assert [title.value for title in app.title] == ["InfoDash"] and app.text_input(key="sign_in_email")
+
+
+def test_signing_in_while_an_import_holds_the_database_says_so_and_works_once_it_is_free(empty_app_db, monkeypatch):
+    add_account(empty_app_db, "ben.okafor@example.org", "Ben Okafor", "staff", PASSWORD, "setup")
+    monkeypatch.setenv("INFODASH_BUSY_TIMEOUT", "0.5")
+    app = dashboard().run()
+    app.text_input(key="sign_in_email").input("ben.okafor@example.org")
+    app.text_input(key="sign_in_password").input(PASSWORD)
+    with holding_database(empty_app_db.path):
+        next(button for button in app.button if button.label == "Sign in").click()
+        app.run()  # held until the sign-in has given up waiting
+    assert not app.exception
+    assert any("is in use by another InfoDash process" in shown(message.value) for message in [*app.error, *app.warning])
+    next(button for button in app.button if button.label == "Try again").click()
+    app.run()
+    assert app.text_input(key="sign_in_email").value == "ben.okafor@example.org"  # what was typed is kept
+    app.text_input(key="sign_in_password").input(PASSWORD)
+    next(button for button in app.button if button.label == "Sign in").click()
+    app.run()
+    assert any("Signed in as **Ben Okafor**" in caption.value for caption in app.sidebar.caption)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from infodash.accounts import (Account, SignInRefused, add_account, has_accounts, provider_sign_in, sign_in)
-from infodash.db import Store
+from infodash.db import Store, StoreError
 from infodash.errors import ValidationError
 from infodash.settings import demo_size
 from infodash.ui.feedback import FormFeedback
@@ -74,7 +74,7 @@ def _through_provider(store: Store) -> Account:
 
 def _local_form(store: Store) -> None:
     with st.form("sign_in_form", enter_to_submit=True):
-        st.text_input("E-mail", key="sign_in_email", autocomplete="username")
+        st.text_input("E-mail", key="sign_in_email", autocomplete="username", persist_state="session")
         st.text_input("Password", key="sign_in_password", type="password", autocomplete="current-password")
         _FORM.error("form")
         st.form_submit_button("Sign in", type="primary", on_click=_try_local, args=(store,))
@@ -84,7 +84,7 @@ def _try_local(store: Store) -> None:
     state = st.session_state
     try:
         account = sign_in(store, state.get("sign_in_email") or "", state.get("sign_in_password") or "")
-    except SignInRefused as refused:
+    except (SignInRefused, StoreError) as refused:
         _FORM.failed({"form": str(refused)})
     else:
         _accept(account)
@@ -95,14 +95,15 @@ def _first_lead_form(store: Store) -> None:
     st.info("No one can sign in to this database yet: create the lead's account. Others are added with "
             "`python -m infodash users add`.", icon=":material/person_add:")
     with st.form("first_lead_form", enter_to_submit=False):
-        st.text_input("E-mail", key="lead_email", autocomplete="username")
+        st.text_input("E-mail", key="lead_email", autocomplete="username", persist_state="session")
         _FORM.error("email")
-        st.text_input("Name", key="lead_name", placeholder="e.g. Ana Costa")
+        st.text_input("Name", key="lead_name", placeholder="e.g. Ana Costa", persist_state="session")
         _FORM.error("name")
         st.text_input("Password", key="lead_password", type="password", autocomplete="new-password")
         _FORM.error("password")
         st.text_input("Password again", key="lead_password_again", type="password", autocomplete="new-password")
         _FORM.error("password_again")
+        _FORM.error("form")
         st.form_submit_button("Create and sign in", type="primary", on_click=_create_lead, args=(store,))
 
 
@@ -117,6 +118,8 @@ def _create_lead(store: Store) -> None:
         account = add_account(store, email, state.get("lead_name") or "", "lead", password, email.strip().lower())
     except ValidationError as error:
         _FORM.failed(error.errors)
+    except StoreError as error:
+        _FORM.failed({"form": str(error)})
     else:
         _accept(account)
 
