@@ -7,9 +7,9 @@ from infodash.ui.store import get_store, store_errors
 
 st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layout="wide")
 with store_errors():  # a database busy with an import says so, and the sign-in waits for it
-    signed_in(get_store())
+    account = signed_in(get_store())
 
-# expanded: every page stays in sight rather than behind "View more" (18 pages in 3 groups)
+# expanded: every page stays in sight rather than behind "View more" (18 pages in 3 groups, 19 for a lead)
 navigation = st.navigation(expanded=True, pages={
     "Review": [
         st.Page("app_pages/weekly_review.py", title="Weekly review", icon=":material/calendar_view_week:", default=True),
@@ -33,6 +33,8 @@ navigation = st.navigation(expanded=True, pages={
         st.Page("app_pages/import_usage.py", title="Import usage", icon=":material/query_stats:"),
         st.Page("app_pages/sla_setup.py", title="SLA setup", icon=":material/tune:"),
         st.Page("app_pages/survey_setup.py", title="Survey setup", icon=":material/fact_check:"),
+        *([st.Page("app_pages/audit.py", title="Audit log", icon=":material/history:")] if account.role == "lead"
+          else []),
     ],
 })
 navigation.run()

@@ -145,3 +145,12 @@ def _sidebar(account: Account) -> None:
         left, right = st.columns([3, 2], vertical_alignment="center")
         left.caption(f"Signed in as **{escape_markdown(account.name)}** ({account.role})")
         right.button("Sign out", key="sign_out", on_click=_sign_out, width="stretch")
+
+
+def require_lead(what: str) -> None:
+    """Stop the page unless a lead is signed in (the navigation offers it to leads only; a bookmark does not
+    get round that)."""
+    account = st.session_state.get(SIGNED_IN_KEY)
+    if account is None or account.role != "lead":
+        st.error(f"Only a lead can see {what}.", icon=":material/lock:")
+        st.stop()

@@ -1,0 +1,44 @@
+"""The Audit log page (streamlit.testing AppTest): a lead reads who did what, filtered by person and table;
+anyone else is turned away."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from infodash.accounts import Account, add_account
+from infodash.detection import set_sensitivity
+from tests.apptest_helpers import PAGES, shown
+
+LEAD = Account(1, "ana.costa@example.org", "Ana Costa", "lead")
+
+
+def open_as(account: Account | None) -> AppTest:
+    app = AppTest.from_file(str(PAGES / "audit.py"), default_timeout=60)
+    if account is not None:
+        app.session_state["signed_in_account"] = account
+    return app.run()
+
+
+def test_only_a_lead_may_read_the_audit_log(app_db):
+    for account in (None, Account(2, "ben@example.org", "Ben Okafor", "staff"),
+                    Account(3, "vera@example.org", "Vera Board", "viewer")):
+        app = open_as(account)
+        assert not app.exception
+        assert [shown(error.value) for error in app.error] == ["Only a lead can see the audit log."]
+        assert not app.dataframe
+
+
+def test_a_lead_sees_every_entry_newest_first_and_can_narrow_to_one_person(app_db):
+    add_account(app_db, "ben.okafor@example.org", "Ben Okafor", "staff", None, "Ana Costa")
+    set_sensitivity(app_db, "high", "Ben Okafor")
+    app = open_as(LEAD)
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert table[["actor", "action", "entity"]].head(2).values.tolist() == [
+        ["Ben Okafor", "update", "settings"], ["Ana Costa", "insert", "accounts"]]
+    app.selectbox(key="audit_actor").select("Ana Costa").run()
+    narrowed = app.dataframe[0].value
+    assert set(narrowed["actor"]) == {"Ana Costa"} and "accounts" in set(narrowed["entity"])
+    app.selectbox(key="audit_entity").select("settings").run()
+    assert app.dataframe[0].value.empty  # Ana changed no setting
+    assert any(caption.value.startswith("0 of 0 entries") for caption in app.caption)
