@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from infodash.accounts import Account
 from infodash.db import Store
 from tests import apptest_helpers
 from tests.apptest_helpers import click, shown
@@ -174,3 +175,30 @@ def test_a_customer_without_any_contact_has_an_empty_profile_not_an_error(app_db
     captions = [caption.value for caption in app.caption]
     assert any(caption.startswith("Nothing to show") for caption in captions)
     assert "No open requests." in captions and "No open follow-ups." in captions
+
+
+def test_a_lead_prepares_and_downloads_everything_held_about_the_customer_and_the_export_is_audited(app_db):
+    customer_id, _, _ = busiest_customer(app_db)
+    app = AppTest.from_file(str(apptest_helpers.PAGES / PAGE), default_timeout=60)
+    app.session_state["profile_customer"] = customer_id
+    app.session_state["signed_in_account"] = Account(1, "ana.costa@example.org", "Ana Costa", "lead")
+    app.run()
+    assert not app.exception
+    next(button for button in app.button if button.label == "Prepare the export").click()
+    app.run()
+    assert not app.exception
+    [download] = [element for element in app.get("download_button") if "everything held" in element.proto.label]
+    with app_db.reading() as db:
+        assert db.execute("SELECT actor FROM audit_log WHERE action = 'export' AND entity = 'customers' "
+                          "AND entity_id = ?", [str(customer_id)]).fetchall() == [("Ana Costa",)]
+
+
+def test_staff_and_pages_without_a_lead_offer_no_personal_data_export(app_db):
+    customer_id, _, _ = busiest_customer(app_db)
+    for account in (None, Account(2, "ben@example.org", "Ben Okafor", "staff")):
+        app = AppTest.from_file(str(apptest_helpers.PAGES / PAGE), default_timeout=60)
+        app.session_state["profile_customer"] = customer_id
+        if account:
+            app.session_state["signed_in_account"] = account
+        app.run()
+        assert not app.exception and all(button.label != "Prepare the export" for button in app.button)

@@ -16,12 +16,13 @@ import streamlit as st
 from infodash.customer_profile import DEFINITIONS, OUTCOMES, TIMELINE_KINDS, CustomerSummary, OpenItems
 from infodash.db import Store
 from infodash.findings import DETECTORS, SEVERITY_DEFINITION, STATUSES, severity
+from infodash.personal_data import export_customer
 from infodash.service_requests import STATUSES as REQUEST_STATUSES
 from infodash.touchpoints import CHANNELS, KINDS
 from infodash.ui import touchpoint_form
 from infodash.ui.charts import cached_chart
 from infodash.ui.kpi import Kpi, kpi_row
-from infodash.ui.pickers import customer_options
+from infodash.ui.pickers import SIGNED_IN_KEY, customer_options
 from infodash.ui.tables import download_button
 from infodash.ui.text import escape_markdown
 from infodash.ui.usage_charts import weekly_chart
@@ -209,3 +210,23 @@ def survey_table(frame: pd.DataFrame) -> None:
         "comment": st.column_config.TextColumn(width="large"),
         "request_id": st.column_config.NumberColumn("after request", format="%d")})
     download_button(frame, "customer-survey-responses.csv")
+
+
+def personal_data_export(store: Store, customer_id: int) -> None:
+    """For a lead: prepare the zip of everything held about the customer (the export is audited once, when
+    prepared), then download it."""
+    account = st.session_state.get(SIGNED_IN_KEY)
+    if account is None or account.role != "lead":
+        return
+    st.subheader("Their personal data")
+    prepared = st.session_state.get("personal_data_export")
+    if prepared is None or prepared[0] != customer_id:
+        st.caption("A request to see what is held about them (the right of access): everything in one zip of CSV and "
+                   "JSON files. Preparing it is recorded in the audit log.")
+        if st.button("Prepare the export", key="prepare_personal_data", icon=":material/folder_zip:"):
+            st.session_state["personal_data_export"] = (customer_id, export_customer(store, customer_id,
+                                                                                     account.name))
+            st.rerun()
+        return
+    st.download_button("Download everything held about them", prepared[1], file_name=f"customer-{customer_id}.zip",
+                       mime="application/zip", icon=":material/download:", key="download_personal_data")
