@@ -48,4 +48,4 @@ with store_errors(store):
     sections.anomaly_table(cached(anomalies_about, store, customer_id, time_zone))
     st.subheader("Survey responses")
     sections.survey_table(cached(signed_survey_responses, store, customer_id, time_zone))
-    sections.personal_data_export(store, customer_id)
+    sections.personal_data(store, customer_id, summary.name)

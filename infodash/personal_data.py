@@ -1,4 +1,5 @@
-"""A customer's personal data: everything InfoDash holds about one person, in one zip (the right of access).
+"""A customer's personal data: everything InfoDash holds about one person, in one zip (the right of access),
+and its erasure (the right to be forgotten).
 
 The zip holds the customer's record as JSON and one CSV per kind of data: requests and their status
 history, touchpoints, survey responses they signed (not anonymous ones) with their answers, usage
@@ -14,8 +15,10 @@ import json
 import zipfile
 
 from infodash import audit
+from infodash.accounts import Account
 from infodash.db import Store
 from infodash.errors import ValidationError
+from infodash.permissions import require
 from infodash.spreadsheets import csv_bytes
 
 # One query per file, each bound to the customer; the order is the zip's.
@@ -35,8 +38,11 @@ _RECORD = ("SELECT c.*, g.name AS customer_group FROM customers c LEFT JOIN cust
            "WHERE c.customer_id = $customer")
 
 
-def export_customer(store: Store, customer_id: int, actor: str, now: dt.datetime | None = None) -> bytes:
-    """The zip of everything held about the customer. Raises ValidationError for an unknown customer."""
+def export_customer(store: Store, customer_id: int, account: Account, now: dt.datetime | None = None) -> bytes:
+    """The zip of everything held about the customer, for a lead. Raises NotAllowed for anyone else and
+    ValidationError for an unknown customer."""
+    require(account, "lead", "export a customer's personal data")
+    actor = account.name
     files: dict[str, bytes] = {}
     counts: dict[str, int] = {}
     with store.writing() as db:  # one snapshot for every file, and the audit row with it
@@ -61,3 +67,39 @@ def export_customer(store: Store, customer_id: int, actor: str, now: dt.datetime
         for name, content in files.items():
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+# What erasing a customer clears: identity, free text about them, and the links that name them. Rows stay
+# (anonymised), so every count, service level and score stays as it was.
+_ERASE: tuple[str, ...] = (
+    "UPDATE customers SET name = 'Erased customer ' || customer_id, email = NULL, login = NULL, external_id = NULL, "
+    "active = false, source = 'erased' WHERE customer_id = $customer",
+    "UPDATE request_status_history SET note = NULL WHERE request_id IN "
+    "(SELECT request_id FROM requests WHERE customer_id = $customer)",
+    "UPDATE requests SET subject = NULL, breach_note = NULL WHERE customer_id = $customer",
+    "UPDATE touchpoints SET note = '' WHERE customer_id = $customer",  # a note is required: an empty one
+    "UPDATE survey_responses SET comment = NULL, source_key = NULL, customer_id = NULL WHERE customer_id = $customer",
+    "UPDATE usage_events SET login = 'erased-' || customer_id, query_text = NULL, user_agent = NULL "
+    "WHERE customer_id = $customer",
+    "UPDATE anomalies SET subject = 'erased customer ' || customer_id, explanation = 'About a customer whose "
+    "personal data was erased.', review_note = NULL, evidence = '{}' WHERE customer_id = $customer",
+    "DELETE FROM set_aside_rows WHERE TRY_CAST(content ->> 'customer_id' AS INTEGER) = $customer",
+)
+
+
+def erase_customer(store: Store, customer_id: int, account: Account) -> None:
+    """Erase a customer's personal data, for a lead: their name, e-mail, login and directory id, every note and
+    comment about them, their query texts; signed survey answers become anonymous. Their requests, touchpoints,
+    answers and usage stay as anonymous rows, so aggregates and counts stay right. Audited without the
+    erased content. Raises NotAllowed for anyone but a lead, ValidationError for an unknown or erased customer."""
+    require(account, "lead", "erase a customer's personal data")
+    with store.writing() as db:
+        found = db.execute("SELECT source FROM customers WHERE customer_id = $customer",
+                           {"customer": customer_id}).fetchone()
+        if found is None:
+            raise ValidationError({"customer_id": f"There is no customer {customer_id}."})
+        if found[0] == "erased":
+            raise ValidationError({"customer_id": f"Customer {customer_id}'s personal data was erased already."})
+        for statement in _ERASE:
+            db.execute(statement, {"customer": customer_id})
+        audit.record(db, account.name, "erase", "customers", customer_id)

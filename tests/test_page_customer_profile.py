@@ -177,12 +177,21 @@ def test_a_customer_without_any_contact_has_an_empty_profile_not_an_error(app_db
     assert "No open requests." in captions and "No open follow-ups." in captions
 
 
-def test_a_lead_prepares_and_downloads_everything_held_about_the_customer_and_the_export_is_audited(app_db):
-    customer_id, _, _ = busiest_customer(app_db)
+LEAD = Account(1, "ana.costa@example.org", "Ana Costa", "lead")
+
+
+def open_profile_as(account: Account | None, customer_id: int) -> AppTest:
+    """The profile of ``customer_id`` with ``account`` signed in (None: a page run on its own)."""
     app = AppTest.from_file(str(apptest_helpers.PAGES / PAGE), default_timeout=60)
     app.session_state["profile_customer"] = customer_id
-    app.session_state["signed_in_account"] = Account(1, "ana.costa@example.org", "Ana Costa", "lead")
-    app.run()
+    if account is not None:
+        app.session_state["signed_in_account"] = account
+    return app.run()
+
+
+def test_a_lead_prepares_and_downloads_everything_held_about_the_customer_and_the_export_is_audited(app_db):
+    customer_id, _, _ = busiest_customer(app_db)
+    app = open_profile_as(LEAD, customer_id)
     assert not app.exception
     next(button for button in app.button if button.label == "Prepare the export").click()
     app.run()
@@ -196,9 +205,18 @@ def test_a_lead_prepares_and_downloads_everything_held_about_the_customer_and_th
 def test_staff_and_pages_without_a_lead_offer_no_personal_data_export(app_db):
     customer_id, _, _ = busiest_customer(app_db)
     for account in (None, Account(2, "ben@example.org", "Ben Okafor", "staff")):
-        app = AppTest.from_file(str(apptest_helpers.PAGES / PAGE), default_timeout=60)
-        app.session_state["profile_customer"] = customer_id
-        if account:
-            app.session_state["signed_in_account"] = account
-        app.run()
+        app = open_profile_as(account, customer_id)
         assert not app.exception and all(button.label != "Prepare the export" for button in app.button)
+
+
+def test_a_lead_erases_a_customer_after_typing_their_name_and_the_profile_says_so(app_db):
+    customer_id, name, _ = busiest_customer(app_db)
+    app = open_profile_as(LEAD, customer_id)
+    erase = next(button for button in app.button if button.label == "Erase their personal data")
+    assert erase.disabled  # not before the name is typed
+    app.text_input(key=f"erase_confirm_{customer_id}").input(name).run()
+    next(button for button in app.button if button.label == "Erase their personal data").click()
+    app.run()
+    assert not app.exception
+    assert profile_name(app).startswith(f"Erased customer {customer_id}")
+    assert any("was erased" in caption.value for caption in app.caption)

@@ -16,7 +16,7 @@ import streamlit as st
 from infodash.customer_profile import DEFINITIONS, OUTCOMES, TIMELINE_KINDS, CustomerSummary, OpenItems
 from infodash.db import Store
 from infodash.findings import DETECTORS, SEVERITY_DEFINITION, STATUSES, severity
-from infodash.personal_data import export_customer
+from infodash.personal_data import erase_customer, export_customer
 from infodash.service_requests import STATUSES as REQUEST_STATUSES
 from infodash.touchpoints import CHANNELS, KINDS
 from infodash.ui import touchpoint_form
@@ -212,21 +212,36 @@ def survey_table(frame: pd.DataFrame) -> None:
     download_button(frame, "customer-survey-responses.csv")
 
 
-def personal_data_export(store: Store, customer_id: int) -> None:
-    """For a lead: prepare the zip of everything held about the customer (the export is audited once, when
-    prepared), then download it."""
+def personal_data(store: Store, customer_id: int, name: str) -> None:
+    """For a lead: prepare the zip of everything held about the customer (audited once, when prepared) and
+    download it; or erase their personal data, after typing their name to confirm."""
     account = st.session_state.get(SIGNED_IN_KEY)
     if account is None or account.role != "lead":
         return
     st.subheader("Their personal data")
-    prepared = st.session_state.get("personal_data_export")
-    if prepared is None or prepared[0] != customer_id:
-        st.caption("A request to see what is held about them (the right of access): everything in one zip of CSV and "
-                   "JSON files. Preparing it is recorded in the audit log.")
-        if st.button("Prepare the export", key="prepare_personal_data", icon=":material/folder_zip:"):
-            st.session_state["personal_data_export"] = (customer_id, export_customer(store, customer_id,
-                                                                                     account.name))
+    export_col, erase_col = st.columns(2)
+    with export_col:
+        prepared = st.session_state.get("personal_data_export")
+        st.caption("A request to see what is held about them (the right of access): everything in one zip of CSV "
+                   "and JSON files. Preparing it is recorded in the audit log.")
+        if prepared is None or prepared[0] != customer_id:
+            if st.button("Prepare the export", key="prepare_personal_data", icon=":material/folder_zip:"):
+                st.session_state["personal_data_export"] = (customer_id, export_customer(store, customer_id, account))
+                st.rerun()
+        else:
+            st.download_button("Download everything held about them", prepared[1], icon=":material/download:",
+                               file_name=f"customer-{customer_id}.zip", mime="application/zip",
+                               key="download_personal_data")
+    with erase_col:
+        if name.startswith("Erased customer"):
+            st.caption("Their personal data was erased: what remains counts in the figures, anonymously.")
+            return
+        st.caption("A request to be forgotten: their name, e-mail, login, notes, comments and query texts go; their "
+                   "requests, touchpoints, answers and usage stay as anonymous rows, so every figure stays right. "
+                   "This cannot be undone.")
+        confirm = st.text_input("Type their name to confirm", key=f"erase_confirm_{customer_id}")
+        if st.button("Erase their personal data", key="erase_personal_data", icon=":material/delete_forever:",
+                     disabled=confirm.strip() != name):
+            erase_customer(store, customer_id, account)
+            st.session_state.pop("personal_data_export", None)
             st.rerun()
-        return
-    st.download_button("Download everything held about them", prepared[1], file_name=f"customer-{customer_id}.zip",
-                       mime="application/zip", icon=":material/download:", key="download_personal_data")
