@@ -14,6 +14,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from infodash import retention
+from infodash.accounts import Account
 from infodash.catalogue import customer_group_options, service_options
 from infodash.cli_imports import EXIT_BAD_INPUT, add_import_commands, run_import
 from infodash.cli_surveys import add_survey_commands, run_survey
@@ -34,6 +36,8 @@ from infodash.sla import evaluate_requests, unjudgeable_requests
 from infodash.touchpoints import CHANNELS, KINDS, TouchpointDraft, log_touchpoint
 
 EXIT_BUSY = 75  # sysexits EX_TEMPFAIL: try again later
+# Whoever runs the command line has the database file itself, so may do what a lead may.
+COMMAND_LINE = Account(0, "", "command line", "lead")
 # The option that sets each field the library checks, so that a refusal names what to change on the command line.
 OPTION_OF_FIELD = {"author": "--author", "encoding": "--encoding", "date_format": "--date-format",
                    "time_format": "--time-format", "time_zone": "--time-zone", "service_id": "--service",
@@ -45,7 +49,7 @@ OPTION_OF_FIELD = {"author": "--author", "encoding": "--encoding", "date_format"
                    "scale": "--scale", "items": "the items file", "codes": "the items file", "invited": "--invited",
                    "survey": "--survey", "name": "--name", "opened_on": "--opens", "closed_on": "--closes",
                    "style": "--style", "mapping": "--mapping", "email": "EMAIL", "role": "--role",
-                   "password": "password"}
+                   "password": "password", "usage_months": "--usage-months", "notes_months": "--notes-months"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
     add_import_commands(commands)
     add_survey_commands(commands)
     add_user_commands(commands)
+    retention = commands.add_parser("retention", help="remove usage events and notes older than the retention "
+                                                      "periods (nightly); --dry-run says what would go")
+    retention.add_argument("--usage-months", type=int, metavar="N", help="keep usage events N months (stored)")
+    retention.add_argument("--notes-months", type=int, metavar="N", help="keep notes N months (stored)")
+    retention.add_argument("--dry-run", action="store_true", help="say what would go, remove nothing")
     report = commands.add_parser("report", help="make the management pack for a period (e.g. for a scheduled "
                                                "e-mail) and keep it with the packs made in the app")
     report.add_argument("--period", required=True, help=f"the period: {PERIOD_KEY_HELP}")
@@ -158,6 +167,12 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         return run_survey(store, args)
     elif args.command == "users":
         return run_users(store, args)
+    elif args.command == "retention":
+        if args.usage_months is not None or args.notes_months is not None:
+            retention.set_periods(store, args.usage_months, args.notes_months, COMMAND_LINE)
+        done = retention.plan(store) if args.dry_run else retention.apply(store, COMMAND_LINE)
+        for line in done.in_words(done=not args.dry_run):
+            print(line)
     elif args.command == "touchpoint":
         time_zone = organisation_time_zone(store)
         draft = TouchpointDraft(args.customer, args.channel, args.kind, args.minutes, args.read, args.note,

@@ -1,0 +1,79 @@
+"""Retention periods: usage events and notes older than them go; a dry run says what would go."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from infodash import retention
+from infodash.accounts import Account
+from infodash.cli import main
+from infodash.errors import ValidationError
+from infodash.permissions import NotAllowed
+
+LEAD = Account(1, "ana.costa@example.org", "Ana Costa", "lead")
+NOW = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def kept(fixture_store):
+    with fixture_store.writing() as db:
+        db.execute("INSERT INTO systems (system_id, name, kind) VALUES (99, 'Old intranet', 'intranet') "
+                   "ON CONFLICT DO NOTHING")
+        db.execute("""
+            INSERT INTO usage_events (occurred_at, system_id, login, customer_id, action)
+            VALUES (TIMESTAMPTZ '2024-11-30 10:00+00', 99, 'old', 1, 'view'),   -- 24 months and 4 days before
+                   (TIMESTAMPTZ '2024-12-05 10:00+00', 99, 'old', 1, 'view')    -- just inside 24 months
+        """)
+        db.execute("UPDATE touchpoints SET note = 'Old note', occurred_at = TIMESTAMPTZ '2023-01-10 10:00+00' "
+                   "WHERE touchpoint_id = (SELECT min(touchpoint_id) FROM touchpoints)")
+    return fixture_store
+
+
+def test_nothing_goes_until_a_period_is_set(kept):
+    planned = retention.plan(kept, NOW)
+    assert (planned.usage_events, planned.notes) == (0, 0)
+    assert planned.in_words(done=False) == [
+        "no retention period is set: nothing is removed (set --usage-months or --notes-months)"]
+
+
+def test_a_dry_run_counts_and_applying_removes_exactly_that(kept):
+    retention.set_periods(kept, 24, 36, LEAD)
+    with kept.reading() as db:
+        events_before = db.execute("SELECT count(*) FROM usage_events").fetchone()[0]
+    planned = retention.plan(kept, NOW)
+    assert planned.usage_before == dt.datetime(2024, 12, 4, 9, 0, tzinfo=dt.UTC)
+    assert (planned.usage_events, planned.notes) == (1, 1)
+    assert planned.in_words(done=False) == ["would delete 1 usage event before 2024-12-04",
+                                            "would clear 1 note written before 2023-12-04"]
+    done = retention.apply(kept, LEAD, NOW)
+    assert (done.usage_events, done.notes) == (1, 1)
+    with kept.reading() as db:
+        assert db.execute("SELECT count(*) FROM usage_events").fetchone()[0] == events_before - 1
+        assert db.execute("SELECT count(*) FROM touchpoints WHERE note = 'Old note'").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM touchpoints WHERE occurred_at < '2023-02-01'").fetchone()[0] == 1
+        assert db.execute("SELECT actor FROM audit_log WHERE action = 'retention'").fetchall() == [("Ana Costa",)]
+    assert (retention.plan(kept, NOW).usage_events, retention.plan(kept, NOW).notes) == (0, 0)
+
+
+def test_periods_are_checked_and_only_a_lead_sets_or_applies_them(kept):
+    with pytest.raises(ValidationError) as raised:
+        retention.set_periods(kept, 0, 500, LEAD)
+    assert set(raised.value.errors) == {"usage_months", "notes_months"}
+    staff = Account(2, "ben@example.org", "Ben Okafor", "staff")
+    with pytest.raises(NotAllowed):
+        retention.set_periods(kept, 12, None, staff)
+    with pytest.raises(NotAllowed):
+        retention.apply(kept, staff, NOW)
+
+
+def test_the_retention_command_sets_the_periods_and_says_what_it_did(kept, capsys):
+    path = str(kept.path)
+    assert main(["--db", path, "retention", "--usage-months", "24", "--dry-run"]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.startswith("would delete 1 usage event before ")  # 24 months before today: 2024-11-30 is older
+    assert main(["--db", path, "retention"]) == 0
+    assert capsys.readouterr().out.startswith("deleted 1 usage event before ")
+    assert main(["--db", path, "retention", "--notes-months", "0"]) == 65
+    assert "--notes-months: Give a whole number of months from 1 to 240." in capsys.readouterr().err
