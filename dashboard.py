@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from infodash.permissions import ROLE_RANK
 from infodash.ui.sign_in import signed_in
 from infodash.ui.store import get_store, store_errors
 
@@ -9,32 +10,38 @@ st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layou
 with store_errors():  # a database busy with an import says so, and the sign-in waits for it
     account = signed_in(get_store())
 
-# expanded: every page stays in sight rather than behind "View more" (18 pages in 3 groups, 19 for a lead)
-navigation = st.navigation(expanded=True, pages={
+# Each page with the least role that may open it: viewers (senior management) see the aggregate pages,
+# staff also the pages about individuals and the logging forms, leads everything. A page left out of the
+# navigation cannot be opened, not even from a bookmark.
+PAGES = {
     "Review": [
-        st.Page("app_pages/weekly_review.py", title="Weekly review", icon=":material/calendar_view_week:", default=True),
-        st.Page("app_pages/customer_groups.py", title="Customer groups", icon=":material/groups:"),
-        st.Page("app_pages/sla_performance.py", title="Service levels", icon=":material/timer:"),
-        st.Page("app_pages/surveys.py", title="Surveys", icon=":material/sentiment_satisfied:"),
-        st.Page("app_pages/usage_monitoring.py", title="Usage monitoring", icon=":material/monitoring:"),
-        st.Page("app_pages/customer_profile.py", title="Customer profile", icon=":material/person_search:"),
-        st.Page("app_pages/reports.py", title="Reports", icon=":material/slideshow:"),
+        ("app_pages/weekly_review.py", "Weekly review", ":material/calendar_view_week:", "viewer"),
+        ("app_pages/customer_groups.py", "Customer groups", ":material/groups:", "viewer"),
+        ("app_pages/sla_performance.py", "Service levels", ":material/timer:", "viewer"),
+        ("app_pages/surveys.py", "Surveys", ":material/sentiment_satisfied:", "viewer"),
+        ("app_pages/usage_monitoring.py", "Usage monitoring", ":material/monitoring:", "staff"),
+        ("app_pages/customer_profile.py", "Customer profile", ":material/person_search:", "staff"),
+        ("app_pages/reports.py", "Reports", ":material/slideshow:", "viewer"),
     ],
     "Log": [
-        st.Page("app_pages/log_touchpoint.py", title="Log touchpoint", icon=":material/edit_note:"),
-        st.Page("app_pages/requests.py", title="Requests", icon=":material/inbox:"),
-        st.Page("app_pages/survey_entry.py", title="Enter survey responses", icon=":material/rate_review:"),
+        ("app_pages/log_touchpoint.py", "Log touchpoint", ":material/edit_note:", "staff"),
+        ("app_pages/requests.py", "Requests", ":material/inbox:", "staff"),
+        ("app_pages/survey_entry.py", "Enter survey responses", ":material/rate_review:", "staff"),
     ],
     "Import and set up": [
-        st.Page("app_pages/organisation.py", title="Organisation", icon=":material/account_tree:"),
-        st.Page("app_pages/import_customers.py", title="Import customers", icon=":material/contacts:"),
-        st.Page("app_pages/import_requests.py", title="Import requests", icon=":material/upload_file:"),
-        st.Page("app_pages/import_surveys.py", title="Import survey responses", icon=":material/ballot:"),
-        st.Page("app_pages/import_usage.py", title="Import usage", icon=":material/query_stats:"),
-        st.Page("app_pages/sla_setup.py", title="SLA setup", icon=":material/tune:"),
-        st.Page("app_pages/survey_setup.py", title="Survey setup", icon=":material/fact_check:"),
-        *([st.Page("app_pages/audit.py", title="Audit log", icon=":material/history:")] if account.role == "lead"
-          else []),
+        ("app_pages/organisation.py", "Organisation", ":material/account_tree:", "lead"),
+        ("app_pages/import_customers.py", "Import customers", ":material/contacts:", "lead"),
+        ("app_pages/import_requests.py", "Import requests", ":material/upload_file:", "lead"),
+        ("app_pages/import_surveys.py", "Import survey responses", ":material/ballot:", "lead"),
+        ("app_pages/import_usage.py", "Import usage", ":material/query_stats:", "lead"),
+        ("app_pages/sla_setup.py", "SLA setup", ":material/tune:", "lead"),
+        ("app_pages/survey_setup.py", "Survey setup", ":material/fact_check:", "lead"),
+        ("app_pages/audit.py", "Audit log", ":material/history:", "lead"),
     ],
-})
+}
+allowed = {section: [st.Page(path, title=title, icon=icon, default=path.endswith("weekly_review.py"))
+                     for path, title, icon, least in pages if ROLE_RANK[account.role] >= ROLE_RANK[least]]
+           for section, pages in PAGES.items()}
+# expanded: every page stays in sight rather than behind "View more" (up to 19 pages in 3 groups)
+navigation = st.navigation({section: pages for section, pages in allowed.items() if pages}, expanded=True)
 navigation.run()

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from infodash.accounts import add_account
+from infodash.accounts import Account, add_account
 from tests.apptest_helpers import shown
 from tests.processes import holding_database
 
@@ -88,3 +89,23 @@ def test_signing_in_while_an_import_holds_the_database_says_so_and_works_once_it
     next(button for button in app.button if button.label == "Sign in").click()
     app.run()
     assert any("Signed in as **Ben Okafor**" in caption.value for caption in app.sidebar.caption)
+
+
+@pytest.mark.parametrize("role, opens, cannot_open", [
+    ("viewer", "app_pages/reports.py", ["app_pages/log_touchpoint.py", "app_pages/customer_profile.py",
+                                        "app_pages/usage_monitoring.py", "app_pages/organisation.py"]),
+    ("staff", "app_pages/log_touchpoint.py", ["app_pages/organisation.py", "app_pages/import_usage.py",
+                                              "app_pages/audit.py"]),
+    ("lead", "app_pages/audit.py", []),
+])
+def test_each_role_is_offered_only_the_pages_it_may_open(app_db, role, opens, cannot_open):
+    app = dashboard()
+    app.session_state["signed_in_account"] = Account(7, "someone@example.org", "Some One", role)
+    app.session_state["signed_in_demo"] = False
+    app.run()
+    assert not app.exception and app.title[0].value == "Weekly review"
+    app.switch_page(opens).run()
+    assert not app.exception
+    for page in cannot_open:  # not in the navigation: no link, and no bookmark opens it
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            app.switch_page(page)
