@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from infodash.accounts import (FREE_ATTEMPTS, WRONG, SignInRefused, accounts, add_account, reset_password,
-                               set_disabled, set_role, sign_in)
+from infodash.accounts import (FREE_ATTEMPTS, WRONG, SignInRefused, accounts, add_account, provider_sign_in,
+                               reset_password, set_disabled, set_role, sign_in)
 from infodash.cli import main
 from infodash.errors import ValidationError
 
@@ -118,3 +118,17 @@ def test_the_users_command_adds_lists_changes_and_refuses_with_a_clear_message(s
     assert main(["--db", path, "users", "reset", "ana.costa@example.org", "--password-stdin"]) == 65
     assert capsys.readouterr().err == ("infodash: password: Use at least 12 characters (a few words make a good "
                                        "one).\n")
+
+
+def test_a_person_the_identity_provider_signed_in_is_matched_to_their_account_by_e_mail(store):
+    add_account(store, "vera.board@example.org", "Vera Board", "viewer", None, "setup")
+    account = provider_sign_in(store, "Vera.Board@Example.org", NOW)
+    assert (account.name, account.role) == ("Vera Board", "viewer")
+    with pytest.raises(SignInRefused) as raised:
+        provider_sign_in(store, "stranger@example.org", NOW)
+    assert str(raised.value).startswith("stranger@example.org has no InfoDash account: ask a lead to add one")
+    set_disabled(store, "vera.board@example.org", True, "setup")
+    with pytest.raises(SignInRefused, match="disabled"):
+        provider_sign_in(store, "vera.board@example.org", NOW)
+    with store.reading() as db:
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'sign_in'").fetchone()[0] == 1
