@@ -1,5 +1,10 @@
 """Spikes and drops in a time series, judged against the series' own rhythm.
 
+:func:`detect_events` finds the anomaly events of any single series, each point judged on its past,
+with the rules chosen on the labelled NAB series (:mod:`infodash.series_events`).
+:func:`events_from_points` turns flagged points of many series into events, as the usage detectors
+report them.
+
 :func:`detect_series` takes a frame of ``timestamp, value`` at any regular spacing, from
 minutes to weeks. Each point is compared with the points at the same phase of the seasonal
 cycle in the preceding cycles (the same hour of the same weekday in earlier weeks, for hourly
@@ -14,7 +19,8 @@ spacing unless given: under an hour, one day of points (e.g. 288 for 5 minutes);
 day, one week (168 for hourly: weekday x hour of day); daily, 7; weekly and longer, no seasonality.
 
 The same scoring serves many series at once (:func:`score_series` with ``key``), which is how
-the per-user, per-group, per-system and per-resource detectors use it.
+the per-user, per-group, per-system and per-resource usage detectors use it, and the evidence
+charts draw its band.
 """
 
 from __future__ import annotations
@@ -28,10 +34,9 @@ import pandas as pd
 from infodash.series_events import DEFAULT_RULES, EVENT_COLUMNS, EventRules, events_of, not_judged, score_points
 from infodash.spacing import infer_spacing, seasonal_period
 
-# Chosen on data (python benchmarks/evaluate_detectors.py). On the small demo, 6 finds all 5
+# Chosen on data (python benchmarks/evaluate_detectors.py): on the small demo, 6 finds all 5
 # planted anomalies and nothing else (precision 1.0); 4.5 finds them among 17 findings (0.29);
-# 8 misses the two-day vendor outage. On the labelled NAB tweet volumes aggregated hourly, 6 finds
-# 7 of 9 windows with 40 false alarms over about 150 scored days; 4.5 finds 8 with 72.
+# 8 misses the two-day vendor outage.
 DEFAULT_THRESHOLD = 6.0
 SENSITIVITY: dict[str, float] = {"high": 4.5, "normal": DEFAULT_THRESHOLD, "low": 8.0}
 DEFAULT_HISTORY = 8  # earlier cycles compared with: two months of weeks for daily data

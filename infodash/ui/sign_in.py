@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from infodash.accounts import (Account, SignInRefused, add_account, has_accounts, provider_sign_in, sign_in)
+from infodash.accounts import Account, SignInRefused, add_account, has_accounts, provider_sign_in, sign_in
 from infodash.db import Store, StoreError
 from infodash.errors import ValidationError
 from infodash.settings import demo_size
@@ -69,7 +69,7 @@ def _through_provider(store: Store) -> Account:
         st.error(escape_markdown(str(refused)))
         st.button("Sign out", on_click=st.logout)
         st.stop()
-        raise
+        raise AssertionError("unreachable: st.stop() ends the script") from refused
 
 
 def _local_form(store: Store) -> None:
