@@ -188,8 +188,11 @@ def detect_events(frame: pd.DataFrame, skip_dates: Iterable[object] = (), rules:
     Points on ``skip_dates`` (e.g. public holidays) are neither judged nor used as history. A series
     too short to judge gives no event, and ``events.attrs["not_judged"]`` says why (None otherwise).
     """
-    reason = not_judged(frame, skip_dates, rules)
-    events = pd.DataFrame(columns=EVENT_COLUMNS) if reason else events_of(score_points(frame, skip_dates, rules),
-                                                                             rules)
-    events.attrs["not_judged"] = reason
+    points = score_points(frame, skip_dates, rules) if len(frame) else pd.DataFrame()
+    if points.empty:  # too short: say why (the series is cleaned a second time only then)
+        events = pd.DataFrame(columns=EVENT_COLUMNS)
+        events.attrs["not_judged"] = not_judged(frame, skip_dates, rules)
+        return events
+    events = events_of(points, rules)
+    events.attrs["not_judged"] = None
     return events
