@@ -42,6 +42,6 @@ PAGES = {
 allowed = {section: [st.Page(path, title=title, icon=icon, default=path.endswith("weekly_review.py"))
                      for path, title, icon, least in pages if ROLE_RANK[account.role] >= ROLE_RANK[least]]
            for section, pages in PAGES.items()}
-# expanded: every page stays in sight rather than behind "View more" (up to 19 pages in 3 groups)
+# expanded: every page stays in sight rather than behind "View more" (up to 18 pages in 3 groups)
 navigation = st.navigation({section: pages for section, pages in allowed.items() if pages}, expanded=True)
 navigation.run()

@@ -9,6 +9,8 @@ and says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from infodash.accounts import Account, SignInRefused, add_account, has_accounts, provider_sign_in, sign_in
@@ -48,21 +50,26 @@ def _sign_in(store: Store) -> Account:
         return _through_provider(store)
     if demo_size(store):
         return DEMO_LEAD
-    st.title("InfoDash")
-    if has_accounts(store):
-        _local_form(store)
-    else:
-        _first_lead_form(store)
-    st.stop()
+    form = _local_form if has_accounts(store) else _first_lead_form
+    _only_page(lambda: form(store))
     raise AssertionError("unreachable: st.stop() ends the script")
+
+
+def _only_page(draw: Callable[[], None]) -> None:
+    """Run ``draw`` as the app's only page and stop: until someone signs in, no other page is in the
+    navigation (a sidebar left from before a sign-out would otherwise still list them)."""
+    def sign_in_page() -> None:
+        st.title("InfoDash")
+        draw()
+
+    st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/login:")], position="hidden").run()
+    st.stop()
 
 
 def _through_provider(store: Store) -> Account:
     if not st.user.is_logged_in:
-        st.title("InfoDash")
-        st.button("Sign in with your organisation's account", type="primary", on_click=st.login,
-                  icon=":material/login:")
-        st.stop()
+        _only_page(lambda: st.button("Sign in with your organisation's account", type="primary", on_click=st.login,
+                                     icon=":material/login:"))
     try:
         return provider_sign_in(store, str(st.user.email or ""))
     except SignInRefused as refused:
