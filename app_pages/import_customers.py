@@ -10,7 +10,7 @@ from infodash.errors import ValidationError
 from infodash.importers import load_mapping, mapping_names, parse_pairs
 from infodash.ui.import_form import check_and_import, previewed, field_problem, reading_options, save_mapping_form
 from infodash.ui.layout import page_context
-from infodash.ui.pickers import staff_name_input
+from infodash.ui.pickers import acting_account, staff_name_input
 from infodash.ui.store import cached, store_errors
 from infodash.ui.text import escape_markdown
 
@@ -81,8 +81,8 @@ problems = {**option_problems(options), **map_problems}
 for message in problems.values():
     field_problem(message)
 report = check_and_import(lambda dry_run, progress: import_customers(
-    store, upload.getvalue(), options, me or "import", upload.name, dry_run=dry_run, progress=progress),
+    store, upload.getvalue(), options, acting_account(store, unnamed="import"), upload.name, dry_run=dry_run, progress=progress),
     me, "customers", "customer", problems, outcome=lambda report: report.outcome())
 if report is not None and not report.errors and report.changes:
     st.caption("First changes: " + "; ".join(escape_markdown(change) for change in report.changes))
-save_mapping_form(store, KIND, options.to_dict(), me, "e.g. HR system export")
+save_mapping_form(store, KIND, options.to_dict(), "e.g. HR system export")

@@ -13,7 +13,7 @@ from infodash.request_import_write import HOLDING_GROUP
 from infodash.service_requests import CHANNELS, PRIORITIES, STATUSES
 from infodash.ui.import_form import check_and_import, previewed, field_problem, reading_options, save_mapping_form
 from infodash.ui.layout import page_context, set_aside_list
-from infodash.ui.pickers import staff_name_input
+from infodash.ui.pickers import acting_account, staff_name_input
 from infodash.ui.store import cached, store_errors
 
 NONE = "(not in the file)"
@@ -115,7 +115,7 @@ problems = option_problems(options)
 for field, message in problems.items():
     if field not in reading.problems:  # those are said under their boxes already
         field_problem(message)
-check_and_import(lambda dry_run, progress: import_requests(store, upload.getvalue(), options, me or "import",
+check_and_import(lambda dry_run, progress: import_requests(store, upload.getvalue(), options, acting_account(store, unnamed="import"),
                                                            upload.name, dry_run=dry_run, progress=progress),
                  me, "import", "request", problems)
-save_mapping_form(store, KIND, options.to_dict(), me, "e.g. ServiceNow IT desk")
+save_mapping_form(store, KIND, options.to_dict(), "e.g. ServiceNow IT desk")

@@ -9,7 +9,7 @@ from infodash.instruments import load_instrument, surveys, waves
 from infodash.survey_import import KIND, SurveyImportOptions, import_survey_responses, suggest_options
 from infodash.ui.import_form import check_and_import, previewed, reading_options, save_mapping_form
 from infodash.ui.layout import page_context, set_aside_list
-from infodash.ui.pickers import staff_name_input
+from infodash.ui.pickers import acting_account, staff_name_input
 from infodash.ui.store import cached, store_errors
 from infodash.ui.survey_import_form import mapping_editor
 
@@ -66,6 +66,6 @@ options = SurveyImportOptions(columns=columns, customer_key=customer_key, **read
                               unanswered=tuple(value.strip() for value in unanswered.split(",") if value.strip()))
 
 check_and_import(lambda dry_run, progress: import_survey_responses(
-    store, upload.getvalue(), wave_id, options, me or "import", upload.name, dry_run=dry_run, progress=progress),
+    store, upload.getvalue(), wave_id, options, acting_account(store, unnamed="import"), upload.name, dry_run=dry_run, progress=progress),
     me, "survey_import", "response", reading.problems)
-save_mapping_form(store, KIND, options.to_dict(), me, "e.g. Microsoft Forms, RATER survey")
+save_mapping_form(store, KIND, options.to_dict(), "e.g. Microsoft Forms, RATER survey")

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from infodash.errors import ValidationError
+from infodash.errors import NotAllowed, ValidationError
 from infodash.importers import ImportFileError
 from infodash.ui.layout import page_context, set_aside_list
-from infodash.ui.pickers import staff_name_input
+from infodash.ui.pickers import acting_account, staff_name_input
 from infodash.ui.store import cached, store_errors
 from infodash.ui.text import escape_markdown
 from infodash.ui.usage_import_form import file_layout, load_uploads, show_usage_report, system_choice
@@ -50,12 +50,14 @@ if uploads:
                           help=blocked or (None if me else "Enter your name first: the load is attributed to you."))
     if checked or run:
         try:
-            report = load_uploads(store, uploads, options, me or "import", dry_run=not run)
+            report = load_uploads(store, uploads, options, acting_account(store, unnamed="import"), dry_run=not run)
         except ImportFileError as error:
             st.error(escape_markdown(str(error)))
         except ValidationError as error:
             for message in error.errors.values():
                 st.error(escape_markdown(message))
+        except NotAllowed as error:
+            st.error(escape_markdown(str(error)))
         else:
             show_usage_report(report, "usage")
 

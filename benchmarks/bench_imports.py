@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from infodash.db import Store  # noqa: E402
+from infodash.permissions import command_line  # noqa: E402
 from infodash.request_import import SERVICENOW, import_requests  # noqa: E402
 from infodash.settings import mark_as_own_data  # noqa: E402
 from infodash.usage_import import UsageLoadOptions, load_usage  # noqa: E402
@@ -28,6 +29,7 @@ from infodash.usage_import import UsageLoadOptions, load_usage  # noqa: E402
 SAMPLE = ROOT.parent / "shared" / "data" / "servicenow" / "incident_event_log_sample.csv"
 EVENT_ROWS = 120_000
 LOG_LINES = 1_000_000
+BENCH = command_line("bench")
 AGENTS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
           "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15",
           "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "Feedly/1.0", "curl/8.0.1")
@@ -86,13 +88,13 @@ def main() -> None:
         for run in range(args.runs):
             store = Store(folder / f"own-{run}.duckdb")
             mark_as_own_data(store)
-            first.append(timed(lambda: import_requests(store, grown, SERVICENOW, "bench")))
+            first.append(timed(lambda: import_requests(store, grown, SERVICENOW, BENCH)))
             store_grown = Store(folder / f"grown-{run}.duckdb")
             mark_as_own_data(store_grown)
-            import_requests(store_grown, month, SERVICENOW, "bench")
-            again.append(timed(lambda: import_requests(store_grown, grown, SERVICENOW, "bench")))
-            load.append(timed(lambda: load_usage(store, log, UsageLoadOptions(system="Intranet"), "bench")))
-        report = import_requests(store_grown, grown, SERVICENOW, "bench", dry_run=True)
+            import_requests(store_grown, month, SERVICENOW, BENCH)
+            again.append(timed(lambda: import_requests(store_grown, grown, SERVICENOW, BENCH)))
+            load.append(timed(lambda: load_usage(store, log, UsageLoadOptions(system="Intranet"), BENCH)))
+        report = import_requests(store_grown, grown, SERVICENOW, BENCH, dry_run=True)
         print(f"event log, {rows_grown:,} rows, preset alone into an empty database: "
               f"{statistics.median(first):.1f} s (median of {args.runs})")
         print(f"the same desk's export grown from {rows_month:,} rows (imported before) to {rows_grown:,}: "

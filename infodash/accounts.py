@@ -3,15 +3,15 @@
 Passwords are hashed with Argon2id (``argon2-cffi``); a hash is upgraded on the next sign-in when
 the library's parameters grow. Repeated failures lock an account for a while, doubling with
 each further failure (30 s after the fifth, at most 15 minutes), so a password cannot be guessed
-by trying; a sign-in resets the count. A refusal never says whether the e-mail or the password
-was wrong. Every change and every sign-in is in the audit log, without the password.
+by trying; a sign-in resets the count. Twenty failures from one computer (its IP address) within ten
+minutes, whatever e-mails they tried, refuse it until they are ten minutes old. A refusal never says
+whether the e-mail or the password was wrong. Every change and every sign-in is in the audit log, without the password.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -19,8 +19,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from infodash import audit
+from infodash.checks import MAX_AUTHOR_CHARS
 from infodash.db import Store
-from infodash.errors import ValidationError
+from infodash.errors import NotAllowed, ValidationError
+from infodash.permissions import Account, require
 
 ROLES: dict[str, str] = {
     "viewer": "Viewer: aggregate pages and packs (senior management)",
@@ -35,16 +37,9 @@ LONGEST_LOCK = dt.timedelta(minutes=15)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _HASHER = PasswordHasher()
 WRONG = "The e-mail or the password is not right."
-
-
-@dataclass(frozen=True)
-class Account:
-    """A person who may sign in (never with the password or its hash)."""
-
-    account_id: int
-    email: str
-    name: str
-    role: str
+SOURCE_FREE_ATTEMPTS = 20
+SOURCE_WINDOW = dt.timedelta(minutes=10)
+UNKNOWN_EMAIL = "an unknown e-mail"  # the audit's actor for a failed sign-in with an e-mail no account has
 
 
 class SignInRefused(Exception):
@@ -71,30 +66,52 @@ def _row(db: duckdb.DuckDBPyConnection, email: str) -> tuple | None:
                       "FROM accounts WHERE email = ?", [_normal_email(email)]).fetchone()
 
 
-def add_account(store: Store, email: str, name: str, role: str, password: str | None, actor: str) -> Account:
-    """Create an account; ``password`` None makes one that signs in only through the identity provider.
+def add_account(store: Store, email: str, name: str, role: str, password: str | None, actor: Account) -> Account:
+    """Create an account (a lead's task); ``password`` None makes one that signs in only through the
+    identity provider.
 
-    Raises ValidationError naming each field that is wrong (email, name, role, password).
+    Raises NotAllowed for anyone but a lead, ValidationError naming each field that is wrong (email, name,
+    role, password): names must differ too, since entries are attributed to the name.
     """
+    require(actor, "lead", "add accounts")
+    return _insert(store, email, name, role, password, actor.name, first_lead=False)
+
+
+def add_first_lead(store: Store, email: str, name: str, password: str) -> Account:
+    """The lead's account on a database nobody can sign in to yet (the first start asks for it).
+    Raises ValidationError once any account exists: from then on a lead adds accounts."""
+    return _insert(store, email, name, "lead", password, _normal_email(email), first_lead=True)
+
+
+def _insert(store: Store, email: str, name: str, role: str, password: str | None, actor_name: str,
+            first_lead: bool) -> Account:
     errors: dict[str, str] = {}
     address = _normal_email(email)
     if not _EMAIL.match(address):
         errors["email"] = "Give an e-mail address such as ana.costa@example.org."
     if not name.strip():
         errors["name"] = "Give the person's name."
+    elif len(name.strip()) > MAX_AUTHOR_CHARS:
+        errors["name"] = f"Use at most {MAX_AUTHOR_CHARS} characters."
     if role not in ROLES:
         errors["role"] = f"Choose one of {', '.join(ROLES)}."
     if password is not None:
         _check_password(password, errors)
     with store.writing() as db:
+        if first_lead and db.execute("SELECT count(*) FROM accounts").fetchone()[0]:
+            raise ValidationError({"form": "This database has accounts already: sign in, or ask a lead."})
         if "email" not in errors and _row(db, address):
             errors["email"] = f"{address} has an account already."
+        if "name" not in errors and db.execute("SELECT count(*) FROM accounts WHERE lower(name) = lower(?)",
+                                               [name.strip()]).fetchone()[0]:
+            errors["name"] = ("Another account has this name, and entries are attributed by name: add a middle "
+                              "initial or the department.")
         if errors:
             raise ValidationError(errors)
         [(account_id,)] = db.execute(
             "INSERT INTO accounts (email, name, role, password_hash) VALUES (?, ?, ?, ?) RETURNING account_id",
             [address, name.strip(), role, None if password is None else _HASHER.hash(password)]).fetchall()
-        audit.record(db, actor, "insert", "accounts", account_id, {"email": address, "role": role})
+        audit.record(db, actor_name, "insert", "accounts", account_id, {"email": address, "role": role})
     return Account(account_id, address, name.strip(), role)
 
 
@@ -104,20 +121,26 @@ _UPDATES = {
     "disabled": "UPDATE accounts SET disabled = ? WHERE account_id = ?",
     "role": "UPDATE accounts SET role = ? WHERE account_id = ?",
 }
+# Leads who could still sign in if this account stopped being one.
+_OTHER_LEADS = "SELECT count(*) FROM accounts WHERE role = 'lead' AND NOT disabled AND account_id <> ?"
 
 
-def _change(store: Store, email: str, actor: str, action: str, update: str, value: object,
-            details: dict[str, object]) -> None:
+def _change(store: Store, email: str, actor: Account, action: str, update: str, value: object,
+            details: dict[str, object], ends_a_lead: bool = False) -> None:
+    require(actor, "lead", "change accounts")
     with store.writing() as db:
         row = _row(db, email)
         if row is None:
             raise ValidationError({"email": f"No account has the e-mail {_normal_email(email)}."})
+        if ends_a_lead and row[3] == "lead" and not row[5] and not db.execute(_OTHER_LEADS, [row[0]]).fetchone()[0]:
+            raise ValidationError({"email": f"{row[1]} is the only lead who can sign in: make someone else a "
+                                            "lead first, so that someone can still manage accounts."})
         db.execute(_UPDATES[update], [value, row[0]])
-        audit.record(db, actor, action, "accounts", row[0], details)
+        audit.record(db, actor.name, action, "accounts", row[0], details)
 
 
-def reset_password(store: Store, email: str, password: str, actor: str) -> None:
-    """Give the account a new password and lift any lock."""
+def reset_password(store: Store, email: str, password: str, actor: Account) -> None:
+    """Give the account a new password and lift any lock (a lead's task)."""
     errors: dict[str, str] = {}
     _check_password(password, errors)
     if errors:
@@ -125,16 +148,33 @@ def reset_password(store: Store, email: str, password: str, actor: str) -> None:
     _change(store, email, actor, "reset_password", "reset_password", _HASHER.hash(password), {})
 
 
-def set_disabled(store: Store, email: str, disabled: bool, actor: str) -> None:
-    """Disable the account (it can no longer sign in; its history stays) or enable it again."""
-    _change(store, email, actor, "disable" if disabled else "enable", "disabled", disabled, {"disabled": disabled})
+def set_disabled(store: Store, email: str, disabled: bool, actor: Account) -> None:
+    """Disable the account (it can no longer sign in, and an open session ends at its next step; its history
+    stays) or enable it again. The last lead who can sign in is not disabled."""
+    _change(store, email, actor, "disable" if disabled else "enable", "disabled", disabled, {"disabled": disabled},
+            ends_a_lead=disabled)
 
 
-def set_role(store: Store, email: str, role: str, actor: str) -> None:
-    """Change what the account may do."""
+def set_role(store: Store, email: str, role: str, actor: Account) -> None:
+    """Change what the account may do (from its next step, in an open session too); the last lead who can
+    sign in stays a lead."""
     if role not in ROLES:
         raise ValidationError({"role": f"Choose one of {', '.join(ROLES)}."})
-    _change(store, email, actor, "update", "role", role, {"role": role})
+    _change(store, email, actor, "update", "role", role, {"role": role}, ends_a_lead=role != "lead")
+
+
+def current(store: Store, account: Account) -> Account:
+    """``account`` as it stands now: its role may have changed since it signed in. Raises NotAllowed when it
+    has been disabled or removed. Accounts not kept in the database (the demo lead, the command line) are
+    returned as they are."""
+    if account.account_id == 0:
+        return account
+    with store.reading() as db:
+        row = db.execute("SELECT account_id, email, name, role, disabled FROM accounts WHERE account_id = ?",
+                         [account.account_id]).fetchone()
+    if row is None or row[4]:
+        raise NotAllowed("This account has been disabled: ask a lead to enable it.")
+    return Account(*row[:4])
 
 
 def accounts(store: Store) -> pd.DataFrame:
@@ -151,22 +191,43 @@ def _lock_after(failures: int) -> dt.timedelta | None:
     return min(FIRST_LOCK * 2 ** (failures - FREE_ATTEMPTS), LONGEST_LOCK)
 
 
-def sign_in(store: Store, email: str, password: str, now: dt.datetime | None = None) -> Account:
+def sign_in(store: Store, email: str, password: str, now: dt.datetime | None = None,
+            source: str | None = None) -> Account:
     """The account whose e-mail and password these are. Raises SignInRefused (wrong e-mail or password,
-    disabled, or locked after repeated failures, with the seconds to wait)."""
+    disabled, or locked after repeated failures, with the seconds to wait).
+
+    ``source`` is where the attempt comes from (the browser's IP address): after
+    ``SOURCE_FREE_ATTEMPTS`` failures from one source within ``SOURCE_WINDOW``, whatever e-mails they
+    tried, it is refused until the window has passed, so unknown e-mails cannot be tried without end either.
+    """
     now = now or dt.datetime.now(dt.UTC)
     with store.writing() as db:  # a refusal is decided here and raised after the failure count is committed
-        refusal, account = _judge(db, email, password, now)
+        refusal, account = _judge(db, email, password, now, source or "")
     if refusal is not None:
         raise refusal
     return account
 
 
-def _judge(db: duckdb.DuckDBPyConnection, email: str, password: str, now: dt.datetime
+def _source_wait(db: duckdb.DuckDBPyConnection, source: str) -> int | None:
+    """Seconds until ``source`` may try again, or None while it has failures to spare."""
+    failures, wait = db.execute(
+        "SELECT count(*), ceil(epoch(min(logged_at) + ? - now())) FROM audit_log "
+        "WHERE action = 'sign_in_failed' AND logged_at > now() - ? "
+        "AND coalesce(json_extract_string(details, '$.source'), '') = ?",
+        [SOURCE_WINDOW, SOURCE_WINDOW, source]).fetchone()
+    return max(int(wait), 1) if failures >= SOURCE_FREE_ATTEMPTS else None
+
+
+def _judge(db: duckdb.DuckDBPyConnection, email: str, password: str, now: dt.datetime, source: str
            ) -> tuple[SignInRefused | None, Account | None]:
+    wait = _source_wait(db, source)
+    if wait is not None:
+        return SignInRefused(f"Too many failed sign-ins from this computer: try again in {wait} seconds.", wait), None
     row = _row(db, email)
     if row is None or row[4] is None:
         _HASHER.hash(password[:MAX_PASSWORD_CHARS])  # as slow as a real check: the time tells nothing
+        # counted for the source, without the e-mail typed (it may be a password typed in the wrong box)
+        audit.record(db, UNKNOWN_EMAIL, "sign_in_failed", "accounts", None, {"source": source})
         return SignInRefused(WRONG), None
     account_id, address, name, role, password_hash, disabled, failures, locked_until = row
     if locked_until is not None and locked_until > now:
@@ -178,7 +239,8 @@ def _judge(db: duckdb.DuckDBPyConnection, email: str, password: str, now: dt.dat
         lock = _lock_after(failures + 1)
         db.execute("UPDATE accounts SET failed_attempts = failed_attempts + 1, locked_until = ? WHERE account_id = ?",
                    [None if lock is None else now + lock, account_id])
-        audit.record(db, address, "sign_in_failed", "accounts", account_id, {"failed_attempts": failures + 1})
+        audit.record(db, address, "sign_in_failed", "accounts", account_id,
+                     {"failed_attempts": failures + 1, "source": source})
         return SignInRefused(WRONG), None
     if disabled:
         return SignInRefused("This account is disabled: ask a lead to enable it."), None

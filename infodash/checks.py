@@ -36,7 +36,8 @@ def implausible_time(moment: dt.datetime, now: dt.datetime | None = None) -> str
 
 
 def check_author(author: str, errors: dict[str, str]) -> None:
-    """The person making the entry must be named (the app has no sign-in yet)."""
+    """The person making the entry must be named: an account always is; on the demo, where anyone may try
+    the forms, it is the name typed in "Your name"."""
     if not author.strip():
         errors["author"] = "Enter your name so your entry can be attributed to you."
     elif len(author.strip()) > MAX_AUTHOR_CHARS:

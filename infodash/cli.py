@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 from infodash import retention
-from infodash.accounts import Account
 from infodash.catalogue import customer_group_options, service_options
 from infodash.cli_imports import EXIT_BAD_INPUT, add_import_commands, run_import
 from infodash.cli_surveys import add_survey_commands, run_survey
@@ -29,6 +28,7 @@ from infodash.formatting import count_of
 from infodash.importers import ImportFileError
 from infodash.pack import PackTexts
 from infodash.periods import PERIOD_KEY_HELP, parse_period
+from infodash.permissions import command_line
 from infodash.reports import PACK_FORMATS, generate_pack, saved_pack_file
 from infodash.set_aside import SET_ASIDE_NOUNS, set_aside_counts
 from infodash.settings import mark_as_own_data, organisation_time_zone, reporting_year_start_month
@@ -36,8 +36,7 @@ from infodash.sla import evaluate_requests, unjudgeable_requests
 from infodash.touchpoints import CHANNELS, KINDS, TouchpointDraft, log_touchpoint
 
 EXIT_BUSY = 75  # sysexits EX_TEMPFAIL: try again later
-# Whoever runs the command line has the database file itself, so may do what a lead may.
-COMMAND_LINE = Account(0, "", "command line", "lead")
+COMMAND_LINE = command_line("command line")
 # The option that sets each field the library checks, so that a refusal names what to change on the command line.
 OPTION_OF_FIELD = {"author": "--author", "encoding": "--encoding", "date_format": "--date-format",
                    "time_format": "--time-format", "time_zone": "--time-zone", "service_id": "--service",
@@ -177,7 +176,7 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         time_zone = organisation_time_zone(store)
         draft = TouchpointDraft(args.customer, args.channel, args.kind, args.minutes, args.read, args.note,
                                 dt.datetime.now(time_zone), args.follow_up)
-        saved = log_touchpoint(store, draft, args.author, time_zone)
+        saved = log_touchpoint(store, draft, command_line(args.author), time_zone)
         print(f"touchpoint {saved.touchpoint_id}" + (" (already saved)" if saved.duplicate else ""))
     return 0
 
@@ -199,7 +198,7 @@ def _report(store: Store, args: argparse.Namespace) -> int:
     evaluate_requests(store)  # service levels as of now, as the app shows them
     pack_id = generate_pack(store, period, organisation_time_zone(store),
                             Filters(tuple(sorted(set(args.group))), tuple(sorted(set(args.service)))), texts,
-                            args.author, (args.format,))
+                            command_line(args.author), (args.format,))
     saved = saved_pack_file(store, pack_id, args.format)
     args.out.write_bytes(saved.content)
     print(f"{args.out}: {period.label()}, {len(saved.content):,} bytes; kept as pack {pack_id}")

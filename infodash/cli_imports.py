@@ -19,6 +19,7 @@ from infodash.errors import ValidationError
 from infodash.importers import (ImportReport, load_mapping, mapping_names, parse_pairs, read_table,
                                 reading_problems, save_mapping)
 from infodash.instruments import Instrument, load_instrument
+from infodash.permissions import command_line
 from infodash.request_import import KIND, PRESETS, RequestImportOptions, import_requests
 from infodash.settings import organisation_time_zone
 from infodash.survey_import import KIND as SURVEY_KIND
@@ -152,7 +153,7 @@ def _import_requests(store: Store, args: argparse.Namespace) -> int:
     if args.service is not None:  # every request is for this service, whatever a column of the file says
         options = dataclasses.replace(options, columns={name: column for name, column in options.columns.items()
                                                         if name != "service"})
-    report = import_requests(store, args.file, options, args.author, dry_run=args.dry_run)
+    report = import_requests(store, args.file, options, command_line(args.author), dry_run=args.dry_run)
     return _finish_import(store, args, report, KIND, options.to_dict(), "requests")
 
 
@@ -185,7 +186,8 @@ def _import_survey(store: Store, args: argparse.Namespace) -> int:
     options = dataclasses.replace(options, columns=_mapped(load_instrument(store, wave.survey_id), options.columns,
                                                            parse_pairs(args.map, "map")),
                                   unanswered=tuple(dict.fromkeys([*options.unanswered, *args.missing])))
-    report = import_survey_responses(store, args.file, wave.wave_id, options, args.author, dry_run=args.dry_run)
+    report = import_survey_responses(store, args.file, wave.wave_id, options, command_line(args.author),
+                                     dry_run=args.dry_run)
     return _finish_import(store, args, report, SURVEY_KIND, options.to_dict(), "responses")
 
 
@@ -223,7 +225,7 @@ def _import_customers(store: Store, args: argparse.Namespace) -> int:
         relationship_map={**options.relationship_map, **parse_pairs(args.relationship, "relationship_map")},
         **{key: value for key, value in (("encoding", args.encoding), ("missing_marker", args.missing)) if value})
     print("columns: " + ", ".join(f"{column!r} -> {field}" for field, column in options.columns.items()))
-    report = import_customers(store, args.file, options, args.author, dry_run=args.dry_run)
+    report = import_customers(store, args.file, options, command_line(args.author), dry_run=args.dry_run)
     for change in report.changes:
         print(f"  {change}")
     return _finish_import(store, args, report, CUSTOMER_KIND, options.to_dict(), "customers", report.outcome())
@@ -245,7 +247,7 @@ def _finish_import(store: Store, args: argparse.Namespace, report: ImportReport,
     before = "" if outcome else f", {report.already_imported:,} {noun} imported before"
     print(f"{args.file}: {report.rows_read:,} rows read{before}; {verdict}")
     if args.save_mapping and report.ok:
-        save_mapping(store, kind, args.save_mapping, options, args.author)
+        save_mapping(store, kind, args.save_mapping, options, command_line(args.author))
         print(f"saved the mapping as {args.save_mapping!r}")
     return EXIT_BAD_INPUT if report.errors else 0
 
@@ -264,7 +266,8 @@ def _import_usage(store: Store, args: argparse.Namespace) -> int:
             shown.add(file_part)
             print(f"[{fraction:4.0%}] {file_part}", file=sys.stderr)
 
-    report = load_usage(store, args.paths, options, args.author, progress=progress, dry_run=args.dry_run)
+    report = load_usage(store, args.paths, options, command_line(args.author), progress=progress,
+                        dry_run=args.dry_run)
     _print_usage_report(report)
     return 0 if report.ok else EXIT_BAD_INPUT
 

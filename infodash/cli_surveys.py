@@ -13,6 +13,7 @@ from infodash.formatting import count_of
 from infodash.importers import parse_pairs
 from infodash.instruments import (MEASURES, SurveyDraft, WaveDraft, create_survey, items_from_file, open_wave,
                                   survey_named)
+from infodash.permissions import command_line
 
 
 def add_survey_commands(commands: argparse._SubParsersAction) -> None:
@@ -54,14 +55,15 @@ def run_survey(store: Store, args: argparse.Namespace) -> int:
         survey_id = create_survey(store, SurveyDraft(
             args.name, args.style, int(low), int(high), items, asks_nps=not args.no_nps, asks_csat=not args.no_csat,
             asks_importance=args.importance_points is not None, importance_points=args.importance_points or 100,
-            codes=codes), args.author)
+            codes=codes), command_line(args.author))
         print(f"survey {survey_id}: {args.name!r}, {count_of(len(items), 'item')} ({', '.join(codes[:5])}"
               f"{' ...' if len(codes) > 5 else ''})")
     else:
         survey_id = survey_named(store, args.survey)
         invited = {customer_group_named(store, group): _count(number, "invited")
                    for group, number in parse_pairs(args.invited, "invited").items()}
-        wave_id = open_wave(store, WaveDraft(survey_id, args.name, args.opens, args.closes, invited), args.author)
+        wave_id = open_wave(store, WaveDraft(survey_id, args.name, args.opens, args.closes, invited),
+                            command_line(args.author))
         print(f"wave {wave_id}: {args.name!r} of survey {survey_id}, from {args.opens:%Y-%m-%d}"
               + (f" to {args.closes:%Y-%m-%d}" if args.closes else ""))
     return 0

@@ -14,8 +14,9 @@ import sys
 from infodash.accounts import ROLES, accounts, add_account, reset_password, set_disabled, set_role
 from infodash.db import Store
 from infodash.errors import ValidationError
+from infodash.permissions import command_line
 
-ACTOR = "command line"
+ACTOR = command_line("command line")
 
 
 def add_user_commands(commands: argparse._SubParsersAction) -> None:

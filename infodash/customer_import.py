@@ -26,6 +26,7 @@ from infodash.checks import check_author
 from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.importers import ImportReport, RowError, add_row_errors, read_table, reading_problems, require_columns
+from infodash.permissions import Account, require
 
 KIND = "customers"
 SENIORITIES = ("executive", "senior", "middle", "staff")
@@ -130,7 +131,7 @@ def option_problems(options: CustomerImportOptions) -> dict[str, str]:
     return problems
 
 
-def import_customers(store: Store, source: str | Path | bytes, options: CustomerImportOptions, author: str,
+def import_customers(store: Store, source: str | Path | bytes, options: CustomerImportOptions, actor: Account,
                      file_name: str | None = None, dry_run: bool = False,
                      progress: Callable[[float, str], None] | None = None) -> DirectoryReport:
     """Check a directory export and, unless ``dry_run`` or any row has a problem, add, update and mark as
@@ -139,6 +140,8 @@ def import_customers(store: Store, source: str | Path | bytes, options: Customer
     Raises ValidationError (by field) for options :func:`option_problems` refuses or an unknown
     ``group_id``, before the file is read; ImportFileError when the file cannot be read or lacks a column.
     """
+    require(actor, "lead", "import customers")
+    author = actor.name.strip()
     problems = option_problems(options)
     check_author(author, problems)
     if options.group_id is not None:

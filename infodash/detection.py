@@ -21,6 +21,7 @@ from infodash.customer_activity import new_heavy_users, quiet_customers
 from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.findings import Finding, save_findings
+from infodash.permissions import Account, require
 from infodash.query_templates import repeated_queries
 from infodash.resource_use import unused_resources
 from infodash.settings import get_setting, organisation_time_zone
@@ -77,11 +78,13 @@ def sensitivity_threshold(store: Store) -> float:
     return SENSITIVITY.get(get_setting(store, SENSITIVITY_SETTING, "normal") or "normal", SENSITIVITY["normal"])
 
 
-def set_sensitivity(store: Store, level: str, author: str) -> None:
+def set_sensitivity(store: Store, level: str, actor: Account) -> None:
     """Store how readily volume changes are raised: 'high' (more findings), 'normal' or 'low' (fewer).
 
     Raises ValidationError for an unknown level. Findings already stored are kept.
     """
+    require(actor, "lead", "change the anomaly sensitivity")
+    author = actor.name.strip()
     errors: dict[str, str] = {}
     check_author(author, errors)
     if level not in SENSITIVITY:

@@ -22,6 +22,7 @@ from infodash.checks import check_author
 from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.filters import Filters
+from infodash.permissions import Account, require
 
 STATUSES: dict[str, str] = {"new": "New", "reviewing": "Being reviewed", "actioned": "Actioned", "dismissed": "Dismissed"}
 DETECTORS: dict[str, str] = {
@@ -151,13 +152,15 @@ def anomalies(store: Store, statuses: tuple[str, ...] = ("new", "reviewing"), fi
                                   "newest_first": newest_first}).df()
 
 
-def review_anomaly(store: Store, anomaly_id: int, status: str, author: str, now: dt.datetime, note: str = "",
+def review_anomaly(store: Store, anomaly_id: int, status: str, actor: Account, now: dt.datetime, note: str = "",
                    minutes_saved: int | None = None) -> None:
     """Move a finding to ``status``; raise ValidationError naming every problem.
 
     Actioned needs a note of what was done (and may record the minutes it saved customers);
     dismissed needs a reason and also remembers the pattern so it is not raised again for the subject.
     """
+    require(actor, "staff", "review anomalies")
+    author = actor.name.strip()
     errors: dict[str, str] = {}
     check_author(author, errors)
     note = note.strip()

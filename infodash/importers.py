@@ -25,6 +25,7 @@ import pandas as pd
 from infodash.checks import TOO_EARLY, TOO_LATE, plausible_range
 from infodash.db import Store
 from infodash.errors import ValidationError
+from infodash.permissions import Account, require
 
 Progress = Callable[[float, str], None]
 # How a file's customer column identifies a customer, and the column expression it is matched against.
@@ -260,8 +261,10 @@ def match_customers(store: Store, values: pd.Series, lines: pd.Series, column: s
     return ids
 
 
-def save_mapping(store: Store, kind: str, name: str, options: dict[str, Any], author: str) -> None:
+def save_mapping(store: Store, kind: str, name: str, options: dict[str, Any], actor: Account) -> None:
     """Keep an import's column mapping and options under ``name`` for the next file of this ``kind``."""
+    require(actor, "lead", "save import mappings")
+    author = actor.name.strip()
     with store.writing() as db:
         db.execute("INSERT INTO import_mappings VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, name) DO UPDATE SET "
                    "options = excluded.options, saved_by = excluded.saved_by, saved_at = excluded.saved_at",

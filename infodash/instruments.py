@@ -25,6 +25,7 @@ from infodash.checks import check_author
 from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.importers import ImportFileError, read_table
+from infodash.permissions import Account, require
 from infodash.survey_templates import PULSE_5, RATER_DIMENSIONS, SERVQUAL_22
 
 MEASURES: dict[str, tuple[str, ...]] = {
@@ -155,8 +156,10 @@ def waves(store: Store, survey_id: int) -> pd.DataFrame:
         """, [survey_id]).df()
 
 
-def create_survey(store: Store, draft: SurveyDraft, author: str) -> int:
+def create_survey(store: Store, draft: SurveyDraft, actor: Account) -> int:
     """Store a new survey with its items and return its id; raise ValidationError listing every problem."""
+    require(actor, "lead", "set up surveys")
+    author = actor.name.strip()
     errors: dict[str, str] = {}
     check_author(author, errors)
     name = draft.name.strip()
@@ -216,8 +219,10 @@ def create_survey(store: Store, draft: SurveyDraft, author: str) -> int:
     return survey_id
 
 
-def open_wave(store: Store, draft: WaveDraft, author: str) -> int:
+def open_wave(store: Store, draft: WaveDraft, actor: Account) -> int:
     """Store a new wave of a survey with its invitations and return its id; raise ValidationError."""
+    require(actor, "lead", "open survey waves")
+    author = actor.name.strip()
     errors: dict[str, str] = {}
     check_author(author, errors)
     name = draft.name.strip()

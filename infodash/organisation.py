@@ -20,6 +20,7 @@ from infodash import audit
 from infodash.checks import check_author
 from infodash.db import Store
 from infodash.errors import ValidationError
+from infodash.permissions import Account, require
 
 MAX_NAME_CHARS = 80
 MAX_TEXT_CHARS = 1_000
@@ -88,10 +89,12 @@ def _check_text(value: str, field: str, errors: dict[str, str]) -> None:
         errors[field] = f"Use at most {MAX_TEXT_CHARS:,} characters."
 
 
-def _save(store: Store, table: str, record_id: int | None, values: dict[str, object], author: str, noun: str,
+def _save(store: Store, table: str, record_id: int | None, values: dict[str, object], actor: Account, noun: str,
           check: Check) -> int:
     """Validate (``check(db, errors)`` adds field problems), then insert or update one row and audit it with
     its old values. ``values`` holds every column of ``_TABLES[table]``."""
+    require(actor, "lead", "change the organisation")
+    author = actor.name.strip()
     errors: dict[str, str] = {}
     check_author(author, errors)
     with store.writing() as db:
@@ -117,8 +120,9 @@ def _save(store: Store, table: str, record_id: int | None, values: dict[str, obj
     return int(record_id)
 
 
-def save_group(store: Store, draft: GroupDraft, author: str, group_id: int | None = None) -> int:
-    """Add a customer group (``group_id`` None) or change one; returns its id. Raises ValidationError."""
+def save_group(store: Store, draft: GroupDraft, actor: Account, group_id: int | None = None) -> int:
+    """Add a customer group (``group_id`` None) or change one; returns its id. Raises NotAllowed for anyone but
+    a lead, ValidationError."""
     name, description = draft.name.strip(), draft.description.strip()
 
     def check(db: duckdb.DuckDBPyConnection, errors: dict[str, str]) -> None:
@@ -131,13 +135,13 @@ def save_group(store: Store, draft: GroupDraft, author: str, group_id: int | Non
         order = draft.sort_order if draft.sort_order is not None else db.execute(
             "SELECT coalesce(max(sort_order), 0) + 1 FROM customer_groups").fetchone()[0]
     return _save(store, "customer_groups", group_id,
-                 {"name": name, "description": description or None, "sort_order": order}, author,
+                 {"name": name, "description": description or None, "sort_order": order}, actor,
                  "customer group", check)
 
 
-def save_service(store: Store, draft: ServiceDraft, author: str, service_id: int | None = None) -> int:
+def save_service(store: Store, draft: ServiceDraft, actor: Account, service_id: int | None = None) -> int:
     """Add a service (``service_id`` None) or change one; returns its id. An out-of-scope service needs the
-    referral its requests are sent to. Raises ValidationError."""
+    referral its requests are sent to. Raises NotAllowed for anyone but a lead, ValidationError."""
     name = draft.name.strip()
     texts = {"description": draft.description.strip(), "value_statement": draft.value_statement.strip(),
              "referral": draft.referral.strip()}
@@ -151,11 +155,12 @@ def save_service(store: Store, draft: ServiceDraft, author: str, service_id: int
 
     return _save(store, "services", service_id,
                  {"name": name, **{field: text or None for field, text in texts.items()},
-                  "in_scope": bool(draft.in_scope), "active": bool(draft.active)}, author, "service", check)
+                  "in_scope": bool(draft.in_scope), "active": bool(draft.active)}, actor, "service", check)
 
 
-def save_staff(store: Store, draft: StaffDraft, author: str, staff_id: int | None = None) -> int:
-    """Add a staff member (``staff_id`` None) or change one; returns the id. Raises ValidationError."""
+def save_staff(store: Store, draft: StaffDraft, actor: Account, staff_id: int | None = None) -> int:
+    """Add a staff member (``staff_id`` None) or change one; returns the id. Raises NotAllowed for anyone but a
+    lead, ValidationError."""
     name, email = draft.name.strip(), draft.email.strip()
 
     def check(db: duckdb.DuckDBPyConnection, errors: dict[str, str]) -> None:
@@ -166,12 +171,14 @@ def save_staff(store: Store, draft: StaffDraft, author: str, staff_id: int | Non
             errors["role"] = f"Choose one of {', '.join(STAFF_ROLES.values())}."
 
     return _save(store, "staff", staff_id, {"name": name, "email": email or None, "role": draft.role,
-                                             "active": bool(draft.active)}, author, "staff member", check)
+                                             "active": bool(draft.active)}, actor, "staff member", check)
 
 
-def delete_group(store: Store, group_id: int, author: str) -> None:
+def delete_group(store: Store, group_id: int, actor: Account) -> None:
     """Remove an empty customer group; one that still has customers, or that a policy or survey names, is
-    refused (move them first). Raises ValidationError."""
+    refused (move them first). Raises NotAllowed for anyone but a lead, ValidationError."""
+    require(actor, "lead", "change the organisation")
+    author = actor.name.strip()
     errors: dict[str, str] = {}
     check_author(author, errors)
     with store.writing() as db:

@@ -1,21 +1,57 @@
 """What each role may do, enforced where the work is done (not by hiding buttons).
 
-viewer (senior management): aggregate pages and packs; staff: their own work and the anomaly queue;
-lead: everything, including set-up, imports, privacy and accounts.
+Every write function takes the acting :class:`Account` and calls :func:`require`
+(or :func:`require_owner` for a record someone owns) before it touches the database:
+
+- viewer (senior management): aggregate pages and packs; may generate a pack, nothing else;
+- staff: log touchpoints, requests, feedback and survey answers; change their own touchpoints and the
+  requests they logged, are assigned or that nobody is assigned yet; explain breaches of those; work
+  the anomaly queue;
+- lead: everything, including set-up (organisation, policies, calendars, surveys, settings), imports,
+  anyone's records, privacy (export, erasure, retention) and accounts.
+
+Whoever runs ``python -m infodash`` has the database file itself, so the command line acts as a lead.
 """
 
 from __future__ import annotations
 
-from infodash.accounts import Account
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from infodash.errors import NotAllowed
 
 ROLE_RANK = {"viewer": 0, "staff": 1, "lead": 2}
+_ARTICLE = {"viewer": "a viewer", "staff": "staff", "lead": "a lead"}
+
+__all__ = ["ROLE_RANK", "Account", "NotAllowed", "command_line", "require", "require_owner"]
 
 
-class NotAllowed(Exception):
-    """The signed-in account's role does not allow this; the message says what is needed."""
+@dataclass(frozen=True)
+class Account:
+    """A person who may sign in, and what they may do (never with the password or its hash)."""
+
+    account_id: int
+    email: str
+    name: str
+    role: str
 
 
 def require(account: Account, least_role: str, what: str) -> None:
     """Raise NotAllowed unless ``account`` has at least ``least_role`` (e.g. 'lead') for ``what``."""
     if ROLE_RANK.get(account.role, -1) < ROLE_RANK[least_role]:
-        raise NotAllowed(f"Only a {least_role} may {what}; {account.name} is signed in as {account.role}.")
+        who = "Staff and leads" if least_role == "staff" else f"Only {_ARTICLE[least_role]}"
+        raise NotAllowed(f"{who} may {what}; {account.name} is signed in as "
+                         f"{_ARTICLE.get(account.role, account.role)}.")
+
+
+def require_owner(account: Account, owners: Iterable[str | None], what: str, whose: str) -> None:
+    """Staff may change a record only when their name is among ``owners`` (``whose`` says who they are,
+    e.g. "Ana Costa, who logged it"); a lead may change any. Raises NotAllowed otherwise."""
+    require(account, "staff", what)
+    if account.role != "lead" and account.name not in {owner for owner in owners if owner}:
+        raise NotAllowed(f"Only {whose}, or a lead, may {what}.")
+
+
+def command_line(name: str) -> Account:
+    """The account a command-line job acts as: a lead, under the name its ``--author`` gives."""
+    return Account(0, "", name.strip(), "lead")

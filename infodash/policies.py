@@ -18,6 +18,7 @@ from infodash import audit
 from infodash.checks import check_author
 from infodash.db import Store
 from infodash.errors import ValidationError
+from infodash.permissions import Account, require
 from infodash.service_requests import PRIORITIES
 
 HOUR = 3600
@@ -50,8 +51,10 @@ def _hours_error(value: float | None) -> str | None:
     return None if value is None or value > 0 else "Use a positive number of business hours."
 
 
-def save_policy_version(store: Store, draft: PolicyDraft, author: str) -> int:
+def save_policy_version(store: Store, draft: PolicyDraft, actor: Account) -> int:
     """Validate and store a policy version (creating the policy if the name is new); returns the policy id."""
+    require(actor, "lead", "change service-level policies")
+    author = actor.name.strip()
     errors: dict[str, str] = {}
     name = draft.name.strip()
     if not name:
@@ -129,8 +132,10 @@ def calendar_options(store: Store) -> list[tuple[int, str]]:
 
 def save_calendar(store: Store, calendar_id: int | None, name: str, time_zone: str, country: str | None,
                   subdivision: str | None, hours: dict[int, list[tuple[dt.time, dt.time]]],
-                  closures: dict[dt.date, str], author: str) -> int:
+                  closures: dict[dt.date, str], actor: Account) -> int:
     """Create (``calendar_id`` None) or replace a calendar's settings, hours and closures; returns its id."""
+    require(actor, "lead", "change business calendars")
+    author = actor.name.strip()
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = "Name the calendar."

@@ -27,6 +27,7 @@ from infodash.pack_html import render_html
 from infodash.pack_pptx import render_pptx
 from infodash.pack_tables import render_csv_zip, render_xlsx
 from infodash.periods import ReportingPeriod
+from infodash.permissions import Account, require
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,15 @@ def file_name(content: PackContent, file_format: str) -> str:
     return "-".join(parts) + f".{PACK_FORMATS[file_format].extension}"
 
 
-def save_pack(store: Store, content: PackContent, texts: PackTexts, author: str,
+def save_pack(store: Store, content: PackContent, texts: PackTexts, actor: Account,
               formats: tuple[str, ...] = DEFAULT_FORMATS, now: dt.datetime | None = None) -> int:
     """Render ``content`` with the lead's ``texts`` in each of ``formats`` and store the files; the new pack's id.
 
     Raises ValidationError naming each problem: no author, an unknown format, texts too long, too many
     comments, or a comment the pack may not quote (see :func:`infodash.pack.check_texts`).
     """
+    require(actor, "viewer", "make packs")
+    author = actor.name.strip()
     errors: dict[str, str] = {}
     check_author(author, errors)
     if not formats or set(formats) - set(PACK_FORMATS):
@@ -110,10 +113,10 @@ def save_pack(store: Store, content: PackContent, texts: PackTexts, author: str,
 
 
 def generate_pack(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, filters: Filters, texts: PackTexts,
-                  author: str, formats: tuple[str, ...] = DEFAULT_FORMATS, now: dt.datetime | None = None) -> int:
+                  actor: Account, formats: tuple[str, ...] = DEFAULT_FORMATS, now: dt.datetime | None = None) -> int:
     """:func:`~infodash.pack.pack_content` then :func:`save_pack`: the command line's one call."""
     now = now or dt.datetime.now(dt.UTC)
-    return save_pack(store, pack_content(store, period, time_zone, filters, now), texts, author, formats, now)
+    return save_pack(store, pack_content(store, period, time_zone, filters, now), texts, actor, formats, now)
 
 
 def saved_packs(store: Store, limit: int = 200) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from infodash.errors import ValidationError
 from infodash.formatting import count_of
 from infodash.importers import (CUSTOMER_KEYS, ImportFileError, ImportReport, add_row_errors,
                                 match_customers, parse_time_column, read_table, reading_problems, require_columns)
+from infodash.permissions import Account, require
 from infodash.request_import_write import HOLDING_GROUP, compare_known, write
 from infodash.service_requests import CHANNELS, PRIORITIES, STATUSES
 
@@ -125,7 +126,7 @@ def option_problems(options: RequestImportOptions, store: Store | None = None) -
     return problems
 
 
-def import_requests(store: Store, source: str | Path | bytes, options: RequestImportOptions, author: str,
+def import_requests(store: Store, source: str | Path | bytes, options: RequestImportOptions, actor: Account,
                     file_name: str | None = None, dry_run: bool = False,
                     progress: Callable[[float, str], None] | None = None) -> ImportReport:
     """Check a desk export and, unless ``dry_run`` or any row has a problem, add its new requests and bring
@@ -134,6 +135,8 @@ def import_requests(store: Store, source: str | Path | bytes, options: RequestIm
     Raises ValidationError (by field) for options :func:`option_problems` refuses, before reading the file;
     ImportFileError when the file cannot be read or lacks a mapped column.
     """
+    require(actor, "lead", "import requests")
+    author = actor.name.strip()
     problems = option_problems(options, store)
     check_author(author, problems)
     if problems:

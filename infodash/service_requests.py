@@ -12,12 +12,14 @@ import datetime as dt
 from dataclasses import asdict, dataclass, replace
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pandas as pd
 
 from infodash import audit
 from infodash.checks import check_author, check_customer, check_moment, check_service
 from infodash.db import Store
 from infodash.errors import ValidationError
+from infodash.permissions import Account, require, require_owner
 
 CHANNELS: dict[str, str] = {"email": "E-mail", "phone": "Phone", "chat": "Chat", "intranet": "Intranet form",
                             "face_to_face": "Face to face"}
@@ -62,11 +64,13 @@ def validate_request(store: Store, draft: RequestDraft, author: str, now: dt.dat
     return replace(draft, subject=subject, assigned_to=(draft.assigned_to or "").strip() or None)
 
 
-def log_request(store: Store, draft: RequestDraft, author: str, now: dt.datetime | None = None) -> int:
-    """Validate and store a new request (status received); returns its id."""
+def log_request(store: Store, draft: RequestDraft, actor: Account, now: dt.datetime | None = None) -> int:
+    """Validate and store a new request (status received) under ``actor``'s name; returns its id.
+    Raises NotAllowed for a viewer, ValidationError for bad input."""
+    require(actor, "staff", "log requests")
     now = now or dt.datetime.now(dt.UTC)
-    draft = validate_request(store, draft, author, now)
-    author = author.strip()
+    draft = validate_request(store, draft, actor.name, now)
+    author = actor.name.strip()
     with store.writing() as db:
         request_id = db.execute(
             "INSERT INTO requests (customer_id, service_id, channel, priority, subject, assigned_to, received_at, "
@@ -77,6 +81,21 @@ def log_request(store: Store, draft: RequestDraft, author: str, now: dt.datetime
                    "VALUES (?, 'received', ?, ?)", [request_id, draft.received_at, author])
         audit.record(db, author, "insert", "requests", request_id, asdict(draft))
     return request_id
+
+
+def require_request_worker(db: duckdb.DuckDBPyConnection, request_id: int, actor: Account, what: str) -> None:
+    """Raise NotAllowed unless ``actor`` may work request ``request_id``: staff the requests they logged, are
+    assigned, or that nobody is assigned yet; a lead any. LookupError when there is no such request."""
+    row = db.execute("SELECT created_by, assigned_to FROM requests WHERE request_id = ?", [request_id]).fetchone()
+    if row is None:
+        raise LookupError(f"Request #{request_id} does not exist.")
+    created_by, assigned_to = row
+    if assigned_to is None:
+        require(actor, "staff", what)
+    else:
+        whose = assigned_to if created_by == assigned_to else \
+            f"{assigned_to} (assigned) and {created_by} (who logged it)"
+        require_owner(actor, [created_by, assigned_to], what, whose)
 
 
 @dataclass(frozen=True)
@@ -91,17 +110,20 @@ class StatusUpdate:
     note: str = ""
 
 
-def change_status(store: Store, request_id: int, update: StatusUpdate, author: str,
+def change_status(store: Store, request_id: int, update: StatusUpdate, actor: Account,
                   now: dt.datetime | None = None) -> None:
     """Move a request to a new status, keeping the history.
 
-    Raises LookupError for an unknown request and ValidationError for a change that does not fit:
+    Raises NotAllowed unless ``actor`` may work the request (:func:`require_request_worker`), LookupError
+    for an unknown request and ValidationError for a change that does not fit:
     an unknown status, a vendor missing when waiting on one, a decline without reason or referral,
     a time before the request's last change or in the future, or a closed request changed other
     than by reopening it (status "responded").
     """
+    require(actor, "staff", "change requests")
     now = now or dt.datetime.now(dt.UTC)
     errors: dict[str, str] = {}
+    author = actor.name.strip()
     check_author(author, errors)
     if update.status not in STATUSES or update.status == "received":
         errors["status"] = "Choose the new status."
@@ -117,14 +139,12 @@ def change_status(store: Store, request_id: int, update: StatusUpdate, author: s
         if len(text.strip()) > MAX_TEXT_CHARS:
             errors[field] = f"Use at most {MAX_TEXT_CHARS} characters."
     check_moment(update.changed_at, now, "changed_at", errors)
-    author = author.strip()
     with store.writing() as db:
-        row = db.execute("SELECT status, (SELECT max(changed_at) FROM request_status_history h "
-                         "WHERE h.request_id = r.request_id), received_at FROM requests r WHERE request_id = ?",
-                         [request_id]).fetchone()
-        if row is None:
-            raise LookupError(f"Request #{request_id} does not exist.")
-        current, last_change, received_at = row
+        require_request_worker(db, request_id, actor, "change this request")
+        current, last_change, received_at = db.execute(
+            "SELECT status, (SELECT max(changed_at) FROM request_status_history h "
+            "WHERE h.request_id = r.request_id), received_at FROM requests r WHERE request_id = ?",
+            [request_id]).fetchone()
         if current in CLOSED and update.status != "responded":
             errors["status"] = f"The request is {STATUSES[current].lower()}; reopen it (Responded) to change it."
         if update.changed_at is not None and update.changed_at.tzinfo is not None and update.changed_at < (

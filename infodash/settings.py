@@ -8,6 +8,7 @@ from infodash import audit
 from infodash.checks import check_author
 from infodash.db import Store
 from infodash.errors import ValidationError
+from infodash.permissions import Account, require
 
 DEFAULT_TIME_ZONE = "Europe/London"
 YEAR_START_SETTING = "year_start_month"
@@ -44,10 +45,12 @@ def reporting_year_start_month(store: Store) -> int:
     return int(value) if value.isdigit() and 1 <= int(value) <= 12 else 1
 
 
-def set_reporting_year_start_month(store: Store, month: int, author: str) -> None:
+def set_reporting_year_start_month(store: Store, month: int, actor: Account) -> None:
     """Start the reporting year in ``month`` (1-12; e.g. 4 for a year running April to March), recorded in the
     audit log under ``author``. Quarters and years are counted from it; packs already made keep their periods.
     Raises ValidationError (fields ``year_start_month``, ``author``)."""
+    require(actor, "lead", "change the reporting year")
+    author = actor.name.strip()
     errors: dict[str, str] = {}
     check_author(author, errors)
     if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:

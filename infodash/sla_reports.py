@@ -20,6 +20,8 @@ from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.filters import Filters
 from infodash.periods import Period, weeks_ending_with
+from infodash.permissions import Account, require
+from infodash.service_requests import require_request_worker
 from infodash.sla import AT_RISK_SHARE, ATTAINMENT_DEFINITION  # noqa: F401  (re-exported for pages)
 
 # What a breakdown may be by: the user's choice maps to a fixed SQL expression, never to their text.
@@ -161,8 +163,11 @@ def unexplained_breaches(store: Store, period: Period, time_zone: ZoneInfo, filt
                                 "limit": limit}).df()
 
 
-def record_breach_reason(store: Store, request_id: int, reason: str, note: str, author: str) -> None:
-    """Record why a breached request missed its service level (ValidationError for a bad reason or request)."""
+def record_breach_reason(store: Store, request_id: int, reason: str, note: str, actor: Account) -> None:
+    """Record why a breached request missed its service level (ValidationError for a bad reason or request;
+    NotAllowed unless ``actor`` may work the request: see :func:`require_request_worker`)."""
+    require(actor, "staff", "explain breaches")
+    author = actor.name.strip()
     errors: dict[str, str] = {}
     if reason not in BREACH_REASONS:
         errors["reason"] = "Choose a reason from the list."
@@ -174,11 +179,13 @@ def record_breach_reason(store: Store, request_id: int, reason: str, note: str, 
                             "FROM sla_results WHERE request_id = ?", [request_id]).fetchone()
         if not missed or not missed[0]:
             errors["request"] = f"Request #{request_id} has not missed its service level."
+        else:
+            require_request_worker(db, request_id, actor, "explain why this request missed its service level")
         if errors:
             raise ValidationError(errors)
         db.execute("UPDATE requests SET breach_reason = ?, breach_note = ? WHERE request_id = ?",
                    [reason, note.strip() or None, request_id])
-        audit.record(db, author.strip(), "breach_reason", "requests", request_id, {"reason": reason, "note": note})
+        audit.record(db, author, "breach_reason", "requests", request_id, {"reason": reason, "note": note})
 
 
 def attainment_by(store: Store, dimension: str, period: Period, time_zone: ZoneInfo, filters: Filters = Filters(),

@@ -44,6 +44,7 @@ from infodash.formatting import count_of
 from infodash.importers import (CUSTOMER_KEYS, ImportFileError, ImportReport, Progress, RowError, add_row_errors,
                                 match_customers, parse_time_column, read_table, reading_problems, require_columns)
 from infodash.instruments import CSAT_RANGE, MEASURE_LABELS, NPS_RANGE, Instrument, load_instrument
+from infodash.permissions import Account, require
 from infodash.survey_responses import (ITEM_IMPORTANCE, ResponseDraft, check_response, dated_response_time,
                                       has_answers, insert_responses, outside_wave)
 from infodash.survey_templates import RATER_DIMENSIONS
@@ -327,7 +328,7 @@ def target_named(instrument: Instrument, text: str) -> str | None:
 
 
 def import_survey_responses(store: Store, source: str | Path | bytes, wave_id: int, options: SurveyImportOptions,
-                            author: str, file_name: str | None = None, dry_run: bool = False,
+                            actor: Account, file_name: str | None = None, dry_run: bool = False,
                             progress: Progress | None = None) -> ImportReport:
     """Check a forms export against wave ``wave_id``'s survey and, unless ``dry_run`` or any row has a
     problem, add its new responses in one transaction; rows imported before are counted, not added.
@@ -336,6 +337,8 @@ def import_survey_responses(store: Store, source: str | Path | bytes, wave_id: i
     before the file is read; ImportFileError when the wave does not exist, the mapping does not fit the
     survey, or the file cannot be read or lacks a mapped column.
     """
+    require(actor, "lead", "import survey answers")
+    author = actor.name.strip()
     errors = option_problems(options)
     check_author(author, errors)
     if errors:

@@ -22,6 +22,7 @@ from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.instruments import CSAT_RANGE, MEASURE_LABELS, NPS_RANGE, Instrument, load_instrument
 from infodash.periods import local_datetime
+from infodash.permissions import Account, require
 from infodash.settings import organisation_time_zone
 from infodash.survey_templates import RATER_DIMENSIONS
 
@@ -217,8 +218,11 @@ def insert_responses(db: duckdb.DuckDBPyConnection, drafts: list[ResponseDraft],
     return ids
 
 
-def record_response(store: Store, draft: ResponseDraft, author: str, now: dt.datetime) -> int:
-    """Check and store one response keyed in by ``author``; raise ValidationError listing every problem."""
+def record_response(store: Store, draft: ResponseDraft, actor: Account, now: dt.datetime) -> int:
+    """Check and store one response keyed in by ``actor``; raise NotAllowed for a viewer, ValidationError listing
+    every problem."""
+    require(actor, "staff", "enter survey answers")
+    author = actor.name.strip()
     errors: dict[str, str] = {}
     check_author(author, errors)
     if draft.wave_id is None:
@@ -239,8 +243,8 @@ def record_response(store: Store, draft: ResponseDraft, author: str, now: dt.dat
         check_response(db, instrument, draft, now, errors)
         if errors:
             raise ValidationError(errors)
-        [response_id] = insert_responses(db, [draft], author.strip())
-        audit.record(db, author.strip(), "create", "survey_response", response_id, {"wave_id": draft.wave_id})
+        [response_id] = insert_responses(db, [draft], author)
+        audit.record(db, author, "create", "survey_response", response_id, {"wave_id": draft.wave_id})
     return response_id
 
 
@@ -285,13 +289,16 @@ def _quarter_wave(db: duckdb.DuckDBPyConnection, survey_id: int, day: dt.date) -
     return wave_id
 
 
-def record_request_feedback(store: Store, request_id: int, csat: int | None, comment: str, author: str,
+def record_request_feedback(store: Store, request_id: int, csat: int | None, comment: str, actor: Account,
                             now: dt.datetime, time_zone: Any) -> int:
-    """Store the customer's CSAT (1-5) for a resolved request; raise ValidationError when not acceptable.
+    """Store the customer's CSAT (1-5) for a resolved request, keyed in by ``actor``; raise NotAllowed for a
+    viewer, ValidationError when not acceptable.
 
     A request gets one feedback response; it lands in the post-request survey's wave for the
     current quarter (both created when missing).
     """
+    require(actor, "staff", "record customers' feedback")
+    author = actor.name.strip()
     errors: dict[str, str] = {}
     check_author(author, errors)
     if csat is None:
@@ -313,8 +320,8 @@ def record_request_feedback(store: Store, request_id: int, csat: int | None, com
         wave_id = _quarter_wave(db, post_request_survey(db), now.astimezone(time_zone).date())
         draft = ResponseDraft(wave_id=wave_id, customer_id=request[0], csat=csat, comment=comment,
                               submitted_at=now, request_id=request_id)
-        [response_id] = insert_responses(db, [draft], author.strip())
-        audit.record(db, author.strip(), "create", "survey_response", response_id, {"request_id": request_id})
+        [response_id] = insert_responses(db, [draft], author)
+        audit.record(db, author, "create", "survey_response", response_id, {"request_id": request_id})
     return response_id
 
 

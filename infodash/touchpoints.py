@@ -2,7 +2,7 @@
 
 Every write validates first (:class:`~infodash.errors.ValidationError` maps each field
 to a message a form shows next to it), writes in one transaction and appends to the
-audit log. Only a touchpoint's author may edit or undo it.
+audit log. Staff log touchpoints; only a touchpoint's author, or a lead, may edit or undo it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import pandas as pd
 from infodash import audit
 from infodash.checks import check_author, check_customer, check_moment, check_service
 from infodash.db import Store
-from infodash.errors import NotAllowed, ValidationError
+from infodash.errors import ValidationError
+from infodash.permissions import Account, require, require_owner
 
 CHANNELS: dict[str, str] = {
     "email": "E-mail", "face_to_face": "Face to face", "phone": "Phone", "chat": "Chat", "intranet": "Intranet",
@@ -118,11 +119,13 @@ _REPEAT_SQL = ("SELECT touchpoint_id FROM touchpoints WHERE created_by = ? AND c
                + " ORDER BY touchpoint_id DESC LIMIT 1")
 
 
-def log_touchpoint(store: Store, draft: TouchpointDraft, author: str, time_zone: ZoneInfo,
+def log_touchpoint(store: Store, draft: TouchpointDraft, actor: Account, time_zone: ZoneInfo,
                    now: dt.datetime | None = None) -> SavedTouchpoint:
-    """Validate and store a new touchpoint; a repeat of the same save within seconds is stored once."""
+    """Validate and store a new touchpoint under ``actor``'s name; a repeat of the same save within seconds is
+    stored once. Raises NotAllowed for a viewer, ValidationError for bad input."""
+    require(actor, "staff", "log touchpoints")
     now = now or dt.datetime.now(dt.UTC)
-    author = author.strip()
+    author = actor.name.strip()
     draft = validate_touchpoint(store, draft, author, now, time_zone)
     values = [getattr(draft, column) for column in _COLUMNS]
     with store.writing() as db:
@@ -146,40 +149,42 @@ def _fetch(db: duckdb.DuckDBPyConnection, touchpoint_id: int) -> SavedTouchpoint
     return None if row is None else SavedTouchpoint(touchpoint_id, TouchpointDraft(*row[:-1]), row[-1])
 
 
-def _owned(db: duckdb.DuckDBPyConnection, touchpoint_id: int, author: str) -> SavedTouchpoint:
-    """The touchpoint if ``author`` logged it; read inside the caller's transaction so the check holds for the write."""
+def _owned(db: duckdb.DuckDBPyConnection, touchpoint_id: int, actor: Account, what: str) -> SavedTouchpoint:
+    """The touchpoint if ``actor`` may ``what`` it (their own, or a lead); read inside the caller's transaction so
+    the check holds for the write."""
+    require(actor, "staff", what)
     saved = _fetch(db, touchpoint_id)
     if saved is None:
         raise LookupError(f"Touchpoint #{touchpoint_id} no longer exists (it may have been undone).")
-    if saved.created_by != author.strip():
-        raise NotAllowed(f"Only {saved.created_by}, who logged this touchpoint, can change it.")
+    require_owner(actor, [saved.created_by], what, f"{saved.created_by}, who logged it")
     return saved
 
 
-def update_touchpoint(store: Store, touchpoint_id: int, draft: TouchpointDraft, author: str, time_zone: ZoneInfo,
+def update_touchpoint(store: Store, touchpoint_id: int, draft: TouchpointDraft, actor: Account, time_zone: ZoneInfo,
                       now: dt.datetime | None = None) -> SavedTouchpoint:
-    """Correct one's own touchpoint; the old values go to the audit log.
+    """Correct a touchpoint (one's own, or anyone's for a lead); the old values go to the audit log.
 
     Raises LookupError if it no longer exists, NotAllowed if someone else logged it, ValidationError for bad input.
     """
     now = now or dt.datetime.now(dt.UTC)
     with store.reading() as db:
-        before = _owned(db, touchpoint_id, author)
-    draft = validate_touchpoint(store, draft, author, now, time_zone, allowed_past_follow_up=before.draft.follow_up_on)
+        before = _owned(db, touchpoint_id, actor, "change this touchpoint")
+    draft = validate_touchpoint(store, draft, actor.name, now, time_zone,
+                                allowed_past_follow_up=before.draft.follow_up_on)
     with store.writing() as db:
-        before = _owned(db, touchpoint_id, author)
+        before = _owned(db, touchpoint_id, actor, "change this touchpoint")
         db.execute(_UPDATE_SQL, [*(getattr(draft, column) for column in _COLUMNS), now, touchpoint_id])
-        audit.record(db, author.strip(), "update", "touchpoints", touchpoint_id,
+        audit.record(db, actor.name, "update", "touchpoints", touchpoint_id,
                      {"before": asdict(before.draft), "after": asdict(draft)})
     return SavedTouchpoint(touchpoint_id, draft, before.created_by)
 
 
-def delete_touchpoint(store: Store, touchpoint_id: int, author: str) -> None:
-    """Undo one's own touchpoint; its values are kept in the audit log."""
+def delete_touchpoint(store: Store, touchpoint_id: int, actor: Account) -> None:
+    """Undo a touchpoint (one's own, or anyone's for a lead); its values are kept in the audit log."""
     with store.writing() as db:
-        before = _owned(db, touchpoint_id, author)
+        before = _owned(db, touchpoint_id, actor, "undo this touchpoint")
         db.execute("DELETE FROM touchpoints WHERE touchpoint_id = ?", [touchpoint_id])
-        audit.record(db, author.strip(), "delete", "touchpoints", touchpoint_id, asdict(before.draft))
+        audit.record(db, actor.name, "delete", "touchpoints", touchpoint_id, asdict(before.draft))
 
 
 def recent_touchpoints(store: Store, author: str, limit: int = 10) -> pd.DataFrame:
@@ -214,10 +219,10 @@ def follow_ups_due(store: Store, author: str, today: dt.date, limit: int = 20) -
         ).df()
 
 
-def mark_follow_up_done(store: Store, touchpoint_id: int, author: str, now: dt.datetime | None = None) -> None:
-    """Close the follow-up of one's own touchpoint."""
+def mark_follow_up_done(store: Store, touchpoint_id: int, actor: Account, now: dt.datetime | None = None) -> None:
+    """Close the follow-up of a touchpoint (one's own, or anyone's for a lead)."""
     now = now or dt.datetime.now(dt.UTC)
     with store.writing() as db:
-        _owned(db, touchpoint_id, author)
+        _owned(db, touchpoint_id, actor, "close this follow-up")
         db.execute("UPDATE touchpoints SET follow_up_done_at = ? WHERE touchpoint_id = ?", [now, touchpoint_id])
-        audit.record(db, author.strip(), "follow_up_done", "touchpoints", touchpoint_id)
+        audit.record(db, actor.name, "follow_up_done", "touchpoints", touchpoint_id)

@@ -88,6 +88,7 @@ from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.formatting import count_of
 from infodash.importers import ImportFileError, Progress, reading_problems
+from infodash.permissions import Account, require
 from infodash.settings import organisation_time_zone
 
 KIND = "usage"
@@ -228,7 +229,7 @@ class UsageLoadReport:
 
 
 def load_usage(store: Store, path_or_glob: str | Path | Sequence[str | Path], options: UsageLoadOptions,
-               author: str, progress: Progress | None = None, dry_run: bool = False) -> UsageLoadReport:
+               actor: Account, progress: Progress | None = None, dry_run: bool = False) -> UsageLoadReport:
     """Load the usage events of a file, a glob of files, or a list of either; see the module notes.
 
     Each file is checked and loaded on its own (one transaction each); ``dry_run`` checks and counts,
@@ -236,6 +237,8 @@ def load_usage(store: Store, path_or_glob: str | Path | Sequence[str | Path], op
     Raises ValidationError for unusable options (field -> message), ImportFileError when no file
     matches or the system named in the options is unknown, StoreBusy when the database is in use.
     """
+    require(actor, "lead", "import usage events")
+    author = actor.name.strip()
     started = time.monotonic()
     _check_options(options, author)
     files = usage_files(path_or_glob)

@@ -12,6 +12,7 @@ from infodash.accounts import (FREE_ATTEMPTS, WRONG, SignInRefused, accounts, ad
                                reset_password, set_disabled, set_role, sign_in)
 from infodash.cli import main
 from infodash.errors import ValidationError
+from tests.people import lead as as_lead
 
 NOW = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery"
@@ -19,7 +20,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def lead(store):
-    add_account(store, " Ana.Costa@Example.org ", "Ana Costa", "lead", PASSWORD, "setup")
+    add_account(store, " Ana.Costa@Example.org ", "Ana Costa", "lead", PASSWORD, as_lead("setup"))
     return store
 
 
@@ -74,31 +75,32 @@ def test_failed_and_successful_sign_ins_are_audited_without_the_password(lead):
 
 
 def test_a_disabled_account_cannot_sign_in_until_enabled_and_a_reset_lifts_a_lock(lead):
-    set_disabled(lead, "ana.costa@example.org", True, "Ben Okafor")
+    add_account(lead, "ben.okafor@example.org", "Ben Okafor", "lead", PASSWORD, as_lead("setup"))
+    set_disabled(lead, "ana.costa@example.org", True, as_lead("Ben Okafor"))
     assert "disabled" in str(refused(lead, PASSWORD))
-    set_disabled(lead, "ana.costa@example.org", False, "Ben Okafor")
+    set_disabled(lead, "ana.costa@example.org", False, as_lead("Ben Okafor"))
     for _ in range(FREE_ATTEMPTS):
         refused(lead, "guess")
-    reset_password(lead, "ana.costa@example.org", "a brand new passphrase", "Ben Okafor")
+    reset_password(lead, "ana.costa@example.org", "a brand new passphrase", as_lead("Ben Okafor"))
     assert sign_in(lead, "ana.costa@example.org", "a brand new passphrase", NOW).email == "ana.costa@example.org"
 
 
 def test_bad_accounts_are_refused_naming_each_field(lead):
     with pytest.raises(ValidationError) as raised:
-        add_account(lead, "not-an-address", " ", "admin", "short", "setup")
+        add_account(lead, "not-an-address", " ", "admin", "short", as_lead("setup"))
     assert set(raised.value.errors) == {"email", "name", "role", "password"}
     with pytest.raises(ValidationError) as raised:
-        add_account(lead, "ANA.COSTA@example.org", "Ana again", "staff", PASSWORD, "setup")
+        add_account(lead, "ANA.COSTA@example.org", "Ana again", "staff", PASSWORD, as_lead("setup"))
     assert raised.value.errors == {"email": "ana.costa@example.org has an account already."}
     with pytest.raises(ValidationError):
-        set_role(lead, "ana.costa@example.org", "owner", "setup")
+        set_role(lead, "ana.costa@example.org", "owner", as_lead("setup"))
     with pytest.raises(ValidationError) as raised:
-        set_disabled(lead, "nobody@example.org", True, "setup")
+        set_disabled(lead, "nobody@example.org", True, as_lead("setup"))
     assert raised.value.errors == {"email": "No account has the e-mail nobody@example.org."}
 
 
 def test_an_identity_provider_account_has_no_password_to_sign_in_with(store):
-    add_account(store, "viewer@example.org", "Vera Board", "viewer", None, "setup")
+    add_account(store, "viewer@example.org", "Vera Board", "viewer", None, as_lead("setup"))
     assert str(refused(store, "", email="viewer@example.org")) == WRONG
     assert accounts(store)["local"].tolist() == [False]
 
@@ -109,11 +111,18 @@ def test_the_users_command_adds_lists_changes_and_refuses_with_a_clear_message(s
     assert main(["--db", path, "users", "add", "Ana.Costa@example.org", "--name", "Ana Costa", "--role", "lead",
                  "--password-stdin"]) == 0
     assert capsys.readouterr().out == "added ana.costa@example.org (lead)\n"
+    assert main(["--db", path, "users", "role", "ana.costa@example.org", "staff"]) == 65
+    assert capsys.readouterr().err == ("infodash: EMAIL: ana.costa@example.org is the only lead who can sign in: make "
+                                       "someone else a lead first, so that someone can still manage accounts.\n")
+    assert main(["--db", path, "users", "add", "ben.okafor@example.org", "--name", "Ben Okafor", "--role", "lead",
+                 "--no-password"]) == 0
     assert main(["--db", path, "users", "role", "ana.costa@example.org", "staff"]) == 0
     assert main(["--db", path, "users", "disable", "ana.costa@example.org"]) == 0
     capsys.readouterr()
     assert main(["--db", path, "users", "list"]) == 0
-    assert capsys.readouterr().out == "ana.costa@example.org\tAna Costa\tstaff\tdisabled\tlast signed in never\n"
+    assert capsys.readouterr().out == (
+        "ben.okafor@example.org\tBen Okafor\tlead\tidentity provider only\tlast signed in never\n"
+        "ana.costa@example.org\tAna Costa\tstaff\tdisabled\tlast signed in never\n")
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["--db", path, "users", "reset", "ana.costa@example.org", "--password-stdin"]) == 65
     assert capsys.readouterr().err == ("infodash: password: Use at least 12 characters (a few words make a good "
@@ -121,13 +130,13 @@ def test_the_users_command_adds_lists_changes_and_refuses_with_a_clear_message(s
 
 
 def test_a_person_the_identity_provider_signed_in_is_matched_to_their_account_by_e_mail(store):
-    add_account(store, "vera.board@example.org", "Vera Board", "viewer", None, "setup")
+    add_account(store, "vera.board@example.org", "Vera Board", "viewer", None, as_lead("setup"))
     account = provider_sign_in(store, "Vera.Board@Example.org", NOW)
     assert (account.name, account.role) == ("Vera Board", "viewer")
     with pytest.raises(SignInRefused) as raised:
         provider_sign_in(store, "stranger@example.org", NOW)
     assert str(raised.value).startswith("stranger@example.org has no InfoDash account: ask a lead to add one")
-    set_disabled(store, "vera.board@example.org", True, "setup")
+    set_disabled(store, "vera.board@example.org", True, as_lead("setup"))
     with pytest.raises(SignInRefused, match="disabled"):
         provider_sign_in(store, "vera.board@example.org", NOW)
     with store.reading() as db:

@@ -17,6 +17,7 @@ from infodash.pack import ManagementPack, PackTexts, pack_content
 from infodash.pack_html import render_html
 from infodash.periods import parse_period
 from tests.conftest import LONDON, at
+from tests.people import lead
 from tests.streamlit_server import CHROMIUM, CHROMIUM_FLAGS, open_page_as, running_app, wait_for_app
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
@@ -205,7 +206,7 @@ def test_a_person_signs_in_and_their_touchpoint_is_recorded_under_their_account(
     store = Store(path, busy_timeout_s=20)
     with store.writing() as db:  # a team's own database: no automatic demo sign-in
         db.execute("UPDATE settings SET value = 'own' WHERE key = 'data_source'")
-    add_account(store, "ben.okafor@example.org", "Ben Okafor", "staff", "correct horse battery", "setup")
+    add_account(store, "ben.okafor@example.org", "Ben Okafor", "staff", "correct horse battery", lead("setup"))
     note = "Browser test: signed in and logged"
     with running_app(path) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)

@@ -8,6 +8,7 @@ import threading
 
 from infodash.touchpoints import TouchpointDraft, log_touchpoint
 from tests.conftest import LONDON
+from tests.people import staff
 
 SESSIONS = 16
 ENTRIES_EACH = 5
@@ -24,7 +25,7 @@ def test_sixteen_sessions_logging_at_once_lose_no_row(fixture_store):
             for entry in range(ENTRIES_EACH):
                 draft = TouchpointDraft((1, 2, 3, 5)[(person + entry) % 4], "email", "follow_up", 5 + entry, 2,
                                         f"Session {person} entry {entry}", when)
-                log_touchpoint(fixture_store, draft, f"Person {person}", LONDON, now=when + dt.timedelta(hours=1))
+                log_touchpoint(fixture_store, draft, staff(f"Person {person}"), LONDON, now=when + dt.timedelta(hours=1))
         except BaseException as error:  # noqa: BLE001 - any failure in a session fails the test
             failures.append(error)
 

@@ -12,6 +12,7 @@ import pytest
 
 from infodash.customer_import import CustomerImportOptions, import_customers, suggest_columns
 from infodash.errors import ValidationError
+from tests.people import lead
 
 HEADER = "Employee ID,Full name,Email,Department,Grade,Division\n"
 DIRECTORY = CustomerImportOptions(
@@ -46,7 +47,7 @@ def test_a_first_directory_updates_the_people_it_knows_and_adds_the_others(fixtu
     path = write(tmp_path, HEADER + "E1,Alice Adams,ALICE@example.org,Lab,Middle,Research\n"
                                     "E2,Bob Brown,bob@example.org,Lab,staff,research\n"
                                     "E9,Gina Green,gina@example.org,,Senior,Legal & compliance\n")
-    report = import_customers(fixture_store, path, DIRECTORY, HR)
+    report = import_customers(fixture_store, path, DIRECTORY, lead(HR))
     assert report.ok and report.written
     assert (report.added, report.updated, report.unchanged, report.left) == (1, 2, 0, 0)
     assert report.groups_created == ["Legal & compliance"]
@@ -60,10 +61,10 @@ def test_a_first_directory_updates_the_people_it_knows_and_adds_the_others(fixtu
 def test_a_month_later_the_changes_are_made_leavers_marked_inactive_and_returners_active(fixture_store, tmp_path):
     import_customers(fixture_store, write(tmp_path, HEADER + "E1,Alice Adams,alice@example.org,Lab,middle,Research\n"
                                                              "E2,Bob Brown,bob@example.org,Lab,staff,Research\n"),
-                     DIRECTORY, HR)
+                     DIRECTORY, lead(HR))
     later = write(tmp_path, HEADER + "E1,Alice Adams-Lee,alice.lee@example.org,Plant North,senior,Operations\n"
                                      "E7,Hal Hart,hal@example.org,Sales desk,staff,Sales\n")
-    report = import_customers(fixture_store, later, DIRECTORY, HR)
+    report = import_customers(fixture_store, later, DIRECTORY, lead(HR))
     assert (report.added, report.updated, report.unchanged, report.left) == (1, 1, 0, 1)
     assert report.changes == ["line 2, Alice Adams: name Alice Adams -> Alice Adams-Lee, email alice@example.org -> "
                               "alice.lee@example.org, department Lab -> Plant North, seniority middle -> senior, "
@@ -75,7 +76,7 @@ def test_a_month_later_the_changes_are_made_leavers_marked_inactive_and_returner
     with fixture_store.reading() as db:  # nothing deleted: Bob's requests are still his
         assert db.execute("SELECT count(*) FROM requests WHERE customer_id = 2").fetchone()[0] == 2
     bob_again = write(tmp_path, HEADER + "E2,Bob Brown,bob@example.org,Lab,staff,Research\n")
-    back = import_customers(fixture_store, bob_again, dataclasses.replace(DIRECTORY, partial=True), HR)
+    back = import_customers(fixture_store, bob_again, dataclasses.replace(DIRECTORY, partial=True), lead(HR))
     assert (back.reactivated, back.left) == (1, 0)
     assert people(fixture_store)["bob@example.org"][5] is True
     assert people(fixture_store)["hal@example.org"][5] is True  # a partial list marks nobody as having left
@@ -89,7 +90,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(fixture_store, tmp_pat
                                     ",No Keys,,Lab,staff,Research\n"
                                     "E6,Ed Edge,ed@example.org,Lab,staff,Nowhere\n")
     before = people(fixture_store)
-    report = import_customers(fixture_store, path, dataclasses.replace(DIRECTORY, create_groups=False), HR)
+    report = import_customers(fixture_store, path, dataclasses.replace(DIRECTORY, create_groups=False), lead(HR))
     assert not report.written and people(fixture_store) == before
     assert [(error.line, error.column, error.reason) for error in report.errors] == [
         (2, "Full name", "name is missing"),
@@ -106,7 +107,7 @@ def test_two_rows_that_are_one_person_on_file_are_refused(fixture_store, tmp_pat
         db.execute("UPDATE customers SET external_id = 'E5' WHERE email = 'eve@example.org'")
     path = write(tmp_path, HEADER + "E5,Eve Evans,eve.evans@example.org,Plant,staff,Operations\n"
                                     "E8,Eve E.,eve@example.org,Plant,staff,Operations\n")
-    report = import_customers(fixture_store, path, DIRECTORY, HR)
+    report = import_customers(fixture_store, path, DIRECTORY, lead(HR))
     assert [(error.line, error.reason) for error in report.errors] == [(3, "the same customer on file as line 2")]
     assert not report.written and people(fixture_store)["eve@example.org"][1] == "Eve Evans"
 
@@ -114,7 +115,7 @@ def test_two_rows_that_are_one_person_on_file_are_refused(fixture_store, tmp_pat
 def test_a_dry_run_says_what_would_change_and_writes_nothing(fixture_store, tmp_path):
     path = write(tmp_path, HEADER + "E9,Gina Green,gina@example.org,Legal,senior,Legal & compliance\n")
     before = people(fixture_store)
-    report = import_customers(fixture_store, path, DIRECTORY, HR, dry_run=True)
+    report = import_customers(fixture_store, path, DIRECTORY, lead(HR), dry_run=True)
     assert (report.to_add, report.written, report.notes) == (
         1, False, ["will create 1 customer group: Legal & compliance"])
     assert people(fixture_store) == before
@@ -135,5 +136,5 @@ def test_a_dry_run_says_what_would_change_and_writes_nothing(fixture_store, tmp_
 ])
 def test_options_that_cannot_work_are_refused_before_the_file_is_read(fixture_store, tmp_path, options, errors):
     with pytest.raises(ValidationError) as refused:
-        import_customers(fixture_store, tmp_path / "never-read.csv", options, HR)
+        import_customers(fixture_store, tmp_path / "never-read.csv", options, lead(HR))
     assert refused.value.errors == errors

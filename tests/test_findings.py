@@ -13,6 +13,7 @@ from infodash.filters import Filters
 from infodash.findings import (MAX_SCORE, Finding, actioned_between, anomalies, review_anomaly, save_findings, severity,
                                times_the_threshold)
 from tests.conftest import at
+from tests.people import staff
 
 NOW = at("2026-11-23 09:00")
 
@@ -79,27 +80,27 @@ def test_a_finding_with_an_occurrence_is_the_same_finding_whatever_its_window(fi
 def test_open_findings_list_those_being_reviewed_first_then_the_most_unusual(fixture_store):
     save(fixture_store, finding("aadams", score=2.0), finding("bbrown", score=9.0, customer_id=2),
          finding("cclarke", score=5.0, customer_id=3))
-    review_anomaly(fixture_store, ids(fixture_store)["aadams/2026-11-17"], "reviewing", "Ana Costa", NOW)
+    review_anomaly(fixture_store, ids(fixture_store)["aadams/2026-11-17"], "reviewing", staff("Ana Costa"), NOW)
     assert anomalies(fixture_store)["subject"].tolist() == ["aadams", "bbrown", "cclarke"]
     assert anomalies(fixture_store, filters=Filters(group_ids=(2,)))["subject"].tolist() == ["cclarke"]
 
 
 def test_actioning_needs_a_note_of_what_was_done(one_finding):
     store, anomaly_id = one_finding
-    errors = problems(lambda: review_anomaly(store, anomaly_id, "actioned", "Ana Costa", NOW, "  "))
+    errors = problems(lambda: review_anomaly(store, anomaly_id, "actioned", staff("Ana Costa"), NOW, "  "))
     assert errors == {"note": "Say what was done, e.g. 'Showed them the batch report'."}
     assert stored(store, anomaly_id)[0] == "new"
 
 
 def test_dismissing_needs_a_reason(one_finding):
     store, anomaly_id = one_finding
-    errors = problems(lambda: review_anomaly(store, anomaly_id, "dismissed", "Ana Costa", NOW))
+    errors = problems(lambda: review_anomaly(store, anomaly_id, "dismissed", staff("Ana Costa"), NOW))
     assert errors == {"note": "Say why this is not worth acting on, e.g. 'Month-end reporting run'."}
 
 
 def test_every_problem_is_named_at_once(one_finding):
     store, anomaly_id = one_finding
-    errors = problems(lambda: review_anomaly(store, anomaly_id, "dismissed", " ", NOW, "", minutes_saved=30))
+    errors = problems(lambda: review_anomaly(store, anomaly_id, "dismissed", staff(" "), NOW, "", minutes_saved=30))
     assert errors == {"author": "Enter your name so your entry can be attributed to you.",
                       "note": "Say why this is not worth acting on, e.g. 'Month-end reporting run'.",
                       "minutes_saved": "Time saved is recorded when an anomaly is actioned."}
@@ -107,17 +108,17 @@ def test_every_problem_is_named_at_once(one_finding):
 
 def test_time_saved_cannot_be_negative_nor_a_finding_reopened_as_new(one_finding):
     store, anomaly_id = one_finding
-    assert problems(lambda: review_anomaly(store, anomaly_id, "actioned", "Ana Costa", NOW, "Taught lists", -60)) \
+    assert problems(lambda: review_anomaly(store, anomaly_id, "actioned", staff("Ana Costa"), NOW, "Taught lists", -60)) \
         == {"minutes_saved": "Enter the time saved as zero or more hours."}
-    assert problems(lambda: review_anomaly(store, anomaly_id, "new", "Ana Costa", NOW)) \
+    assert problems(lambda: review_anomaly(store, anomaly_id, "new", staff("Ana Costa"), NOW)) \
         == {"status": "Choose reviewing, actioned or dismissed."}
-    assert problems(lambda: review_anomaly(store, 999, "reviewing", "Ana Costa", NOW)) \
+    assert problems(lambda: review_anomaly(store, 999, "reviewing", staff("Ana Costa"), NOW)) \
         == {"anomaly_id": "This anomaly no longer exists."}
 
 
 def test_actioning_records_who_what_when_and_the_time_saved_and_audits_it(one_finding):
     store, anomaly_id = one_finding
-    review_anomaly(store, anomaly_id, "actioned", " Ana Costa ", NOW, " Showed them the batch report ", 90)
+    review_anomaly(store, anomaly_id, "actioned", staff(" Ana Costa "), NOW, " Showed them the batch report ", 90)
     assert stored(store, anomaly_id) == ("actioned", "Ana Costa", NOW, "Showed them the batch report", 90)
     with store.reading() as db:
         actor, action, details = db.execute("SELECT actor, action, details FROM audit_log WHERE entity = 'anomaly' "
@@ -129,7 +130,7 @@ def test_actioning_records_who_what_when_and_the_time_saved_and_audits_it(one_fi
 
 def test_a_dismissal_is_remembered_and_the_same_pattern_is_not_raised_again_for_that_subject(one_finding):
     store, anomaly_id = one_finding
-    review_anomaly(store, anomaly_id, "dismissed", "Ana Costa", NOW, "Month-end reporting run")
+    review_anomaly(store, anomaly_id, "dismissed", staff("Ana Costa"), NOW, "Month-end reporting run")
     with store.reading() as db:
         assert db.execute("SELECT * FROM anomaly_dismissals").fetchall() == [
             ("repeated_query", "user", "aadams", "select * from orders where id = ?", "Month-end reporting run",
@@ -146,11 +147,11 @@ def test_actioned_between_counts_the_weeks_actions_and_adds_up_the_hours_saved(f
          finding("cclarke", day=12, customer_id=3), finding("eevans", day=13, customer_id=5),
          finding("Research", day=14, customer_id=None, group_id=1))
     anomaly = ids(fixture_store)
-    review_anomaly(fixture_store, anomaly["aadams/2026-11-10"], "actioned", "Ana", at("2026-11-16 00:00"), "Lists", 90)
-    review_anomaly(fixture_store, anomaly["bbrown/2026-11-11"], "actioned", "Ana", at("2026-11-20 17:00"), "Report")
-    review_anomaly(fixture_store, anomaly["cclarke/2026-11-12"], "actioned", "Ana", at("2026-11-22 23:59"), "Call", 30)
-    review_anomaly(fixture_store, anomaly["eevans/2026-11-13"], "actioned", "Ana", at("2026-11-23 00:00"), "Next", 600)
-    review_anomaly(fixture_store, anomaly["Research/2026-11-14"], "actioned", "Ana", at("2026-11-18 12:00"), "Talk", 45)
+    review_anomaly(fixture_store, anomaly["aadams/2026-11-10"], "actioned", staff("Ana"), at("2026-11-16 00:00"), "Lists", 90)
+    review_anomaly(fixture_store, anomaly["bbrown/2026-11-11"], "actioned", staff("Ana"), at("2026-11-20 17:00"), "Report")
+    review_anomaly(fixture_store, anomaly["cclarke/2026-11-12"], "actioned", staff("Ana"), at("2026-11-22 23:59"), "Call", 30)
+    review_anomaly(fixture_store, anomaly["eevans/2026-11-13"], "actioned", staff("Ana"), at("2026-11-23 00:00"), "Next", 600)
+    review_anomaly(fixture_store, anomaly["Research/2026-11-14"], "actioned", staff("Ana"), at("2026-11-18 12:00"), "Talk", 45)
     week = (at("2026-11-16 00:00"), at("2026-11-23 00:00"))
     assert actioned_between(fixture_store, *week).iloc[0].tolist() == [4, pytest.approx((90 + 30 + 45) / 60)]
     # customer groups: Alice and Bob are in Research, as is the group-level finding; Cara is in Sales
@@ -161,6 +162,6 @@ def test_actioned_between_counts_the_weeks_actions_and_adds_up_the_hours_saved(f
 def test_dismissed_and_reviewing_findings_do_not_count_as_actioned(fixture_store):
     save(fixture_store, finding("aadams"), finding("bbrown", customer_id=2))
     anomaly = ids(fixture_store)
-    review_anomaly(fixture_store, anomaly["aadams/2026-11-17"], "dismissed", "Ana", at("2026-11-18 10:00"), "Fine")
-    review_anomaly(fixture_store, anomaly["bbrown/2026-11-17"], "reviewing", "Ana", at("2026-11-18 10:00"))
+    review_anomaly(fixture_store, anomaly["aadams/2026-11-17"], "dismissed", staff("Ana"), at("2026-11-18 10:00"), "Fine")
+    review_anomaly(fixture_store, anomaly["bbrown/2026-11-17"], "reviewing", staff("Ana"), at("2026-11-18 10:00"))
     assert actioned_between(fixture_store, at("2026-11-16 00:00"), at("2026-11-23 00:00")).iloc[0].tolist() == [0, 0]

@@ -19,6 +19,7 @@ import dataclasses, sys
 from pathlib import Path
 import infodash.request_import_write as write
 from infodash.db import Store
+from infodash.permissions import command_line
 from infodash.request_import import SERVICENOW, import_requests
 
 def midway(db, *args, **kwargs):
@@ -27,7 +28,7 @@ def midway(db, *args, **kwargs):
 write.audit.record = midway
 options = dataclasses.replace(SERVICENOW, service_id=1, create_customers_in_group=1,
                               columns={k: v for k, v in SERVICENOW.columns.items() if k != "service"})
-import_requests(Store(sys.argv[1]), Path(sys.argv[2]), options, "Desk import")
+import_requests(Store(sys.argv[1]), Path(sys.argv[2]), options, command_line("Desk import"))
 """
 
 

@@ -21,10 +21,11 @@ from infodash.periods import Period
 from infodash.policies import PolicyDraft, save_calendar, save_policy_version
 from infodash.settings import organisation_time_zone
 from infodash.setup_status import first_request_day, setup_counts
+from tests.people import lead
 from tests import apptest_helpers
 
 FIXTURES = Path(__file__).parent / "fixtures"
-LEAD = "Lena Lead"
+LEAD = lead("Lena Lead")
 WEEK_9 = Period(dt.date(2016, 2, 29), dt.date(2016, 3, 7))  # every fixture incident was opened on 29 Feb 2016
 
 

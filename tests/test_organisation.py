@@ -10,8 +10,9 @@ import pytest
 from infodash.errors import ValidationError
 from infodash.organisation import (GroupDraft, ServiceDraft, StaffDraft, delete_group, groups_table, save_group,
                                    save_service, save_staff, services_table, staff_table)
+from tests.people import lead
 
-LEAD = "Lena Lead"
+LEAD = lead("Lena Lead")
 
 
 def audit_rows(store, entity: str) -> list[tuple]:
@@ -26,7 +27,7 @@ def test_a_new_group_comes_last_and_the_change_is_audited(fixture_store):
     table = groups_table(fixture_store)
     assert table[["name", "sort_order"]].values.tolist()[-1] == ["Legal & compliance", 5]
     [(actor, action, entity_id, details)] = audit_rows(fixture_store, "customer_groups")
-    assert (actor, action, entity_id) == (LEAD, "create", "5")
+    assert (actor, action, entity_id) == (LEAD.name, "create", "5")
     assert json.loads(details)["after"] == {"name": "Legal & compliance", "description": "Lawyers and the DPO",
                                             "sort_order": 5}
 
@@ -57,7 +58,7 @@ def test_only_an_empty_group_no_policy_names_can_be_removed(fixture_store):
         delete_group(fixture_store, 1, LEAD)
     delete_group(fixture_store, 4, LEAD)
     assert 4 not in groups_table(fixture_store)["group_id"].tolist()
-    assert audit_rows(fixture_store, "customer_groups")[0][:3] == (LEAD, "delete", "4")
+    assert audit_rows(fixture_store, "customer_groups")[0][:3] == (LEAD.name, "delete", "4")
 
 
 def test_an_out_of_scope_service_needs_its_referral_and_a_service_is_retired_not_deleted(fixture_store):
@@ -86,5 +87,5 @@ def test_staff_need_a_real_e_mail_and_a_known_role(fixture_store):
 
 def test_every_change_needs_the_name_of_who_makes_it(fixture_store):
     with pytest.raises(ValidationError) as refused:
-        save_service(fixture_store, ServiceDraft("Translation"), "  ")
+        save_service(fixture_store, ServiceDraft("Translation"), lead("  "))
     assert set(refused.value.errors) == {"author"}

@@ -31,6 +31,7 @@ from infodash.periods import (Period, ReportingPeriod, parse_period, recent_repo
 from infodash.reports import save_pack, saved_pack_file, saved_packs
 from infodash.surveys import SUPPRESSED
 from tests.conftest import LONDON, at
+from tests.people import lead
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -181,9 +182,9 @@ def test_texts_and_comments_are_checked(executive_content):
 def test_a_saved_pack_keeps_its_texts_and_files_as_made(module_demo_store, executive_content):
     texts = PackTexts("  Launched the board briefing service  ", "Monthly board digest")
     with pytest.raises(ValidationError, match="Enter your name"):
-        save_pack(module_demo_store, executive_content, texts, " ")
+        save_pack(module_demo_store, executive_content, texts, lead(" "))
     made = at("2026-11-23 12:00")
-    pack_id = save_pack(module_demo_store, executive_content, texts, "Ana Costa", ("html", "xlsx", "csv"), now=made)
+    pack_id = save_pack(module_demo_store, executive_content, texts, lead("Ana Costa"), ("html", "xlsx", "csv"), now=made)
     listed = saved_packs(module_demo_store).iloc[0]
     assert (listed["pack_id"], listed["period_key"], listed["created_by"], list(listed["formats"])) == (
         pack_id, "2026-Q3", "Ana Costa", ["csv", "html", "xlsx"])

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from infodash.accounts import Account, add_account
 from infodash.detection import set_sensitivity
 from tests.apptest_helpers import PAGES, shown
+from tests.people import lead
 
 LEAD = Account(1, "ana.costa@example.org", "Ana Costa", "lead")
 
@@ -29,8 +30,8 @@ def test_only_a_lead_may_read_the_audit_log(app_db):
 
 
 def test_a_lead_sees_every_entry_newest_first_and_can_narrow_to_one_person(app_db):
-    add_account(app_db, "ben.okafor@example.org", "Ben Okafor", "staff", None, "Ana Costa")
-    set_sensitivity(app_db, "high", "Ben Okafor")
+    add_account(app_db, "ben.okafor@example.org", "Ben Okafor", "staff", None, lead("Ana Costa"))
+    set_sensitivity(app_db, "high", lead("Ben Okafor"))
     app = open_as(LEAD)
     assert not app.exception
     table = app.dataframe[0].value

@@ -36,7 +36,7 @@ def app_with_navigation(tmp_path: Path) -> AppTest:
     """The profile and Log touchpoint pages in one app (paths as in dashboard.py), on the Log touchpoint page."""
     (tmp_path / "app_pages").symlink_to(ROOT / "app_pages")
     (tmp_path / "app.py").write_text(NAVIGATION, encoding="utf-8")
-    app = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=60)
+    app = apptest_helpers.sign_in_as_demo(AppTest.from_file(str(tmp_path / "app.py"), default_timeout=60))
     app.session_state["staff_name"] = "Test Person"
     return app.run()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from infodash.cli import main
 from infodash.periods import Period
 from infodash.request_import import SERVICENOW, import_requests
+from tests.people import lead
 from tests import apptest_helpers
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -16,7 +17,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def desk_history(store) -> None:
     """The fixture's ServiceNow incidents (29 Feb - 17 Apr 2016), with the preset alone."""
-    assert import_requests(store, FIXTURES / "servicenow_events.csv", SERVICENOW, "Desk import").written
+    assert import_requests(store, FIXTURES / "servicenow_events.csv", SERVICENOW, lead("Desk import")).written
 
 
 def test_the_weekly_review_opens_on_the_last_week_of_the_data_and_offers_its_first(empty_app_db):

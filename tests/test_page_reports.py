@@ -12,6 +12,7 @@ from infodash.periods import recent_reporting_periods
 from infodash.review import period_figures
 from infodash.settings import organisation_time_zone
 from infodash.surveys import SUPPRESSED
+from tests.people import staff
 from tests import apptest_helpers
 
 
@@ -49,7 +50,7 @@ def test_each_section_opens_with_its_charts(app_db, section, charts):
 
 def test_the_anomalies_actioned_in_the_period_are_listed_with_the_hours_saved(app_db):
     found = anomalies(app_db, ("new",)).iloc[0]
-    review_anomaly(app_db, int(found["anomaly_id"]), "actioned", "Ana Costa", dt.datetime.now(dt.UTC),
+    review_anomaly(app_db, int(found["anomaly_id"]), "actioned", staff("Ana Costa"), dt.datetime.now(dt.UTC),
                    "Showed them the batch report", 90)
     app = apptest_helpers.open_page("reports.py", None)
     app.selectbox(key="pack_period_quarter").set_value(recent_reporting_periods(

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from infodash.accounts import Account, add_account
-from tests.apptest_helpers import shown
+from infodash.accounts import add_account, set_disabled, set_role
+from tests.apptest_helpers import shown, sign_in_as
+from tests.people import lead
 from tests.processes import holding_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +52,7 @@ def test_the_first_start_on_a_database_of_ones_own_creates_the_leads_account(emp
 
 
 def test_a_wrong_password_is_refused_and_the_right_one_signs_in_under_the_accounts_name(empty_app_db):
-    add_account(empty_app_db, "ben.okafor@example.org", "Ben Okafor", "staff", PASSWORD, "setup")
+    add_account(empty_app_db, "ben.okafor@example.org", "Ben Okafor", "staff", PASSWORD, lead("setup"))
     app = dashboard().run()
     app.text_input(key="sign_in_email").input("ben.okafor@example.org")
     app.text_input(key="sign_in_password").input("not it")
@@ -72,7 +73,7 @@ def test_a_wrong_password_is_refused_and_the_right_one_signs_in_under_the_accoun
 
 
 def test_signing_in_while_an_import_holds_the_database_says_so_and_works_once_it_is_free(empty_app_db, monkeypatch):
-    add_account(empty_app_db, "ben.okafor@example.org", "Ben Okafor", "staff", PASSWORD, "setup")
+    add_account(empty_app_db, "ben.okafor@example.org", "Ben Okafor", "staff", PASSWORD, lead("setup"))
     monkeypatch.setenv("INFODASH_BUSY_TIMEOUT", "0.5")
     app = dashboard().run()
     app.text_input(key="sign_in_email").input("ben.okafor@example.org")
@@ -99,9 +100,7 @@ def test_signing_in_while_an_import_holds_the_database_says_so_and_works_once_it
     ("lead", "app_pages/audit.py", []),
 ])
 def test_each_role_is_offered_only_the_pages_it_may_open(app_db, role, opens, cannot_open):
-    app = dashboard()
-    app.session_state["signed_in_account"] = Account(7, "someone@example.org", "Some One", role)
-    app.session_state["signed_in_demo"] = False
+    app = sign_in_as(dashboard(), add_account(app_db, "someone@example.org", "Some One", role, None, lead()))
     app.run()
     assert not app.exception and app.title[0].value == "Weekly review"
     app.switch_page(opens).run()
@@ -109,3 +108,21 @@ def test_each_role_is_offered_only_the_pages_it_may_open(app_db, role, opens, ca
     for page in cannot_open:  # not in the navigation: no link, and no bookmark opens it
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             app.switch_page(page)
+
+
+def test_a_role_changed_by_a_lead_counts_from_the_next_step_and_a_disabled_account_is_signed_out(empty_app_db):
+    add_account(empty_app_db, "ana.costa@example.org", "Ana Costa", "lead", PASSWORD, lead())
+    ben = add_account(empty_app_db, "ben.okafor@example.org", "Ben Okafor", "lead", PASSWORD, lead())
+    app = sign_in_as(dashboard(), ben).run()
+    app.switch_page("app_pages/organisation.py").run()
+    assert not app.exception and app.title[0].value == "Organisation"
+    set_role(empty_app_db, ben.email, "staff", lead())
+    app.switch_page("app_pages/weekly_review.py").run()
+    assert any("Signed in as **Ben Okafor** (staff)" in caption.value for caption in app.sidebar.caption)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page("app_pages/organisation.py")
+    set_disabled(empty_app_db, ben.email, True, lead())
+    app.run()
+    assert [title.value for title in app.title] == ["InfoDash"]  # the sign-in, and nothing else
+    assert [shown(error.value) for error in app.error] == ["This account has been disabled: ask a lead to enable it."]
+    assert "signed_in_account" not in app.session_state

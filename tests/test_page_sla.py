@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from infodash.periods import Period, last_complete_week
 from infodash.sla_reports import attainment_by
+from tests.apptest_helpers import sign_in_as_demo
 from tests.conftest import LONDON
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "sla_performance.py")
@@ -49,7 +50,7 @@ def test_an_organisation_without_requests_says_there_is_nothing_to_judge(quiet_a
 
 
 def test_a_breach_reason_is_recorded_from_the_page(app_db):
-    app = AppTest.from_file(PAGE, default_timeout=60)
+    app = sign_in_as_demo(AppTest.from_file(PAGE, default_timeout=60))
     app.session_state["staff_name"] = "Lead Person"
     app.run()
     request_id = app.selectbox(key="br_request").value

@@ -7,6 +7,7 @@ import datetime as dt
 from infodash.instruments import SurveyDraft, WaveDraft, create_survey, load_instrument, open_wave
 from infodash.survey_responses import ResponseDraft, record_response
 from infodash.surveys import SUPPRESSED, csat_with_interval, dimension_scores, nps_with_margin
+from tests.people import lead, staff
 from tests import apptest_helpers
 
 
@@ -81,7 +82,7 @@ def test_post_request_feedback_shows_csat_only_and_by_group(app_db):
 
 
 def test_a_survey_without_responses_says_so(app_db):
-    survey_id = create_survey(app_db, SurveyDraft("Pulse", "perception", 1, 5, (("empathy", "We listen."),)), "Lead")
+    survey_id = create_survey(app_db, SurveyDraft("Pulse", "perception", 1, 5, (("empathy", "We listen."),)), lead("Lead"))
     app = apptest_helpers.open_page("surveys.py", None)
     app.selectbox(key="survey_id").set_value(survey_id).run()
     assert not app.exception
@@ -91,7 +92,7 @@ def test_a_survey_without_responses_says_so(app_db):
 def test_a_wave_opened_but_not_answered_yet_shows_no_scores_and_no_error(app_db):
     # SERVQUAL (expected against perceived) and LibQUAL-style (zone of tolerance): invitations sent, no answers
     opened = {survey_id: open_wave(app_db, WaveDraft(survey_id, f"Just opened {survey_id}", dt.date.today(), None,
-                                                     {1: 5}), "Lead") for survey_id in (1, 3)}
+                                                     {1: 5}), lead("Lead")) for survey_id in (1, 3)}
     app = apptest_helpers.open_page("surveys.py", None)
     for survey_id, wave_id in opened.items():
         app.selectbox(key="survey_id").set_value(survey_id).run()
@@ -116,15 +117,15 @@ def test_wave_names_and_item_texts_are_shown_as_typed(app_db):
 def test_a_perception_only_survey_weighs_its_perceived_levels_not_a_gap(app_db):
     survey_id = create_survey(app_db, SurveyDraft("Pulse with weights", "perception", 1, 5,
                                                   (("reliability", "On time."), ("empathy", "We listen.")),
-                                                  asks_importance=True), "Lead")
-    wave_id = open_wave(app_db, WaveDraft(survey_id, "Pulse 1", dt.date.today(), None, {}), "Lead")
+                                                  asks_importance=True), lead("Lead"))
+    wave_id = open_wave(app_db, WaveDraft(survey_id, "Pulse 1", dt.date.today(), None, {}), lead("Lead"))
     items = [item.item_id for item in load_instrument(app_db, survey_id).items]
     points = {"reliability": 40, "assurance": 10, "tangibles": 10, "empathy": 20, "responsiveness": 20}
     for _ in range(5):
         record_response(app_db, ResponseDraft(wave_id, group_id=1, answers={items[0]: {"perception": 3},
                                                                           items[1]: {"perception": 5}},
                                               importance=points, submitted_at=dt.datetime.now(dt.UTC)),
-                        "Lead", dt.datetime.now(dt.UTC))
+                        staff("Lead"), dt.datetime.now(dt.UTC))
     app = apptest_helpers.open_page("surveys.py", None)
     app.selectbox(key="survey_id").set_value(survey_id).run()
     assert not app.exception
@@ -136,7 +137,7 @@ def test_a_perception_only_survey_weighs_its_perceived_levels_not_a_gap(app_db):
 def test_a_group_invited_but_not_answering_yet_shows_no_figures_rather_than_missing_questions(app_db):
     with app_db.writing() as db:
         db.execute("INSERT INTO customer_groups VALUES (99, 'New graduates', NULL, 99)")
-    open_wave(app_db, WaveDraft(1, "Graduates first", dt.date.today(), None, {99: 12}), "Lead")
+    open_wave(app_db, WaveDraft(1, "Graduates first", dt.date.today(), None, {99: 12}), lead("Lead"))
     app = apptest_helpers.open_page("surveys.py", None)
     app.sidebar.multiselect(key="filter_groups").set_value([99]).run()
     assert not app.exception

@@ -15,6 +15,7 @@ from infodash.review import weekly_summary
 from infodash.surveys import MEASURE_TITLES, WaveSummary, latest_wave_summary
 from tests import apptest_helpers
 from tests.conftest import LONDON
+from tests.people import staff
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "weekly_review.py")
 
@@ -127,9 +128,9 @@ def test_anomalies_actioned_in_the_week_and_the_hours_they_saved_are_shown(app_d
     week = last_complete_week(dt.datetime.now(LONDON).date())
     found = anomalies(app_db)
     in_week = dt.datetime.combine(week.start, dt.time(10), LONDON) + dt.timedelta(days=2)
-    review_anomaly(app_db, int(found.iloc[0]["anomaly_id"]), "actioned", "Ana Costa", in_week, "Taught lists", 90)
-    review_anomaly(app_db, int(found.iloc[1]["anomaly_id"]), "actioned", "Ana Costa", in_week, "Fixed the link")
-    review_anomaly(app_db, int(found.iloc[2]["anomaly_id"]), "actioned", "Ana Costa",
+    review_anomaly(app_db, int(found.iloc[0]["anomaly_id"]), "actioned", staff("Ana Costa"), in_week, "Taught lists", 90)
+    review_anomaly(app_db, int(found.iloc[1]["anomaly_id"]), "actioned", staff("Ana Costa"), in_week, "Fixed the link")
+    review_anomaly(app_db, int(found.iloc[2]["anomaly_id"]), "actioned", staff("Ana Costa"),
                    in_week - dt.timedelta(weeks=1), "Training", 30)  # the week before
     shown = {metric.label: metric for metric in run_page().metric}
     assert (shown["Anomalies actioned"].value, shown["Anomalies actioned"].delta) == ("2", "+1")

@@ -14,6 +14,7 @@ from infodash.db import Store
 from infodash.demo import build_demo
 from infodash.errors import ValidationError
 from infodash.request_import import RequestImportOptions, import_requests
+from tests.people import lead
 
 BEFORE_REFERENCES = 10  # the last schema version without them
 
@@ -45,7 +46,7 @@ def test_an_import_naming_an_unknown_service_or_group_is_refused_before_reading(
     options = RequestImportOptions(columns={"external_ref": "Ticket", "customer": "Email", "received_at": "Received"},
                                    service_id=999, create_customers_in_group=999)
     with pytest.raises(ValidationError) as refused:
-        import_requests(fixture_store, tmp_path / "never-read.csv", options, "Desk import")
+        import_requests(fixture_store, tmp_path / "never-read.csv", options, lead("Desk import"))
     assert refused.value.errors == {
         "service_id": "Unknown service 999. Choose one of 1 (Desk research), 2 (Legal opinions).",
         "create_customers_in_group": "Unknown customer group 999. Choose one of 1 (Research), 2 (Sales), "

@@ -20,6 +20,7 @@ from infodash.sla import evaluate_requests, unjudgeable_requests
 from tests.conftest import LONDON
 from tests.messy_files import (BOUNDED, ENCODINGS, TIMES, cell, csv_text, encoded, every_page_opens,
                                fingerprint, spoiled)
+from tests.people import lead
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PER_REQUEST = RequestImportOptions(
@@ -51,7 +52,7 @@ def test_a_real_servicenow_event_log_imports_and_is_judged_under_the_users_polic
     options = dataclasses.replace(SERVICENOW, service_id=3, create_customers_in_group=3,
                                   columns={name: column for name, column in SERVICENOW.columns.items()
                                            if name != "service"})
-    report = import_requests(sla_store, FIXTURES / "servicenow_events.csv", options, "Desk import")
+    report = import_requests(sla_store, FIXTURES / "servicenow_events.csv", options, lead("Desk import"))
     assert report.ok and report.written
     assert (report.rows_read, report.added, report.already_imported) == (300, 49, 0)
     with sla_store.reading() as db:
@@ -71,7 +72,7 @@ def test_a_real_servicenow_event_log_imports_and_is_judged_under_the_users_polic
                             "WHERE r.external_ref = 'INC0000047'").fetchone()[0]
     assert judged[0] == 49
     assert paused == 38 * 60  # waiting on the caller 09:14-09:52 on Tuesday 1 March 2016
-    again = import_requests(sla_store, FIXTURES / "servicenow_events.csv", options, "Desk import")
+    again = import_requests(sla_store, FIXTURES / "servicenow_events.csv", options, lead("Desk import"))
     assert (again.added, again.already_imported, again.written) == (0, 49, False)
 
 
@@ -80,7 +81,7 @@ def test_a_one_row_per_request_file(fixture_store, tmp_path):
                  + "T-1,alice@example.org,Desk research,2026-11-16 09:00,2026-11-16 15:00,Resolved,P2,Email\n"
                  + "T-2,cara@example.org,desk research,2026-11-17 10:00,,,P3,phone\n"
                  + "T-3,bob@example.org,Legal opinions,2026-11-17 11:00,2026-11-17 11:30,declined,P4,chat\n")
-    report = import_requests(fixture_store, path, PER_REQUEST, "Desk import")
+    report = import_requests(fixture_store, path, PER_REQUEST, lead("Desk import"))
     assert report.ok and report.added == 3
     assert requests_with_refs(fixture_store) == [("T-1", 1, 1, "resolved", "high", "email"),
                                                  ("T-2", 3, 1, "received", "normal", "phone"),
@@ -95,7 +96,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(fixture_store, tmp_pat
                  + "T-4,bob@example.org,Desk research,2026-11-17 12:00,2026-11-17 11:00,Resolved,P3,Email\n"
                  + "T-1,alice@example.org,Desk research,2026-11-16 09:00,2026-11-16 15:00,Resolved,P2,Email\n"
                  + "T-6,bob@example.org,Catering,2026-11-17 12:00,,,P9,Pigeon\n")
-    report = import_requests(fixture_store, path, PER_REQUEST, "Desk import")
+    report = import_requests(fixture_store, path, PER_REQUEST, lead("Desk import"))
     assert not report.written and requests_with_refs(fixture_store) == []
     assert [(error.line, error.column) for error in report.errors] == [
         (3, "Email"), (4, "Received"), (5, "Resolved"), (6, "external_ref"), (7, "Channel"), (7, "Priority"),
@@ -111,7 +112,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(fixture_store, tmp_pat
 def test_a_file_missing_a_mapped_column_is_refused_whole(fixture_store, tmp_path):
     path = write(tmp_path, "Ticket,Email,Received\nT-1,alice@example.org,2026-11-16 09:00\n")
     with pytest.raises(ImportFileError, match="no column Service \\(for service\\)"):
-        import_requests(fixture_store, path, PER_REQUEST, "Desk import")
+        import_requests(fixture_store, path, PER_REQUEST, lead("Desk import"))
 
 
 def test_a_file_in_the_wrong_encoding_says_so_and_imports_once_named(fixture_store, tmp_path):
@@ -120,8 +121,8 @@ def test_a_file_in_the_wrong_encoding_says_so_and_imports_once_named(fixture_sto
                  ",,P3,Email\n", encoding="cp1252")
     path.write_bytes(path.read_bytes().replace(b"T-2", b"T-\xe92"))  # an "é" as Excel on Windows writes it
     with pytest.raises(ImportFileError, match="not utf-8 text.*cp1252"):
-        import_requests(fixture_store, path, PER_REQUEST, "Desk import")
-    report = import_requests(fixture_store, path, dataclasses.replace(PER_REQUEST, encoding="cp1252"), "Desk import")
+        import_requests(fixture_store, path, PER_REQUEST, lead("Desk import"))
+    report = import_requests(fixture_store, path, dataclasses.replace(PER_REQUEST, encoding="cp1252"), lead("Desk import"))
     assert report.added == 2 and "T-é2" in [row[0] for row in requests_with_refs(fixture_store)]
 
 
@@ -130,7 +131,7 @@ def test_an_excel_export_imports_like_a_csv(fixture_store, tmp_path):
     pd.DataFrame({"Ticket": ["X-1"], "Email": ["eve@example.org"], "Service": ["Desk research"],
                   "Received": ["2026-11-18 09:30"], "Resolved": [None], "Status": ["Waiting customer"],
                   "Priority": ["P1"], "Channel": ["chat"]}).to_excel(path, index=False)
-    report = import_requests(fixture_store, path, PER_REQUEST, "Desk import")
+    report = import_requests(fixture_store, path, PER_REQUEST, lead("Desk import"))
     assert report.ok, report.errors
     assert requests_with_refs(fixture_store) == [("X-1", 5, 1, "waiting_customer", "urgent", "chat")]
 
@@ -143,13 +144,13 @@ def test_an_unknown_state_in_an_event_log_asks_to_be_mapped(fixture_store, tmp_p
                                    columns={"external_ref": "number", "customer": "caller", "received_at": "opened",
                                             "state": "state", "changed_at": "updated"},
                                    state_map={"New": "received"})
-    report = import_requests(fixture_store, path, options, "Desk import")
+    report = import_requests(fixture_store, path, options, lead("Desk import"))
     assert [(error.line, error.reason) for error in report.errors] == [
         (3, "unknown state 'Parked': map it to an InfoDash status")]
 
 
 def test_a_mapping_is_saved_for_the_next_file(fixture_store):
-    save_mapping(fixture_store, "requests", "our desk", PER_REQUEST.to_dict(), "Ana Costa")
+    save_mapping(fixture_store, "requests", "our desk", PER_REQUEST.to_dict(), lead("Ana Costa"))
     assert RequestImportOptions.from_dict(load_mapping(fixture_store, "requests", "our desk")) == PER_REQUEST
     assert load_mapping(fixture_store, "requests", "someone else's") is None
 
@@ -162,11 +163,11 @@ def test_excel_date_cells_and_iso_offsets_across_a_clock_change_are_read(fixture
                   "Resolved": [None, None], "Status": [None, None], "Priority": [None, None],
                   "Channel": [None, None]}).to_excel(path, index=False)
     report = import_requests(fixture_store, path, dataclasses.replace(PER_REQUEST, date_format="%d/%m/%Y %H:%M"),
-                             "Desk import")
+                             lead("Desk import"))
     assert report.ok, report.errors
     offsets = write(tmp_path, HEADER + "T-1,eve@example.org,Desk research,2026-10-24T09:00+01:00,,,P3,Email\n"
                     "T-2,bob@example.org,Desk research,2026-10-26T09:00+00:00,,,P3,Email\n")
-    assert import_requests(fixture_store, offsets, PER_REQUEST, "Desk import").ok
+    assert import_requests(fixture_store, offsets, PER_REQUEST, lead("Desk import")).ok
     with fixture_store.reading() as db:
         received = dict(db.execute("SELECT external_ref, received_at FROM requests").fetchall())
     assert received["X-1"] == dt.datetime(2026, 10, 20, 10, 30, tzinfo=LONDON)
@@ -185,7 +186,7 @@ def test_more_rows_that_cannot_be_trusted(fixture_store, tmp_path):
                  + "T-2,Bob Brown,Desk research,2026-11-16 09:00,,Resolved,P3,Email\n"
                  + "T-3,Bob Brown,Desk research,2099-01-01 09:00,,,P3,Email\n"
                  + "T-4,Bob Brown,Desk research,2026-11-16 09:00,,Awaiting Info,P3,Email\n")
-    report = import_requests(fixture_store, path, by_name, "Desk import")
+    report = import_requests(fixture_store, path, by_name, lead("Desk import"))
     reasons = {error.line: error.reason for error in report.errors}
     assert reasons == {2: "2 customers have the name 'Alice Adams'; match by e-mail or id",
                        3: "resolved without the time it was closed",
@@ -201,7 +202,7 @@ def test_times_no_desk_can_hold_are_row_errors_and_nothing_is_written(fixture_st
             f"T-5,alice@example.org,Desk research,{in_an_hour},,,P3,Email",
             "T-6,alice@example.org,Desk research,1990-01-01 00:00+00:00,1990-01-01 09:00+00:00,Resolved,P3,Email"]
     report = import_requests(fixture_store, write(tmp_path, HEADER + "\n".join(rows) + "\n"), PER_REQUEST,
-                             "Desk import")
+                             lead("Desk import"))
     assert [(error.line, error.column, error.reason) for error in report.errors] == [
         (2, "Received", "the date '-1' is before 1990: a placeholder or a typo"),
         (3, "Received", "the date '-2026' is before 1990: a placeholder or a typo"),
@@ -243,7 +244,7 @@ def test_any_messy_file_is_imported_whole_or_refused_cleanly_and_what_is_stored_
         path.write_bytes(encoded(text, options.encoding if same_encoding else other_encoding))
         before = fingerprint(sla_store, REQUEST_TABLES)
         try:
-            report = import_requests(sla_store, path, options, "Property Tester")
+            report = import_requests(sla_store, path, options, lead("Property Tester"))
         except (ValidationError, ImportFileError):
             report = None
         if report is None or not report.written:
@@ -272,7 +273,7 @@ def servicenow_export(path: Path, until: dt.datetime | None = None, change=None)
 
 
 def test_the_servicenow_preset_alone_loads_an_export_into_an_empty_database(store, tmp_path):
-    report = import_requests(store, servicenow_export(tmp_path / "export.csv"), SERVICENOW, "Desk import")
+    report = import_requests(store, servicenow_export(tmp_path / "export.csv"), SERVICENOW, lead("Desk import"))
     assert report.ok and report.added == 49
     with store.reading() as db:
         services = db.execute("SELECT count(*), min(name) FROM services").fetchone()
@@ -293,7 +294,7 @@ def test_a_blank_or_unknown_caller_is_kept_under_unknown_caller_and_counted(stor
         if row["number"] == "INC0000047":
             row["caller_id"] = "?"
         return row
-    report = import_requests(store, servicenow_export(tmp_path / "export.csv", change=anonymous), SERVICENOW, "Desk")
+    report = import_requests(store, servicenow_export(tmp_path / "export.csv", change=anonymous), SERVICENOW, lead("Desk"))
     assert report.ok and "9 rows with no caller_id kept under the customer 'Unknown caller'" in report.notes
     with store.reading() as db:
         assert db.execute("SELECT r.external_ref FROM requests r JOIN customers c USING (customer_id) "
@@ -302,20 +303,20 @@ def test_a_blank_or_unknown_caller_is_kept_under_unknown_caller_and_counted(stor
 
 def test_the_same_desks_export_a_month_later_brings_requests_imported_before_up_to_date(store, tmp_path):
     early = import_requests(store, servicenow_export(tmp_path / "march-1.csv", dt.datetime(2016, 3, 1, 23, 59)),
-                            SERVICENOW, "Desk import")
-    grown = import_requests(store, servicenow_export(tmp_path / "april.csv"), SERVICENOW, "Desk import")
+                            SERVICENOW, lead("Desk import"))
+    grown = import_requests(store, servicenow_export(tmp_path / "april.csv"), SERVICENOW, lead("Desk import"))
     # rebuilt by hand from the fixture with the csv module: by 1 March 2016 the export held all 49 incidents;
     # 24 of them were resolved later, through 32 more status changes
     assert (early.added, grown.added, grown.already_imported, grown.updated) == (49, 0, 49, 24)
     assert "brought 24 requests imported before up to date: 32 new status changes, 24 closed since" in grown.notes
     fresh = Store(tmp_path / "fresh.duckdb")  # the whole export at once, for comparison
-    import_requests(fresh, servicenow_export(tmp_path / "april.csv"), SERVICENOW, "Desk import")
+    import_requests(fresh, servicenow_export(tmp_path / "april.csv"), SERVICENOW, lead("Desk import"))
     state = ("SELECT r.external_ref, r.status, r.received_at, r.first_response_at, r.closed_at, r.priority, "
              "r.assigned_to, list(h.status || ' ' || h.changed_at ORDER BY h.changed_at, h.status) "
              "FROM requests r JOIN request_status_history h USING (request_id) GROUP BY ALL ORDER BY 1")
     with store.reading() as db, fresh.reading() as other:
         assert db.execute(state).fetchall() == other.execute(state).fetchall()
-    again = import_requests(store, servicenow_export(tmp_path / "april.csv"), SERVICENOW, "Desk import")
+    again = import_requests(store, servicenow_export(tmp_path / "april.csv"), SERVICENOW, lead("Desk import"))
     assert (again.added, again.updated, again.written) == (0, 0, False)
 
 
@@ -323,7 +324,7 @@ def test_an_export_without_the_category_column_puts_every_request_under_one_serv
     path = servicenow_export(tmp_path / "export.csv")
     frame = pd.read_csv(path, dtype=str).drop(columns=["category"])
     frame.to_csv(path, index=False)
-    report = import_requests(store, path, SERVICENOW, "Desk import")
+    report = import_requests(store, path, SERVICENOW, lead("Desk import"))
     assert report.ok and "the file has no column 'category': every request is for the service 'Service desk'" \
         in report.notes
     with store.reading() as db:

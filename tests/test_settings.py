@@ -10,6 +10,7 @@ import pytest
 from infodash.errors import ValidationError
 from infodash.periods import recent_reporting_periods
 from infodash.settings import reporting_year_start_month, set_reporting_year_start_month
+from tests.people import lead
 
 
 def test_the_reporting_year_starts_in_january_until_someone_changes_it(store):
@@ -17,7 +18,7 @@ def test_the_reporting_year_starts_in_january_until_someone_changes_it(store):
 
 
 def test_a_year_from_april_counts_quarters_from_april_and_is_audited(store):
-    set_reporting_year_start_month(store, 4, " Ana Costa ")
+    set_reporting_year_start_month(store, 4, lead(" Ana Costa "))
     assert reporting_year_start_month(store) == 4
     this_quarter, last_quarter = recent_reporting_periods("quarter", dt.date(2026, 12, 2), 2,
                                                           reporting_year_start_month(store))
@@ -34,13 +35,13 @@ def test_a_year_from_april_counts_quarters_from_april_and_is_audited(store):
 @pytest.mark.parametrize("month", [0, 13, -1, True, "4", None])
 def test_a_month_outside_january_to_december_is_refused_and_nothing_changes(store, month):
     with pytest.raises(ValidationError) as raised:
-        set_reporting_year_start_month(store, month, "Ana Costa")
+        set_reporting_year_start_month(store, month, lead("Ana Costa"))
     assert set(raised.value.errors) == {"year_start_month"}
     assert reporting_year_start_month(store) == 1
 
 
 def test_the_change_needs_a_name(store):
     with pytest.raises(ValidationError) as raised:
-        set_reporting_year_start_month(store, 4, "  ")
+        set_reporting_year_start_month(store, 4, lead("  "))
     assert set(raised.value.errors) == {"author"}
     assert reporting_year_start_month(store) == 1

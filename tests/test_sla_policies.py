@@ -20,6 +20,7 @@ from infodash.sla_reports import (attainment_by, attainment_by_each, breaches_by
                                   record_breach_reason, requests_behind, resolution_histogram, unexplained_breaches,
                                   weekly_attainment)
 from tests.conftest import LONDON, at
+from tests.people import lead
 from tests.test_sla_calendar import OFFICE
 
 STANDARD = Policy(1, "Standard", dt.date(2026, 1, 1), 1, OFFICE, cutoff=dt.time(14), next_day_deadline=dt.time(11),
@@ -249,9 +250,9 @@ def test_vendor_involvement_shows_its_effect_on_attainment(sla_store):
 def test_breach_reasons_are_recorded_and_counted_by_week(sla_store):
     evaluate_requests(sla_store, as_of=AS_OF)
     assert unexplained_breaches(sla_store, WEEK_47, LONDON, now=AS_OF)["request_id"].tolist() == [13, 14]
-    record_breach_reason(sla_store, 13, "customer", "Away until Monday", "Ana Costa")
+    record_breach_reason(sla_store, 13, "customer", "Away until Monday", lead("Ana Costa"))
     with pytest.raises(ValidationError) as raised:
-        record_breach_reason(sla_store, 11, "nonsense", "", "Ana Costa")  # 11 was met
+        record_breach_reason(sla_store, 11, "nonsense", "", lead("Ana Costa"))  # 11 was met
     assert set(raised.value.errors) == {"reason", "request"}
     counts = breaches_by_reason(sla_store, WEEK_47, LONDON, now=AS_OF)
     assert [tuple(row) for row in counts.itertuples(index=False)] == [

@@ -11,6 +11,7 @@ from infodash.policies import PolicyDraft, policy_versions, save_calendar, save_
 from infodash.sla import evaluate_requests, load_calendar
 from tests import apptest_helpers
 from tests.conftest import at
+from tests.people import lead
 
 OFFICE_HOURS = {day: [(dt.time(9), dt.time(12, 30)), (dt.time(13, 30), dt.time(17, 30))] for day in range(5)}
 
@@ -19,7 +20,7 @@ def test_a_new_version_judges_only_requests_that_arrive_after_it(sla_store):
     evaluate_requests(sla_store, as_of=at("2026-11-23 12:00"))
     # from 20 Nov the standard policy promises 2 business hours
     save_policy_version(sla_store, PolicyDraft("Standard", dt.date(2026, 11, 20), 1, resolution_hours=2,
-                                               primary_target_share=0.9), "Ana Costa")
+                                               primary_target_share=0.9), lead("Ana Costa"))
     evaluate_requests(sla_store, as_of=at("2026-11-23 12:00"))
     with sla_store.reading() as db:
         judged = dict(db.execute("SELECT request_id, effective_from FROM sla_results").fetchall())
@@ -41,19 +42,19 @@ def test_a_new_version_judges_only_requests_that_arrive_after_it(sla_store):
 ])
 def test_incomplete_policies_are_refused(sla_store, draft, field):
     with pytest.raises(ValidationError) as raised:
-        save_policy_version(sla_store, draft, "Ana Costa")
+        save_policy_version(sla_store, draft, lead("Ana Costa"))
     assert field in raised.value.errors
 
 
 def test_a_calendar_with_two_slots_a_day_holidays_and_a_closure(store):
     calendar_id = save_calendar(store, None, "Plant", "Europe/Berlin", "DE", "BY", OFFICE_HOURS,
-                                {dt.date(2026, 12, 23): "Inventory"}, "Ana Costa")
+                                {dt.date(2026, 12, 23): "Inventory"}, lead("Ana Costa"))
     calendar = load_calendar(store, calendar_id)
     assert calendar.is_holiday(dt.date(2026, 1, 6))  # Epiphany in Bavaria
     assert not calendar.is_working_day(dt.date(2026, 12, 23))
     assert len(calendar.slots_on(dt.date(2026, 12, 22))) == 2
     with pytest.raises(ValidationError) as raised:
-        save_calendar(store, None, "Bad", "Mars/Olympus", "XX", None, {0: [(dt.time(12), dt.time(9))]}, {}, "")
+        save_calendar(store, None, "Bad", "Mars/Olympus", "XX", None, {0: [(dt.time(12), dt.time(9))]}, {}, lead(""))
     assert set(raised.value.errors) == {"time_zone", "country", "hours", "author"}
 
 

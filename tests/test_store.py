@@ -16,6 +16,7 @@ from infodash.db import SchemaTooNew, Store, StoreBusy, StoreError, configured_d
 from infodash.migrations import Migration, latest_version
 from infodash.touchpoints import TouchpointDraft, log_touchpoint
 from tests.conftest import LONDON
+from tests.people import staff
 from tests.processes import REPO, holding_database, release
 
 
@@ -90,7 +91,7 @@ def test_sixteen_threads_writing_at_once_lose_nothing(fixture_store):
             for n in range(5):
                 draft = TouchpointDraft((1, 2, 3, 5)[worker % 4], "email", "proactive", n, 2, f"worker {worker} entry {n}",
                                         now - dt.timedelta(minutes=n))
-                log_touchpoint(fixture_store, draft, f"Worker {worker}", LONDON, now=now)
+                log_touchpoint(fixture_store, draft, staff(f"Worker {worker}"), LONDON, now=now)
         except BaseException as error:  # collected and asserted below
             errors.append(error)
 

@@ -28,6 +28,7 @@ from infodash.survey_templates import RATER_DIMENSIONS, SERVQUAL_22
 from infodash.surveys import comments, dimension_scores, nps_with_margin
 from tests.conftest import LONDON
 from tests.messy_files import BOUNDED, ENCODINGS, TIMES, cell, csv_text, encoded, every_page_opens, fingerprint, spoiled
+from tests.people import lead
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPORT = FIXTURES / "survey_export.csv"
@@ -72,18 +73,18 @@ def people(store: Store) -> Store:
 def servqual_wave(people: Store) -> int:
     """The 22-item SERVQUAL survey (scale 1-7, NPS and CSAT) with its autumn 2026 wave (5-30 October)."""
     survey_id = create_survey(people, SurveyDraft("Service quality (SERVQUAL 22)", "servqual", 1, 7, SERVQUAL_22),
-                              AUTHOR)
+                              lead(AUTHOR))
     return open_wave(people, WaveDraft(survey_id, "Autumn 2026", dt.date(2026, 10, 5), dt.date(2026, 10, 30),
-                                       {1: 20, 2: 15, 3: 10}), AUTHOR)
+                                       {1: 20, 2: 15, 3: 10}), lead(AUTHOR))
 
 
 @pytest.fixture
 def libqual_wave(people: Store) -> int:
     """A three-item LibQUAL-style survey (scale 1-9, NPS, 100 importance points) and its autumn wave."""
     survey_id = create_survey(people, SurveyDraft("Library services", "libqual", 1, 9, LIBQUAL_ITEMS, asks_nps=True,
-                                                  asks_csat=False, asks_importance=True), AUTHOR)
+                                                  asks_csat=False, asks_importance=True), lead(AUTHOR))
     return open_wave(people, WaveDraft(survey_id, "Library autumn 2026", dt.date(2026, 10, 5), dt.date(2026, 10, 30),
-                                       {1: 20}), AUTHOR)
+                                       {1: 20}), lead(AUTHOR))
 
 
 def write(tmp_path: Path, text: str, name: str = "export.csv") -> Path:
@@ -112,7 +113,7 @@ def problems(report) -> list[tuple[int, str, str]]:
 
 
 def test_a_servqual_export_adds_each_respondent_with_their_answers(people, servqual_wave):
-    report = import_survey_responses(people, EXPORT, servqual_wave, SERVQUAL_EXPORT, AUTHOR)
+    report = import_survey_responses(people, EXPORT, servqual_wave, SERVQUAL_EXPORT, lead(AUTHOR))
     assert report.ok and report.written
     assert (report.rows_read, report.added, report.already_imported) == (5, 5, 0)
     key = f"wave {servqual_wave}: "
@@ -138,8 +139,8 @@ def test_a_servqual_export_adds_each_respondent_with_their_answers(people, servq
 
 
 def test_importing_the_same_file_again_adds_nothing(people, servqual_wave):
-    import_survey_responses(people, EXPORT, servqual_wave, SERVQUAL_EXPORT, AUTHOR)
-    again = import_survey_responses(people, EXPORT, servqual_wave, SERVQUAL_EXPORT, AUTHOR)
+    import_survey_responses(people, EXPORT, servqual_wave, SERVQUAL_EXPORT, lead(AUTHOR))
+    again = import_survey_responses(people, EXPORT, servqual_wave, SERVQUAL_EXPORT, lead(AUTHOR))
     assert (again.ok, again.added, again.already_imported, again.written) == (True, 0, 5, False)
     with people.reading() as db:
         assert db.execute("SELECT count(*) FROM survey_responses").fetchone()[0] == 5
@@ -147,7 +148,7 @@ def test_importing_the_same_file_again_adds_nothing(people, servqual_wave):
 
 
 def test_a_dry_run_checks_every_row_and_writes_nothing(people, servqual_wave):
-    report = import_survey_responses(people, EXPORT, servqual_wave, SERVQUAL_EXPORT, AUTHOR, dry_run=True)
+    report = import_survey_responses(people, EXPORT, servqual_wave, SERVQUAL_EXPORT, lead(AUTHOR), dry_run=True)
     assert (report.ok, report.written, report.added) == (True, False, 0)
     assert responses(people) == []
 
@@ -156,7 +157,7 @@ def test_a_libqual_export_keeps_the_three_levels_and_the_importance_points(peopl
     path = write(tmp_path, LIBQUAL_HEADER
                  + "L-1,2026-10-06 10:00,alice@example.org,,6,8,7,5,9,4,,,,40,20,10,10,20,9\n"
                  + "L-2,2026-10-07 15:30,,research,4,7,7,6,8,8,5,6,6,,,,,,6\n")
-    report = import_survey_responses(people, path, libqual_wave, LIBQUAL_EXPORT, AUTHOR)
+    report = import_survey_responses(people, path, libqual_wave, LIBQUAL_EXPORT, lead(AUTHOR))
     assert report.ok and report.added == 2
     key = f"wave {libqual_wave}: "
     assert responses(people) == [
@@ -188,7 +189,7 @@ def test_every_malformed_answer_is_reported_by_line_and_column_and_nothing_is_wr
     options = SurveyImportOptions(columns={
         "respondent": "Respondent ID", "customer": "Email", "submitted_at": "Submitted", "nps": "NPS",
         **{item_target(i, measure): f"Q{i} {measure}" for i in (1, 2) for measure in ("expectation", "perception")}})
-    report = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
+    report = import_survey_responses(people, path, servqual_wave, options, lead(AUTHOR))
     assert problems(report) == [
         (3, "Q1 perception", "Answer with a whole number from 1 to 7."),
         (4, "Q1 perception", "Answer every level of this item (expectation, perceived) or leave them all blank."),
@@ -207,7 +208,7 @@ def test_a_minimum_above_the_desired_level_and_points_adding_up_to_90_are_refuse
                  + "L-1,2026-10-06 10:00,alice@example.org,,8,6,7,,,,,,,,,,,,9\n"
                  + "L-2,2026-10-06 11:00,bob@example.org,,5,8,7,,,,,,,30,20,10,10,20,9\n"
                  + "L-3,2026-10-06 12:00,cara@example.org,,5,8,7,,,,,,,40,x,10,10,20,9\n")
-    report = import_survey_responses(people, path, libqual_wave, LIBQUAL_EXPORT, AUTHOR)
+    report = import_survey_responses(people, path, libqual_wave, LIBQUAL_EXPORT, lead(AUTHOR))
     assert problems(report) == [
         (2, "1_min", "The minimum level is above the desired level."),
         (3, "Reliability importance", "The points add up to 90; they should add up to 100."),
@@ -223,12 +224,12 @@ def test_an_anonymous_row_needs_a_known_customer_group(people, servqual_wave, tm
                  "A-3,,Marketing,2026-10-06 09:00,9\n")
     options = SurveyImportOptions(columns={"respondent": "Respondent ID", "customer": "Email", "group": "Group",
                                            "submitted_at": "Submitted", "nps": "NPS"})
-    report = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
+    report = import_survey_responses(people, path, servqual_wave, options, lead(AUTHOR))
     assert problems(report) == [
         (3, "Group", "For an anonymous response, choose the respondent's customer group."),
         (4, "Group", "unknown customer group 'Marketing'")]
     fixed = write(tmp_path, "Respondent ID,Email,Group,Submitted,NPS\nA-1,,Sales,2026-10-06 09:00,9\n")
-    assert import_survey_responses(people, fixed, servqual_wave, options, AUTHOR).added == 1
+    assert import_survey_responses(people, fixed, servqual_wave, options, lead(AUTHOR)).added == 1
     assert [(customer, group) for _, customer, group, *_ in responses(people)] == [(None, 2)]
 
 
@@ -241,7 +242,7 @@ def test_answers_dated_outside_the_wave_are_refused_as_probably_the_wrong_wave(p
                  "B-4,Sales,2026-10-31 00:30+00:00,9\n")
     options = SurveyImportOptions(columns={"respondent": "Respondent ID", "group": "Group",
                                            "submitted_at": "Submitted", "nps": "NPS"}, time_zone="Europe/London")
-    report = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
+    report = import_survey_responses(people, path, servqual_wave, options, lead(AUTHOR))
     assert problems(report) == [
         (2, "Submitted", "answered on 2026-10-04, before the wave 'Autumn 2026' opened on 2026-10-05: is this the "
                          "right wave?"),
@@ -255,7 +256,7 @@ def test_a_submission_time_of_minus_one_is_a_row_error_not_a_crash(people, servq
                            "B-3,Sales,2026-10-06 09:00,9\n")
     options = SurveyImportOptions(columns={"respondent": "Respondent ID", "group": "Group",
                                            "submitted_at": "Submitted", "nps": "NPS"})
-    report = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
+    report = import_survey_responses(people, path, servqual_wave, options, lead(AUTHOR))
     assert problems(report) == [(2, "Submitted", "the date '-1' is before 1990: a placeholder or a typo"),
                                 (3, "Submitted", "the date '-3' is before 1990: a placeholder or a typo")]
     assert not report.written and responses(people) == []
@@ -267,7 +268,7 @@ def test_a_respondent_who_answered_nothing_is_skipped_and_counted_not_a_reason_t
                            "R-2,bob@example.org,2026-10-06 10:00,9,\nR-3,nobody@example.org,2026-10-06 11:00,,\n")
     options = SurveyImportOptions(columns={"respondent": "Respondent ID", "customer": "Email",
                                            "submitted_at": "Submitted", "nps": "NPS", "comment": "Comments"})
-    report = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
+    report = import_survey_responses(people, path, servqual_wave, options, lead(AUTHOR))
     assert report.ok and report.added == 1
     assert "2 respondents answered nothing: skipped, not counted as responses" in report.notes
     assert [row[0] for row in responses(people)] == [f"wave {servqual_wave}: R-2"]
@@ -277,8 +278,8 @@ def test_without_a_respondent_column_rows_are_recognised_by_their_answers(people
     # two people can answer alike: both identical rows count, and neither comes twice on a re-import
     path = write(tmp_path, "Group,CSAT\nSales,5\nSales,5\nResearch,4\n")
     options = SurveyImportOptions(columns={"group": "Group", "csat": "CSAT"})
-    first = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
-    again = import_survey_responses(people, path, servqual_wave, options, AUTHOR)
+    first = import_survey_responses(people, path, servqual_wave, options, lead(AUTHOR))
+    again = import_survey_responses(people, path, servqual_wave, options, lead(AUTHOR))
     assert (first.added, again.added, again.already_imported) == (3, 0, 3)
 
 
@@ -286,7 +287,7 @@ def test_without_a_submission_time_each_response_is_dated_noon_on_the_wave_closi
                                                                                          tmp_path):
     path = write(tmp_path, "Email,NPS\nalice@example.org,9\n")
     report = import_survey_responses(people, path, servqual_wave,
-                                     SurveyImportOptions(columns={"customer": "Email", "nps": "NPS"}), AUTHOR)
+                                     SurveyImportOptions(columns={"customer": "Email", "nps": "NPS"}), lead(AUTHOR))
     assert report.notes == ["The file has no submission time: every response counts as given at 12:00 "
                             "(Europe/London) on 2026-10-30, the day the wave closes."]
     assert responses(people)[0][3] == dt.datetime(2026, 10, 30, 12, 0, tzinfo=LONDON)
@@ -298,7 +299,7 @@ def test_an_excel_export_imports_like_a_csv(people, libqual_wave, tmp_path):
     row = ["L-9", dt.datetime(2026, 10, 8, 9, 30), "bob@example.org", None, 5, 7, 6, 5, 8, 7, 4, 6, 5,
            20, 20, 20, 20, 20, 10]
     pd.DataFrame([row], columns=columns).to_excel(path, index=False)
-    report = import_survey_responses(people, path, libqual_wave, LIBQUAL_EXPORT, AUTHOR)
+    report = import_survey_responses(people, path, libqual_wave, LIBQUAL_EXPORT, lead(AUTHOR))
     assert report.ok, report.errors
     assert responses(people) == [(f"wave {libqual_wave}: L-9", 2, 1, dt.datetime(2026, 10, 8, 9, 30, tzinfo=LONDON),
                                   10, None, None, AUTHOR)]
@@ -307,22 +308,22 @@ def test_an_excel_export_imports_like_a_csv(people, libqual_wave, tmp_path):
 def test_a_mapping_that_cannot_fit_the_survey_is_refused_before_any_row_is_read(people, servqual_wave, libqual_wave):
     half_an_item = SurveyImportOptions(columns={"customer": "Email", "item:3:perception": "Q3"})
     with pytest.raises(ImportFileError, match="Item 3 is only partly mapped: map a column to q3 expectation"):
-        import_survey_responses(people, EXPORT, servqual_wave, half_an_item, AUTHOR)
+        import_survey_responses(people, EXPORT, servqual_wave, half_an_item, lead(AUTHOR))
     too_far = SurveyImportOptions(columns={"customer": "Email", "item:23:perception": "Q23", "csat": "CSAT"})
     with pytest.raises(ImportFileError, match="asks no item:23:perception"):
-        import_survey_responses(people, EXPORT, servqual_wave, too_far, AUTHOR)
+        import_survey_responses(people, EXPORT, servqual_wave, too_far, lead(AUTHOR))
     no_csat = SurveyImportOptions(columns={"customer": "Email", "csat": "Overall satisfaction (1-5)"})
     with pytest.raises(ImportFileError, match="asks no csat"):
-        import_survey_responses(people, EXPORT, libqual_wave, no_csat, AUTHOR)
+        import_survey_responses(people, EXPORT, libqual_wave, no_csat, lead(AUTHOR))
     with pytest.raises(ImportFileError, match="no column Score \\(for nps\\)"):
         import_survey_responses(people, EXPORT, servqual_wave,
-                                SurveyImportOptions(columns={"customer": "Email", "nps": "Score"}), AUTHOR)
+                                SurveyImportOptions(columns={"customer": "Email", "nps": "Score"}), lead(AUTHOR))
     with pytest.raises(ImportFileError, match="no survey wave 99"):
-        import_survey_responses(people, EXPORT, 99, SERVQUAL_EXPORT, AUTHOR)
+        import_survey_responses(people, EXPORT, 99, SERVQUAL_EXPORT, lead(AUTHOR))
 
 
 def test_headers_in_common_conventions_are_matched_and_no_column_is_guessed_twice(people):
-    survey_id = create_survey(people, SurveyDraft("Four items", "servqual", 1, 7, SERVQUAL_22[:4]), AUTHOR)
+    survey_id = create_survey(people, SurveyDraft("Four items", "servqual", 1, 7, SERVQUAL_22[:4]), lead(AUTHOR))
     headers = ["Respondent ID", "Email", "Group", "Submitted", "Start time", "Q1 expectation", "q1_per",
                "Item 2 - Expectation", "P2", "E3", "Q3 Perception (1-7)", "Q4 perception", "P4", "Q1 comment",
                "Likelihood to recommend", "CSAT", "Comments"]
@@ -338,7 +339,7 @@ def test_headers_in_common_conventions_are_matched_and_no_column_is_guessed_twic
 
 def test_libqual_headers_and_importance_columns_are_matched(people):
     survey_id = create_survey(people, SurveyDraft("Library services", "libqual", 1, 9, LIBQUAL_ITEMS,
-                                                  asks_csat=False, asks_importance=True), AUTHOR)
+                                                  asks_csat=False, asks_importance=True), lead(AUTHOR))
     headers = ["ResponseId", "RecordedDate", "RecipientEmail", "3_min", "3_desired", "3_per", "MIN1", "Desired 1",
                "Perceived service level 1", "Reliability importance", "Assurance points", "tangibles",
                "Empathy weight", "Importance: responsiveness", "Net Promoter Score", "Overall satisfaction"]
@@ -367,7 +368,7 @@ def test_the_customer_columns_header_says_how_customers_are_matched():
 
 
 def test_a_mapping_is_saved_for_the_next_file(people):
-    save_mapping(people, KIND, "Forms: RATER", SERVQUAL_EXPORT.to_dict(), AUTHOR)
+    save_mapping(people, KIND, "Forms: RATER", SERVQUAL_EXPORT.to_dict(), lead(AUTHOR))
     assert SurveyImportOptions.from_dict(load_mapping(people, KIND, "Forms: RATER")) == SERVQUAL_EXPORT
     assert mapping_names(people, KIND) == ["Forms: RATER"] and mapping_names(people, "requests") == []
 
@@ -403,7 +404,7 @@ def test_wall_clock_times_are_read_in_the_chosen_time_zone(people, servqual_wave
     options = SurveyImportOptions(columns={"respondent": "Respondent ID", "customer": "Email",
                                            "submitted_at": "Submitted", "nps": "NPS"})
     report = import_survey_responses(people, path, servqual_wave, dataclasses.replace(options, time_zone="UTC"),
-                                     AUTHOR)
+                                     lead(AUTHOR))
     assert report.ok and responses(people)[0][3] == dt.datetime(2026, 10, 6, 9, 0, tzinfo=dt.UTC)
 
 
@@ -413,7 +414,7 @@ def test_wall_clock_times_beside_times_with_an_offset_are_still_read_in_the_chos
                            "R-2,bob@example.org,2026-10-06T09:00:00+02:00,8\n")
     options = SurveyImportOptions(columns={"respondent": "Respondent ID", "customer": "Email",
                                            "submitted_at": "Submitted", "nps": "NPS"}, time_zone="Europe/London")
-    assert import_survey_responses(people, path, servqual_wave, options, AUTHOR).ok
+    assert import_survey_responses(people, path, servqual_wave, options, lead(AUTHOR)).ok
     assert [row[3] for row in responses(people)] == [dt.datetime(2026, 10, 6, 8, 0, tzinfo=dt.UTC),  # 09:00 BST
                                                      dt.datetime(2026, 10, 6, 7, 0, tzinfo=dt.UTC)]
 
@@ -449,7 +450,7 @@ def test_any_messy_export_is_imported_whole_or_refused_cleanly_and_what_is_store
         try:
             report = import_survey_responses(people, path, servqual_wave,
                                              dataclasses.replace(options, encoding=encoding, date_format=date_format),
-                                             AUTHOR)
+                                             lead(AUTHOR))
         except (ValidationError, ImportFileError):
             report = None
         if report is None or not report.written:
@@ -466,7 +467,7 @@ def test_any_messy_export_is_imported_whole_or_refused_cleanly_and_what_is_store
 def test_headers_go_to_the_item_with_that_code_never_to_the_item_in_that_place(people):
     # a survey whose items stand in another order than the forms tool numbered them
     survey_id = create_survey(people, SurveyDraft("Annual survey", "perception", 1, 7, SERVQUAL_22[:4],
-                                                  codes=("q4", "q1", "q2", "Q3")), AUTHOR)
+                                                  codes=("q4", "q1", "q2", "Q3")), lead(AUTHOR))
     instrument = load_instrument(people, survey_id)
     assert [item.label for item in instrument.items] == ["q4", "q1", "q2", "Q3"]
     columns = suggest_columns(instrument, ["q2", "Q4", "q3", "q1 (1-7)", "q1 importance"])
@@ -476,18 +477,18 @@ def test_headers_go_to_the_item_with_that_code_never_to_the_item_in_that_place(p
 
 
 def test_an_items_importance_is_kept_beside_its_answer(people, tmp_path):
-    survey_id = create_survey(people, SurveyDraft("Annual survey", "perception", 1, 7, SERVQUAL_22[:2]), AUTHOR)
-    wave_id = open_wave(people, WaveDraft(survey_id, "2026", dt.date(2026, 10, 5), dt.date(2026, 10, 30)), AUTHOR)
+    survey_id = create_survey(people, SurveyDraft("Annual survey", "perception", 1, 7, SERVQUAL_22[:2]), lead(AUTHOR))
+    wave_id = open_wave(people, WaveDraft(survey_id, "2026", dt.date(2026, 10, 5), dt.date(2026, 10, 30)), lead(AUTHOR))
     path = write(tmp_path, "Email,Submitted,q1,q1 importance,q2,q2 importance\n"
                            "alice@example.org,2026-10-06 09:00,5,7,4,\n"
                            "bob@example.org,2026-10-06 10:00,6,9,3,2\n")
     options = suggest_options(load_instrument(people, survey_id), ["Email", "Submitted", "q1", "q1 importance", "q2",
                                                                     "q2 importance"])
-    report = import_survey_responses(people, path, wave_id, options, AUTHOR)
+    report = import_survey_responses(people, path, wave_id, options, lead(AUTHOR))
     assert [(error.line, error.column, error.reason) for error in report.errors] == [
         (3, "q1 importance", "Answer with a whole number from 1 to 7.")]
     path.write_text(path.read_text().replace(",6,9,", ",6,6,"), encoding="utf-8")
-    assert import_survey_responses(people, path, wave_id, options, AUTHOR).added == 2
+    assert import_survey_responses(people, path, wave_id, options, lead(AUTHOR)).added == 2
     with people.reading() as db:
         assert db.execute("SELECT i.code, a.perception, a.importance FROM survey_answers a JOIN survey_items i "
                           "USING (item_id) ORDER BY a.response_id, i.position").fetchall() == [

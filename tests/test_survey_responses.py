@@ -22,6 +22,7 @@ from infodash.service_requests import closed_requests
 from infodash.survey_responses import (ResponseDraft, check_answers, dated_response_time, record_request_feedback,
                                        record_response, request_feedback)
 from tests.conftest import LONDON, at
+from tests.people import lead, staff
 
 NOW = at("2026-11-23 12:00")
 IN_WAVE = at("2026-11-19 12:00")  # the Autumn 2026 wave runs 2-20 November
@@ -44,10 +45,10 @@ def instrument_store(fixture_store: Store) -> Store:
         draft = SurveyDraft(instrument.name, instrument.style, instrument.scale_min, instrument.scale_max,
                             tuple((item.dimension, item.text) for item in instrument.items), instrument.asks_nps,
                             instrument.asks_csat, instrument.asks_importance)
-        assert create_survey(fixture_store, draft, "Ana Costa") == instrument.survey_id
+        assert create_survey(fixture_store, draft, lead("Ana Costa")) == instrument.survey_id
     assert open_wave(fixture_store, WaveDraft(1, "Autumn 2026", dt.date(2026, 11, 2), dt.date(2026, 11, 20),
-                                              {1: 2, 2: 2}), "Ana Costa") == 1
-    assert open_wave(fixture_store, WaveDraft(2, "Library 2026", dt.date(2026, 11, 2)), "Ana Costa") == 2
+                                              {1: 2, 2: 2}), lead("Ana Costa")) == 1
+    assert open_wave(fixture_store, WaveDraft(2, "Library 2026", dt.date(2026, 11, 2)), lead("Ana Costa")) == 2
     return fixture_store
 
 
@@ -142,7 +143,7 @@ def test_a_linked_response_is_stored_under_the_customers_group_with_exactly_the_
                           answers={1: {"expectation": 6, "perception": 5},
                                    2: {"expectation": None, "perception": None}},
                           submitted_at=at("2026-11-10 12:00"))
-    response_id = record_response(instrument_store, draft, " Ana Costa ", NOW)
+    response_id = record_response(instrument_store, draft, staff(" Ana Costa "), NOW)
     assert stored_response(instrument_store, response_id) == (
         1, 2, 3, None, at("2026-11-10 12:00"), 8, 4, "Helpful", "Ana Costa")  # customer 3 is in Sales (group 2)
     assert stored_answers(instrument_store, response_id) == [(1, 6.0, None, None, 5.0)]  # item 2 was skipped
@@ -155,7 +156,7 @@ def test_a_linked_response_is_stored_under_the_customers_group_with_exactly_the_
 def test_an_anonymous_response_is_stored_under_the_group_given_with_its_importance_points(instrument_store):
     draft = ResponseDraft(wave_id=2, group_id=3, answers={4: {"minimum": 5, "desired": 8, "perception": 7}},
                           importance=ALL_FIVE, submitted_at=at("2026-11-20 12:00"))
-    response_id = record_response(instrument_store, draft, "Ana Costa", NOW)
+    response_id = record_response(instrument_store, draft, staff("Ana Costa"), NOW)
     assert stored_response(instrument_store, response_id)[:4] == (2, 3, None, None)
     assert stored_answers(instrument_store, response_id) == [(4, None, 5.0, 8.0, 7.0)]
     assert stored_points(instrument_store, response_id) == [
@@ -166,7 +167,7 @@ def test_an_empty_response_is_refused_and_nothing_is_written(instrument_store):
     draft = ResponseDraft(wave_id=1, customer_id=3, answers={1: {"expectation": None, "perception": None}},
                           comment="   ", submitted_at=at("2026-11-10 12:00"))
     with pytest.raises(ValidationError) as raised:
-        record_response(instrument_store, draft, "Ana Costa", NOW)
+        record_response(instrument_store, draft, staff("Ana Costa"), NOW)
     assert raised.value.errors == {"answers": "Nothing was answered: enter at least one score or a comment."}
     with instrument_store.reading() as db:
         assert db.execute("SELECT count(*) FROM survey_responses").fetchone()[0] == 0
@@ -176,7 +177,7 @@ def test_every_problem_of_a_response_is_reported_at_once(instrument_store):
     draft = ResponseDraft(wave_id=1, answers={1: {"expectation": 9, "perception": 5}}, nps=11,
                           submitted_at=at("2026-11-24 12:00"))
     with pytest.raises(ValidationError) as raised:
-        record_response(instrument_store, draft, "", NOW)
+        record_response(instrument_store, draft, staff(""), NOW)
     assert raised.value.errors == {
         "author": "Enter your name so your entry can be attributed to you.",
         "group_id": "For an anonymous response, choose the respondent's customer group.",
@@ -188,10 +189,10 @@ def test_every_problem_of_a_response_is_reported_at_once(instrument_store):
 
 def test_a_response_needs_a_known_wave_and_customer(instrument_store):
     with pytest.raises(ValidationError) as raised:
-        record_response(instrument_store, ResponseDraft(wave_id=99, customer_id=3, nps=9, submitted_at=NOW), "Ana", NOW)
+        record_response(instrument_store, ResponseDraft(wave_id=99, customer_id=3, nps=9, submitted_at=NOW), staff("Ana"), NOW)
     assert raised.value.errors == {"wave_id": "Unknown wave."}
     with pytest.raises(ValidationError) as raised:
-        record_response(instrument_store, ResponseDraft(wave_id=1, customer_id=99, nps=9, submitted_at=IN_WAVE), "Ana",
+        record_response(instrument_store, ResponseDraft(wave_id=1, customer_id=99, nps=9, submitted_at=IN_WAVE), staff("Ana"),
                         NOW)
     assert raised.value.errors == {"customer_id": "Unknown customer: pick one from the list."}
 
@@ -207,10 +208,10 @@ def test_a_response_needs_a_known_wave_and_customer(instrument_store):
 def test_answers_are_dated_within_their_wave(instrument_store, submitted, problem):
     draft = ResponseDraft(wave_id=1, customer_id=3, nps=9, submitted_at=at(submitted))
     if problem is None:
-        assert record_response(instrument_store, draft, "Ana", NOW) > 0
+        assert record_response(instrument_store, draft, staff("Ana"), NOW) > 0
         return
     with pytest.raises(ValidationError) as raised:
-        record_response(instrument_store, draft, "Ana", NOW)
+        record_response(instrument_store, draft, staff("Ana"), NOW)
     assert raised.value.errors == {"submitted_at": problem}
 
 
@@ -232,16 +233,16 @@ def post_request_waves(store: Store) -> list[tuple]:
 
 def test_feedback_on_an_open_request_is_refused(fixture_store):
     with pytest.raises(ValidationError) as raised:
-        record_request_feedback(fixture_store, 4, 5, "", "Ana Costa", NOW, LONDON)
+        record_request_feedback(fixture_store, 4, 5, "", staff("Ana Costa"), NOW, LONDON)
     assert raised.value.errors == {"request_id": "Feedback is asked once a request is resolved or declined."}
     with pytest.raises(ValidationError) as raised:
-        record_request_feedback(fixture_store, 1, 6, "", "Ana Costa", NOW, LONDON)
+        record_request_feedback(fixture_store, 1, 6, "", staff("Ana Costa"), NOW, LONDON)
     assert raised.value.errors == {"csat": "Answer with a whole number from 1 to 5."}
     assert post_request_waves(fixture_store) == []
 
 
 def test_the_first_feedback_creates_the_post_request_survey_and_its_quarter_wave(fixture_store):
-    response_id = record_request_feedback(fixture_store, 1, 5, "Spot on", "Ana Costa", NOW, LONDON)
+    response_id = record_request_feedback(fixture_store, 1, 5, "Spot on", staff("Ana Costa"), NOW, LONDON)
     with fixture_store.reading() as db:
         assert db.execute("SELECT name, style, asks_nps, asks_csat, post_request FROM surveys").fetchall() == [
             ("Post-request feedback", "perception", False, True, True)]
@@ -260,30 +261,30 @@ def test_the_first_feedback_creates_the_post_request_survey_and_its_quarter_wave
 
 def test_the_post_request_survey_gets_a_free_name_when_a_team_survey_has_taken_its_name(fixture_store):
     create_survey(fixture_store, SurveyDraft("Post-request feedback", "perception", 1, 5, (("empathy", "Heard?"),)),
-                  "Lead")
-    record_request_feedback(fixture_store, 1, 4, "", "Ana Costa", NOW, LONDON)
+                  lead("Lead"))
+    record_request_feedback(fixture_store, 1, 4, "", staff("Ana Costa"), NOW, LONDON)
     with fixture_store.reading() as db:
         assert db.execute("SELECT name, post_request FROM surveys ORDER BY survey_id").fetchall() == [
             ("Post-request feedback", False), ("Post-request feedback (2)", True)]
 
 
 def test_a_request_takes_one_feedback_only(fixture_store):
-    record_request_feedback(fixture_store, 3, 2, "", "Ana Costa", NOW, LONDON)
+    record_request_feedback(fixture_store, 3, 2, "", staff("Ana Costa"), NOW, LONDON)
     with pytest.raises(ValidationError) as raised:
-        record_request_feedback(fixture_store, 3, 4, "", "Ana Costa", NOW, LONDON)
+        record_request_feedback(fixture_store, 3, 4, "", staff("Ana Costa"), NOW, LONDON)
     assert raised.value.errors == {"request_id": "Feedback for this request is recorded already."}
 
 
 def test_feedback_lands_in_the_wave_that_covers_the_day(fixture_store):
-    first = record_request_feedback(fixture_store, 1, 4, "", "Ana Costa", NOW, LONDON)
-    second = record_request_feedback(fixture_store, 3, 2, "", "Ana Costa", at("2026-12-30 10:00"), LONDON)
+    first = record_request_feedback(fixture_store, 1, 4, "", staff("Ana Costa"), NOW, LONDON)
+    second = record_request_feedback(fixture_store, 3, 2, "", staff("Ana Costa"), at("2026-12-30 10:00"), LONDON)
     assert len(post_request_waves(fixture_store)) == 1
     assert stored_response(fixture_store, first)[0] == stored_response(fixture_store, second)[0]
 
 
 def test_the_quarter_is_the_organisations_local_quarter(fixture_store):
     # 31 Dec 2026 23:30 UTC is already 1 Jan 2027 in Tokyo: the first quarter of 2027
-    record_request_feedback(fixture_store, 1, 4, "", "Ana Costa", dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC),
+    record_request_feedback(fixture_store, 1, 4, "", staff("Ana Costa"), dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC),
                             ZoneInfo("Asia/Tokyo"))
     [(_, name, opened, closed)] = post_request_waves(fixture_store)
     assert (name, opened, closed) == ("After-request 2027-Q1", dt.date(2027, 1, 1), dt.date(2027, 3, 31))
@@ -296,7 +297,7 @@ def test_a_quarter_wave_closed_early_is_widened_not_repeated(fixture_store):
                    "false, true)")
         db.execute("INSERT INTO survey_waves VALUES (70, 7, 'After-request 2026-Q4', DATE '2026-10-12', "
                    "DATE '2026-11-22')")
-    response_id = record_request_feedback(fixture_store, 1, 4, "", "Ana Costa", NOW, LONDON)
+    response_id = record_request_feedback(fixture_store, 1, 4, "", staff("Ana Costa"), NOW, LONDON)
     assert post_request_waves(fixture_store) == [
         (70, "After-request 2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))]
     assert stored_response(fixture_store, response_id)[0] == 70
@@ -308,7 +309,7 @@ def test_feedback_uses_an_existing_wave_of_the_post_request_survey(fixture_store
                    "asks_importance, post_request) VALUES (7, 'After requests', 'perception', 1, 5, false, true, "
                    "false, true)")
         db.execute("INSERT INTO survey_waves VALUES (70, 7, 'Late autumn', DATE '2026-11-15', DATE '2026-12-15')")
-    response_id = record_request_feedback(fixture_store, 3, 3, "Referred well", "Ana Costa", NOW, LONDON)
+    response_id = record_request_feedback(fixture_store, 3, 3, "Referred well", staff("Ana Costa"), NOW, LONDON)
     assert stored_response(fixture_store, response_id)[:4] == (70, 2, 3, 3)
     assert len(post_request_waves(fixture_store)) == 1
 
@@ -318,7 +319,7 @@ def test_feedback_uses_an_existing_wave_of_the_post_request_survey(fixture_store
 
 def test_a_survey_from_the_servqual_template_stores_its_22_items_in_order(store):
     survey_id = create_survey(store, SurveyDraft("Service quality 2027", "servqual", 1, 7,
-                                                 TEMPLATES["SERVQUAL 22 items"]), "Ana Costa")
+                                                 TEMPLATES["SERVQUAL 22 items"]), lead("Ana Costa"))
     instrument = load_instrument(store, survey_id)
     assert [item.position for item in instrument.items] == list(range(1, 23))
     assert [item.dimension for item in instrument.items] == (
@@ -348,19 +349,19 @@ def test_a_survey_from_the_servqual_template_stores_its_22_items_in_order(store)
 ])
 def test_surveys_with_a_taken_name_a_bad_scale_or_bad_items_are_refused(instrument_store, draft, expected):
     with pytest.raises(ValidationError) as raised:
-        create_survey(instrument_store, draft, "Ana Costa")
+        create_survey(instrument_store, draft, lead("Ana Costa"))
     assert raised.value.errors == expected
     assert len(surveys(instrument_store)) == 3
 
 
 def test_a_csat_only_survey_needs_no_items(store):
-    survey_id = create_survey(store, SurveyDraft("Desk card", "perception", 1, 5, (), asks_nps=False), "Ana Costa")
+    survey_id = create_survey(store, SurveyDraft("Desk card", "perception", 1, 5, (), asks_nps=False), lead("Ana Costa"))
     assert load_instrument(store, survey_id).items == ()
 
 
 def test_a_wave_stores_its_invitations_per_group(instrument_store):
     wave_id = open_wave(instrument_store, WaveDraft(1, "Spring 2027", dt.date(2027, 3, 1), dt.date(2027, 3, 19),
-                                                    {1: 10, 2: 4, 3: 0}), "Ana Costa")
+                                                    {1: 10, 2: 4, 3: 0}), lead("Ana Costa"))
     with instrument_store.reading() as db:
         assert db.execute("SELECT group_id, invited FROM survey_invitations WHERE wave_id = ? ORDER BY group_id",
                           [wave_id]).fetchall() == [(1, 10), (2, 4)]  # a group with 0 invited is not invited
@@ -381,7 +382,7 @@ def test_a_wave_stores_its_invitations_per_group(instrument_store):
 ])
 def test_waves_that_close_before_they_open_or_repeat_a_name_are_refused(instrument_store, draft, expected):
     with pytest.raises(ValidationError) as raised:
-        open_wave(instrument_store, draft, "Ana Costa")
+        open_wave(instrument_store, draft, lead("Ana Costa"))
     assert raised.value.errors == expected
     assert len(waves(instrument_store, 1)) == 1
 

@@ -12,6 +12,7 @@ from infodash.touchpoints import (DUPLICATE_WINDOW, MAX_NOTE_CHARS, TouchpointDr
                                   follow_ups_due, get_touchpoint, log_touchpoint, mark_follow_up_done,
                                   recent_touchpoints, update_touchpoint)
 from tests.conftest import LONDON, at
+from tests.people import staff
 
 NOW = at("2026-11-23 12:00")
 
@@ -26,12 +27,12 @@ def draft(**changes) -> TouchpointDraft:
 
 def errors_for(store, entry: TouchpointDraft, author: str = "Ana Costa") -> dict[str, str]:
     with pytest.raises(ValidationError) as raised:
-        log_touchpoint(store, entry, author, LONDON, now=NOW)
+        log_touchpoint(store, entry, staff(author), LONDON, now=NOW)
     return raised.value.errors
 
 
 def test_a_valid_touchpoint_is_stored_and_audited(fixture_store):
-    saved = log_touchpoint(fixture_store, draft(note="  Discussed the market study  "), "Ana Costa", LONDON, now=NOW)
+    saved = log_touchpoint(fixture_store, draft(note="  Discussed the market study  "), staff("Ana Costa"), LONDON, now=NOW)
     assert saved.touchpoint_id == 6 and not saved.duplicate
     stored = get_touchpoint(fixture_store, 6)
     assert stored.draft == draft() and stored.created_by == "Ana Costa"
@@ -69,29 +70,29 @@ def test_every_problem_is_reported_at_once_and_nothing_is_written(fixture_store)
 
 def test_a_follow_up_today_and_a_late_entry_from_last_week_are_fine(fixture_store):
     saved = log_touchpoint(fixture_store, draft(follow_up_on=dt.date(2026, 11, 23), occurred_at=at("2026-11-16 10:00")),
-                           "Ana Costa", LONDON, now=NOW)
+                           staff("Ana Costa"), LONDON, now=NOW)
     assert get_touchpoint(fixture_store, saved.touchpoint_id).draft.occurred_at == at("2026-11-16 10:00")
 
 
 def test_a_double_click_saves_once(fixture_store):
-    first = log_touchpoint(fixture_store, draft(), "Ana Costa", LONDON, now=NOW)
-    second = log_touchpoint(fixture_store, draft(), "Ana Costa", LONDON, now=NOW + dt.timedelta(seconds=1))
+    first = log_touchpoint(fixture_store, draft(), staff("Ana Costa"), LONDON, now=NOW)
+    second = log_touchpoint(fixture_store, draft(), staff("Ana Costa"), LONDON, now=NOW + dt.timedelta(seconds=1))
     assert second.duplicate and second.touchpoint_id == first.touchpoint_id
     # a form left on "now" sends another time with the second click: still the same contact
     clicked_again = log_touchpoint(fixture_store, draft(occurred_at=at("2026-11-23 11:39")),
-                                   "Ana Costa", LONDON, now=NOW + dt.timedelta(seconds=1))
+                                   staff("Ana Costa"), LONDON, now=NOW + dt.timedelta(seconds=1))
     assert clicked_again.duplicate and clicked_again.touchpoint_id == first.touchpoint_id
-    later = log_touchpoint(fixture_store, draft(), "Ana Costa", LONDON, now=NOW + DUPLICATE_WINDOW * 2)
+    later = log_touchpoint(fixture_store, draft(), staff("Ana Costa"), LONDON, now=NOW + DUPLICATE_WINDOW * 2)
     assert not later.duplicate  # the same contact logged again later is a new entry
-    other_customer = log_touchpoint(fixture_store, draft(customer_id=1), "Ana Costa", LONDON,
+    other_customer = log_touchpoint(fixture_store, draft(customer_id=1), staff("Ana Costa"), LONDON,
                                     now=NOW + dt.timedelta(seconds=1))
     assert not other_customer.duplicate
 
 
 def test_the_author_can_edit_and_the_old_values_are_audited(fixture_store):
-    saved = log_touchpoint(fixture_store, draft(), "Ana Costa", LONDON, now=NOW)
+    saved = log_touchpoint(fixture_store, draft(), staff("Ana Costa"), LONDON, now=NOW)
     update_touchpoint(fixture_store, saved.touchpoint_id, draft(minutes=45, note="Longer than I thought"),
-                      "Ana Costa", LONDON, now=NOW)
+                      staff("Ana Costa"), LONDON, now=NOW)
     assert get_touchpoint(fixture_store, saved.touchpoint_id).draft.minutes == 45
     with fixture_store.reading() as db:
         details = json.loads(db.execute("SELECT details FROM audit_log WHERE action = 'update'").fetchone()[0])
@@ -101,34 +102,34 @@ def test_the_author_can_edit_and_the_old_values_are_audited(fixture_store):
 def test_an_edit_may_keep_a_follow_up_date_that_has_since_passed(fixture_store):
     # touchpoint 1 (fixture) has a follow-up on 20 Nov, before NOW
     update_touchpoint(fixture_store, 1, TouchpointDraft(1, "email", "request", 12, 2, "", at("2026-11-17 10:00"),
-                                                        dt.date(2026, 11, 20), 1), "Ana Costa", LONDON, now=NOW)
+                                                        dt.date(2026, 11, 20), 1), staff("Ana Costa"), LONDON, now=NOW)
     assert get_touchpoint(fixture_store, 1).draft.minutes == 12
 
 
 def test_nobody_else_can_edit_or_undo_an_entry(fixture_store):
-    saved = log_touchpoint(fixture_store, draft(), "Ana Costa", LONDON, now=NOW)
+    saved = log_touchpoint(fixture_store, draft(), staff("Ana Costa"), LONDON, now=NOW)
     with pytest.raises(NotAllowed, match="Only Ana Costa"):
-        update_touchpoint(fixture_store, saved.touchpoint_id, draft(minutes=1), "Ben Okafor", LONDON, now=NOW)
+        update_touchpoint(fixture_store, saved.touchpoint_id, draft(minutes=1), staff("Ben Okafor"), LONDON, now=NOW)
     with pytest.raises(NotAllowed):
-        delete_touchpoint(fixture_store, saved.touchpoint_id, "Ben Okafor")
+        delete_touchpoint(fixture_store, saved.touchpoint_id, staff("Ben Okafor"))
     assert get_touchpoint(fixture_store, saved.touchpoint_id).draft.minutes == 15
 
 
 def test_undo_removes_the_entry_and_keeps_it_in_the_audit_log(fixture_store):
-    saved = log_touchpoint(fixture_store, draft(note="Oops, wrong customer"), "Ana Costa", LONDON, now=NOW)
-    delete_touchpoint(fixture_store, saved.touchpoint_id, "Ana Costa")
+    saved = log_touchpoint(fixture_store, draft(note="Oops, wrong customer"), staff("Ana Costa"), LONDON, now=NOW)
+    delete_touchpoint(fixture_store, saved.touchpoint_id, staff("Ana Costa"))
     assert get_touchpoint(fixture_store, saved.touchpoint_id) is None
     with fixture_store.reading() as db:
         details = json.loads(db.execute("SELECT details FROM audit_log WHERE action = 'delete'").fetchone()[0])
     assert details["note"] == "Oops, wrong customer"
     with pytest.raises(LookupError):
-        delete_touchpoint(fixture_store, saved.touchpoint_id, "Ana Costa")
+        delete_touchpoint(fixture_store, saved.touchpoint_id, staff("Ana Costa"))
 
 
 def test_recent_entries_are_the_authors_newest_first(fixture_store):
-    first = log_touchpoint(fixture_store, draft(), "Chloe Martin", LONDON, now=NOW)
-    second = log_touchpoint(fixture_store, draft(customer_id=1), "Chloe Martin", LONDON, now=NOW + dt.timedelta(minutes=1))
-    log_touchpoint(fixture_store, draft(customer_id=2), "Ben Okafor", LONDON, now=NOW)
+    first = log_touchpoint(fixture_store, draft(), staff("Chloe Martin"), LONDON, now=NOW)
+    second = log_touchpoint(fixture_store, draft(customer_id=1), staff("Chloe Martin"), LONDON, now=NOW + dt.timedelta(minutes=1))
+    log_touchpoint(fixture_store, draft(customer_id=2), staff("Ben Okafor"), LONDON, now=NOW)
     recent = recent_touchpoints(fixture_store, "Chloe Martin", limit=2)
     assert recent["touchpoint_id"].tolist() == [second.touchpoint_id, first.touchpoint_id]
     assert recent["customer"].tolist() == ["Alice Adams", "Cara Clarke"]
@@ -142,6 +143,6 @@ def test_follow_ups_due_lists_overdue_and_today_but_not_done_or_future(fixture_s
     assert due["total_due"].tolist() == [2, 2]
     only_first = follow_ups_due(fixture_store, "Ana Costa", dt.date(2026, 11, 23), limit=1)
     assert only_first["touchpoint_id"].tolist() == [1] and only_first["total_due"].tolist() == [2]
-    mark_follow_up_done(fixture_store, 1, "Ana Costa", now=NOW)
+    mark_follow_up_done(fixture_store, 1, staff("Ana Costa"), now=NOW)
     assert follow_ups_due(fixture_store, "Ana Costa", dt.date(2026, 11, 23))["touchpoint_id"].tolist() == [2]
     assert follow_ups_due(fixture_store, "Ben Okafor", dt.date(2026, 11, 23)).empty

@@ -19,6 +19,7 @@ from infodash.periods import Period
 from infodash.resource_use import unused_resources
 from infodash.usage_reports import resource_ranking
 from tests.conftest import LONDON
+from tests.people import lead
 
 NAB = Path(__file__).parent / "fixtures" / "nab"
 UNTIL = dt.datetime(2026, 11, 23, 6, tzinfo=dt.UTC)  # a Monday morning
@@ -180,8 +181,8 @@ def test_the_nab_score_of_the_three_tweet_series_beats_the_old_detector():
 
 def test_sensitivity_is_a_stored_setting(usage_store):
     assert sensitivity_threshold(usage_store) == 6.0
-    set_sensitivity(usage_store, "high", "Lead")
+    set_sensitivity(usage_store, "high", lead("Lead"))
     assert sensitivity_threshold(usage_store) == 4.5
     with pytest.raises(ValidationError) as raised:
-        set_sensitivity(usage_store, "extreme", "")
+        set_sensitivity(usage_store, "extreme", lead(""))
     assert set(raised.value.errors) == {"sensitivity", "author"}

@@ -28,6 +28,7 @@ from infodash.usage_import import RejectedRow, UsageLoadOptions, load_usage
 from infodash.usage_reports import usage_overview
 from tests.conftest import LONDON
 from tests.messy_files import BOUNDED, ENCODINGS, TIMES, cell, csv_text, encoded, every_page_opens, fingerprint, spoiled
+from tests.people import lead
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INTRANET = UsageLoadOptions(system="Intranet")
@@ -99,7 +100,7 @@ LOG_EVENTS = [
 
 
 def test_an_access_log_with_a_bad_line_is_not_loaded_and_the_report_names_each_bad_line(usage_store, access_log):
-    report = load_usage(usage_store, access_log, INTRANET, "Ana Costa")
+    report = load_usage(usage_store, access_log, INTRANET, lead("Ana Costa"))
     assert stored(usage_store) == [] and ledger(usage_store) == []
     assert not report.ok and report.events_added == 0
     assert report.rejected_rows == [
@@ -116,7 +117,7 @@ def test_an_access_log_with_a_bad_line_is_not_loaded_and_the_report_names_each_b
 
 
 def test_skipping_bad_rows_loads_every_good_line_of_the_log_as_the_server_wrote_it(usage_store, access_log):
-    report = load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    report = load_usage(usage_store, access_log, INTRANET_SKIPPING, lead("Ana Costa"))
     assert report.ok and report.events_added == 15 and report.rejected == 2
     assert [(row.line, row.column) for row in report.rejected_rows] == [(7, "line"), (17, "time")]
     assert stored(usage_store) == LOG_EVENTS
@@ -125,7 +126,7 @@ def test_skipping_bad_rows_loads_every_good_line_of_the_log_as_the_server_wrote_
 
 
 def test_times_across_the_end_of_summer_time_keep_the_offset_each_line_gives(usage_store, access_log):
-    load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    load_usage(usage_store, access_log, INTRANET_SKIPPING, lead("Ana Costa"))
     with usage_store.reading() as db:
         night = db.execute("SELECT occurred_at FROM usage_events WHERE occurred_at::DATE = DATE '2026-10-25' "
                            "ORDER BY occurred_at").fetchall()
@@ -134,7 +135,7 @@ def test_times_across_the_end_of_summer_time_keep_the_offset_each_line_gives(usa
 
 
 def test_logins_no_customer_has_are_kept_without_a_customer_and_reported(usage_store, access_log):
-    report = load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    report = load_usage(usage_store, access_log, INTRANET_SKIPPING, lead("Ana Costa"))
     assert report.unmapped_events == 2
     assert report.unmapped_logins == [("10.1.0.9", 2)]
     assert report.unmapped_table().to_dict("records") == [{"login": "10.1.0.9", "events": 2}]
@@ -148,52 +149,52 @@ def test_a_login_two_customers_share_maps_to_neither(usage_store, tmp_path):
         db.execute("INSERT INTO customers (name, login, group_id, department, seniority, relationship) "
                    "VALUES ('Eve Evans (second account)', 'EEvans', 3, 'Plant North', 'staff', 'customer')")
     path = write(tmp_path / "usage.csv", HEADER + "2026-11-16 09:00,eevans,Intranet,view,/news,,\n")
-    report = load_usage(usage_store, path, UsageLoadOptions(), "Ana Costa")
+    report = load_usage(usage_store, path, UsageLoadOptions(), lead("Ana Costa"))
     assert report.unmapped_logins == [("eevans", 1)]
 
 
 def test_loading_the_same_log_again_adds_nothing(usage_store, access_log):
-    load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
-    again = load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    load_usage(usage_store, access_log, INTRANET_SKIPPING, lead("Ana Costa"))
+    again = load_usage(usage_store, access_log, INTRANET_SKIPPING, lead("Ana Costa"))
     assert (again.events_added, again.already_loaded, again.rejected, again.files[0].lines) == (0, 15, 0, 0)
     assert len(stored(usage_store)) == 15 and len(ledger(usage_store)) == 1
 
 
 def test_a_log_that_has_grown_adds_only_its_new_lines_and_waits_for_an_unfinished_last_line(usage_store, access_log):
-    load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    load_usage(usage_store, access_log, INTRANET_SKIPPING, lead("Ana Costa"))
     append(access_log, '10.1.0.5 - aadams [27/Oct/2026:09:00:00 +0000] "GET /news HTTP/1.1" 200 4100 "-" "-"\n'
                        '10.1.0.7 - bbrown [27/Oct/2026:09:05:00 +0000] "GET /library HTTP/1.1" 200 51')
-    grown = load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    grown = load_usage(usage_store, access_log, INTRANET_SKIPPING, lead("Ana Costa"))
     assert (grown.events_added, grown.already_loaded, grown.files[0].lines) == (1, 15, 1)
     assert grown.notes == ["access.log: its last line is not finished yet; it will be loaded next time; access.log "
                            "has grown since it was loaded: reading it from line 21"]
     append(access_log, '20 "-" "-"\n')  # the server finishes the line
-    finished = load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    finished = load_usage(usage_store, access_log, INTRANET_SKIPPING, lead("Ana Costa"))
     assert (finished.events_added, finished.already_loaded) == (1, 16)
     assert stored(usage_store)[-2:] == [
         (utc("2026-10-27 09:00"), 2, "aadams", 1, "view", "/news", None, None, 200, 4100),
         (utc("2026-10-27 09:05"), 2, "bbrown", 2, "view", "/library", None, None, 200, 5120)]
     assert ledger(usage_store) == [("access.log", 17, 2, access_log.stat().st_size)]
-    assert load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa").events_added == 0
+    assert load_usage(usage_store, access_log, INTRANET_SKIPPING, lead("Ana Costa")).events_added == 0
 
 
 def test_a_log_replaced_under_the_same_name_is_a_new_source(usage_store, access_log):
-    load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    load_usage(usage_store, access_log, INTRANET_SKIPPING, lead("Ana Costa"))
     write(access_log, '10.1.0.5 - aadams [28/Oct/2026:08:00:00 +0000] "GET / HTTP/1.1" 200 900 "-" "-"\n')
-    report = load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    report = load_usage(usage_store, access_log, INTRANET_SKIPPING, lead("Ana Costa"))
     assert (report.events_added, report.already_loaded) == (1, 0)
     assert [row[:2] for row in ledger(usage_store)] == [("access.log", 15), ("access.log", 1)]
 
 
 def test_a_log_renamed_by_rotation_is_recognised_by_its_first_bytes(usage_store, access_log):
-    load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa")
+    load_usage(usage_store, access_log, INTRANET_SKIPPING, lead("Ana Costa"))
     rotated = access_log.rename(access_log.with_name("access.log.1"))
-    report = load_usage(usage_store, rotated, INTRANET_SKIPPING, "Ana Costa")
+    report = load_usage(usage_store, rotated, INTRANET_SKIPPING, lead("Ana Costa"))
     assert (report.files[0].format, report.events_added, report.already_loaded) == ("access-log", 0, 15)
 
 
 def test_a_csv_reads_wall_clock_times_in_the_organisations_zone_and_keeps_given_offsets(usage_store):
-    report = load_usage(usage_store, FIXTURES / "usage_events.csv", UsageLoadOptions(), "Ana Costa")
+    report = load_usage(usage_store, FIXTURES / "usage_events.csv", UsageLoadOptions(), lead("Ana Costa"))
     assert report.ok and report.events_added == 5
     assert report.events_by_system == {"Data warehouse": 3, "Intranet": 2}
     assert report.unmapped_logins == [("svc_report_1", 1)]
@@ -218,7 +219,7 @@ def test_every_bad_row_of_a_csv_is_reported_by_line_and_nothing_of_the_file_is_w
                  + "2026-11-16 09:07:00,bbrown,Data warehouse,query,company_financials,,fast\n"
                  + ",bbrown,Data warehouse,query,company_financials,,\n"
                  + "2026-11-16 09:08:00,bbrown,,query,company_financials,,\n")
-    report = load_usage(usage_store, path, UsageLoadOptions(), "Ana Costa")
+    report = load_usage(usage_store, path, UsageLoadOptions(), lead("Ana Costa"))
     assert stored(usage_store) == [] and ledger(usage_store) == []
     assert report.rejected_table().values.tolist() == [
         ["bad.csv", 3, "timestamp",
@@ -229,7 +230,7 @@ def test_every_bad_row_of_a_csv_is_reported_by_line_and_nothing_of_the_file_is_w
         ["bad.csv", 6, "duration_ms", "duration 'fast' is not a whole number of milliseconds"],
         ["bad.csv", 7, "timestamp", "timestamp is missing"],
         ["bad.csv", 8, "system", "system is missing"]]
-    skipping = load_usage(usage_store, path, UsageLoadOptions(skip_bad_rows=True), "Ana Costa")
+    skipping = load_usage(usage_store, path, UsageLoadOptions(skip_bad_rows=True), lead("Ana Costa"))
     assert (skipping.events_added, skipping.rejected) == (1, 6)
     assert ledger(usage_store) == [("bad.csv", 1, 6, path.stat().st_size)]
 
@@ -239,14 +240,14 @@ def test_times_no_system_can_have_logged_are_bad_rows(usage_store, tmp_path):
                  + "1970-01-01 00:00:00+00:00,aadams,Data warehouse,query,company_financials,,\n"
                  + "2999-01-01 00:00:00+00:00,aadams,Data warehouse,query,company_financials,,\n"
                  + "2026-11-16 09:00:00+00:00,aadams,Data warehouse,query,company_financials,,\n")
-    report = load_usage(usage_store, path, UsageLoadOptions(), "Ana Costa")
+    report = load_usage(usage_store, path, UsageLoadOptions(), lead("Ana Costa"))
     assert report.rejected_table().values.tolist() == [
         ["odd.csv", 2, "timestamp", "the time 1970-01-01 00:00:00+00 is before 1990: a placeholder or a typo"],
         ["odd.csv", 3, "timestamp", "the time 2999-01-01 00:00:00+00 is more than a day in the future"]]
     assert stored(usage_store) == []
     log = write(tmp_path / "access.log",
                 '10.0.0.1 - aadams [01/Jan/1901:10:00:00 +0000] "GET /news HTTP/1.1" 200 512\n')
-    refused = load_usage(usage_store, log, INTRANET, "Ana Costa")
+    refused = load_usage(usage_store, log, INTRANET, lead("Ana Costa"))
     assert [(row.line, row.column, row.reason) for row in refused.rejected_rows] == [
         (1, "time", "the time 1901-01-01 10:00:00+00 is before 1990: a placeholder or a typo")]
 
@@ -257,21 +258,21 @@ def test_bytes_0x80_to_0x9f_load_in_any_encoding_python_knows(usage_store, tmp_p
     log = tmp_path / "windows.log"
     log.write_bytes(line)
     for encoding in ("cp1252", "latin-1", "mac_roman"):
-        report = load_usage(usage_store, log, UsageLoadOptions(system="Intranet", encoding=encoding), "Ana Costa",
+        report = load_usage(usage_store, log, UsageLoadOptions(system="Intranet", encoding=encoding), lead("Ana Costa"),
                             dry_run=True)
         assert report.ok and report.events_found == 1, (encoding, report.files[0].problem)
-    load_usage(usage_store, log, UsageLoadOptions(system="Intranet", encoding="cp1252"), "Ana Costa")
+    load_usage(usage_store, log, UsageLoadOptions(system="Intranet", encoding="cp1252"), lead("Ana Costa"))
     assert [row[5] for row in stored(usage_store)] == ["/caf\u00e9\u2026"]
     table = tmp_path / "windows.csv"
     table.write_bytes(HEADER.encode() + b"2026-11-16 09:00:00,bbrown,Data warehouse,query,caf\xe9\x85,,\n")
-    load_usage(usage_store, table, UsageLoadOptions(encoding="cp1252"), "Ana Costa")
+    load_usage(usage_store, table, UsageLoadOptions(encoding="cp1252"), lead("Ana Costa"))
     assert sorted(row[5] for row in stored(usage_store)) == ["/caf\u00e9\u2026", "caf\u00e9\u2026"]
 
 
 def test_a_file_that_is_not_the_encoding_named_is_refused_saying_so(usage_store, tmp_path):
     table = tmp_path / "undefined.csv"
     table.write_bytes(HEADER.encode() + b"2026-11-16 09:00:00,bbrown,Data warehouse,query,caf\x81,,\n")
-    report = load_usage(usage_store, table, UsageLoadOptions(encoding="cp1252"), "Ana Costa")
+    report = load_usage(usage_store, table, UsageLoadOptions(encoding="cp1252"), lead("Ana Costa"))
     assert report.files[0].problem == ("undefined.csv cannot be read as csv: not cp1252 text; name its encoding "
                                        "(e.g. cp1252 for Excel on Windows, latin-1, or utf-16 for some Windows "
                                        "exports)")
@@ -281,9 +282,9 @@ def test_a_file_that_is_not_the_encoding_named_is_refused_saying_so(usage_store,
 def test_a_csv_that_has_grown_adds_only_its_new_rows(usage_store, tmp_path):
     path = tmp_path / "usage.csv"
     shutil.copy(FIXTURES / "usage_events.csv", path)
-    load_usage(usage_store, path, UsageLoadOptions(), "Ana Costa")
+    load_usage(usage_store, path, UsageLoadOptions(), lead("Ana Costa"))
     append(path, "2026-11-18 11:00:00,ddubois,Intranet,view,/hr/benefits,,\n")
-    grown = load_usage(usage_store, path, UsageLoadOptions(), "Ana Costa")
+    grown = load_usage(usage_store, path, UsageLoadOptions(), lead("Ana Costa"))
     assert (grown.events_added, grown.already_loaded, grown.files[0].lines) == (1, 5, 1)
     assert stored(usage_store)[-1] == (utc("2026-11-18 11:00"), 2, "ddubois", 4, "view", "/hr/benefits", None, None,
                                        None, None)
@@ -298,14 +299,14 @@ def test_a_parquet_file_written_by_duckdb_loads_with_its_row_numbers_in_the_repo
             (TIMESTAMP '2026-11-18 09:30:00', 'eevans', 'Intranet', 'download', '/library/guide.pdf', NULL, NULL),
             (TIMESTAMP '2026-11-18 10:00:00', 'eevans', 'Intranet', 'print', '/library/guide.pdf', NULL, NULL))
             t("timestamp", "user", "system", "action", resource, query, duration_ms)) TO '{path}' (FORMAT parquet)""")
-    refused = load_usage(usage_store, path, UsageLoadOptions(), "Ana Costa")
+    refused = load_usage(usage_store, path, UsageLoadOptions(), lead("Ana Costa"))
     assert [(row.line, row.column) for row in refused.rejected_rows] == [(3, "action")]
-    report = load_usage(usage_store, path, UsageLoadOptions(skip_bad_rows=True), "Ana Costa")
+    report = load_usage(usage_store, path, UsageLoadOptions(skip_bad_rows=True), lead("Ana Costa"))
     assert (report.files[0].format, report.events_added) == ("parquet", 2)
     assert stored(usage_store) == [  # timestamps without a zone are wall-clock times in London
         (utc("2026-06-15 11:00"), 1, "bbrown", 2, "query", "account_pipeline", "SELECT 1", 1200, None, None),
         (utc("2026-11-18 09:30"), 2, "eevans", 5, "download", "/library/guide.pdf", None, None, None, None)]
-    assert load_usage(usage_store, path, UsageLoadOptions(skip_bad_rows=True), "Ana Costa").events_added == 0
+    assert load_usage(usage_store, path, UsageLoadOptions(skip_bad_rows=True), lead("Ana Costa")).events_added == 0
 
 
 def test_a_glob_loads_each_matching_file_in_name_order(usage_store, tmp_path):
@@ -313,48 +314,48 @@ def test_a_glob_loads_each_matching_file_in_name_order(usage_store, tmp_path):
     write(tmp_path / "usage-2026-11-16.csv", HEADER + "2026-11-16 09:00,aadams,Intranet,view,/news,,\n"
                                                       "2026-11-16 10:00,aadams,Data warehouse,login,,,\n")
     write(tmp_path / "notes.txt", "not usage\n")
-    report = load_usage(usage_store, str(tmp_path / "usage-*.csv"), UsageLoadOptions(), "Ana Costa")
+    report = load_usage(usage_store, str(tmp_path / "usage-*.csv"), UsageLoadOptions(), lead("Ana Costa"))
     assert [file.name for file in report.files] == ["usage-2026-11-16.csv", "usage-2026-11-17.csv"]
     assert report.events_added == 3 and report.events_by_system == {"Intranet": 2, "Data warehouse": 1}
     with pytest.raises(ImportFileError, match="No file matches .*usage-\\*.parquet"):
-        load_usage(usage_store, str(tmp_path / "usage-*.parquet"), UsageLoadOptions(), "Ana Costa")
+        load_usage(usage_store, str(tmp_path / "usage-*.parquet"), UsageLoadOptions(), lead("Ana Costa"))
 
 
 def test_an_unknown_system_is_refused_naming_the_known_ones(usage_store, access_log, tmp_path):
     refusal = ("Unknown system 'Wiki'. The known systems are Data warehouse, Intranet: choose one, or have the load "
                "create it (--create-system on the command line, 'a new system' on the Import usage page).")
     with pytest.raises(ImportFileError, match=re.escape(refusal)):
-        load_usage(usage_store, access_log, UsageLoadOptions(system="Wiki"), "Ana Costa")
+        load_usage(usage_store, access_log, UsageLoadOptions(system="Wiki"), lead("Ana Costa"))
     path = write(tmp_path / "usage.csv", HEADER + "2026-11-16 09:00,aadams,Wiki,view,/home,,\n"
                                                   "2026-11-16 09:01,aadams,Intranet,view,/news,,\n")
-    report = load_usage(usage_store, path, UsageLoadOptions(), "Ana Costa")
+    report = load_usage(usage_store, path, UsageLoadOptions(), lead("Ana Costa"))
     assert report.files[0].problem == f"usage.csv: {refusal}"
     assert stored(usage_store) == []
 
 
 def test_an_unknown_system_is_created_when_the_load_is_told_to(usage_store, access_log):
     options = UsageLoadOptions(system="Staff wiki", create_systems=True, skip_bad_rows=True)
-    report = load_usage(usage_store, access_log, options, "Ana Costa")
+    report = load_usage(usage_store, access_log, options, lead("Ana Costa"))
     assert report.events_by_system == {"Staff wiki": 15} and report.notes == ["created the system Staff wiki"]
     with usage_store.reading() as db:
         assert db.execute("SELECT * FROM systems WHERE system_id = 3").fetchone() == (3, "Staff wiki", "web site")
 
 
 def test_a_dry_run_counts_what_would_be_added_and_writes_nothing(usage_store, access_log):
-    report = load_usage(usage_store, access_log, INTRANET_SKIPPING, "Ana Costa", dry_run=True)
+    report = load_usage(usage_store, access_log, INTRANET_SKIPPING, lead("Ana Costa"), dry_run=True)
     assert (report.events_found, report.events_added, report.unmapped_events) == (15, 0, 2)
     assert stored(usage_store) == [] and ledger(usage_store) == []
 
 
 def test_another_exports_columns_actions_and_date_format_are_mapped(usage_store, tmp_path):
     path = write(tmp_path / "portal.csv", "When,Account,Page,What\n16/11/2026 09:15,aadams,/news,open\n")
-    lacking = load_usage(usage_store, path, UsageLoadOptions(system="Intranet"), "Ana Costa")
+    lacking = load_usage(usage_store, path, UsageLoadOptions(system="Intranet"), lead("Ana Costa"))
     assert lacking.files[0].problem.startswith("portal.csv: the file has no column timestamp, user, action, resource. "
                                                "Its columns are: When, Account, Page, What.")
     options = UsageLoadOptions(system="Intranet", columns={"timestamp": "When", "user": "Account", "resource": "Page",
                                                            "action": "What"},
                                action_map={"open": "view"}, time_format="%d/%m/%Y %H:%M")
-    assert load_usage(usage_store, path, options, "Ana Costa").events_added == 1
+    assert load_usage(usage_store, path, options, lead("Ana Costa")).events_added == 1
     assert stored(usage_store) == [(utc("2026-11-16 09:15"), 2, "aadams", 1, "view", "/news", None, None, None, None)]
 
 
@@ -362,7 +363,7 @@ def test_progress_is_told_of_each_file_and_stage(usage_store, tmp_path):
     write(tmp_path / "a.csv", HEADER + "2026-11-16 09:00,aadams,Intranet,view,/news,,\n")
     write(tmp_path / "b.csv", HEADER + "2026-11-16 09:00,bbrown,Intranet,view,/news,,\n")
     calls: list[tuple[float, str]] = []
-    load_usage(usage_store, [tmp_path / "a.csv", tmp_path / "b.csv"], UsageLoadOptions(), "Ana Costa",
+    load_usage(usage_store, [tmp_path / "a.csv", tmp_path / "b.csv"], UsageLoadOptions(), lead("Ana Costa"),
                progress=lambda fraction, message: calls.append((fraction, message)))
     assert calls == [(0.0, "a.csv (1 of 2): comparing with what was loaded before"),
                      (0.05, "a.csv (1 of 2): reading and checking"), (0.35, "a.csv (1 of 2): writing"),
@@ -415,7 +416,7 @@ def test_any_messy_file_is_loaded_whole_or_refused_cleanly_and_what_is_stored_st
         before = fingerprint(usage_store, USAGE_TABLES)
         options = UsageLoadOptions(encoding=encoding, skip_bad_rows=skip_bad_rows, time_format=time_format)
         try:
-            report = load_usage(usage_store, path, options, "Property Tester")
+            report = load_usage(usage_store, path, options, lead("Property Tester"))
         except (ValidationError, ImportFileError):
             report = None
         if report is None or not any(file.loaded for file in report.files):
@@ -449,7 +450,7 @@ def test_a_real_servers_log_loads_its_use_and_says_what_it_left_out(usage_store,
     lines[16] = log_line("bbrown", 16, "PUT /library/note HTTP/1.1", 201)
     lines[17] = "this is not a log line\n"  # 1 in 100: junk a server can write
     log = write(tmp_path / "intranet.log", "".join(lines))
-    report = load_usage(usage_store, log, INTRANET, "Ana Costa")
+    report = load_usage(usage_store, log, INTRANET, lead("Ana Costa"))
     file = report.files[0]
     assert report.ok and file.loaded
     assert (file.lines, file.events, file.rejected) == (100, 93, 1)  # 100 less the 7 skipped and the junk line
@@ -460,20 +461,20 @@ def test_a_real_servers_log_loads_its_use_and_says_what_it_left_out(usage_store,
         assert db.execute("SELECT action, count(*), min(user_agent) FROM usage_events GROUP BY 1 "
                           "ORDER BY 1").fetchall() == [("submit", 1, BROWSER), ("view", 92, BROWSER)]
     bots = load_usage(usage_store, write(tmp_path / "bots.log", lines[12] + lines[13]),
-                      dataclasses.replace(INTRANET, keep_bots=True), "Ana Costa")
+                      dataclasses.replace(INTRANET, keep_bots=True), lead("Ana Costa"))
     assert bots.events_added == 2
 
 
 def test_a_file_that_is_mostly_not_a_log_is_refused_whole(usage_store, tmp_path):
     log = write(tmp_path / "notes.log", log_line("aadams", 1) + "".join(f"note {n}\n" for n in range(5)))
-    report = load_usage(usage_store, log, UsageLoadOptions(system="Intranet", format="access-log"), "Ana Costa")
+    report = load_usage(usage_store, log, UsageLoadOptions(system="Intranet", format="access-log"), lead("Ana Costa"))
     assert report.files[0].problem.endswith("(over 1% of a log's lines unreadable: is it an access log?)")
     assert stored(usage_store) == []
 
 
 def test_the_first_system_of_a_database_is_created_by_naming_it(store, tmp_path):
     log = write(tmp_path / "intranet.log", log_line("someone", 1))
-    report = load_usage(store, log, UsageLoadOptions(system="Intranet"), "Ana Costa")
+    report = load_usage(store, log, UsageLoadOptions(system="Intranet"), lead("Ana Costa"))
     assert report.ok and report.notes == ["created the system Intranet"]
     with store.reading() as db:
         assert db.execute("SELECT name, kind FROM systems").fetchall() == [("Intranet", "web site")]

@@ -7,7 +7,7 @@ import streamlit as st
 from infodash.db import Store
 from infodash.sla_reports import BREACH_REASONS, record_breach_reason
 from infodash.ui.feedback import FormFeedback
-from infodash.ui.pickers import staff_name
+from infodash.ui.pickers import acting_account
 
 FEEDBACK = FormFeedback("br")
 
@@ -17,7 +17,7 @@ def save_reason(store: Store) -> None:
     state = st.session_state
     request_id = state.get("br_request")
     if not FEEDBACK.attempt(lambda: record_breach_reason(store, request_id, state.get("br_reason") or "",
-                                                         state.get("br_note") or "", staff_name())):
+                                                         state.get("br_note") or "", acting_account(store))):
         return
     FEEDBACK.succeeded(f"Recorded for request #{request_id}: {BREACH_REASONS[state['br_reason']].lower()}.")
     state["br_note"] = ""

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from infodash.db import StoreError
-from infodash.errors import ValidationError
+from infodash.errors import NotAllowed, ValidationError
 from infodash.ui.text import escape_markdown
 
 
@@ -37,14 +37,15 @@ class FormFeedback:
         st.session_state[self.errors_key] = errors
 
     def attempt(self, action: Callable[[], Any], store_error_field: str = "form") -> bool:
-        """Run ``action``; on bad input record its problems by field, on a busy or unreadable database its
-        message under ``store_error_field`` (the field the form shows it by); True when it went through."""
+        """Run ``action``; on bad input record its problems by field, on a busy or unreadable database, or an
+        action the signed-in role may not take, its message under ``store_error_field`` (the field the form
+        shows it by); True when it went through."""
         try:
             action()
         except ValidationError as error:
             self.failed(error.errors)
             return False
-        except StoreError as error:
+        except (StoreError, NotAllowed) as error:
             self.failed({store_error_field: str(error)})
             return False
         return True

@@ -10,10 +10,11 @@ from typing import Any, Protocol
 import streamlit as st
 
 from infodash.db import Store
-from infodash.errors import ValidationError
+from infodash.errors import NotAllowed, ValidationError
 from infodash.formatting import count_of
 from infodash.importers import (FilePreview, ImportFileError, ImportReport, Progress, preview_file, reading_problems,
                                 save_mapping)
+from infodash.ui.pickers import acting_account
 from infodash.ui.store import cached_result
 from infodash.ui.tables import download_button
 from infodash.ui.text import escape_markdown
@@ -114,7 +115,7 @@ def check_and_import(run_import: Callable[[bool, Progress], ImportReport], me: s
         for message in error.errors.values():
             st.error(escape_markdown(message))
         return None
-    except ImportFileError as error:
+    except (ImportFileError, NotAllowed) as error:
         st.error(escape_markdown(str(error)))
         return None
     for note in report.notes:
@@ -140,10 +141,14 @@ def check_and_import(run_import: Callable[[bool, Progress], ImportReport], me: s
     return report
 
 
-def save_mapping_form(store: Store, kind: str, options: dict[str, Any], me: str, placeholder: str) -> None:
+def save_mapping_form(store: Store, kind: str, options: dict[str, Any], placeholder: str) -> None:
     """A box and button keeping ``options`` as a named mapping of ``kind`` for the next file."""
     with st.form(f"{kind}_save_mapping", border=False):
         name = st.text_input("Save this mapping as", placeholder=placeholder)
         if st.form_submit_button("Save mapping") and name.strip():
-            save_mapping(store, kind, name.strip(), options, me or "unknown")
-            st.success("Saved. Choose it under 'Start from' next time.")
+            try:
+                save_mapping(store, kind, name.strip(), options, acting_account(store, unnamed="unknown"))
+            except NotAllowed as error:
+                st.error(escape_markdown(str(error)))
+            else:
+                st.success("Saved. Choose it under 'Start from' next time.")

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from infodash.db import Store, StoreError
-from infodash.errors import ValidationError
+from infodash.errors import NotAllowed, ValidationError
 from infodash.filters import Filters
 from infodash.formatting import PALETTE, format_figure
 from infodash.groups import UNDER_SERVED_RULE
@@ -30,7 +30,7 @@ from infodash.ui.charts import cached_chart, styled
 from infodash.ui.feedback import FormFeedback
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import lazy_tabs
-from infodash.ui.pickers import staff_name
+from infodash.ui.pickers import acting_account, staff_name
 from infodash.ui.sla_charts import breakdown_chart, weekly_chart
 from infodash.ui.store import cached
 from infodash.ui.survey_charts import dimension_trend_chart, nps_chart
@@ -228,10 +228,10 @@ def make_pack(view: PackView) -> None:
                       tuple(int(response_id) for response_id in state.get(view.comments_key) or []))
     try:
         content = pack_content(view.store, view.period, view.time_zone, view.filters, view.now, read=cached)
-        pack_id = save_pack(view.store, content, texts, staff_name(), now=view.now)
+        pack_id = save_pack(view.store, content, texts, acting_account(view.store), now=view.now)
     except ValidationError as error:
         return FEEDBACK.failed(error.errors)
-    except StoreError as error:
+    except (StoreError, NotAllowed) as error:
         return FEEDBACK.failed({"form": str(error)})
     state[LAST_PACK_KEY] = pack_id
     FEEDBACK.succeeded(f"Made pack #{pack_id}: {content.title}. Download it below; it is also listed under "
@@ -257,7 +257,7 @@ def year_start_control(store: Store, year_start: int) -> None:
 
 def _save_year_start(store: Store) -> None:
     month = int(st.session_state.get("pack_year_start") or 1)
-    if YEAR_START.attempt(lambda: set_reporting_year_start_month(store, month, staff_name()), "author"):
+    if YEAR_START.attempt(lambda: set_reporting_year_start_month(store, month, acting_account(store)), "author"):
         YEAR_START.succeeded(f"The reporting year now starts in {_MONTHS[month]} (set by {staff_name()}).")
 
 

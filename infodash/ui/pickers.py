@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from infodash import customers
+from infodash.accounts import current
 from infodash.checks import MAX_AUTHOR_CHARS
 from infodash.customers import all_customer_choices, customer_choice, customer_count, find_customers
 from infodash.db import Store
+from infodash.errors import NotAllowed
+from infodash.permissions import Account
 from infodash.ui.store import cached
 
 STAFF_NAME_KEY = "staff_name"
@@ -27,8 +32,21 @@ def staff_name_input() -> str:
 
 
 def staff_name() -> str:
-    """The staff member's name as typed for this browser session."""
+    """The name entries are recorded under: the signed-in person's, or on the demo the name typed."""
     return (st.session_state.get(STAFF_NAME_KEY) or "").strip()
+
+
+def acting_account(store: Store, unnamed: str = "") -> Account:
+    """Who is acting, for the library's write functions: the signed-in account as it stands now (a role changed or
+    an account disabled since signing in counts from the next step); on the demo, the demo lead under the name
+    typed in "Your name" (``unnamed`` when none is, e.g. for a dry run). Raises NotAllowed when no one is signed
+    in or the account has been disabled."""
+    account = st.session_state.get(SIGNED_IN_KEY)
+    if account is None:
+        raise NotAllowed("No one is signed in: reload the page and sign in.")
+    if st.session_state.get(DEMO_KEY):
+        return replace(account, name=staff_name() or unnamed)
+    return current(store, account)
 
 
 def customer_options(store: Store, selected_key: str, search_key: str,

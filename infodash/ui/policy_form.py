@@ -10,7 +10,7 @@ import streamlit as st
 from infodash.db import Store
 from infodash.policies import PolicyDraft, save_calendar, save_policy_version
 from infodash.ui.feedback import FormFeedback
-from infodash.ui.pickers import staff_name
+from infodash.ui.pickers import acting_account
 
 POLICY = FormFeedback("pol")
 CALENDAR = FormFeedback("cal")
@@ -31,7 +31,7 @@ def save_policy(store: Store) -> None:
         next_day_deadline=state.get("pol_deadline") if cutoff_rule else None,
         primary_target_share=None if share is None else share / 100, hard_limit_hours=state.get("pol_limit") or None,
         pause_on_customer=bool(state.get("pol_pause_customer")), pause_on_vendor=bool(state.get("pol_pause_vendor")))
-    if POLICY.attempt(lambda: save_policy_version(store, draft, staff_name())):
+    if POLICY.attempt(lambda: save_policy_version(store, draft, acting_account(store))):
         POLICY.succeeded(f"Saved {draft.name.strip()} from {draft.effective_from:%d %b %Y}. Requests that arrived "
                          "earlier keep the version they arrived under.")
 
@@ -45,5 +45,5 @@ def save_calendar_from_tables(store: Store, calendar_id: int | None, hours: pd.D
     days = {row.day: row.reason or "Closed" for row in closures.dropna(subset=["day"]).itertuples()}
     if CALENDAR.attempt(lambda: save_calendar(store, calendar_id, state.get("cal_name") or "",
                                               state.get("cal_tz") or "", state.get("cal_country") or None,
-                                              state.get("cal_subdivision") or None, slots, days, staff_name())):
+                                              state.get("cal_subdivision") or None, slots, days, acting_account(store))):
         CALENDAR.succeeded("Saved the calendar; service levels are recomputed on the next view.")

@@ -12,7 +12,7 @@ import streamlit as st
 
 from infodash.db import Store
 from infodash.ui.feedback import FormFeedback
-from infodash.ui.pickers import staff_name
+from infodash.ui.pickers import acting_account
 from infodash.ui.store import cached
 
 NEW = -1  # the choice "add a new one" in the picker
@@ -97,7 +97,7 @@ def _save(form: RecordForm, store: Store, chosen: int) -> None:
     draft = form.draft(**{name: ("" if value is None and isinstance(getattr(form.draft(name=""), name), str)
                                  else value) for name, value in values.items()})
     record_id = None if chosen == NEW else int(chosen)
-    if form.feedback.attempt(lambda: form.save(store, draft, staff_name(), record_id)):
+    if form.feedback.attempt(lambda: form.save(store, draft, acting_account(store), record_id)):
         form.feedback.succeeded(f"Saved the {form.noun} {draft.name.strip()!r}.")
         if chosen == NEW:  # an empty form for the next one
             for box in form.fields:
@@ -105,6 +105,6 @@ def _save(form: RecordForm, store: Store, chosen: int) -> None:
 
 
 def _remove(form: RecordForm, store: Store, chosen: int) -> None:
-    if form.remove is not None and form.feedback.attempt(lambda: form.remove(store, int(chosen), staff_name())):
+    if form.remove is not None and form.feedback.attempt(lambda: form.remove(store, int(chosen), acting_account(store))):
         form.feedback.succeeded(f"Removed the {form.noun}.")
         st.session_state[f"{form.key}_chosen"] = NEW

@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from infodash.db import Store, StoreError
-from infodash.errors import ValidationError
+from infodash.errors import NotAllowed, ValidationError
 from infodash.instruments import CSAT_LABELS
 from infodash.periods import NonexistentLocalTime, local_datetime
 from infodash.service_requests import CLOSED, RequestDraft, StatusUpdate, change_status, log_request
 from infodash.survey_responses import RequestFeedback, record_request_feedback
 from infodash.ui.feedback import FormFeedback
-from infodash.ui.pickers import staff_name
+from infodash.ui.pickers import acting_account, staff_name
 
 NEW = FormFeedback("rq")
 STATUS = FormFeedback("st")
@@ -70,12 +70,12 @@ def save_request(store: Store, time_zone: ZoneInfo) -> None:
         draft = RequestDraft(state.get("rq_customer"), state.get("rq_service"), state.get("rq_channel"),
                              state.get("rq_priority") or "normal", state.get("rq_subject") or "",
                              _when("rq", time_zone), staff_name() or None)
-        request_id = log_request(store, draft, staff_name())
+        request_id = log_request(store, draft, acting_account(store))
     except NonexistentLocalTime as error:
         return NEW.failed({"received_at": str(error)})
     except ValidationError as error:
         return NEW.failed(error.errors)
-    except StoreError as error:
+    except (StoreError, NotAllowed) as error:
         return NEW.failed({"form": str(error)})
     NEW.succeeded(f"Logged request #{request_id}.")
     state.update(NEW_DEFAULTS)
@@ -89,12 +89,12 @@ def save_status(store: Store, request_id: int, time_zone: ZoneInfo) -> None:
     try:
         update = StatusUpdate(state.get("st_status"), _when("st", time_zone), state.get("st_vendor") or "",
                               state.get("st_reason") or "", state.get("st_referral") or "", state.get("st_note") or "")
-        change_status(store, request_id, update, staff_name())
+        change_status(store, request_id, update, acting_account(store))
     except NonexistentLocalTime as error:
         return STATUS.failed({"changed_at": str(error)})
     except ValidationError as error:
         return STATUS.failed(error.errors)
-    except (StoreError, LookupError) as error:
+    except (StoreError, NotAllowed, LookupError) as error:
         return STATUS.failed({"form": str(error)})
     closed_note = " Find it under Recently closed to record the customer's feedback." if update.status in CLOSED else ""
     STATUS.succeeded(f"Request #{request_id} is now {update.status.replace('_', ' ')}.{closed_note}")
@@ -120,11 +120,12 @@ def save_feedback(store: Store, request_id: int, time_zone: ZoneInfo) -> None:
     """Submit callback of the customer-feedback form of a resolved or declined request."""
     state = st.session_state
     try:
-        record_request_feedback(store, request_id, state.get("fb_csat"), state.get("fb_comment") or "", staff_name(),
+        record_request_feedback(store, request_id, state.get("fb_csat"), state.get("fb_comment") or "",
+                                acting_account(store),
                                 dt.datetime.now(time_zone), time_zone)
     except ValidationError as error:
         return FEEDBACK.failed(error.errors)
-    except StoreError as error:
+    except (StoreError, NotAllowed) as error:
         return FEEDBACK.failed({"form": str(error)})
     FEEDBACK.succeeded(f"Recorded the customer's feedback on request #{request_id}.")
     state.update(FEEDBACK_DEFAULTS)

@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from infodash.accounts import Account, SignInRefused, add_account, has_accounts, provider_sign_in, sign_in
+from infodash.accounts import Account, SignInRefused, add_first_lead, current, has_accounts, provider_sign_in, sign_in
 from infodash.db import Store, StoreError
-from infodash.errors import ValidationError
+from infodash.errors import NotAllowed, ValidationError
 from infodash.settings import demo_size
 from infodash.ui.feedback import FormFeedback
 from infodash.ui.pickers import DEMO_KEY, SIGNED_IN_KEY, STAFF_NAME_KEY
@@ -33,8 +33,18 @@ def _provider_configured() -> bool:
 
 
 def signed_in(store: Store) -> Account:
-    """The signed-in account; draws the sign-in (and stops the script) while there is none."""
+    """The signed-in account as it stands now (a lead's change of role counts from the next step; a disabled
+    account is signed out); draws the sign-in (and stops the script) while there is none."""
     account = st.session_state.get(SIGNED_IN_KEY)
+    if account is not None:
+        try:
+            account = current(store, account)
+        except NotAllowed as ended:
+            _sign_out()
+            _FORM.failed({"form": str(ended)})
+            account = None
+        else:
+            st.session_state[SIGNED_IN_KEY] = account
     if account is None:
         account = _sign_in(store)
         st.session_state[SIGNED_IN_KEY] = account
@@ -90,12 +100,19 @@ def _local_form(store: Store) -> None:
 def _try_local(store: Store) -> None:
     state = st.session_state
     try:
-        account = sign_in(store, state.get("sign_in_email") or "", state.get("sign_in_password") or "")
+        account = sign_in(store, state.get("sign_in_email") or "", state.get("sign_in_password") or "",
+                          source=_browser_address())
     except (SignInRefused, StoreError) as refused:
         _FORM.failed({"form": str(refused)})
     else:
         _accept(account)
     state["sign_in_password"] = ""  # never kept, right or wrong
+
+
+def _browser_address() -> str | None:
+    """Where the attempt comes from, for throttling (None when Streamlit does not know it)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
 
 
 def _first_lead_form(store: Store) -> None:
@@ -122,7 +139,7 @@ def _create_lead(store: Store) -> None:
         return
     email = state.get("lead_email") or ""
     try:
-        account = add_account(store, email, state.get("lead_name") or "", "lead", password, email.strip().lower())
+        account = add_first_lead(store, email, state.get("lead_name") or "", password)
     except ValidationError as error:
         _FORM.failed(error.errors)
     except StoreError as error:

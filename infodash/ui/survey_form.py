@@ -17,13 +17,13 @@ import pandas as pd
 import streamlit as st
 
 from infodash.db import Store, StoreError
-from infodash.errors import ValidationError
+from infodash.errors import NotAllowed, ValidationError
 from infodash.instruments import CSAT_LABELS, CSAT_RANGE, MEASURE_LABELS, NPS_RANGE, STYLE_LABELS, Instrument
 from infodash.survey_responses import (MAX_COMMENT_CHARS, ResponseDraft, answer_field, dated_response_time,
                                        record_response)
 from infodash.survey_templates import RATER_DIMENSIONS
 from infodash.ui.feedback import FormFeedback
-from infodash.ui.pickers import customer_options, staff_name
+from infodash.ui.pickers import acting_account, customer_options
 from infodash.ui.text import escape_markdown
 
 FEEDBACK = FormFeedback("sv")
@@ -197,13 +197,13 @@ def save(store: Store, instrument: Instrument, time_zone: ZoneInfo) -> None:
     anonymous = st.session_state.get(RESPONDENT_KEY) == "anonymous"
     try:
         response_id = record_response(store, draft_from_state(instrument, time_zone, dt.datetime.now(time_zone)),
-                                      staff_name(), dt.datetime.now(time_zone))
+                                      acting_account(store), dt.datetime.now(time_zone))
     except ValidationError as error:
         errors = dict(error.errors)
         if not anonymous and errors.pop("group_id", None):  # no customer picked on the customer side
             errors["customer_id"] = "Choose the customer, or mark the response anonymous and choose the group."
         return FEEDBACK.failed(errors)
-    except StoreError as error:
+    except (StoreError, NotAllowed) as error:
         return FEEDBACK.failed({"form": str(error)})
     FEEDBACK.succeeded(f"Saved response #{response_id}. The form is empty for the next one; "
                        "survey, wave and date are kept.")

@@ -13,11 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from infodash.db import Store, StoreError
-from infodash.errors import ValidationError
+from infodash.errors import NotAllowed, ValidationError
 from infodash.instruments import STYLE_LABELS, TEMPLATES, SurveyDraft, WaveDraft, create_survey, open_wave
 from infodash.survey_templates import RATER_DIMENSIONS
 from infodash.ui.feedback import FormFeedback
-from infodash.ui.pickers import staff_name
+from infodash.ui.pickers import acting_account
 
 SURVEY = FormFeedback("ns")
 WAVE = FormFeedback("nw")
@@ -123,10 +123,10 @@ def save_survey(store: Store, items: pd.DataFrame) -> None:
                         importance_points=int(state.get("ns_points") or 0),
                         description=state.get("ns_description") or "", codes=codes)
     try:
-        survey_id = create_survey(store, draft, staff_name())
+        survey_id = create_survey(store, draft, acting_account(store))
     except ValidationError as error:
         return SURVEY.failed(error.errors)
-    except StoreError as error:
+    except (StoreError, NotAllowed) as error:
         return SURVEY.failed({"form": str(error)})
     SURVEY.succeeded(f"Created survey {draft.name.strip()} with {len(pairs)} items. Open a wave below to start "
                      "collecting answers.")
@@ -152,7 +152,7 @@ def save_wave(store: Store, survey_id: int, invitations: pd.DataFrame) -> None:
     state = st.session_state
     counts = {int(row.group_id): int(row.invited) for row in invitations.itertuples() if not pd.isna(row.invited)}
     draft = WaveDraft(survey_id, state.get("nw_name") or "", state.get("nw_opened"), state.get("nw_closed"), counts)
-    if WAVE.attempt(lambda: open_wave(store, draft, staff_name())):
+    if WAVE.attempt(lambda: open_wave(store, draft, acting_account(store))):
         WAVE.succeeded(f"Opened wave {draft.name.strip()} with {sum(counts.values()):,} people invited.")
         state[_RESET] = {"nw"}
 

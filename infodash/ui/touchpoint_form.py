@@ -19,7 +19,7 @@ from infodash.periods import NonexistentLocalTime, local_datetime
 from infodash.touchpoints import (TouchpointDraft, delete_touchpoint, get_touchpoint, log_touchpoint,
                                   mark_follow_up_done, update_touchpoint)
 from infodash.ui.feedback import FormFeedback
-from infodash.ui.pickers import staff_name as author
+from infodash.ui.pickers import acting_account
 
 FEEDBACK = FormFeedback("tp")
 EDITING_KEY = "tp_editing"
@@ -101,9 +101,9 @@ def save(store: Store, time_zone: ZoneInfo, keep_values: bool) -> None:
     try:
         draft = draft_from_state(time_zone)
         if editing:
-            saved = update_touchpoint(store, editing, draft, author(), time_zone)
+            saved = update_touchpoint(store, editing, draft, acting_account(store), time_zone)
         else:
-            saved = log_touchpoint(store, draft, author(), time_zone)
+            saved = log_touchpoint(store, draft, acting_account(store), time_zone)
     except NonexistentLocalTime as error:
         return _failed({"occurred_at": str(error)})
     except ValidationError as error:
@@ -145,7 +145,7 @@ def cancel_edit(time_zone: ZoneInfo) -> None:
 def undo(store: Store, touchpoint_id: int, time_zone: ZoneInfo) -> None:
     """Delete one's own touchpoint (its values stay in the audit log)."""
     try:
-        delete_touchpoint(store, touchpoint_id, author())
+        delete_touchpoint(store, touchpoint_id, acting_account(store))
     except (StoreError, NotAllowed, LookupError) as error:
         return _failed({"form": str(error)})
     if st.session_state.get(EDITING_KEY) == touchpoint_id:
@@ -156,7 +156,7 @@ def undo(store: Store, touchpoint_id: int, time_zone: ZoneInfo) -> None:
 def follow_up_done(store: Store, touchpoint_id: int) -> None:
     """Mark the follow-up of one's own touchpoint done."""
     try:
-        mark_follow_up_done(store, touchpoint_id, author())
+        mark_follow_up_done(store, touchpoint_id, acting_account(store))
     except (StoreError, NotAllowed, LookupError) as error:
         return _failed({"form": str(error)})
     _succeeded(f"Follow-up of touchpoint #{touchpoint_id} marked done.")

@@ -16,6 +16,7 @@ from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.formatting import count_of
 from infodash.importers import parse_pairs
+from infodash.permissions import Account
 from infodash.usage_import import (ACTIONS, FIELDS, UsageLoadOptions, UsageLoadReport, load_usage,
                                    option_problems)
 from infodash.ui.import_form import Upload, field_problem
@@ -112,7 +113,7 @@ def file_layout(key: str, default_time_zone: str) -> FileLayout:
     return replace(layout, problems=problems)
 
 
-def load_uploads(store: Store, uploads: Sequence[Upload], options: UsageLoadOptions, author: str,
+def load_uploads(store: Store, uploads: Sequence[Upload], options: UsageLoadOptions, actor: Account,
                  dry_run: bool) -> UsageLoadReport:
     """Write each upload to a temporary folder under its own name (a source's name is part of its identity)
     and load them all, drawing a progress bar. Raises what :func:`load_usage` raises."""
@@ -124,7 +125,7 @@ def load_uploads(store: Store, uploads: Sequence[Upload], options: UsageLoadOpti
             path.parent.mkdir()
             path.write_bytes(upload.getvalue())
             paths.append(path)
-        report = load_usage(store, paths, options, author, progress=lambda fraction, message: bar.progress(
+        report = load_usage(store, paths, options, actor, progress=lambda fraction, message: bar.progress(
             min(fraction, 1.0), message), dry_run=dry_run)
     bar.empty()
     return report

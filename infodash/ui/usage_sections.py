@@ -16,14 +16,14 @@ from streamlit.delta_generator import DeltaGenerator
 from infodash.anomalies import SENSITIVITY
 from infodash.db import Store, StoreError
 from infodash.detection import run_detection, set_sensitivity
-from infodash.errors import ValidationError
+from infodash.errors import NotAllowed, ValidationError
 from infodash.filters import Filters
 from infodash.findings import (DETECTORS, MAX_NOTE_CHARS, SEVERITY_DEFINITION, STATUSES, anomalies, review_anomaly,
                                severity, times_the_threshold)
 from infodash.periods import Period, reference_week
 from infodash.ui.charts import cached_chart
 from infodash.ui.feedback import FormFeedback
-from infodash.ui.pickers import staff_name, staff_name_input
+from infodash.ui.pickers import acting_account, staff_name, staff_name_input
 from infodash.ui.store import cached, store_errors
 from infodash.ui.tables import download_button
 from infodash.ui.text import escape_markdown
@@ -107,7 +107,7 @@ _SENSITIVITY_LABELS = {"high": "High: more findings, more of them noise", "norma
 
 def _save_sensitivity(store: Store) -> None:
     level = st.session_state.get("usage_sensitivity") or "normal"
-    if SENSITIVITY_FEEDBACK.attempt(lambda: set_sensitivity(store, level, staff_name()), "author"):
+    if SENSITIVITY_FEEDBACK.attempt(lambda: set_sensitivity(store, level, acting_account(store)), "author"):
         SENSITIVITY_FEEDBACK.succeeded(f"Sensitivity set to {level} by {staff_name()}; it applies from the next "
                                        "detection run.")
 
@@ -119,14 +119,14 @@ def _review(store: Store, anomaly_id: int, status: str, title: str) -> None:
     field = {"actioned": f"done_{anomaly_id}", "dismissed": f"reason_{anomaly_id}"}.get(status)
     hours = state.get(f"hours_{anomaly_id}") if status == "actioned" else None
     try:
-        review_anomaly(store, anomaly_id, status, staff_name(), dt.datetime.now(dt.UTC),
+        review_anomaly(store, anomaly_id, status, acting_account(store), dt.datetime.now(dt.UTC),
                        (state.get(field) or "") if field else "", None if hours is None else round(hours * 60))
     except ValidationError as error:
         errors = dict(error.errors)
         if status == "dismissed" and "note" in errors:
             errors["reason"] = errors.pop("note")
         return feedback.failed(errors)
-    except StoreError as error:
+    except (StoreError, NotAllowed) as error:
         return feedback.failed({"form": str(error)})
     feedback.clear()
     saved = f" ({hours:g} hour{'' if hours == 1 else 's'} saved)" if hours else ""
