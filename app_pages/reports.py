@@ -14,7 +14,7 @@ from infodash.settings import reporting_year_start_month
 from infodash.sla import evaluate_requests
 from infodash.ui import pack_sections as sections
 from infodash.ui.layout import page_context
-from infodash.ui.pickers import staff_name_input
+from infodash.ui.pickers import may, staff_name_input
 from infodash.ui.store import cached, store_errors
 from infodash.ui.text import escape_markdown
 
@@ -35,7 +35,10 @@ with kind_col:
 with store_errors(store):
     year_start = cached(reporting_year_start_month, store)
 with year_col:
-    sections.year_start_control(store, year_start)
+    if may("lead"):
+        sections.year_start_control(store, year_start)
+    else:
+        st.caption(f"Reporting year from {dt.date(2000, year_start, 1):%B}")
 sections.YEAR_START.flash()
 span = context.data_span
 periods = recent_reporting_periods(kind, today, HISTORY[kind], year_start, span and span.first_day)

@@ -14,7 +14,7 @@ from infodash.ui.breach_form import FEEDBACK, save_reason
 from infodash.ui.charts import cached_chart
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import page_context
-from infodash.ui.pickers import staff_name_input
+from infodash.ui.pickers import may, staff_name_input
 from infodash.ui.sla_charts import breakdown_chart, reasons_chart, times_chart, weekly_chart
 from infodash.ui.store import cached, store_errors
 from infodash.ui.tables import download_button
@@ -124,6 +124,7 @@ if unexplained.empty:
 else:
     st.caption(f"{len(unexplained):,} breaches without a reason yet (most recent first).")
     st.dataframe(unexplained, hide_index=True)
+if not unexplained.empty and may("staff"):
     staff_name_input()
     with st.form("breach_reason", border=True, enter_to_submit=False):
         FEEDBACK.flash()

@@ -8,10 +8,11 @@ import json
 
 import pytest
 
-from infodash.accounts import (FREE_ATTEMPTS, WRONG, SignInRefused, accounts, add_account, provider_sign_in,
-                               reset_password, set_disabled, set_role, sign_in)
+from infodash.accounts import (FREE_ATTEMPTS, SOURCE_FREE_ATTEMPTS, WRONG, SignInRefused, accounts, add_account,
+                               add_first_lead, current, provider_sign_in, reset_password, set_disabled, set_role,
+                               sign_in)
 from infodash.cli import main
-from infodash.errors import ValidationError
+from infodash.errors import NotAllowed, ValidationError
 from tests.people import lead as as_lead
 
 NOW = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
@@ -141,3 +142,40 @@ def test_a_person_the_identity_provider_signed_in_is_matched_to_their_account_by
         provider_sign_in(store, "vera.board@example.org", NOW)
     with store.reading() as db:
         assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'sign_in'").fetchone()[0] == 1
+
+
+def test_failures_from_one_computer_are_throttled_whatever_e_mails_it_tries(lead):
+    for number in range(SOURCE_FREE_ATTEMPTS):  # unknown e-mails: no account to lock
+        with pytest.raises(SignInRefused, match=WRONG):
+            sign_in(lead, f"guess{number}@example.org", "hunter2 hunter2", NOW, source="203.0.113.9")
+    with pytest.raises(SignInRefused) as raised:  # even a right password waits
+        sign_in(lead, "ana.costa@example.org", PASSWORD, NOW, source="203.0.113.9")
+    assert str(raised.value).startswith("Too many failed sign-ins from this computer: try again in ")
+    assert 590 <= raised.value.retry_after_s <= 601
+    assert sign_in(lead, "ana.costa@example.org", PASSWORD, NOW, source="198.51.100.4").name == "Ana Costa"
+    with lead.reading() as db:
+        details = db.execute("SELECT DISTINCT actor, details FROM audit_log WHERE action = 'sign_in_failed'").fetchall()
+    assert details == [("an unknown e-mail", '{"source": "203.0.113.9"}')]  # not the e-mail typed
+
+
+def test_only_a_lead_manages_accounts_and_the_first_lead_only_on_a_database_without_any(store):
+    ana = add_first_lead(store, "ana.costa@example.org", "Ana Costa", PASSWORD)
+    with pytest.raises(ValidationError, match="has accounts already"):
+        add_first_lead(store, "mallory@example.org", "Mallory", PASSWORD)
+    ben = add_account(store, "ben.okafor@example.org", "Ben Okafor", "staff", None, ana)
+    for change in (lambda: add_account(store, "eve@example.org", "Eve", "lead", PASSWORD, ben),
+                   lambda: set_role(store, ben.email, "lead", ben),
+                   lambda: reset_password(store, ana.email, "taken over at last", ben)):
+        with pytest.raises(NotAllowed, match="Only a lead may"):
+            change()
+    with pytest.raises(ValidationError) as raised:
+        add_account(store, "ana.c@example.org", "ana costa", "staff", None, ana)
+    assert raised.value.errors == {"name": "Another account has this name, and entries are attributed by name: add "
+                                           "a middle initial or the department."}
+    with pytest.raises(ValidationError, match="the only lead who can sign in"):
+        set_disabled(store, ana.email, True, ana)
+    set_role(store, ben.email, "viewer", ana)
+    assert current(store, ben).role == "viewer"  # an open session sees the change at its next step
+    set_disabled(store, ben.email, True, ana)
+    with pytest.raises(NotAllowed, match="disabled"):
+        current(store, ben)

@@ -126,3 +126,39 @@ def test_a_role_changed_by_a_lead_counts_from_the_next_step_and_a_disabled_accou
     assert [title.value for title in app.title] == ["InfoDash"]  # the sign-in, and nothing else
     assert [shown(error.value) for error in app.error] == ["This account has been disabled: ask a lead to enable it."]
     assert "signed_in_account" not in app.session_state
+
+
+def test_pages_offer_each_role_only_the_forms_it_may_use(app_db):
+    vera = add_account(app_db, "vera.board@example.org", "Vera Board", "viewer", None, lead())
+    app = sign_in_as(dashboard(), vera).run()
+    app.switch_page("app_pages/sla_performance.py").run()
+    assert not app.exception and app.dataframe  # the figures and lists, without the breach-reason form
+    assert "Record reason" not in [button.label for button in app.button]
+    app.switch_page("app_pages/reports.py").run()
+    assert not app.exception and "Make the pack" in [button.label for button in app.button]
+    assert not [box for box in app.selectbox if box.key == "pack_year_start"]
+    assert any(caption.value.startswith("Reporting year from ") for caption in app.caption)
+    ben = add_account(app_db, "ben.okafor@example.org", "Ben Okafor", "staff", None, lead())
+    app = sign_in_as(dashboard(), ben).run()
+    app.switch_page("app_pages/usage_monitoring.py").run()
+    assert not app.exception and not [radio for radio in app.radio if radio.key == "usage_sensitivity"]
+    app.switch_page("app_pages/sla_performance.py").run()
+    assert "Record reason" in [button.label for button in app.button]
+
+
+def test_staff_changing_a_request_that_is_someone_elses_are_told_so_next_to_the_form(app_db):
+    with app_db.reading() as db:
+        request_id, assigned = db.execute("SELECT request_id, assigned_to FROM requests WHERE status = 'received' "
+                                          "AND assigned_to IS NOT NULL ORDER BY request_id LIMIT 1").fetchone()
+    ben = add_account(app_db, "ben.okafor@example.org", "Ben Okafor", "staff", None, lead())
+    app = sign_in_as(dashboard(), ben)
+    app.session_state["rq_selected"] = request_id
+    app.run()
+    app.switch_page("app_pages/requests.py").run()
+    app.selectbox(key="st_status").set_value("responded")
+    next(button for button in app.button if button.label == "Save status").click()
+    app.run()
+    assert not app.exception
+    assert [shown(error.value) for error in app.error] == [f"Only {assigned}, or a lead, may change this request."]
+    with app_db.reading() as db:
+        assert db.execute("SELECT status FROM requests WHERE request_id = ?", [request_id]).fetchone() == ("received",)

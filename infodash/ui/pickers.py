@@ -12,7 +12,7 @@ from infodash.checks import MAX_AUTHOR_CHARS
 from infodash.customers import all_customer_choices, customer_choice, customer_count, find_customers
 from infodash.db import Store
 from infodash.errors import NotAllowed
-from infodash.permissions import Account
+from infodash.permissions import ROLE_RANK, Account
 from infodash.ui.store import cached
 
 STAFF_NAME_KEY = "staff_name"
@@ -34,6 +34,13 @@ def staff_name_input() -> str:
 def staff_name() -> str:
     """The name entries are recorded under: the signed-in person's, or on the demo the name typed."""
     return (st.session_state.get(STAFF_NAME_KEY) or "").strip()
+
+
+def may(least_role: str) -> bool:
+    """Whether the person signed in has at least ``least_role``: a page offers only the forms they may use
+    (the library refuses the rest whatever a page offers)."""
+    account = st.session_state.get(SIGNED_IN_KEY)
+    return account is not None and ROLE_RANK.get(account.role, -1) >= ROLE_RANK[least_role]
 
 
 def acting_account(store: Store, unnamed: str = "") -> Account:

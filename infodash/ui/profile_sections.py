@@ -22,7 +22,7 @@ from infodash.touchpoints import CHANNELS, KINDS
 from infodash.ui import touchpoint_form
 from infodash.ui.charts import cached_chart
 from infodash.ui.kpi import Kpi, kpi_row
-from infodash.ui.pickers import SIGNED_IN_KEY, customer_options
+from infodash.ui.pickers import acting_account, customer_options, may
 from infodash.ui.tables import download_button
 from infodash.ui.text import escape_markdown
 from infodash.ui.usage_charts import weekly_chart
@@ -215,8 +215,7 @@ def survey_table(frame: pd.DataFrame) -> None:
 def personal_data(store: Store, customer_id: int, name: str) -> None:
     """For a lead: prepare the zip of everything held about the customer (audited once, when prepared) and
     download it; or erase their personal data, after typing their name to confirm."""
-    account = st.session_state.get(SIGNED_IN_KEY)
-    if account is None or account.role != "lead":
+    if not may("lead"):
         return
     st.subheader("Their personal data")
     export_col, erase_col = st.columns(2)
@@ -226,7 +225,8 @@ def personal_data(store: Store, customer_id: int, name: str) -> None:
                    "and JSON files. Preparing it is recorded in the audit log.")
         if prepared is None or prepared[0] != customer_id:
             if st.button("Prepare the export", key="prepare_personal_data", icon=":material/folder_zip:"):
-                st.session_state["personal_data_export"] = (customer_id, export_customer(store, customer_id, account))
+                st.session_state["personal_data_export"] = (customer_id, export_customer(store, customer_id,
+                                                                                      acting_account(store)))
                 st.rerun()
         else:
             st.download_button("Download everything held about them", prepared[1], icon=":material/download:",
@@ -242,6 +242,6 @@ def personal_data(store: Store, customer_id: int, name: str) -> None:
         confirm = st.text_input("Type their name to confirm", key=f"erase_confirm_{customer_id}")
         if st.button("Erase their personal data", key="erase_personal_data", icon=":material/delete_forever:",
                      disabled=confirm.strip() != name):
-            erase_customer(store, customer_id, account)
+            erase_customer(store, customer_id, acting_account(store))
             st.session_state.pop("personal_data_export", None)
             st.rerun()

@@ -23,7 +23,7 @@ from infodash.findings import (DETECTORS, MAX_NOTE_CHARS, SEVERITY_DEFINITION, S
 from infodash.periods import Period, reference_week
 from infodash.ui.charts import cached_chart
 from infodash.ui.feedback import FormFeedback
-from infodash.ui.pickers import acting_account, staff_name, staff_name_input
+from infodash.ui.pickers import acting_account, may, staff_name, staff_name_input
 from infodash.ui.store import cached, store_errors
 from infodash.ui.tables import download_button
 from infodash.ui.text import escape_markdown
@@ -92,6 +92,8 @@ def detection_status(store: Store, status_col: DeltaGenerator, runs: dict[str, d
     caption_col.caption(f"Sensitivity: **{escape_markdown(sensitivity)}**. A rise or fall in use is raised when it is "
                         f"this many robust standard deviations (median and MAD) away from what the series' own "
                         f"weekly rhythm leads one to expect ({levels}). {ORDER_DEFINITION}")
+    if not may("lead"):
+        return
     with change_col.popover("Sensitivity", icon=":material/tune:", width="stretch"):
         st.radio("Raise changes in use", list(SENSITIVITY), index=list(SENSITIVITY).index(sensitivity)
                  if sensitivity in SENSITIVITY else 1, key="usage_sensitivity", format_func=_SENSITIVITY_LABELS.get,
