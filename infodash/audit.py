@@ -23,6 +23,12 @@ def record(db: duckdb.DuckDBPyConnection, actor: str, action: str, entity: str, 
     )
 
 
+def record_download(store: Store, actor: str, file_name: str, rows: int | None = None) -> None:
+    """Note that ``actor`` took ``file_name`` away (a table's CSV, a pack file), with its row count."""
+    with store.writing() as db:
+        record(db, actor, "download", "files", file_name, None if rows is None else {"rows": rows})
+
+
 _MATCHING = """
     FROM audit_log
     WHERE ($actor IS NULL OR actor = $actor) AND ($entity IS NULL OR entity = $entity)

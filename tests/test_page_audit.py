@@ -43,3 +43,17 @@ def test_a_lead_sees_every_entry_newest_first_and_can_narrow_to_one_person(app_d
     app.selectbox(key="audit_entity").select("settings").run()
     assert app.dataframe[0].value.empty  # Ana changed no setting
     assert any(caption.value.startswith("0 of 0 entries") for caption in app.caption)
+
+
+def test_a_table_taken_away_as_csv_is_noted_with_who_took_it_and_its_rows(app_db):
+    app = AppTest.from_file(str(PAGES / "sla_performance.py"), default_timeout=60)
+    app.session_state["signed_in_account"] = add_account(app_db, "vera.board@example.org", "Vera Board", "viewer",
+                                                         None, lead())
+    app.run()
+    button = app.download_button[0]
+    shown_rows = len(app.dataframe[0].value)
+    button.click().run()
+    assert not app.exception
+    with app_db.reading() as db:
+        assert db.execute("SELECT actor, action, entity, details FROM audit_log WHERE action = 'download'"
+                          ).fetchall() == [("Vera Board", "download", "files", f'{{"rows": {shown_rows}}}')]

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from infodash.accounts import Account
+from infodash.accounts import Account, add_account
 from infodash.db import Store
 from tests import apptest_helpers
 from tests.apptest_helpers import click, shown
+from tests.people import lead
 
 PAGE = "customer_profile.py"
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,7 +178,9 @@ def test_a_customer_without_any_contact_has_an_empty_profile_not_an_error(app_db
     assert "No open requests." in captions and "No open follow-ups." in captions
 
 
-LEAD = Account(1, "ana.costa@example.org", "Ana Costa", "lead")
+def a_lead(store: Store) -> Account:
+    """A lead's account on ``store``, as signed in."""
+    return add_account(store, "ana.costa@example.org", "Ana Costa", "lead", None, lead())
 
 
 def open_profile_as(account: Account | None, customer_id: int) -> AppTest:
@@ -191,7 +194,7 @@ def open_profile_as(account: Account | None, customer_id: int) -> AppTest:
 
 def test_a_lead_prepares_and_downloads_everything_held_about_the_customer_and_the_export_is_audited(app_db):
     customer_id, _, _ = busiest_customer(app_db)
-    app = open_profile_as(LEAD, customer_id)
+    app = open_profile_as(a_lead(app_db), customer_id)
     assert not app.exception
     next(button for button in app.button if button.label == "Prepare the export").click()
     app.run()
@@ -211,7 +214,7 @@ def test_staff_and_pages_without_a_lead_offer_no_personal_data_export(app_db):
 
 def test_a_lead_erases_a_customer_after_typing_their_name_and_the_profile_says_so(app_db):
     customer_id, name, _ = busiest_customer(app_db)
-    app = open_profile_as(LEAD, customer_id)
+    app = open_profile_as(a_lead(app_db), customer_id)
     erase = next(button for button in app.button if button.label == "Erase their personal data")
     assert erase.disabled  # not before the name is typed
     app.text_input(key=f"erase_confirm_{customer_id}").input(name).run()

@@ -162,3 +162,30 @@ def test_staff_changing_a_request_that_is_someone_elses_are_told_so_next_to_the_
     assert [shown(error.value) for error in app.error] == [f"Only {assigned}, or a lead, may change this request."]
     with app_db.reading() as db:
         assert db.execute("SELECT status FROM requests WHERE request_id = ?", [request_id]).fetchone() == ("received",)
+
+
+AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "not a real secret",
+                 "client_id": "infodash", "client_secret": "not a real secret",
+                 "server_metadata_url": "https://login.example.org/.well-known/openid-configuration"}}
+
+
+def through_provider(user: dict) -> AppTest:
+    app = dashboard()
+    app.secrets.update(AUTH)
+    app.user = user
+    return app.run()
+
+
+def test_with_an_identity_provider_people_sign_in_there_and_are_matched_to_their_account_by_e_mail(empty_app_db):
+    app = through_provider({"is_logged_in": False})
+    assert not app.exception and [title.value for title in app.title] == ["InfoDash"]
+    assert [button.label for button in app.button] == ["Sign in with your organisation's account"]
+    add_account(empty_app_db, "vera.board@example.org", "Vera Board", "viewer", None, lead())
+    app = through_provider({"is_logged_in": True, "email": "Vera.Board@Example.org", "name": "Vera"})
+    assert not app.exception
+    assert any("Signed in as **Vera Board** (viewer)" in caption.value for caption in app.sidebar.caption)
+    app = through_provider({"is_logged_in": True, "email": "stranger@example.org"})
+    assert not app.exception
+    assert [shown(error.value) for error in app.error][0].startswith(
+        "stranger@example.org has no InfoDash account: ask a lead to add one")
+    assert [button.label for button in app.button] == ["Sign out"]

@@ -34,6 +34,7 @@ from infodash.ui.pickers import acting_account, staff_name
 from infodash.ui.sla_charts import breakdown_chart, weekly_chart
 from infodash.ui.store import cached
 from infodash.ui.survey_charts import dimension_trend_chart, nps_chart
+from infodash.ui.tables import note_download
 from infodash.ui.text import escape_markdown
 
 T = TypeVar("T")
@@ -267,4 +268,5 @@ def downloads(store: Store, pack_id: int, formats: list[str], key: str) -> None:
         stored = cached(saved_pack_file, store, pack_id, file_format)
         if stored is not None:
             column.download_button(PACK_FORMATS[file_format].title, stored.content, file_name=stored.file_name,
-                                   mime=stored.mime, key=f"{key}_{pack_id}_{file_format}", icon=":material/download:")
+                                   mime=stored.mime, key=f"{key}_{pack_id}_{file_format}", icon=":material/download:",
+                                   on_click=note_download, args=(stored.file_name,))
