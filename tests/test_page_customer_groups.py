@@ -14,6 +14,7 @@ from infodash.periods import Period, last_complete_week
 from infodash.ui.group_sections import SECTIONS
 from tests import apptest_helpers
 from tests.conftest import LONDON
+from tests.people import viewer
 
 PAGE = "customer_groups.py"
 
@@ -130,3 +131,16 @@ def test_a_period_without_activity_shows_every_section_empty_but_whole(app_db):
         app.run()
         assert not app.exception, section
     assert {metric.label: metric.value for metric in app.metric}["Customers served"] == "0"
+
+
+def test_a_viewer_sees_a_groups_customers_but_is_not_sent_to_profiles_it_may_not_open(app_db, monkeypatch):
+    opened = []
+    monkeypatch.setattr(st, "switch_page", lambda page, **kwargs: opened.append(page))
+    app = apptest_helpers.sign_in_as(apptest_helpers.AppTest.from_file(str(apptest_helpers.PAGES / PAGE),
+                                                                               default_timeout=60),
+                                     viewer("Vera Board")).run()
+    app = select_row(app, "groups_table_customer group", 1)
+    assert not app.exception and len(app.dataframe) == 3  # the breakdown, the group's customers, the channels
+    assert not any("Select a customer" in block.value for block in app.markdown)
+    app = select_row(app, "groups_customers", 0)
+    assert not app.exception and opened == []

@@ -32,6 +32,7 @@ from infodash.ui.group_charts import (channel_chart, declined_share_chart, decli
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.setup_status import DataSpan
 from infodash.ui.layout import lazy_tabs
+from infodash.ui.pickers import may
 from infodash.ui.store import cached
 from infodash.ui.survey_sections import breakdown_table as survey_breakdown_table
 from infodash.ui.tables import download_button
@@ -149,11 +150,12 @@ def reach(figures: GroupBreakdown, label: str) -> None:
 
 def cell_customers(customers: pd.DataFrame, cell: str, label: str) -> None:
     """The customers of the selected cell; selecting one opens their profile."""
+    opens_profiles = may("staff")  # viewers are not offered customer profiles
     st.markdown(f"**{escape_markdown(label.capitalize())}: {escape_markdown(cell)}**: "
-                f"{count_of(len(customers), 'active customer')}, the busiest in the period first. "
-                "Select a customer to open their profile.")
-    event = st.dataframe(customers, hide_index=True, on_select="rerun", selection_mode="single-row",
-                         key="groups_customers", column_config={
+                f"{count_of(len(customers), 'active customer')}, the busiest in the period first."
+                + (" Select a customer to open their profile." if opens_profiles else ""))
+    event = st.dataframe(customers, hide_index=True, on_select="rerun" if opens_profiles else "ignore",
+                         selection_mode="single-row", key="groups_customers", column_config={
         "customer_id": None, "customer_group": "customer group",
         "requests": st.column_config.NumberColumn(help="Requests received from the customer in the period."),
         "touchpoints": st.column_config.NumberColumn(help="Touchpoints with the customer in the period."),
@@ -164,7 +166,7 @@ def cell_customers(customers: pd.DataFrame, cell: str, label: str) -> None:
         "days_since_contact": st.column_config.NumberColumn("days since", help="Days from the last contact to the "
                                                                                "period's last day.")})
     download_button(customers, "customers-of-cell.csv", key="groups_customers_download")
-    rows = event.selection.rows
+    rows = event.selection.rows if opens_profiles else []
     if rows and rows[0] < len(customers):
         st.session_state[PROFILE_CUSTOMER_KEY] = int(customers.iloc[rows[0]]["customer_id"])
         st.switch_page(PROFILE_PAGE)
