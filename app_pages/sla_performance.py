@@ -125,12 +125,16 @@ else:
     st.caption(f"{len(unexplained):,} breaches without a reason yet (most recent first).")
     st.dataframe(unexplained, hide_index=True)
 if not unexplained.empty and may("staff"):
-    staff_name_input()
+    me = staff_name_input()
+    # staff explain the breaches of requests assigned to them or to nobody; a lead any (the library decides)
+    theirs = unexplained if may("lead") else unexplained[unexplained["assigned_to"].isna()
+                                                          | (unexplained["assigned_to"] == me)]
     with st.form("breach_reason", border=True, enter_to_submit=False):
         FEEDBACK.flash()
         request_col, reason_col = st.columns(2)
-        request_col.selectbox("Request", unexplained["request_id"].tolist(), key="br_request",
-                              format_func=lambda request_id: f"#{request_id}")
+        request_col.selectbox("Request", theirs["request_id"].tolist(), key="br_request",
+                              format_func=lambda request_id: f"#{request_id}",
+                              placeholder="None of these is assigned to you" if theirs.empty else "Choose a request")
         reason_col.selectbox("Why it missed", list(BREACH_REASONS), format_func=BREACH_REASONS.get, key="br_reason")
         st.text_input("Note (optional)", key="br_note")
         for field in ("request", "reason", "note", "author", "form"):

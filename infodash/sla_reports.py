@@ -163,7 +163,7 @@ def unexplained_breaches(store: Store, period: Period, time_zone: ZoneInfo, filt
                                 "limit": limit}).df()
 
 
-def record_breach_reason(store: Store, request_id: int, reason: str, note: str, actor: Account) -> None:
+def record_breach_reason(store: Store, request_id: int | None, reason: str, note: str, actor: Account) -> None:
     """Record why a breached request missed its service level (ValidationError for a bad reason or request;
     NotAllowed unless ``actor`` may work the request: see :func:`require_request_worker`)."""
     require(actor, "staff", "explain breaches")
@@ -177,7 +177,9 @@ def record_breach_reason(store: Store, request_id: int, reason: str, note: str, 
     with store.writing() as db:
         missed = db.execute("SELECT outcome = 'breached' OR (outcome LIKE 'open%' AND due_at < now()) "
                             "FROM sla_results WHERE request_id = ?", [request_id]).fetchone()
-        if not missed or not missed[0]:
+        if request_id is None:
+            errors["request"] = "Choose the request."
+        elif not missed or not missed[0]:
             errors["request"] = f"Request #{request_id} has not missed its service level."
         else:
             require_request_worker(db, request_id, actor, "explain why this request missed its service level")

@@ -189,3 +189,13 @@ def test_with_an_identity_provider_people_sign_in_there_and_are_matched_to_their
     assert [shown(error.value) for error in app.error][0].startswith(
         "stranger@example.org has no InfoDash account: ask a lead to add one")
     assert [button.label for button in app.button] == ["Sign out"]
+
+
+def test_staff_are_offered_only_the_breaches_they_may_explain(app_db):
+    ben = add_account(app_db, "ben.okafor@example.org", "Ben Okafor", "staff", None, lead())
+    app = sign_in_as(dashboard(), ben).run()
+    app.switch_page("app_pages/sla_performance.py").run()
+    offered = app.selectbox(key="br_request").options
+    with app_db.reading() as db:
+        assigned = dict(db.execute("SELECT '#' || request_id, assigned_to FROM requests").fetchall())
+    assert offered and {assigned[request] for request in offered} <= {"Ben Okafor", None}
