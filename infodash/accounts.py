@@ -251,22 +251,46 @@ def _judge(db: duckdb.DuckDBPyConnection, email: str, password: str, now: dt.dat
     return None, Account(account_id, address, name, role)
 
 
+# The organisation's staff list (Organisation page) names the team; its leads and admins sign in as leads.
+_STAFF_ROLE = {"staff": "staff", "lead": "lead", "admin": "lead"}
+
+
 def provider_sign_in(store: Store, email: str, now: dt.datetime | None = None) -> Account:
     """The enabled account of a person the organisation's identity provider signed in (by e-mail).
-    Raises SignInRefused when there is none: the provider says who someone is, InfoDash what they may do."""
+
+    A person without an account yet who is an active member of the team's staff list (the Organisation page)
+    with this e-mail gets one on their first sign-in, with the role the list gives (admin signs in as lead).
+    Raises SignInRefused otherwise: the provider says who someone is, InfoDash what they may do."""
     address = _normal_email(email)
+    now = now or dt.datetime.now(dt.UTC)
     with store.writing() as db:
         row = _row(db, address)
+        if row is None:
+            row = _from_staff_list(db, address)
         if row is not None and not row[5]:
-            db.execute("UPDATE accounts SET last_sign_in_at = ? WHERE account_id = ?",
-                       [now or dt.datetime.now(dt.UTC), row[0]])
+            db.execute("UPDATE accounts SET last_sign_in_at = ? WHERE account_id = ?", [now, row[0]])
             audit.record(db, address, "sign_in", "accounts", row[0], {"through": "identity provider"})
     if row is None:
-        raise SignInRefused(f"{address} has no InfoDash account: ask a lead to add one "
-                            f"(python -m infodash users add {address} --name NAME --role staff --no-password).")
+        raise SignInRefused(f"{address} has no InfoDash account: ask a lead to add them to the staff list on the "
+                            f"Organisation page with this e-mail, or to add an account (python -m infodash users "
+                            f"add {address} --name NAME --role viewer --no-password).")
     if row[5]:
         raise SignInRefused("This account is disabled: ask a lead to enable it.")
     return Account(row[0], row[1], row[2], row[3])
+
+
+def _from_staff_list(db: duckdb.DuckDBPyConnection, address: str) -> tuple | None:
+    """The account made for the active staff member with e-mail ``address`` (None when there is none)."""
+    member = db.execute("SELECT name, role FROM staff WHERE lower(trim(email)) = ? AND active "
+                        "ORDER BY staff_id LIMIT 1", [address]).fetchone()
+    if member is None or db.execute("SELECT count(*) FROM accounts WHERE lower(name) = lower(?)",
+                                    [member[0]]).fetchone()[0]:
+        return None  # a namesake's account would share their entries: a lead adds this one by hand
+    [(account_id,)] = db.execute("INSERT INTO accounts (email, name, role) VALUES (?, ?, ?) RETURNING account_id",
+                                 [address, member[0], _STAFF_ROLE[member[1]]]).fetchall()
+    audit.record(db, address, "insert", "accounts", account_id,
+                 {"email": address, "role": _STAFF_ROLE[member[1]], "from": "staff list"})
+    return _row(db, address)
 
 
 def has_accounts(store: Store) -> bool:

@@ -13,6 +13,7 @@ from infodash.accounts import (FREE_ATTEMPTS, SOURCE_FREE_ATTEMPTS, WRONG, SignI
                                sign_in)
 from infodash.cli import main
 from infodash.errors import NotAllowed, ValidationError
+from infodash.organisation import StaffDraft, save_staff
 from tests.people import lead as as_lead
 
 NOW = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
@@ -136,7 +137,7 @@ def test_a_person_the_identity_provider_signed_in_is_matched_to_their_account_by
     assert (account.name, account.role) == ("Vera Board", "viewer")
     with pytest.raises(SignInRefused) as raised:
         provider_sign_in(store, "stranger@example.org", NOW)
-    assert str(raised.value).startswith("stranger@example.org has no InfoDash account: ask a lead to add one")
+    assert str(raised.value).startswith("stranger@example.org has no InfoDash account: ask a lead to add them")
     set_disabled(store, "vera.board@example.org", True, as_lead("setup"))
     with pytest.raises(SignInRefused, match="disabled"):
         provider_sign_in(store, "vera.board@example.org", NOW)
@@ -179,3 +180,21 @@ def test_only_a_lead_manages_accounts_and_the_first_lead_only_on_a_database_with
     set_disabled(store, ben.email, True, ana)
     with pytest.raises(NotAllowed, match="disabled"):
         current(store, ben)
+
+
+def test_a_member_of_the_staff_list_signs_in_through_the_provider_with_the_role_the_list_gives(store):
+    add_first_lead(store, "ana.costa@example.org", "Ana Costa", PASSWORD)
+    save_staff(store, StaffDraft("Farid Haddad", "Farid.Haddad@example.org", "staff"), as_lead())
+    save_staff(store, StaffDraft("Grace Kim", "grace.kim@example.org", "admin"), as_lead())
+    save_staff(store, StaffDraft("Left Already", "left@example.org", "staff", active=False), as_lead())
+    save_staff(store, StaffDraft("ana costa", "ana.other@example.org", "staff"), as_lead())
+    farid = provider_sign_in(store, "farid.haddad@example.org", NOW)
+    assert (farid.name, farid.role) == ("Farid Haddad", "staff")
+    assert provider_sign_in(store, "GRACE.KIM@example.org", NOW).role == "lead"
+    assert provider_sign_in(store, "farid.haddad@example.org", NOW) == farid  # one account, the second time too
+    for stranger in ("left@example.org", "ana.other@example.org"):  # inactive; a namesake of an account
+        with pytest.raises(SignInRefused, match="has no InfoDash account"):
+            provider_sign_in(store, stranger, NOW)
+    with store.reading() as db:
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'insert' AND entity = 'accounts' "
+                          "AND json_extract_string(details, '$.from') = 'staff list'").fetchone()[0] == 2

@@ -187,7 +187,7 @@ def test_with_an_identity_provider_people_sign_in_there_and_are_matched_to_their
     app = through_provider({"is_logged_in": True, "email": "stranger@example.org"})
     assert not app.exception
     assert [shown(error.value) for error in app.error][0].startswith(
-        "stranger@example.org has no InfoDash account: ask a lead to add one")
+        "stranger@example.org has no InfoDash account: ask a lead to add them")
     assert [button.label for button in app.button] == ["Sign out"]
 
 
