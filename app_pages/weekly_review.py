@@ -5,8 +5,9 @@ import datetime as dt
 import streamlit as st
 
 from infodash.findings import actioned_between
-from infodash.periods import reference_week, weeks_ending_with, weeks_offered
-from infodash.review import DEFINITIONS, summary_from_figures, touchpoints_by_channel, weekly_trend
+from infodash.periods import reference_week, span_label, weeks_ending_with, weeks_offered
+from infodash.review import (DEFINITIONS, compared_week, period_figures, summary_from_figures, touchpoints_by_channel,
+                             weekly_trend)
 from infodash.sla import evaluate_requests
 from infodash.sla_reports import ATTAINMENT_DEFINITION, open_requests_at_risk, weekly_attainment
 from infodash.surveys import latest_wave_summary
@@ -41,10 +42,13 @@ with store_errors(store):
     last_day = week.end - dt.timedelta(days=1)
     survey = cached(latest_wave_summary, store, last_day, filters)
     feedback = cached(latest_wave_summary, store, last_day, filters, True)
+    compared = compared_week(week, today)
+    same_days = None if compared == week.previous() else cached(period_figures, store, [compared], time_zone,
+                                                                  filters)
     actioned = cached(actioned_between, store, *week.bounds(time_zone), filters).iloc[0]
-    actioned_before = cached(actioned_between, store, *week.previous().bounds(time_zone), filters).iloc[0]
+    actioned_before = cached(actioned_between, store, *compared.bounds(time_zone), filters).iloc[0]
 
-summary = summary_from_figures(week, trend)
+summary = summary_from_figures(week, trend, same_days)
 if summary.is_empty:
     st.info("Nothing was logged in this week for the chosen filters: no requests, touchpoints or follow-ups. "
             "Pick another week or widen the filters in the sidebar.", icon=":material/event_busy:")
@@ -86,7 +90,9 @@ kpi_row([
         "Customers' time saved by the anomalies actioned this week, as estimated by the reviewers "
         "(those who gave no estimate count as none).", "hours"),
 ], slots=5)
-st.caption(f"{week.label()}; arrows compare with the week before, lines show the 12 weeks up to it. "
+compared_with = "the week before" if same_days is None else \
+    f"the same days of the week before ({span_label(compared)})"
+st.caption(f"{week.label()}; arrows compare with {compared_with}, lines show the 12 weeks up to it. "
            "The (?) on each card gives its definition.")
 if survey or feedback:
     kpi_row((summary_kpis(survey) if survey else []) + ([feedback_kpi(feedback)] if feedback else []), slots=5)

@@ -10,11 +10,24 @@ KINDS = ("count", "hours", "share", "score")
 PALETTE = ("#1f4e79", "#2e86ab", "#f18f01", "#c73e1d", "#3b8b5a", "#8e5572", "#6c757d", "#b8860b")
 
 
+_DECIMALS = {"share": 1, "hours": 1, "score": 2, "count": 0}  # shares in percent (or points)
+
+
+def rounds_to_zero(value: float | None, kind: str) -> bool:
+    """Whether ``value`` reads as zero once written for its ``kind`` (a change that shows no direction)."""
+    if value is None or pd.isna(value):
+        return False
+    return round(value * (100 if kind == "share" else 1), _DECIMALS[kind]) == 0
+
+
 def format_figure(value: float | None, kind: str, signed: bool = False) -> str:
     """``value`` as text for its ``kind`` (one of :data:`KINDS`); "-" when missing. ``signed`` writes a
-    change: a leading "+" when positive, and shares as percentage points."""
+    change: a leading "+" when positive, and shares as percentage points. What rounds to zero is written
+    "0" (never "-0.00" or "+0.0")."""
     if value is None or pd.isna(value):
         return "-"
+    if rounds_to_zero(value, kind):
+        value = 0.0
     sign = "+" if signed and value > 0 else ""
     if kind == "share":
         return f"{sign}{value * 100:.1f}%" if not signed else f"{sign}{value * 100:.1f} pts"
@@ -23,6 +36,16 @@ def format_figure(value: float | None, kind: str, signed: bool = False) -> str:
     if kind == "score":
         return f"{sign}{value:.2f}"
     return f"{sign}{value:,.0f}"
+
+
+def format_p_value(p: float | None, named: bool = True) -> str:
+    """A test's p-value as people read it: "p = 0.034", "p < 0.001" (never "p = 0.000"); without ``named``,
+    "0.034" or "< 0.001" for a column headed p; "" when missing."""
+    if p is None or pd.isna(p):
+        return ""
+    if p < 0.0005:
+        return "p < 0.001" if named else "< 0.001"
+    return f"p = {p:.3f}" if named else f"{p:.3f}"
 
 
 def count_of(number: int, noun: str) -> str:

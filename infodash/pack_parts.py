@@ -28,7 +28,7 @@ from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.filters import Filters
 from infodash.findings import DETECTORS, actioned_between, anomalies
-from infodash.formatting import format_figure
+from infodash.formatting import format_figure, format_p_value
 from infodash.groups import breakdown
 from infodash.instruments import load_instrument, waves
 from infodash.periods import Period, ReportingPeriod, first_days, span_label, week_containing
@@ -273,7 +273,7 @@ def _wave_change(row: pd.Series | None, previous_wave: str | None) -> tuple[Chan
                        detail=f"either wave has fewer than {MIN_RESPONSES} responses or no answers"),)
     verdict = "a significant change" if row["significant"] else "not significant: could be chance"
     return (Change(f"the previous wave, {previous_wave}", previous_wave, float(row["change"]),
-                   detail=f"p = {row['p_value']:.3f}, {verdict}"),)
+                   detail=f"{format_p_value(row['p_value'])}, {verdict}"),)
 
 
 def _survey_headline(key: str, label: str, row: pd.Series | None, column: str, kind: str, definition: str,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 from infodash.db import Store
@@ -135,3 +136,17 @@ def test_anomalies_actioned_in_the_week_and_the_hours_they_saved_are_shown(app_d
     shown = {metric.label: metric for metric in run_page().metric}
     assert (shown["Anomalies actioned"].value, shown["Anomalies actioned"].delta) == ("2", "+1")
     assert (shown["Hours saved"].value, shown["Hours saved"].delta) == ("1.5 h", "+1.0 h")
+
+
+def test_the_week_so_far_is_compared_with_the_same_days_of_the_week_before_and_no_change_shows_no_arrow(app_db):
+    app = run_page()
+    app.selectbox(key="review_week").set_value(app.selectbox(key="review_week").options[0]).run()
+    assert not app.exception
+    today = dt.datetime.now(LONDON).date()
+    if today.weekday() < 6:  # on a Sunday the week so far has every day of the week before
+        assert any("arrows compare with the same days of the week before" in caption.value
+                   for caption in app.caption)
+    unchanged = [metric for metric in app.metric if metric.proto.delta in ("0", "0.0 h", "0.0 pts")]
+    assert unchanged and all(metric.proto.color == Metric.GRAY and metric.proto.direction == Metric.NONE
+                              for metric in unchanged), [
+        (metric.label, metric.proto.delta, metric.proto.color, metric.proto.direction) for metric in unchanged]

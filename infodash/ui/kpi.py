@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from infodash.formatting import format_figure
+from infodash.formatting import format_figure, rounds_to_zero
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,14 @@ def kpi_row(kpis: Sequence[Kpi], slots: int | None = None) -> None:
     """Draw the cards side by side, in ``slots`` equal columns (default: one per card) so rows line up."""
     for column, kpi in zip(st.columns(slots or len(kpis)), kpis, strict=False):
         change = None if kpi.change is None or pd.isna(kpi.change) else kpi.change
+        unchanged = rounds_to_zero(change, kpi.kind)  # "0.0 h" with no arrow, neither good nor bad
         with column:
             st.metric(
                 kpi.label,
                 kpi.shown_instead or format_figure(kpi.value, kpi.kind),
                 delta=None if change is None else format_figure(change, kpi.kind, signed=True),
-                delta_color=_DELTA_COLOURS[kpi.direction],
+                delta_color="off" if unchanged else _DELTA_COLOURS[kpi.direction],
+                delta_arrow="off" if unchanged else "auto",
                 help=kpi.definition,
                 border=True,
                 chart_data=None if kpi.trend is None else [0 if pd.isna(value) else value for value in kpi.trend],

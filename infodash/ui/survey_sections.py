@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from infodash.formatting import format_figure, format_p_value
 from infodash.instruments import Instrument
 from infodash.survey_templates import RATER_DIMENSIONS
 from infodash.surveys import (HEADLINE, MEASURE_TITLES, MIN_RESPONSES, SUPPRESSED, CommentSelection, WaveSummary,
@@ -18,7 +19,7 @@ from infodash.ui.text import escape_markdown
 def _verdict(row: pd.Series | None) -> str:
     if row is None or pd.isna(row["p_value"]):
         return "No earlier wave to compare with."
-    return (f"Change from the previous wave: p = {row['p_value']:.3f}, "
+    return (f"Change from the previous wave: {format_p_value(row['p_value'])}, "
             + ("a significant change." if row["significant"] else "not significant: could be chance."))
 
 
@@ -105,8 +106,9 @@ def wave_scores_table(scores: pd.DataFrame, wave_id: int, instrument: Instrument
     table = table.merge(changes, on="unit", how="left")
     table.insert(0, "question", [labels.get(unit, unit) for unit in table["unit"]])
     measures = [m for m in MEASURE_TITLES if m in table]
-    shown = with_suppression_text(table, {**{m: "{:.2f}" for m in measures}, "change": "{:+.2f}",
-                                          "p_value": "{:.3f}"})
+    shown = with_suppression_text(table, {**{m: "{:.2f}" for m in measures},
+                                          "change": lambda change: format_figure(change, "score", signed=True),
+                                          "p_value": lambda p: format_p_value(p, named=False)})
     shown = shown[["question", *measures, "n", "change", "p_value"]].rename(
         columns={m: MEASURE_TITLES[m].split(" (")[0] for m in measures} | {"p_value": "p"})
     st.dataframe(shown, hide_index=True, height=min(38 * (len(shown) + 1), 560))
