@@ -5,11 +5,12 @@ import datetime as dt
 import streamlit as st
 
 from infodash.findings import actioned_between
+from infodash.formatting import format_figure
 from infodash.periods import reference_week, span_label, weeks_ending_with, weeks_offered
 from infodash.review import (DEFINITIONS, compared_week, period_figures, summary_from_figures, touchpoints_by_channel,
                              weekly_trend)
 from infodash.sla import evaluate_requests
-from infodash.sla_reports import ATTAINMENT_DEFINITION, open_requests_at_risk, weekly_attainment
+from infodash.sla_reports import ATTAINMENT_DEFINITION, late_and_at_risk, open_requests_at_risk, weekly_attainment
 from infodash.surveys import latest_wave_summary
 from infodash.ui.charts import cached_chart
 from infodash.ui.review_charts import channel_chart, resolution_chart, volume_chart
@@ -63,7 +64,7 @@ kpi_row([
     card("received", "Requests in", direction="neutral"),
     card("resolved", "Resolved"),
     card("open_at_end", "Open at week end", direction="lower_is_better"),
-    card("median_resolution_hours", "Median to resolve", "hours", direction="lower_is_better"),
+    card("median_resolution_hours", "Median, elapsed", "hours", direction="lower_is_better"),
     card("declined", "Declined", direction="neutral"),
 ])
 kpi_row([
@@ -74,22 +75,24 @@ kpi_row([
     card("follow_ups_open", "Follow-ups open", direction="lower_is_better"),
 ])
 attainment = service_levels["attainment"]
+late, at_risk_count = late_and_at_risk(at_risk)
 kpi_row([
     Kpi("SLA attainment", attainment.iloc[-1], attainment.iloc[-1] - attainment.iloc[-2], ATTAINMENT_DEFINITION
         + " Requests count in the week they were received.", "share", trend=attainment.tolist()),
-    Kpi("At risk now", len(at_risk), None, "Open requests past their due time or with less than a fifth of their "
-        "allowed business time left, right now (see Service levels).", direction="lower_is_better"),
+    Kpi("Late now", late, None, "Open requests past their due time, right now (see Service levels).",
+        direction="lower_is_better"),
+    Kpi("At risk now", at_risk_count, None, "Open requests not yet due with less than a fifth of their allowed "
+        "business time left, right now (see Service levels).", direction="lower_is_better"),
     Kpi("Resolved within limit", service_levels["within_hard_limit"].iloc[-1],
         service_levels["within_hard_limit"].iloc[-1] - service_levels["within_hard_limit"].iloc[-2],
         "Share of the week's resolved requests resolved within the policy's longer limit.", "share",
         trend=service_levels["within_hard_limit"].tolist()),
     Kpi("Anomalies actioned", actioned["actioned"], actioned["actioned"] - actioned_before["actioned"],
         "Usage anomalies marked actioned this week on the Usage monitoring page (with a note of what was done), "
-        "whenever they were found."),
-    Kpi("Hours saved", actioned["hours_saved"], actioned["hours_saved"] - actioned_before["hours_saved"],
-        "Customers' time saved by the anomalies actioned this week, as estimated by the reviewers "
-        "(those who gave no estimate count as none).", "hours"),
-], slots=5)
+        "whenever they were found. Under it: the customers' time they saved, as estimated by the reviewers "
+        "(those who gave no estimate count as none).",
+        note=f"{format_figure(actioned['hours_saved'], 'hours')} saved"),
+])
 compared_with = "the week before" if same_days is None else \
     f"the same days of the week before ({span_label(compared)})"
 st.caption(f"{week.label()}; arrows compare with {compared_with}, lines show the 12 weeks up to it. "

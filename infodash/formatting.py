@@ -48,6 +48,6 @@ def format_p_value(p: float | None, named: bool = True) -> str:
     return f"p = {p:.3f}" if named else f"{p:.3f}"
 
 
-def count_of(number: int, noun: str) -> str:
-    """E.g. "1 row", "1,500 rows"."""
-    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+def count_of(number: int, noun: str, plural: str | None = None) -> str:
+    """E.g. "1 row", "1,500 rows"; ``plural`` where adding "s" is wrong ("breaches")."""
+    return f"{number:,} " + (noun if number == 1 else plural or f"{noun}s")

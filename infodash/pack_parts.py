@@ -45,7 +45,7 @@ TREND_WEEKS = 12  # at least this many weeks in the service-level trend (a week 
 HEADLINES: dict[str, tuple[str, str, str]] = {
     "received": ("Requests received", "count", "neutral"),
     "resolved": ("Requests resolved", "count", "higher_is_better"),
-    "median_resolution_hours": ("Median time to resolve", "hours", "lower_is_better"),
+    "median_resolution_hours": ("Median time to resolve, elapsed", "hours", "lower_is_better"),
     "attainment": ("Service-level attainment", "share", "higher_is_better"),
     "declined": ("Declined, out of scope", "count", "neutral"),
     "touchpoints": ("Touchpoints", "count", "higher_is_better"),

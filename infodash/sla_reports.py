@@ -150,10 +150,11 @@ def breaches_by_reason(store: Store, period: Period, time_zone: ZoneInfo, filter
 
 def unexplained_breaches(store: Store, period: Period, time_zone: ZoneInfo, filters: Filters = Filters(),
                          now: dt.datetime | None = None, limit: int = 200) -> pd.DataFrame:
-    """Breached requests received in ``period`` with no reason recorded yet, most recent first."""
+    """Breached requests received in ``period`` with no reason recorded yet, most recent first: at most ``limit``
+    of them, with ``total`` saying how many there are in all."""
     sql = _JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id")) + """
     SELECT j.request_id, timezone($time_zone, j.received_at) AS received, timezone($time_zone, j.due_at) AS due,
-           j.outcome, c.name AS customer, sv.name AS service, j.assigned_to, j.vendor
+           j.outcome, c.name AS customer, sv.name AS service, j.assigned_to, j.vendor, count(*) OVER () AS total
     FROM judged j JOIN customers c USING (customer_id) JOIN services sv USING (service_id)
     WHERE j.outcome IN ('breached', 'open_breached') AND j.breach_reason IS NULL
     ORDER BY j.received_at DESC LIMIT $limit
@@ -262,13 +263,17 @@ def resolution_histogram(store: Store, period: Period, time_zone: ZoneInfo, filt
 
 def open_requests_at_risk(store: Store, time_zone: ZoneInfo, filters: Filters = Filters(),
                           now: dt.datetime | None = None, limit: int = 200) -> pd.DataFrame:
-    """Open requests past or close to their due time now, closest to their deadline first."""
+    """Open requests late (past their due time) or at risk (less than a fifth of their business time left) now,
+    the longest overdue first: at most ``limit`` of them, with ``late_total`` and ``at_risk_total`` saying how
+    many there are of each in all."""
     now = now or dt.datetime.now(dt.UTC)
     everything = Period(dt.date(1900, 1, 1), (now.astimezone(time_zone) + dt.timedelta(days=1)).date())
     sql = _JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id") + _OPEN_ONLY) + """
     SELECT j.request_id, timezone($time_zone, j.received_at) AS received, timezone($time_zone, j.due_at) AS due,
            j.outcome, j.seconds_left / 3600.0 AS business_hours_left,
-           c.name AS customer, sv.name AS service, j.status, j.vendor, j.assigned_to
+           c.name AS customer, sv.name AS service, j.status, j.vendor, j.assigned_to,
+           count(*) FILTER (WHERE j.outcome = 'open_breached') OVER () AS late_total,
+           count(*) FILTER (WHERE j.outcome = 'open_at_risk') OVER () AS at_risk_total
     FROM judged j JOIN customers c USING (customer_id) JOIN services sv USING (service_id)
     WHERE j.outcome IN ('open_breached', 'open_at_risk')
     ORDER BY j.due_at LIMIT $limit
@@ -276,6 +281,14 @@ def open_requests_at_risk(store: Store, time_zone: ZoneInfo, filters: Filters = 
     with store.reading() as db:
         return db.execute(sql, {**_params(everything, time_zone, filters, now), "limit": limit,
                                 "time_zone": time_zone.key}).df()
+
+
+def late_and_at_risk(open_at_risk: pd.DataFrame) -> tuple[int, int]:
+    """How many open requests are late and how many at risk, from :func:`open_requests_at_risk` (all of them,
+    not only those it lists)."""
+    if open_at_risk.empty:
+        return 0, 0
+    return int(open_at_risk["late_total"].iloc[0]), int(open_at_risk["at_risk_total"].iloc[0])
 
 
 def requests_behind(store: Store, dimension: str, value: object, period: Period, time_zone: ZoneInfo,

@@ -16,7 +16,8 @@ import pytest
 from infodash.periods import Period
 from infodash.sla import Policy, StatusChange, due_at, evaluate_requests, load_policies
 from infodash.errors import ValidationError
-from infodash.sla_reports import (attainment_by, attainment_by_each, breaches_by_reason, open_requests_at_risk,
+from infodash.sla_reports import (attainment_by, attainment_by_each, breaches_by_reason, late_and_at_risk,
+                                  open_requests_at_risk,
                                   record_breach_reason, requests_behind, resolution_histogram, unexplained_breaches,
                                   weekly_attainment)
 from tests.conftest import LONDON, at
@@ -195,6 +196,9 @@ def test_open_requests_at_risk_are_judged_live(sla_store):
     assert risky["outcome"].tolist() == ["open_at_risk"]
     later = open_requests_at_risk(sla_store, LONDON, now=at("2026-11-23 16:30"))
     assert later.set_index("request_id")["outcome"].to_dict() == {17: "open_breached", 18: "open_breached"}
+    assert late_and_at_risk(risky) == (0, 1) and late_and_at_risk(later) == (2, 0)
+    # a list cut short still says how many there are in all (the pages showed the limit as the total)
+    assert late_and_at_risk(open_requests_at_risk(sla_store, LONDON, now=at("2026-11-23 16:30"), limit=1)) == (2, 0)
     week = attainment_by(sla_store, "all", WEEK_47, LONDON, now=at("2026-11-23 16:30")).iloc[0]
     assert (week["open_breached"], week["open_on_track"]) == (0, 1)  # 16, paused, is not late
 
@@ -250,6 +254,7 @@ def test_vendor_involvement_shows_its_effect_on_attainment(sla_store):
 def test_breach_reasons_are_recorded_and_counted_by_week(sla_store):
     evaluate_requests(sla_store, as_of=AS_OF)
     assert unexplained_breaches(sla_store, WEEK_47, LONDON, now=AS_OF)["request_id"].tolist() == [13, 14]
+    assert unexplained_breaches(sla_store, WEEK_47, LONDON, now=AS_OF, limit=1)["total"].tolist() == [2]
     record_breach_reason(sla_store, 13, "customer", "Away until Monday", lead("Ana Costa"))
     with pytest.raises(ValidationError) as raised:
         record_breach_reason(sla_store, 11, "nonsense", "", lead("Ana Costa"))  # 11 was met

@@ -23,6 +23,7 @@ class Kpi:
     direction: str = "higher_is_better"  # or lower_is_better, neutral
     trend: Sequence[float] | None = None
     shown_instead: str | None = None  # text in place of the value, e.g. "fewer than 5 responses"
+    note: str | None = None  # a few words beside the change, e.g. "4.5 h saved"
 
 
 _DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse", "neutral": "off"}
@@ -40,6 +41,7 @@ def kpi_row(kpis: Sequence[Kpi], slots: int | None = None) -> None:
                 delta=None if change is None else format_figure(change, kpi.kind, signed=True),
                 delta_color="off" if unchanged else _DELTA_COLOURS[kpi.direction],
                 delta_arrow="off" if unchanged else "auto",
+                delta_description=kpi.note,
                 help=kpi.definition,
                 border=True,
                 chart_data=None if kpi.trend is None else [0 if pd.isna(value) else value for value in kpi.trend],
