@@ -233,3 +233,26 @@ def test_a_person_signs_in_and_their_touchpoint_is_recorded_under_their_account(
         assert db.execute("SELECT created_by FROM touchpoints WHERE note = ?", [note]).fetchall() == [("Ben Okafor",)]
         assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'sign_in' AND actor = ?",
                           ["ben.okafor@example.org"]).fetchone()[0] == 1
+
+
+def test_no_page_fetches_anything_from_outside_the_server(server):
+    from urllib.parse import urlparse
+
+    from playwright.sync_api import sync_playwright
+
+    url, _ = server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
+        page.goto(url)
+        wait_for_app(page)
+        for link in ("Service levels", "Surveys", "Usage monitoring", "Log touchpoint"):
+            page.get_by_role("link", name=link, exact=True).click()
+            page.get_by_role("heading", name=link).first.wait_for(timeout=30_000)
+            wait_for_app(page)
+        browser.close()
+    outside = {urlparse(address).netloc for address in fetched if urlparse(address).scheme in ("http", "https", "ws",
+                                                                                               "wss")}
+    assert outside == {urlparse(url).netloc}, outside  # an intranet without internet shows every page whole

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,14 @@ from infodash.ui.store import cached, get_store, store_errors
 from infodash.ui.tables import download_button
 
 View = TypeVar("View")
+# Served by the app itself: an intranet without internet access shows it too (a material icon is fetched
+# from a font service).
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"
+
+
+def configure_page() -> None:
+    """Title, icon and wide layout, the same on every page."""
+    st.set_page_config(page_title="InfoDash", page_icon=str(FAVICON), layout="wide")
 
 
 @dataclass(frozen=True)
@@ -39,7 +48,7 @@ def page_context(with_filters: bool = True) -> PageContext:
     review page (``with_filters``) over a team's own database, say what is left to set up; without customer
     groups, services and customers the page stops there."""
     # Here as well as in dashboard.py: tests (AppTest) and notebooks run a page on its own.
-    st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layout="wide")
+    configure_page()
     with store_errors():
         store = get_store()
     with store_errors(store):  # one connection for the reads (opening a large file takes ~25 ms)
