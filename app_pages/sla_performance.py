@@ -3,6 +3,7 @@ and the open requests at risk now."""
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from infodash.formatting import count_of
@@ -64,7 +65,8 @@ if overall.empty or overall["requests"].iloc[0] == 0:
 total = overall.iloc[0]
 late, at_risk_count = late_and_at_risk(at_risk)
 kpi_row([
-    Kpi("Attainment", total["attainment"], None, ATTAINMENT_DEFINITION, "share"),
+    Kpi("Attainment", total["attainment"], None, ATTAINMENT_DEFINITION, "share",
+        target=None if pd.isna(total["primary_target"]) else float(total["primary_target"])),
     Kpi("Promised", total["primary_target"], None, "The share of requests the policy promises to resolve within "
         "its primary target.", "share", "neutral"),
     Kpi("Within limit", total["within_hard_limit"], None, "Share of resolved requests resolved within "

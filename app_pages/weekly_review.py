@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from infodash.findings import actioned_between
@@ -78,7 +79,9 @@ attainment = service_levels["attainment"]
 late, at_risk_count = late_and_at_risk(at_risk)
 kpi_row([
     Kpi("SLA attainment", attainment.iloc[-1], attainment.iloc[-1] - attainment.iloc[-2], ATTAINMENT_DEFINITION
-        + " Requests count in the week they were received.", "share", trend=attainment.tolist()),
+        + " Requests count in the week they were received.", "share", trend=attainment.tolist(),
+        target=None if pd.isna(service_levels["primary_target"].iloc[-1]) else
+        float(service_levels["primary_target"].iloc[-1])),
     Kpi("Late now", late, None, "Open requests past their due time, right now (see Service levels).",
         direction="lower_is_better"),
     Kpi("At risk now", at_risk_count, None, "Open requests not yet due with less than a fifth of their allowed "

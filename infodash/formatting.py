@@ -48,6 +48,21 @@ def format_p_value(p: float | None, named: bool = True) -> str:
     return f"p = {p:.3f}" if named else f"{p:.3f}"
 
 
+# A share against its target: met, close (within this many points below it) or missed; and their colours.
+CLOSE_TO_TARGET = 0.02
+VERDICT_COLOURS = {"met": "#3b8b5a", "close": "#f18f01", "missed": "#c73e1d"}
+
+
+def target_verdict(share: float | None, target: float | None) -> str | None:
+    """"met" when ``share`` reaches ``target``, "close" within :data:`CLOSE_TO_TARGET` below (2 points), else "missed";
+    None when either is missing."""
+    if share is None or target is None or pd.isna(share) or pd.isna(target):
+        return None
+    if round(share, 4) >= round(target, 4):
+        return "met"
+    return "close" if share >= target - CLOSE_TO_TARGET else "missed"
+
+
 def count_of(number: int, noun: str, plural: str | None = None) -> str:
     """E.g. "1 row", "1,500 rows"; ``plural`` where adding "s" is wrong ("breaches")."""
     return f"{number:,} " + (noun if number == 1 else plural or f"{noun}s")

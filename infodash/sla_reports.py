@@ -244,21 +244,37 @@ MEASURE_SUMMARY: dict[str, tuple[str, str]] = {"resolution": ("median_hours", "p
                                                                   "p90_first_response_hours")}
 
 
+# Widths a histogram of business hours may use, and how many bins it aims to spread the bulk over.
+BIN_CHOICES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0, 48.0, 96.0)
+TARGET_BINS = 40
+
+
 def resolution_histogram(store: Store, period: Period, time_zone: ZoneInfo, filters: Filters = Filters(),
-                         bin_hours: float = 0.5, measure: str = "resolution") -> pd.DataFrame:
+                         bin_hours: float | None = None, measure: str = "resolution") -> pd.DataFrame:
     """Requests resolved in the cohort by business hours to ``measure`` (a key of :data:`MEASURES`), in bins.
 
-    Columns ``hours_from`` (bin start), ``outcome`` (met/breached) and ``requests``; computed in SQL so
-    a year of a large organisation's requests arrives as a few hundred rows.
+    The bins fit the data: ``bin_hours`` wide (default: the first of :data:`BIN_CHOICES` that spreads the
+    98th percentile over at most ``TARGET_BINS`` bins), and the last bin holds everything from the 98th
+    percentile on, so a few very long requests do not squeeze the rest into one bar. Columns ``hours_from``
+    (bin start), ``outcome`` (met/breached), ``requests``, ``bin_hours`` and ``open_ended`` (the last bin,
+    "and longer"); computed in SQL so a year of a large organisation's requests arrives as a few dozen rows.
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
     sql = _JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id")) + """
-    SELECT floor({seconds} / 3600.0 / $bin) * $bin AS hours_from, outcome, count(*) AS requests
-    FROM judged WHERE outcome IN ('met', 'breached') AND {seconds} IS NOT NULL GROUP BY ALL ORDER BY 1, 2
+    , done AS (SELECT {seconds} / 3600.0 AS hours, outcome FROM judged
+               WHERE outcome IN ('met', 'breached') AND {seconds} IS NOT NULL),
+    spread AS (SELECT quantile_cont(hours, 0.98) AS p98 FROM done),
+    width AS (SELECT coalesce($bin, (SELECT min(choice) FROM unnest($choices) t(choice) WHERE choice * $target >= p98),
+                              list_max($choices)) AS bin, p98 FROM spread),
+    edge AS (SELECT bin, greatest(ceil(p98 / bin), 1) * bin AS cap FROM width)
+    SELECT least(floor(hours / bin) * bin, cap) AS hours_from, outcome, count(*) AS requests, bin AS bin_hours,
+           least(floor(hours / bin) * bin, cap) >= cap AS open_ended
+    FROM done, edge GROUP BY ALL ORDER BY 1, 2
     """.replace("{seconds}", MEASURES[measure])
     with store.reading() as db:
-        return db.execute(sql, {**_params(period, time_zone, filters, None), "bin": bin_hours}).df()
+        return db.execute(sql, {**_params(period, time_zone, filters, None), "bin": bin_hours,
+                                "choices": list(BIN_CHOICES), "target": TARGET_BINS}).df()
 
 
 def open_requests_at_risk(store: Store, time_zone: ZoneInfo, filters: Filters = Filters(),

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from infodash.formatting import format_figure, format_p_value, rounds_to_zero
+from infodash.formatting import format_figure, format_p_value, rounds_to_zero, target_verdict
 from infodash.periods import Period, week_containing
 from infodash.review import compared_week
 
@@ -32,3 +32,8 @@ def test_the_running_week_is_compared_with_the_same_days_of_the_week_before():
     assert compared_week(week, dt.date(2026, 12, 2)) == Period(dt.date(2026, 11, 23), dt.date(2026, 11, 26))
     assert compared_week(week, dt.date(2026, 11, 30)) == Period(dt.date(2026, 11, 23), dt.date(2026, 11, 24))
     assert compared_week(week, dt.date(2026, 12, 7)) == week.previous()  # once it has ended: the whole week
+
+
+def test_a_share_against_its_target_is_met_close_or_missed():
+    assert [target_verdict(share, 0.95) for share in (0.96, 0.95, 0.9499999, 0.935, 0.929, None)] == [
+        "met", "met", "met", "close", "missed", None]
