@@ -19,7 +19,30 @@ from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import page_context
 from infodash.ui.store import cached, store_errors
 from infodash.ui.survey_sections import feedback_kpi, summary_kpis
+from infodash.ui.tables import show_table
 from infodash.ui.text import escape_markdown
+
+# The trend table's columns, each with the definition its card gives.
+WEEK_COLUMNS = {
+    "week": st.column_config.DateColumn("Week starting", format="D MMM YYYY", pinned=True),
+    "received": st.column_config.NumberColumn("Requests in", format="%d", help=DEFINITIONS["received"]),
+    "resolved": st.column_config.NumberColumn("Resolved", format="%d", help=DEFINITIONS["resolved"]),
+    "open_at_end": st.column_config.NumberColumn("Open at week end", format="%d", help=DEFINITIONS["open_at_end"]),
+    "median_resolution_hours": st.column_config.NumberColumn("Median, elapsed h", format="%.1f",
+                                                             help=DEFINITIONS["median_resolution_hours"]),
+    "declined": st.column_config.NumberColumn("Declined", format="%d", help=DEFINITIONS["declined"]),
+    "touchpoints": st.column_config.NumberColumn("Touchpoints", format="%d", help=DEFINITIONS["touchpoints"]),
+    "touchpoint_minutes": st.column_config.NumberColumn("Minutes", format="%d",
+                                                        help=DEFINITIONS["touchpoint_minutes"]),
+    "customers_served": st.column_config.NumberColumn("Customers served", format="%d",
+                                                      help=DEFINITIONS["customers_served"]),
+    "customers_in_scope": st.column_config.NumberColumn("Customers in scope", format="%d",
+                                                        help=DEFINITIONS["customers_in_scope"]),
+    "reach_share": st.column_config.NumberColumn("Share reached", format="%.1f%%", help=DEFINITIONS["reach_share"]),
+    "follow_ups_due": st.column_config.NumberColumn("Follow-ups due", format="%d", help=DEFINITIONS["follow_ups_due"]),
+    "follow_ups_open": st.column_config.NumberColumn("Follow-ups open", format="%d",
+                                                     help=DEFINITIONS["follow_ups_open"]),
+}
 
 context = page_context()
 store, filters, time_zone = context.store, context.filters, context.time_zone
@@ -116,3 +139,7 @@ if channels.empty:
     st.info("No touchpoints in these 12 weeks for the chosen filters.")
 else:
     st.plotly_chart(cached_chart("review_channels", channel_chart, channels), width="stretch")
+
+with st.expander("The 12 weeks as a table", icon=":material/table:"):
+    show_table(trend, "weekly-review-12-weeks.csv", key="review_weeks", hidden=("period_start", "period_end"),
+               column_config=WEEK_COLUMNS)

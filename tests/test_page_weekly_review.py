@@ -150,3 +150,11 @@ def test_the_week_so_far_is_compared_with_the_same_days_of_the_week_before_and_n
     assert unchanged and all(metric.proto.color == Metric.GRAY and metric.proto.direction == Metric.NONE
                               for metric in unchanged), [
         (metric.label, metric.proto.delta, metric.proto.color, metric.proto.direction) for metric in unchanged]
+
+
+def test_the_twelve_weeks_are_a_labelled_table_to_download(app_db):
+    app = run_page()
+    table = next(frame for frame in app.dataframe if "touchpoint_minutes" in frame.value)
+    assert len(table.value) == 12 and "period_start" not in table.value
+    assert table.value["reach_share"].between(0, 100).all()  # in percent, as the card shows it
+    assert any(button.proto.label == "Download CSV" for button in app.get("download_button"))

@@ -75,7 +75,7 @@ COLUMNS: dict[str, Any] = {
     "p90_first_response_hours": st.column_config.NumberColumn("90th pct to respond, business h", format="%.1f"),
 }
 # Shares (0-1) shown and exported as percentages, with one decimal like every other percentage.
-PERCENT_COLUMNS = frozenset({"attainment", "within_hard_limit", "primary_target"})
+PERCENT_COLUMNS = frozenset({"attainment", "within_hard_limit", "primary_target", "reach_share"})
 
 
 def readable(frame: pd.DataFrame, hidden: Iterable[str] = ()) -> pd.DataFrame:
