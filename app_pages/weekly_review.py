@@ -109,7 +109,7 @@ kpi_row([
         direction="lower_is_better"),
     Kpi("At risk now", at_risk_count, None, "Open requests not yet due with less than a fifth of their allowed "
         "business time left, right now (see Service levels).", direction="lower_is_better"),
-    Kpi("Resolved within limit", service_levels["within_hard_limit"].iloc[-1],
+    Kpi("Within limit", service_levels["within_hard_limit"].iloc[-1],
         service_levels["within_hard_limit"].iloc[-1] - service_levels["within_hard_limit"].iloc[-2],
         "Share of the week's resolved requests resolved within the policy's longer limit.", "share",
         trend=service_levels["within_hard_limit"].tolist()),

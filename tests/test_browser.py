@@ -236,7 +236,7 @@ def test_a_person_signs_in_and_their_touchpoint_is_recorded_under_their_account(
                           ["ben.okafor@example.org"]).fetchone()[0] == 1
 
 
-def test_no_page_fetches_anything_from_outside_the_server(server):
+def test_no_page_fetches_anything_from_outside_the_server_and_a_phone_shows_two_cards_a_row(server):
     from urllib.parse import urlparse
 
     from playwright.sync_api import sync_playwright
@@ -253,7 +253,12 @@ def test_no_page_fetches_anything_from_outside_the_server(server):
             page.get_by_role("link", name=link, exact=True).click()
             page.get_by_role("heading", name=link).first.wait_for(timeout=30_000)
             wait_for_app(page)
+        phone = browser.new_page(viewport={"width": 400, "height": 900})  # and on a phone, cards two per row
+        phone.goto(url)
+        wait_for_app(phone)
+        cards = [phone.get_by_test_id("stMetric").nth(index).bounding_box() for index in range(2)]
         browser.close()
+    assert cards[0]["y"] == cards[1]["y"] and cards[0]["x"] < cards[1]["x"] and cards[1]["width"] > 120
     outside = {urlparse(address).netloc for address in fetched if urlparse(address).scheme in ("http", "https", "ws",
                                                                                                "wss")}
     assert outside == {urlparse(url).netloc}, outside  # an intranet without internet shows every page whole

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,7 +41,8 @@ def _delta(kpi: Kpi) -> tuple[str | None, str, str, str | None]:
         text = (f"meets the {promised} target" if verdict == "met" else
                 f"{(kpi.target - kpi.value) * 100:.1f} pts below the {promised} target")
         return text, _VERDICT_COLOURS[verdict], "off", kpi.note
-    note = ", ".join(part for part in (kpi.note, verdict and f"target {promised}: {verdict}") if part) or None
+    # short enough to stay whole beside the change on a card: "met 95%", "missed 95%"
+    note = ", ".join(part for part in (kpi.note, verdict and f"{verdict} {kpi.target:.0%}") if part) or None
     if change is None:
         return None, "off", "auto", note
     unchanged = rounds_to_zero(change, kpi.kind)  # "0.0 h" with no arrow, neither good nor bad
@@ -49,8 +51,10 @@ def _delta(kpi: Kpi) -> tuple[str | None, str, str, str | None]:
 
 
 def kpi_row(kpis: Sequence[Kpi], slots: int | None = None) -> None:
-    """Draw the cards side by side, in ``slots`` equal columns (default: one per card) so rows line up."""
-    for column, kpi in zip(st.columns(slots or len(kpis)), kpis, strict=False):
+    """Draw the cards side by side, in ``slots`` equal columns (default: one per card) so rows line up; on a
+    narrow screen two per row (see infodash.ui.layout)."""
+    row = st.container(key=f"kpis_{zlib.crc32('|'.join(kpi.label for kpi in kpis).encode())}")
+    for column, kpi in zip(row.columns(slots or len(kpis)), kpis, strict=False):
         delta, colour, arrow, note = _delta(kpi)
         with column:
             st.metric(

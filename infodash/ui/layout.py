@@ -28,9 +28,21 @@ View = TypeVar("View")
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 
 
+# On a phone Streamlit stacks columns one per row: KPI cards (in containers keyed "kpis...") stay two per row.
+_NARROW_SCREENS = """<style>
+@media (max-width: 640px) {
+  [class*="st-key-kpis"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 0.5rem; }
+  [class*="st-key-kpis"] [data-testid="stColumn"] {
+    flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important; width: auto !important;
+  }
+}
+</style>"""
+
+
 def configure_page() -> None:
-    """Title, icon and wide layout, the same on every page."""
+    """Title, icon and wide layout, the same on every page, and cards that stay two per row on a phone."""
     st.set_page_config(page_title="InfoDash", page_icon=str(FAVICON), layout="wide")
+    st.html(_NARROW_SCREENS)
 
 
 @dataclass(frozen=True)
