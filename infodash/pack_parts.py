@@ -67,7 +67,8 @@ PACK_DEFINITIONS: dict[str, str] = {
                          "touchpoints logged, as on the Customer groups page.",
     "service_levels": ATTAINMENT_DEFINITION + " Per policy, for the requests received in the period; 'promised' is "
                                               "the share the policy promises to resolve within its target.",
-    "attainment_trend": "Attainment per week of receipt (whole weeks, Monday to Sunday) against the share promised.",
+    "attainment_trend": "Attainment per week of receipt (whole weeks, Monday to Sunday, up to the last one that is "
+                        "over) against the share promised.",
     "reach": "Per customer group: active customers, those with a request or touchpoint in the period, and the share "
              "reached.",
     "dimensions": "Mean over respondents of the survey's headline measure per RATER dimension (Reliability, "
@@ -444,11 +445,19 @@ def service_section(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, 
                     now: dt.datetime) -> ServiceSection:
     """Requests by service, service levels by policy, and attainment by week (at least the last 12 weeks)."""
     covered, _ = reporting_span(period, time_zone, now)
-    last_day = covered.end - dt.timedelta(days=1)
-    weeks = max(TREND_WEEKS, -(-(covered.end - week_containing(covered.start).start).days // 7))
+    last_week = last_whole_week(covered, now.astimezone(time_zone).date())
+    weeks = max(TREND_WEEKS, -(-(last_week.end - week_containing(covered.start).start).days // 7))
     levels = attainment_by_each(store, ("service", "policy"), covered, time_zone, filters, now)
     return ServiceSection(levels["service"], levels["policy"],
-                          weekly_attainment(store, week_containing(last_day), time_zone, filters, weeks, now))
+                          weekly_attainment(store, last_week, time_zone, filters, weeks, now))
+
+
+def last_whole_week(covered: Period, today: dt.date) -> Period:
+    """The last Monday-to-Sunday week of ``covered`` that is over by ``today``: the trend shows whole weeks (the
+    first and last may reach beyond the period), so the week still running is left out rather than shown as a
+    poor week."""
+    last_week = week_containing(covered.end - dt.timedelta(days=1))
+    return last_week if last_week.end <= today else last_week.previous()
 
 
 def reach_section(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, filters: Filters,
