@@ -28,7 +28,7 @@ from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.filters import Filters
 from infodash.findings import DETECTORS, actioned_between, anomalies
-from infodash.formatting import format_figure, format_p_value
+from infodash.formatting import format_figure, format_p_value, target_verdict
 from infodash.groups import breakdown
 from infodash.instruments import load_instrument, waves
 from infodash.periods import Period, ReportingPeriod, first_days, span_label, week_containing
@@ -117,16 +117,31 @@ class Headline:
     definition: str
     changes: tuple[Change, ...] = ()
     shown_instead: str | None = None  # e.g. "fewer than 5 responses"
+    target: float | None = None  # a share's promise, e.g. 0.95 of requests within their service level
 
     @property
     def text(self) -> str:
         """The figure as shown."""
         return self.shown_instead or format_figure(self.value, self.kind)
 
+    @property
+    def verdict(self) -> str | None:
+        """Against the target: met, close or missed (None without a target or a value)."""
+        return None if self.shown_instead else target_verdict(self.value, self.target)
+
+    def verdict_text(self) -> str:
+        """The verdict in words, e.g. "target 95%: met", "1.2 pts below the 95% target"; "" without one."""
+        if self.verdict is None:
+            return ""
+        if self.verdict == "met":
+            return f"target {self.target:.0%}: met"
+        return f"{(self.target - self.value) * 100:.1f} pts below the {self.target:.0%} target"
+
     def note(self) -> str:
         """What the figure is and how it compares, for speaker notes and footnotes."""
-        return " ".join([f"{self.label}: {self.text}. {self.definition}",
-                         *(change.sentence(self.kind) for change in self.changes)])
+        verdict = f"Against its target: {self.verdict_text()}." if self.verdict else ""
+        return " ".join(part for part in [f"{self.label}: {self.text}. {self.definition}", verdict,
+                                          *(change.sentence(self.kind) for change in self.changes)] if part)
 
 
 @dataclass(frozen=True)
@@ -248,6 +263,7 @@ def _period_headlines(store: Store, covered: Period, comparators: list[_Comparat
         actioned = actioned_between(store, *period.bounds(time_zone), filters).iloc[0]
         values.append({**{key: _plain(row[key]) for key in DEFINITIONS},
                        "attainment": _plain(service_level["attainment"].iloc[0]) if len(service_level) else None,
+                       "promised": _plain(service_level["primary_target"].iloc[0]) if len(service_level) else None,
                        "actioned": float(actioned["actioned"]), "hours_saved": float(actioned["hours_saved"]),
                        "has_data": _has_data(row)})
     current, others = values[0], iter(values[1:])
@@ -261,7 +277,8 @@ def _period_headlines(store: Store, covered: Period, comparators: list[_Comparat
             else:
                 difference = None if current[key] is None or then[key] is None else current[key] - then[key]
                 changes.append(Change(comparator.name, comparator.short, difference, then[key]))
-        headlines.append(Headline(key, label, current[key], kind, direction, PACK_DEFINITIONS[key], tuple(changes)))
+        headlines.append(Headline(key, label, current[key], kind, direction, PACK_DEFINITIONS[key], tuple(changes),
+                                  target=current["promised"] if key == "attainment" else None))
     return tuple(headlines)
 
 
