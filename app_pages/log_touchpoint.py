@@ -47,7 +47,7 @@ with st.container(border=True):
                         help="Time spent on this contact, including preparation.")
         form.field_error("minutes")
     with read_col:
-        st.selectbox("READ level (effort)", list(READ_SCALE), format_func=lambda level: f"{level} · {READ_SCALE[level]}",
+        st.selectbox("Effort (READ scale)", list(READ_SCALE), format_func=lambda level: f"{level} · {READ_SCALE[level]}",
                      key="tp_read", persist_state="session",
                      help="\n\n".join(f"**{level}**: {text}" for level, text in READ_SCALE.items()))
         form.field_error("read_level")
@@ -77,7 +77,7 @@ with st.container(border=True):
     with again_col:
         st.button("Save and log another like this", width="stretch", disabled=bool(editing), key="tp_save_again",
                   on_click=form.save, args=(store, time_zone, True),
-                  help="Saves, then keeps channel, kind, minutes, READ level and service for the next contact.")
+                  help="Saves, then keeps channel, kind, minutes, effort and service for the next contact.")
     with cancel_col:
         if editing:
             st.button("Cancel editing", width="stretch", key="tp_cancel", on_click=form.cancel_edit, args=(time_zone,))

@@ -158,3 +158,9 @@ def test_the_twelve_weeks_are_a_labelled_table_to_download(app_db):
     assert len(table.value) == 12 and "period_start" not in table.value
     assert table.value["reach_share"].between(0, 100).all()  # in percent, as the card shows it
     assert any(button.proto.label == "Download CSV" for button in app.get("download_button"))
+
+
+def test_the_survey_gap_says_in_words_whether_service_meets_expectations(app_db):
+    card = next(metric for metric in run_page().metric if metric.label == "Overall gap")
+    gap = float(card.value.replace("−", "-"))
+    assert card.proto.delta_description == ("short of expectations" if gap < 0 else "meets expectations")

@@ -31,13 +31,15 @@ def _row(frame: pd.DataFrame, wave_id: int, **equal: str) -> pd.Series | None:
 
 
 def _kpi(label: str, row: pd.Series | None, column: str, definition: str, kind: str, higher_is_better: bool = True,
-         suffix: str = "") -> Kpi:
+         suffix: str = "", words: tuple[str, str] | None = None) -> Kpi:
+    """A survey card; ``words`` say what a value below and at or above zero means (e.g. for a gap)."""
     hidden = row is not None and bool(row["suppressed"])
     value = None if row is None or hidden else row[column]
     change = None if row is None or hidden else row["change"]
+    note = None if words is None or value is None or pd.isna(value) else words[0] if value < 0 else words[1]
     return Kpi(label + suffix, value, change, f"{definition} {_verdict(row)}", kind,
                "higher_is_better" if higher_is_better else "lower_is_better",
-               shown_instead=SUPPRESSED if hidden else None)
+               shown_instead=SUPPRESSED if hidden else None, note=note)
 
 
 def feedback_kpi(summary: WaveSummary) -> Kpi:
@@ -49,7 +51,8 @@ def feedback_kpi(summary: WaveSummary) -> Kpi:
 def summary_kpis(summary: WaveSummary) -> list[Kpi]:
     """Cards for the latest wave (weekly review and management pack): headline, NPS, CSAT, response rate."""
     cards = [_kpi(f"Overall {MEASURE_TITLES[summary.headline_measure].split(' (')[0].lower()}",
-                  summary.headline, "mean", _HEADLINE_HELP[summary.headline_measure], "score")]
+                  summary.headline, "mean", _HEADLINE_HELP[summary.headline_measure], "score",
+                  words=_GAP_WORDS.get(summary.headline_measure))]
     if summary.nps is not None:
         margin = "" if pd.isna(summary.nps["margin"]) else f" (± {summary.nps['margin']:.0f})"
         cards.append(_kpi("NPS", summary.nps, "nps", _NPS_HELP, "count", suffix=margin))
@@ -68,6 +71,9 @@ _HEADLINE_HELP = {
                     "service falls under the zone of tolerance.",
     "perception": "Mean over respondents of their perceived-service answers, over all items.",
 }
+# What a gap below zero, and at or above it, means, in a few words under the figure.
+_GAP_WORDS = {"gap": ("short of expectations", "meets expectations"),
+              "adequacy_gap": ("below the acceptable", "within tolerance")}
 _NPS_HELP = ("Net Promoter Score: % answering 9-10 minus % answering 0-6 to 'how likely are you to recommend us', "
              "with its 95% margin of error.")
 _CSAT_HELP = "Share of respondents answering 4 or 5 on the 1-5 satisfaction question."

@@ -87,11 +87,10 @@ def detection_status(store: Store, status_col: DeltaGenerator, runs: dict[str, d
         status_col.caption("Detection has not run on this database yet.")
     DETECTION.flash()
     DETECTION.error("form")
-    levels = ", ".join(f"{name} {value:g}" for name, value in SENSITIVITY.items())
     caption_col, change_col = st.columns([5, 1])
     caption_col.caption(f"Sensitivity: **{escape_markdown(sensitivity)}**. A rise or fall in use is raised when it is "
-                        f"this many robust standard deviations (median and MAD) away from what the series' own "
-                        f"weekly rhythm leads one to expect ({levels}). {ORDER_DEFINITION}")
+                        "far outside what the same hours and days usually see: 'high' raises smaller departures "
+                        f"(more findings, more of them noise), 'low' only the clearest. {ORDER_DEFINITION}")
     if not may("lead"):
         return
     with change_col.popover("Sensitivity", icon=":material/tune:", width="stretch"):
