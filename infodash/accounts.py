@@ -5,7 +5,8 @@ the library's parameters grow. Repeated failures lock an account for a while, do
 each further failure (30 s after the fifth, at most 15 minutes), so a password cannot be guessed
 by trying; a sign-in resets the count. Twenty failures from one computer (its IP address) within ten
 minutes, whatever e-mails they tried, refuse it until they are ten minutes old. A refusal never says
-whether the e-mail or the password was wrong. Every change and every sign-in is in the audit log, without the password.
+whether the e-mail or the password was wrong (only a lock, after five failures, says there is an account).
+The password check is slow on purpose and runs outside the database's write lock. Every change and every sign-in is in the audit log, without the password.
 """
 
 from __future__ import annotations
@@ -200,12 +201,21 @@ def sign_in(store: Store, email: str, password: str, now: dt.datetime | None = N
     ``SOURCE_FREE_ATTEMPTS`` failures from one source within ``SOURCE_WINDOW``, whatever e-mails they
     tried, it is refused until the window has passed, so unknown e-mails cannot be tried without end either.
     """
-    now = now or dt.datetime.now(dt.UTC)
-    with store.writing() as db:  # a refusal is decided here and raised after the failure count is committed
-        refusal, account = _judge(db, email, password, now, source or "")
+    now, source = now or dt.datetime.now(dt.UTC), source or ""
+    with store.reading() as db:
+        wait = _source_wait(db, source)
+        row = None if wait is not None else _row(db, email)
+    if wait is not None:
+        raise SignInRefused(f"Too many failed sign-ins from this computer: try again in {wait} seconds.", wait)
+    if row is not None and row[4] is not None and row[7] is not None and row[7] > now:
+        wait = int((row[7] - now).total_seconds()) + 1
+        raise SignInRefused(f"Too many failed attempts: try again in {wait} seconds.", wait)
+    matches = _password_matches(row, password)  # slow on purpose, so outside the write lock other work needs
+    with store.writing() as db:  # the outcome is committed before a refusal is raised
+        refusal = _record_attempt(db, row, matches, password, now, source)
     if refusal is not None:
         raise refusal
-    return account
+    return Account(*row[:4])
 
 
 def _source_wait(db: duckdb.DuckDBPyConnection, source: str) -> int | None:
@@ -218,37 +228,40 @@ def _source_wait(db: duckdb.DuckDBPyConnection, source: str) -> int | None:
     return max(int(wait), 1) if failures >= SOURCE_FREE_ATTEMPTS else None
 
 
-def _judge(db: duckdb.DuckDBPyConnection, email: str, password: str, now: dt.datetime, source: str
-           ) -> tuple[SignInRefused | None, Account | None]:
-    wait = _source_wait(db, source)
-    if wait is not None:
-        return SignInRefused(f"Too many failed sign-ins from this computer: try again in {wait} seconds.", wait), None
-    row = _row(db, email)
+def _password_matches(row: tuple | None, password: str) -> bool:
+    """Whether ``password`` is the account's; as slow for no account as for one, so the time tells nothing."""
     if row is None or row[4] is None:
-        _HASHER.hash(password[:MAX_PASSWORD_CHARS])  # as slow as a real check: the time tells nothing
+        _HASHER.hash(password[:MAX_PASSWORD_CHARS])
+        return False
+    try:
+        return _HASHER.verify(row[4], password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _record_attempt(db: duckdb.DuckDBPyConnection, row: tuple | None, matches: bool, password: str,
+                    now: dt.datetime, source: str) -> SignInRefused | None:
+    """Count a failure (locking the account after repeated ones) or record the sign-in; the refusal, if any."""
+    if row is None or row[4] is None:
         # counted for the source, without the e-mail typed (it may be a password typed in the wrong box)
         audit.record(db, UNKNOWN_EMAIL, "sign_in_failed", "accounts", None, {"source": source})
-        return SignInRefused(WRONG), None
-    account_id, address, name, role, password_hash, disabled, failures, locked_until = row
-    if locked_until is not None and locked_until > now:
-        wait = int((locked_until - now).total_seconds()) + 1
-        return SignInRefused(f"Too many failed attempts: try again in {wait} seconds.", wait), None
-    try:
-        _HASHER.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        lock = _lock_after(failures + 1)
-        db.execute("UPDATE accounts SET failed_attempts = failed_attempts + 1, locked_until = ? WHERE account_id = ?",
-                   [None if lock is None else now + lock, account_id])
+        return SignInRefused(WRONG)
+    account_id, address, _, _, password_hash, disabled = row[:6]
+    if not matches:
+        [(failures,)] = db.execute("UPDATE accounts SET failed_attempts = failed_attempts + 1 WHERE account_id = ? "
+                                   "RETURNING failed_attempts", [account_id]).fetchall()
+        if (lock := _lock_after(failures)) is not None:
+            db.execute("UPDATE accounts SET locked_until = ? WHERE account_id = ?", [now + lock, account_id])
         audit.record(db, address, "sign_in_failed", "accounts", account_id,
-                     {"failed_attempts": failures + 1, "source": source})
-        return SignInRefused(WRONG), None
+                     {"failed_attempts": failures, "source": source})
+        return SignInRefused(WRONG)
     if disabled:
-        return SignInRefused("This account is disabled: ask a lead to enable it."), None
+        return SignInRefused("This account is disabled: ask a lead to enable it.")
     new_hash = _HASHER.hash(password) if _HASHER.check_needs_rehash(password_hash) else password_hash
     db.execute("UPDATE accounts SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ?, password_hash = ? "
                "WHERE account_id = ?", [now, new_hash, account_id])
     audit.record(db, address, "sign_in", "accounts", account_id)
-    return None, Account(account_id, address, name, role)
+    return None
 
 
 # The organisation's staff list (Organisation page) names the team; its leads and admins sign in as leads.
@@ -259,11 +272,16 @@ def provider_sign_in(store: Store, email: str, now: dt.datetime | None = None) -
     """The enabled account of a person the organisation's identity provider signed in (by e-mail).
 
     A person without an account yet who is an active member of the team's staff list (the Organisation page)
-    with this e-mail gets one on their first sign-in, with the role the list gives (admin signs in as lead).
-    Raises SignInRefused otherwise: the provider says who someone is, InfoDash what they may do."""
+    with this e-mail gets one on their first sign-in, with the role the list gives (admin signs in as lead);
+    one the list marks as no longer active is refused, account or not. Raises SignInRefused otherwise: the
+    provider says who someone is, InfoDash what they may do."""
     address = _normal_email(email)
+    if not address:
+        raise SignInRefused("Your organisation's sign-in gave no e-mail address: ask a lead.")
     now = now or dt.datetime.now(dt.UTC)
     with store.writing() as db:
+        if _left_the_team(db, address):
+            raise SignInRefused("The staff list marks you as no longer active: ask a lead.")
         row = _row(db, address)
         if row is None:
             row = _from_staff_list(db, address)
@@ -277,6 +295,13 @@ def provider_sign_in(store: Store, email: str, now: dt.datetime | None = None) -
     if row[5]:
         raise SignInRefused("This account is disabled: ask a lead to enable it.")
     return Account(row[0], row[1], row[2], row[3])
+
+
+def _left_the_team(db: duckdb.DuckDBPyConnection, address: str) -> bool:
+    """Whether the staff list knows ``address`` only as a member no longer active."""
+    active, inactive = db.execute("SELECT count(*) FILTER (WHERE active), count(*) FILTER (WHERE NOT active) "
+                                  "FROM staff WHERE lower(trim(email)) = ?", [address]).fetchone()
+    return inactive > 0 and active == 0
 
 
 def _from_staff_list(db: duckdb.DuckDBPyConnection, address: str) -> tuple | None:

@@ -11,5 +11,6 @@ class ValidationError(ValueError):
         self.errors = dict(errors)
 
 
-class NotAllowed(PermissionError):
-    """The person asking may not change this record (e.g. someone else's touchpoint)."""
+class NotAllowed(Exception):
+    """The signed-in person's role, or whose record it is, does not allow this (e.g. someone else's touchpoint, or
+    a viewer logging a request); the message says who may. Not an OSError: a file problem is never mistaken for it."""

@@ -184,7 +184,7 @@ def test_only_a_lead_manages_accounts_and_the_first_lead_only_on_a_database_with
 
 def test_a_member_of_the_staff_list_signs_in_through_the_provider_with_the_role_the_list_gives(store):
     add_first_lead(store, "ana.costa@example.org", "Ana Costa", PASSWORD)
-    save_staff(store, StaffDraft("Farid Haddad", "Farid.Haddad@example.org", "staff"), as_lead())
+    farid_id = save_staff(store, StaffDraft("Farid Haddad", "Farid.Haddad@example.org", "staff"), as_lead())
     save_staff(store, StaffDraft("Grace Kim", "grace.kim@example.org", "admin"), as_lead())
     save_staff(store, StaffDraft("Left Already", "left@example.org", "staff", active=False), as_lead())
     save_staff(store, StaffDraft("ana costa", "ana.other@example.org", "staff"), as_lead())
@@ -192,9 +192,15 @@ def test_a_member_of_the_staff_list_signs_in_through_the_provider_with_the_role_
     assert (farid.name, farid.role) == ("Farid Haddad", "staff")
     assert provider_sign_in(store, "GRACE.KIM@example.org", NOW).role == "lead"
     assert provider_sign_in(store, "farid.haddad@example.org", NOW) == farid  # one account, the second time too
-    for stranger in ("left@example.org", "ana.other@example.org"):  # inactive; a namesake of an account
-        with pytest.raises(SignInRefused, match="has no InfoDash account"):
-            provider_sign_in(store, stranger, NOW)
+    with pytest.raises(SignInRefused, match="has no InfoDash account"):  # a namesake of an account
+        provider_sign_in(store, "ana.other@example.org", NOW)
+    with pytest.raises(SignInRefused, match="no longer active"):
+        provider_sign_in(store, "left@example.org", NOW)
+    save_staff(store, StaffDraft("Farid Haddad", "farid.haddad@example.org", "staff", active=False), as_lead(), farid_id)
+    with pytest.raises(SignInRefused, match="no longer active"):  # an account made before he left
+        provider_sign_in(store, "farid.haddad@example.org", NOW)
+    with pytest.raises(SignInRefused, match="gave no e-mail"):
+        provider_sign_in(store, " ", NOW)
     with store.reading() as db:
         assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'insert' AND entity = 'accounts' "
                           "AND json_extract_string(details, '$.from') = 'staff list'").fetchone()[0] == 2

@@ -199,3 +199,28 @@ def test_staff_are_offered_only_the_breaches_they_may_explain(app_db):
     with app_db.reading() as db:
         assigned = dict(db.execute("SELECT '#' || request_id, assigned_to FROM requests").fetchall())
     assert offered and {assigned[request] for request in offered} <= {"Ben Okafor", None}
+
+
+def test_once_a_lead_adds_accounts_to_a_demo_file_everyone_signs_in_and_an_open_demo_session_ends(app_db):
+    app = dashboard().run()
+    assert any("signed in as the demo lead automatically" in caption.value for caption in app.sidebar.caption)
+    add_account(app_db, "ana.costa@example.org", "Ana Costa", "lead", PASSWORD, lead())
+    app.run()  # the same browser session, at its next step
+    assert [title.value for title in app.title] == ["InfoDash"] and app.text_input(key="sign_in_email")
+    assert "signed_in_account" not in app.session_state
+
+
+def test_a_crafted_your_name_is_ignored_once_someone_has_signed_in(app_db):
+    ben = add_account(app_db, "ben.okafor@example.org", "Ben Okafor", "staff", None, lead())
+    app = sign_in_as(dashboard(), ben).run()
+    app.switch_page("app_pages/requests.py").run()
+    app.session_state["staff_name"] = "Someone Else"  # what a browser could send for the disabled box
+    app.selectbox(key="rq_customer").set_value(7)
+    app.selectbox(key="rq_service").set_value(2)
+    app.text_input(key="rq_subject").input("Crafted name test")
+    next(button for button in app.button if button.label == "Log request").click()
+    app.run()
+    assert not app.exception
+    with app_db.reading() as db:
+        assert db.execute("SELECT created_by, assigned_to FROM requests WHERE subject = 'Crafted name test'"
+                          ).fetchall() == [("Ben Okafor", "Ben Okafor")]

@@ -32,7 +32,11 @@ def staff_name_input() -> str:
 
 
 def staff_name() -> str:
-    """The name entries are recorded under: the signed-in person's, or on the demo the name typed."""
+    """The name entries are recorded under: the signed-in person's (whatever a crafted browser sends for the
+    disabled box), or on the demo the name typed."""
+    account = st.session_state.get(SIGNED_IN_KEY)
+    if account is not None and not st.session_state.get(DEMO_KEY):
+        return account.name
     return (st.session_state.get(STAFF_NAME_KEY) or "").strip()
 
 

@@ -8,13 +8,15 @@ text, never as markdown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
 from infodash.customer_profile import DEFINITIONS, OUTCOMES, TIMELINE_KINDS, CustomerSummary, OpenItems
-from infodash.db import Store
+from infodash.db import Store, StoreError
+from infodash.errors import NotAllowed, ValidationError
 from infodash.findings import DETECTORS, SEVERITY_DEFINITION, STATUSES, severity
 from infodash.personal_data import erase_customer, export_customer
 from infodash.ui import touchpoint_form
@@ -220,9 +222,9 @@ def personal_data(store: Store, customer_id: int, name: str) -> None:
         st.caption("A request to see what is held about them (the right of access): everything in one zip of CSV "
                    "and JSON files. Preparing it is recorded in the audit log.")
         if prepared is None or prepared[0] != customer_id:
-            if st.button("Prepare the export", key="prepare_personal_data", icon=":material/folder_zip:"):
-                st.session_state["personal_data_export"] = (customer_id, export_customer(store, customer_id,
-                                                                                      acting_account(store)))
+            if st.button("Prepare the export", key="prepare_personal_data", icon=":material/folder_zip:") and \
+                    _refused_or_done(lambda: st.session_state.update(personal_data_export=(
+                        customer_id, export_customer(store, customer_id, acting_account(store))))):
                 st.rerun()
         else:
             st.download_button("Download everything held about them", prepared[1], icon=":material/download:",
@@ -237,7 +239,19 @@ def personal_data(store: Store, customer_id: int, name: str) -> None:
                    "This cannot be undone.")
         confirm = st.text_input("Type their name to confirm", key=f"erase_confirm_{customer_id}")
         if st.button("Erase their personal data", key="erase_personal_data", icon=":material/delete_forever:",
-                     disabled=confirm.strip() != name):
-            erase_customer(store, customer_id, acting_account(store))
+                     disabled=confirm.strip() != name) and \
+                _refused_or_done(lambda: erase_customer(store, customer_id, acting_account(store))):
             st.session_state.pop("personal_data_export", None)
             st.rerun()
+
+
+def _refused_or_done(action: Callable[[], object]) -> bool:
+    """Run ``action``; True when it went through, else say why not (not a lead any more, a busy database, a
+    customer erased meanwhile) where the button is."""
+    try:
+        action()
+    except (NotAllowed, StoreError, ValidationError) as error:
+        message = "; ".join(error.errors.values()) if isinstance(error, ValidationError) else str(error)
+        st.error(escape_markdown(message), icon=":material/error:")
+        return False
+    return True

@@ -36,6 +36,9 @@ def signed_in(store: Store) -> Account:
     """The signed-in account as it stands now (a lead's change of role counts from the next step; a disabled
     account is signed out); draws the sign-in (and stops the script) while there is none."""
     account = st.session_state.get(SIGNED_IN_KEY)
+    if account is not None and st.session_state.get(DEMO_KEY) and not _demo_sign_in(store):
+        _sign_out()  # the file has become a team's own (accounts added, or data of its own): sign in for real
+        account = None
     if account is not None:
         try:
             account = current(store, account)
@@ -58,11 +61,17 @@ def signed_in(store: Store) -> Account:
 def _sign_in(store: Store) -> Account:
     if _provider_configured():
         return _through_provider(store)
-    if demo_size(store):
+    if _demo_sign_in(store):
         return DEMO_LEAD
     form = _local_form if has_accounts(store) else _first_lead_form
     _only_page(lambda: form(store))
     raise AssertionError("unreachable: st.stop() ends the script")
+
+
+def _demo_sign_in(store: Store) -> bool:
+    """Whether this is demo data nobody has accounts on: then the demo lead is signed in by itself. Once a lead
+    adds accounts, everyone signs in, whatever the file holds."""
+    return bool(demo_size(store)) and not has_accounts(store)
 
 
 def _only_page(draw: Callable[[], None]) -> None:
@@ -81,6 +90,8 @@ def _through_provider(store: Store) -> Account:
         _only_page(lambda: st.button("Sign in with your organisation's account", type="primary", on_click=st.login,
                                      icon=":material/login:"))
     try:
+        if st.user.get("email_verified") is False:  # a provider that says so: the e-mail is only a claim
+            raise SignInRefused("Your organisation's sign-in has not verified your e-mail address: ask a lead.")
         return provider_sign_in(store, str(st.user.email or ""))
     except SignInRefused as refused:
         st.error(escape_markdown(str(refused)))
