@@ -132,9 +132,9 @@ else:
     show_table(unexplained, "sla-breaches-without-reason.csv", key="sla_unexplained", hidden=("total",))
 if not unexplained.empty and may("staff"):
     me = staff_name_input()
-    # staff explain the breaches of requests assigned to them or to nobody; a lead any (the library decides)
-    theirs = unexplained if may("lead") else unexplained[unexplained["assigned_to"].isna()
-                                                          | (unexplained["assigned_to"] == me)]
+    with store_errors(store):  # staff are offered what they may explain; a lead any (the library decides)
+        theirs = unexplained if may("lead") else cached(unexplained_breaches, store, period, time_zone, filters,
+                                                         now=now, worker=me)
     with st.form("breach_reason", border=True, enter_to_submit=False):
         FEEDBACK.flash()
         request_col, reason_col = st.columns(2)

@@ -149,19 +149,22 @@ def breaches_by_reason(store: Store, period: Period, time_zone: ZoneInfo, filter
 
 
 def unexplained_breaches(store: Store, period: Period, time_zone: ZoneInfo, filters: Filters = Filters(),
-                         now: dt.datetime | None = None, limit: int = 200) -> pd.DataFrame:
+                         now: dt.datetime | None = None, limit: int = 200, worker: str | None = None) -> pd.DataFrame:
     """Breached requests received in ``period`` with no reason recorded yet, most recent first: at most ``limit``
-    of them, with ``total`` saying how many there are in all."""
+    of them, with ``total`` saying how many there are in all. With ``worker`` (a staff member's name), only those
+    they may explain: logged by them, assigned to them or to nobody (see :func:`require_request_worker`)."""
     sql = _JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id")) + """
     SELECT j.request_id, timezone($time_zone, j.received_at) AS received, timezone($time_zone, j.due_at) AS due,
            j.outcome, c.name AS customer, sv.name AS service, j.assigned_to, j.vendor, count(*) OVER () AS total
     FROM judged j JOIN customers c USING (customer_id) JOIN services sv USING (service_id)
     WHERE j.outcome IN ('breached', 'open_breached') AND j.breach_reason IS NULL
+      AND ($worker IS NULL OR j.assigned_to IS NULL OR lower(j.assigned_to) = lower($worker)
+           OR lower(j.created_by) = lower($worker))
     ORDER BY j.received_at DESC LIMIT $limit
     """
     with store.reading() as db:
         return db.execute(sql, {**_params(period, time_zone, filters, now), "time_zone": time_zone.key,
-                                "limit": limit}).df()
+                                "limit": limit, "worker": worker}).df()
 
 
 def record_breach_reason(store: Store, request_id: int | None, reason: str, note: str, actor: Account) -> None:
