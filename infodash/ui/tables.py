@@ -93,23 +93,31 @@ def readable(frame: pd.DataFrame, hidden: Iterable[str] = ()) -> pd.DataFrame:
 
 
 def show_table(frame: pd.DataFrame, file_name: str, key: str | None = None, hidden: Iterable[str] = (),
-               column_config: Mapping[str, Any] | None = None, **dataframe_options: Any) -> Any:
+               column_config: Mapping[str, Any] | None = None, download: pd.DataFrame | None = None,
+               **dataframe_options: Any) -> Any:
     """Draw ``frame`` as :func:`readable` with the labels of :data:`COLUMNS` (``column_config`` adds or overrides)
-    and a CSV download of the same; returns what ``st.dataframe`` returns (its selection, when asked for)."""
+    and a CSV download of the same (or of ``download``, e.g. every figure behind a summary); returns what
+    ``st.dataframe`` returns (its selection, when asked for)."""
     shown = readable(frame, hidden)
     config = {column: COLUMNS[column] for column in shown if column in COLUMNS} | dict(column_config or {})
-    table, table_config = _blank_missing_numbers(shown, config)
+    table, table_config = _drawable(shown, config)
     drawn = st.dataframe(table, hide_index=True, column_config=table_config, key=key, **dataframe_options)
-    download_button(shown, file_name, key=None if key is None else f"{key}_download")
+    download_button(shown if download is None else readable(download), file_name,
+                    key=None if key is None else f"{key}_download")
     return drawn
 
 
-def _blank_missing_numbers(shown: pd.DataFrame, config: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The frame and column configuration to draw: a formatted number column with missing values becomes its
-    text, blank where missing (a table draws a missing number as "None", whatever its format)."""
+def _drawable(shown: pd.DataFrame, config: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The frame and column configuration to draw: percentages with one decimal like every other (Streamlit's
+    "percent" writes two), and a formatted number column with missing values as its text, blank where missing
+    (a table draws a missing number as "None", whatever its format)."""
     drawn, drawn_config = shown.copy(), dict(config)
     for column, spec in config.items():
         number = (spec or {}).get("type_config", {}) if isinstance(spec, dict) else {}
+        if number.get("type") == "number" and number.get("format") == "percent" and column in drawn:
+            drawn[column] = drawn[column] * 100
+            spec = drawn_config[column] = {**spec, "type_config": {**number, "format": "%.1f%%"}}
+            number = spec["type_config"]
         pattern = number.get("format")
         if (number.get("type") == "number" and isinstance(pattern, str) and "%" in pattern and column in drawn
                 and drawn[column].isna().any()):
