@@ -12,7 +12,7 @@ from infodash.survey_templates import RATER_DIMENSIONS
 from infodash.surveys import (HEADLINE, MEASURE_TITLES, MIN_RESPONSES, SUPPRESSED, CommentSelection, WaveSummary,
                               wave_table, with_suppression_text)
 from infodash.ui.kpi import Kpi, kpi_row
-from infodash.ui.tables import download_button
+from infodash.ui.tables import download_button, show_table
 from infodash.ui.text import escape_markdown
 
 
@@ -144,8 +144,7 @@ def breakdown_table(scores: pd.DataFrame, nps: pd.DataFrame, csat: pd.DataFrame,
     st.caption(f"{MEASURE_TITLES[measure]} per {by}; cells with fewer than {MIN_RESPONSES} responses show no score, "
                "and where that would hide one cell alone the next smallest is withheld too, so that neither can be "
                "worked out from the total.")
-    st.dataframe(table, hide_index=True)
-    download_button(table, f"survey-by-{by.replace(' ', '-')}.csv", key="survey_breakdown_download")
+    show_table(table, f"survey-by-{by.replace(' ', '-')}.csv", key="survey_breakdown")
 
 
 def comment_list(selection: CommentSelection) -> None:
@@ -162,9 +161,8 @@ def comment_list(selection: CommentSelection) -> None:
                f"lowest-scoring respondents first. A wave with fewer than {MIN_RESPONSES} of them shows no "
                f"comment, and a customer group with fewer than {MIN_RESPONSES} in a wave is not named.")
     shown = selection.comments.drop(columns="response_id")  # an internal key: nothing for a reader
-    st.dataframe(shown, hide_index=True, column_config={
-        "submitted_at": st.column_config.DatetimeColumn("submitted", format="YYYY-MM-DD"),
-        "customer_group": "customer group",
-        "score": st.column_config.NumberColumn(format="%.1f"),
-        "comment": st.column_config.TextColumn(width="large")})
-    download_button(shown, "survey-comments.csv", key="survey_comments_download")
+    show_table(shown, "survey-comments.csv", key="survey_comments", column_config={
+        "submitted_at": st.column_config.DatetimeColumn("Submitted", format="D MMM YYYY"),
+        "customer_group": "Customer group",
+        "score": st.column_config.NumberColumn("Score", format="%.1f"),
+        "comment": st.column_config.TextColumn("Comment", width="large")})

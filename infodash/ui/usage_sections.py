@@ -25,7 +25,7 @@ from infodash.ui.charts import cached_chart
 from infodash.ui.feedback import FormFeedback
 from infodash.ui.pickers import acting_account, may, staff_name, staff_name_input
 from infodash.ui.store import cached, store_errors
-from infodash.ui.tables import download_button
+from infodash.ui.tables import download_button, show_table
 from infodash.ui.text import escape_markdown
 from infodash.ui.usage_charts import adoption_chart, evidence_chart, resource_chart, weekly_chart
 from infodash.usage_detectors import evidence_series
@@ -230,14 +230,14 @@ def closed_table(latest: pd.DataFrame, time_zone: ZoneInfo) -> None:
         "status": latest["status"].map(STATUSES), "finding": [headline(row) for _, row in latest.iterrows()],
         "note": latest["review_note"], "by": latest["reviewed_by"],
         "hours_saved": latest["minutes_saved"] / 60})
-    st.dataframe(table, hide_index=True, column_config={
-        "closed": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-        "note": st.column_config.TextColumn("what was done / why dismissed", width="large"),
-        "hours_saved": st.column_config.NumberColumn("hours saved", format="%.1f",
+    show_table(table, "closed-anomalies.csv", key="usage_closed", column_config={
+        "closed": st.column_config.DatetimeColumn("Closed", format="D MMM YYYY, HH:mm"),
+        "finding": st.column_config.TextColumn("Finding", width="large"), "by": "By",
+        "note": st.column_config.TextColumn("What was done, or why dismissed", width="large"),
+        "hours_saved": st.column_config.NumberColumn("Hours saved", format="%.1f",
                                                      help="The reviewer's estimate of customers' time saved.")})
     st.caption(f"The latest {len(table):,} closed, newest first; {table['hours_saved'].sum():,.1f} hours saved "
                "among them.")
-    download_button(table, "closed-anomalies.csv")
 
 
 def overview(usage: UsageOverview, resources: pd.DataFrame) -> None:
