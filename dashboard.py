@@ -3,10 +3,11 @@
 import streamlit as st
 
 from infodash.permissions import ROLE_RANK
+from infodash.ui.layout import configure_page
 from infodash.ui.sign_in import signed_in
 from infodash.ui.store import get_store, store_errors
 
-st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layout="wide")
+configure_page()
 with store_errors():  # a database busy with an import says so, and the sign-in waits for it
     account = signed_in(get_store())
 

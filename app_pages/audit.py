@@ -10,7 +10,7 @@ from infodash.periods import Period
 from infodash.ui.layout import page_context
 from infodash.ui.sign_in import require_lead
 from infodash.ui.store import cached, store_errors
-from infodash.ui.tables import download_button
+from infodash.ui.tables import show_table
 
 context = page_context(with_filters=False)
 require_lead("the audit log")
@@ -30,7 +30,7 @@ with store_errors(store):
     shown = cached(entries, store, actor, entity, start, end)
     total = cached(entry_count, store, actor, entity, start, end)
 table = shown.assign(logged_at=pd.to_datetime(shown["logged_at"], utc=True).dt.tz_convert(time_zone).dt.tz_localize(None))
-st.dataframe(table, hide_index=True, width="stretch", column_config={
+show_table(table, "audit-log.csv", key="audit_table", width="stretch", column_config={
     "logged_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm:ss"),
     "actor": st.column_config.TextColumn("Who"), "action": st.column_config.TextColumn("What"),
     "entity": st.column_config.TextColumn("Table"), "entity_id": st.column_config.TextColumn("Record"),
@@ -38,4 +38,3 @@ st.dataframe(table, hide_index=True, width="stretch", column_config={
                                            help="What changed; passwords and erased content are never recorded.")})
 st.caption(f"{len(table):,} of {total:,} entries, newest first ({time_zone.key}). Every write, import, export "
            "and sign-in is recorded with the person signed in, in the same transaction as the change.")
-download_button(table, "audit-log.csv")

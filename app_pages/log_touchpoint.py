@@ -28,7 +28,9 @@ with store_errors(store):
     services = dict(cached(service_options, store))
 
 editing = st.session_state.get(form.EDITING_KEY)
-with st.form("touchpoint", border=True, enter_to_submit=False):
+# Not an st.form: each field reaches the session as it is filled in, so a half-typed entry is still there after
+# a look at another page. The order is the order of a typical entry, the note last: Tab from it reaches Save.
+with st.container(border=True):
     st.markdown(f"**Editing touchpoint #{editing}**" if editing else "**New touchpoint**")
     st.selectbox("Customer", list(labels), format_func=labels.get, key="tp_customer", persist_state="session",
                  placeholder="Type a name, e-mail or department", help="Who the contact was with.")
@@ -41,39 +43,44 @@ with st.form("touchpoint", border=True, enter_to_submit=False):
         st.selectbox("Kind", list(KINDS), format_func=KINDS.get, key="tp_kind", persist_state="session")
         form.field_error("kind")
     with minutes_col:
-        st.number_input("Minutes", step=5, key="tp_minutes", persist_state="session", help="Time spent on this contact, including preparation.")
+        st.number_input("Minutes", step=5, key="tp_minutes", persist_state="session",
+                        help="Time spent on this contact, including preparation.")
         form.field_error("minutes")
     with read_col:
-        st.selectbox("READ level (effort)", list(READ_SCALE), format_func=lambda level: f"{level} · {READ_SCALE[level]}",
-                     key="tp_read", persist_state="session", help="\n\n".join(f"**{level}**: {text}" for level, text in READ_SCALE.items()))
+        st.selectbox("Effort (READ scale)", list(READ_SCALE), format_func=lambda level: f"{level} · {READ_SCALE[level]}",
+                     key="tp_read", persist_state="session",
+                     help="\n\n".join(f"**{level}**: {text}" for level, text in READ_SCALE.items()))
         form.field_error("read_level")
-    st.text_area("Note", key="tp_note", persist_state="session", height=80, placeholder="What was it about? (plain text)",
-                 help=f"At most {MAX_NOTE_CHARS} characters.")
-    form.field_error("note")
     date_col, time_col, follow_col, service_col = st.columns(4)
     with date_col:
-        st.date_input("Date", key="tp_date", persist_state="session", max_value=today, format="YYYY-MM-DD", help="Defaults to today.")
+        st.date_input("Date", key="tp_date", persist_state="session", max_value=today, format="YYYY-MM-DD",
+                      help="Defaults to today.")
     with time_col:
-        st.time_input("Time", key="tp_time", persist_state="session", step=dt.timedelta(minutes=5), help="Defaults to now; change for late entries.")
+        st.time_input("Time", key="tp_time", persist_state="session", step=dt.timedelta(minutes=5),
+                      help="Defaults to now; change for late entries.")
         form.field_error("occurred_at")
     with follow_col:
-        st.date_input("Follow up on (optional)", key="tp_follow_up", persist_state="session", min_value=None, format="YYYY-MM-DD")
+        st.date_input("Follow up on (optional)", key="tp_follow_up", persist_state="session", min_value=None,
+                      format="YYYY-MM-DD")
         form.field_error("follow_up_on")
     with service_col:
-        st.selectbox("Service (optional)", list(services), format_func=services.get, key="tp_service", persist_state="session",
-                     placeholder="No particular service")
+        st.selectbox("Service (optional)", list(services), format_func=services.get, key="tp_service",
+                     persist_state="session", placeholder="No particular service")
         form.field_error("service_id")
+    st.text_area("Note", key="tp_note", persist_state="session", height=80, placeholder="What was it about? (plain text)",
+                 help=f"At most {MAX_NOTE_CHARS} characters. Ctrl+Enter saves.")
+    form.field_error("note")
     save_col, again_col, cancel_col = st.columns(3)
     with save_col:
-        st.form_submit_button("Save changes" if editing else "Save", type="primary", width="stretch",
-                              on_click=form.save, args=(store, time_zone, False))
+        st.button("Save changes" if editing else "Save", type="primary", width="stretch", shortcut="Ctrl+Enter",
+                  key="tp_save", on_click=form.save, args=(store, time_zone, False))
     with again_col:
-        st.form_submit_button("Save and log another like this", width="stretch", disabled=bool(editing),
-                              on_click=form.save, args=(store, time_zone, True),
-                              help="Saves, then keeps channel, kind, minutes, READ level and service for the next contact.")
+        st.button("Save and log another like this", width="stretch", disabled=bool(editing), key="tp_save_again",
+                  on_click=form.save, args=(store, time_zone, True),
+                  help="Saves, then keeps channel, kind, minutes, effort and service for the next contact.")
     with cancel_col:
         if editing:
-            st.form_submit_button("Cancel editing", width="stretch", on_click=form.cancel_edit, args=(time_zone,))
+            st.button("Cancel editing", width="stretch", key="tp_cancel", on_click=form.cancel_edit, args=(time_zone,))
 form.field_error("form")
 
 recent_col, follow_col = st.columns(2)
@@ -89,7 +96,9 @@ with recent_col:
         for row in recent.itertuples():
             line, edit_col, undo_col = st.columns([6, 1, 1], vertical_alignment="center")
             when = row.occurred_at.astimezone(time_zone).strftime("%a %d %b %H:%M")
-            line.text(f"#{row.touchpoint_id} · {when} · {row.customer} · {CHANNELS.get(row.channel, row.channel)} · "
+            detail = f" ({row.customer_detail})" if row.customer_detail else ""  # namesakes told apart
+            line.text(f"#{row.touchpoint_id} · {when} · {row.customer}{detail} · "
+                      f"{CHANNELS.get(row.channel, row.channel)} · "
                       f"{row.minutes} min · READ {row.read_level}\n{row.note}")
             edit_col.button("Edit", key=f"edit_{row.touchpoint_id}", on_click=form.start_edit,
                             args=(store, row.touchpoint_id, time_zone))

@@ -11,7 +11,7 @@ from infodash.ui import request_form as form
 from infodash.ui.layout import page_context
 from infodash.ui.pickers import customer_options, staff_name_input
 from infodash.ui.store import cached, store_errors
-from infodash.ui.tables import download_button
+from infodash.ui.tables import show_table
 
 context = page_context(with_filters=False)
 store, time_zone = context.store, context.time_zone
@@ -63,9 +63,8 @@ with store_errors(store):
 if listed.empty:
     st.caption("No open requests." if listing == "open" else "No closed requests.")
     st.stop()
-table = st.dataframe(listed, hide_index=True, on_select="rerun", selection_mode="single-row", key=f"rq_table_{listing}",
-                     column_config=form.LIST_COLUMNS)
-download_button(listed, f"{listing}-requests.csv")
+table = show_table(listed, f"{listing}-requests.csv", key=f"rq_table_{listing}", column_config=form.LIST_COLUMNS,
+                   on_select="rerun", selection_mode="single-row")
 chosen_rows = [row for row in table.selection.rows if row < len(listed)]  # a row of a list since shortened drops out
 selected = int(listed.iloc[chosen_rows[0]]["request_id"]) if chosen_rows else st.session_state.get("rq_selected")
 if selected not in set(listed["request_id"]):
@@ -75,7 +74,8 @@ if selected not in set(listed["request_id"]):
 
 st.markdown(f"**Request #{selected}**")
 with store_errors(store):
-    st.dataframe(cached(request_history, store, selected, time_zone), hide_index=True)
+    show_table(cached(request_history, store, selected, time_zone), f"request-{selected}-history.csv",
+               key="rq_history", column_config=form.HISTORY_COLUMNS)
 with st.form("status_change", border=True, enter_to_submit=False):
     status_col, date_col, time_col = st.columns(3)
     with status_col:

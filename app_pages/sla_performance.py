@@ -3,13 +3,15 @@ and the open requests at risk now."""
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
+from infodash.formatting import count_of
 from infodash.periods import Period, reference_week
 from infodash.sla import evaluate_requests
 from infodash.sla_reports import (ATTAINMENT_DEFINITION, BREACH_REASONS, MEASURE_SUMMARY, MEASURES, attainment_by_each,
                                   breaches_by_reason, open_requests_at_risk, requests_behind, resolution_histogram,
-                                  unexplained_breaches)
+                                  late_and_at_risk, unexplained_breaches)
 from infodash.ui.breach_form import FEEDBACK, save_reason
 from infodash.ui.charts import cached_chart
 from infodash.ui.kpi import Kpi, kpi_row
@@ -17,7 +19,7 @@ from infodash.ui.layout import page_context
 from infodash.ui.pickers import may, staff_name_input
 from infodash.ui.sla_charts import breakdown_chart, reasons_chart, times_chart, weekly_chart
 from infodash.ui.store import cached, store_errors
-from infodash.ui.tables import download_button
+from infodash.ui.tables import show_table
 
 BREAKDOWNS = {"service": "Service", "customer group": "Customer group", "channel": "Channel",
               "priority": "Priority", "assignee": "Assignee", "policy": "Policy",
@@ -61,19 +63,25 @@ if overall.empty or overall["requests"].iloc[0] == 0:
             icon=":material/event_busy:")
     st.stop()
 total = overall.iloc[0]
+late, at_risk_count = late_and_at_risk(at_risk)
 kpi_row([
-    Kpi("Attainment", total["attainment"], None, ATTAINMENT_DEFINITION, "share"),
+    Kpi("Attainment", total["attainment"], None, ATTAINMENT_DEFINITION, "share",
+        target=None if pd.isna(total["primary_target"]) else float(total["primary_target"])),
     Kpi("Promised", total["primary_target"], None, "The share of requests the policy promises to resolve within "
         "its primary target.", "share", "neutral"),
     Kpi("Within limit", total["within_hard_limit"], None, "Share of resolved requests resolved within "
         "the policy's longer limit (e.g. three business days).", "share"),
-    Kpi("Median", total["median_hours"], None, "Median business hours from receipt to resolution, "
-        "time waiting on the customer or a vendor excluded.", "hours", "lower_is_better"),
-    Kpi("90th percentile", total["p90_hours"], None, "90th percentile of business hours to resolve.", "hours",
-        "lower_is_better"),
-    Kpi("At risk now", len(at_risk), None, "Open requests past their due time or with less than a fifth "
-        "of their allowed business time left, now.", "count", "lower_is_better"),
+    Kpi("Late now", late, None, "Open requests past their due time, now.", "count", "lower_is_better"),
+    Kpi("At risk now", at_risk_count, None, "Open requests not yet due with less than a fifth of their allowed "
+        "business time left, now.", "count", "lower_is_better"),
 ])
+kpi_row([
+    Kpi("Median, business h", total["median_hours"], None, "Median business hours from receipt to "
+        "resolution: opening hours only, time waiting on the customer or a vendor left out. (The Weekly review's "
+        "median counts every hour, nights and weekends included.)", "hours", "lower_is_better"),
+    Kpi("90th pct, business h", total["p90_hours"], None, "Nine in ten requests were resolved within "
+        "this many business hours.", "hours", "lower_is_better"),
+], slots=5)
 
 st.plotly_chart(cached_chart("sla_weekly", weekly_chart, by_week, float(total["primary_target"])), width="stretch")
 
@@ -91,30 +99,25 @@ with right:
     st.plotly_chart(cached_chart("sla_times", times_chart, times, median, p90, f"Time to {measure}"), width="stretch")
 
 st.caption("Select a row to see the requests behind it.")
-table = st.dataframe(
-    breakdown, hide_index=True, on_select="rerun", selection_mode="single-row", key="sla_breakdown_table",
-    column_config={"value": BREAKDOWNS[dimension], "attainment": st.column_config.NumberColumn(format="percent"),
-                   "within_hard_limit": st.column_config.NumberColumn("within limit", format="percent"),
-                   "primary_target": st.column_config.NumberColumn("promised", format="percent"),
-                   "median_hours": st.column_config.NumberColumn("median h", format="%.1f"),
-                   "p90_hours": st.column_config.NumberColumn("90% h", format="%.1f")})
-download_button(breakdown, f"sla-by-{dimension.replace(' ', '-')}.csv")
+table = show_table(breakdown, f"sla-by-{dimension.replace(' ', '-')}.csv", key="sla_breakdown_table",
+                   column_config={"value": st.column_config.Column(BREAKDOWNS[dimension], pinned=True)},
+                   on_select="rerun", selection_mode="single-row")
 if table.selection.rows:
     chosen = breakdown.iloc[table.selection.rows[0]]["value"]
     st.markdown(f"**Requests behind: {BREAKDOWNS[dimension]}**")
     st.text(str(chosen))
     with store_errors(store):
         behind = cached(requests_behind, store, dimension, chosen, period, time_zone, filters, now=now)
-    st.dataframe(behind, hide_index=True)
-    download_button(behind, "sla-requests.csv", key="sla_behind_download")
+    show_table(behind, "sla-requests.csv", key="sla_behind")
 
-st.subheader("Open requests at risk or late now")
+st.subheader("Open requests late or at risk now")
 if at_risk.empty:
-    st.caption("None: every open request has more than a fifth of its business time left.")
+    st.caption("None: no open request is past its due time or has less than a fifth of its business time left.")
 else:
-    st.dataframe(at_risk, hide_index=True, column_config={
-        "business_hours_left": st.column_config.NumberColumn("business hours left", format="%.1f")})
-    download_button(at_risk, "sla-at-risk.csv", key="sla_at_risk_download")
+    listed = f" (the {len(at_risk):,} most overdue are listed)" if len(at_risk) < late + at_risk_count else ""
+    st.caption(f"{count_of(late, 'request')} late (past their due time) and {at_risk_count:,} at risk (less than a "
+               f"fifth of their business time left){listed}.")
+    show_table(at_risk, "sla-late-or-at-risk.csv", key="sla_at_risk", hidden=("late_total", "at_risk_total"))
 
 st.subheader("Breaches and their reasons")
 if not reasons.empty:
@@ -122,13 +125,16 @@ if not reasons.empty:
 if unexplained.empty:
     st.caption("Every breach in this period has its reason recorded.")
 else:
-    st.caption(f"{len(unexplained):,} breaches without a reason yet (most recent first).")
-    st.dataframe(unexplained, hide_index=True)
+    total_unexplained = int(unexplained["total"].iloc[0])
+    listed = f"; the {len(unexplained):,} most recent are listed" if len(unexplained) < total_unexplained else \
+        " (most recent first)"
+    st.caption(f"{count_of(total_unexplained, 'breach', 'breaches')} without a reason yet{listed}.")
+    show_table(unexplained, "sla-breaches-without-reason.csv", key="sla_unexplained", hidden=("total",))
 if not unexplained.empty and may("staff"):
     me = staff_name_input()
-    # staff explain the breaches of requests assigned to them or to nobody; a lead any (the library decides)
-    theirs = unexplained if may("lead") else unexplained[unexplained["assigned_to"].isna()
-                                                          | (unexplained["assigned_to"] == me)]
+    with store_errors(store):  # staff are offered what they may explain; a lead any (the library decides)
+        theirs = unexplained if may("lead") else cached(unexplained_breaches, store, period, time_zone, filters,
+                                                         now=now, worker=me)
     with st.form("breach_reason", border=True, enter_to_submit=False):
         FEEDBACK.flash()
         request_col, reason_col = st.columns(2)

@@ -14,6 +14,7 @@ from infodash.ui import policy_form as form
 from infodash.ui.layout import page_context
 from infodash.ui.pickers import staff_name_input
 from infodash.ui.store import cached, store_errors
+from infodash.ui.tables import show_table
 
 context = page_context(with_filters=False)
 store = context.store
@@ -30,9 +31,9 @@ with store_errors(store):
 st.subheader("Policies")
 st.caption("Each request is judged by the versions in force on the day it arrived; when several policies match, "
            "the strictest deadline applies. A new version never rewrites history.")
-st.dataframe(versions, hide_index=True, column_config={
-    "effective_from": st.column_config.DateColumn("from", format="YYYY-MM-DD"),
-    "primary_target_share": st.column_config.NumberColumn("promised", format="percent")})
+show_table(versions, "sla-policies.csv", key="sla_policy_versions", column_config={
+    "effective_from": st.column_config.DateColumn("From", format="D MMM YYYY"),
+    "primary_target_share": st.column_config.NumberColumn("Promised", format="percent")})
 
 with st.form("policy", border=True, enter_to_submit=False):
     st.markdown("**Add a policy, or a new version of one**")

@@ -9,6 +9,7 @@ from infodash.ui import survey_setup_form as form
 from infodash.ui.layout import page_context
 from infodash.ui.pickers import staff_name_input
 from infodash.ui.store import cached, store_errors
+from infodash.ui.tables import show_table
 
 context = page_context(with_filters=False)
 store = context.store
@@ -23,7 +24,7 @@ with store_errors(store):
 
 st.subheader("Surveys")
 st.caption("Short, respectful surveys: every item is tied to one of the five RATER dimensions.")
-st.dataframe(form.survey_table(listed), hide_index=True, column_config=form.SURVEY_COLUMNS)
+show_table(form.survey_table(listed), "surveys.csv", key="survey_list", column_config=form.SURVEY_COLUMNS)
 
 st.subheader("Create a survey")
 st.segmented_control("Start from", [*TEMPLATES, form.OWN_ITEMS], format_func=form.template_label, key="ns_template",
@@ -78,7 +79,7 @@ with store_errors(store):
 if survey_waves.empty:
     st.caption("No waves yet.")
 else:
-    st.dataframe(survey_waves, hide_index=True, column_config=form.WAVE_COLUMNS)
+    show_table(survey_waves, "survey-waves.csv", key="survey_waves", column_config=form.WAVE_COLUMNS)
 with st.form("new_wave", border=True, enter_to_submit=False):
     st.markdown("**Open a wave of this survey**")
     form.WAVE.flash()

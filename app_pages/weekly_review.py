@@ -2,13 +2,16 @@
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from infodash.findings import actioned_between
-from infodash.periods import reference_week, weeks_ending_with, weeks_offered
-from infodash.review import DEFINITIONS, summary_from_figures, touchpoints_by_channel, weekly_trend
+from infodash.formatting import format_figure
+from infodash.periods import reference_week, span_label, weeks_ending_with, weeks_offered
+from infodash.review import (DEFINITIONS, compared_week, period_figures, summary_from_figures, touchpoints_by_channel,
+                             weekly_trend)
 from infodash.sla import evaluate_requests
-from infodash.sla_reports import ATTAINMENT_DEFINITION, open_requests_at_risk, weekly_attainment
+from infodash.sla_reports import ATTAINMENT_DEFINITION, late_and_at_risk, open_requests_at_risk, weekly_attainment
 from infodash.surveys import latest_wave_summary
 from infodash.ui.charts import cached_chart
 from infodash.ui.review_charts import channel_chart, resolution_chart, volume_chart
@@ -16,7 +19,30 @@ from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import page_context
 from infodash.ui.store import cached, store_errors
 from infodash.ui.survey_sections import feedback_kpi, summary_kpis
+from infodash.ui.tables import show_table
 from infodash.ui.text import escape_markdown
+
+# The trend table's columns, each with the definition its card gives.
+WEEK_COLUMNS = {
+    "week": st.column_config.DateColumn("Week starting", format="D MMM YYYY", pinned=True),
+    "received": st.column_config.NumberColumn("Requests in", format="%d", help=DEFINITIONS["received"]),
+    "resolved": st.column_config.NumberColumn("Resolved", format="%d", help=DEFINITIONS["resolved"]),
+    "open_at_end": st.column_config.NumberColumn("Open at week end", format="%d", help=DEFINITIONS["open_at_end"]),
+    "median_resolution_hours": st.column_config.NumberColumn("Median, elapsed h", format="%.1f",
+                                                             help=DEFINITIONS["median_resolution_hours"]),
+    "declined": st.column_config.NumberColumn("Declined", format="%d", help=DEFINITIONS["declined"]),
+    "touchpoints": st.column_config.NumberColumn("Touchpoints", format="%d", help=DEFINITIONS["touchpoints"]),
+    "touchpoint_minutes": st.column_config.NumberColumn("Minutes", format="%d",
+                                                        help=DEFINITIONS["touchpoint_minutes"]),
+    "customers_served": st.column_config.NumberColumn("Customers served", format="%d",
+                                                      help=DEFINITIONS["customers_served"]),
+    "customers_in_scope": st.column_config.NumberColumn("Customers in scope", format="%d",
+                                                        help=DEFINITIONS["customers_in_scope"]),
+    "reach_share": st.column_config.NumberColumn("Share reached", format="%.1f%%", help=DEFINITIONS["reach_share"]),
+    "follow_ups_due": st.column_config.NumberColumn("Follow-ups due", format="%d", help=DEFINITIONS["follow_ups_due"]),
+    "follow_ups_open": st.column_config.NumberColumn("Follow-ups open", format="%d",
+                                                     help=DEFINITIONS["follow_ups_open"]),
+}
 
 context = page_context()
 store, filters, time_zone = context.store, context.filters, context.time_zone
@@ -41,10 +67,13 @@ with store_errors(store):
     last_day = week.end - dt.timedelta(days=1)
     survey = cached(latest_wave_summary, store, last_day, filters)
     feedback = cached(latest_wave_summary, store, last_day, filters, True)
+    compared = compared_week(week, today)
+    same_days = None if compared == week.previous() else cached(period_figures, store, [compared], time_zone,
+                                                                  filters)
     actioned = cached(actioned_between, store, *week.bounds(time_zone), filters).iloc[0]
-    actioned_before = cached(actioned_between, store, *week.previous().bounds(time_zone), filters).iloc[0]
+    actioned_before = cached(actioned_between, store, *compared.bounds(time_zone), filters).iloc[0]
 
-summary = summary_from_figures(week, trend)
+summary = summary_from_figures(week, trend, same_days)
 if summary.is_empty:
     st.info("Nothing was logged in this week for the chosen filters: no requests, touchpoints or follow-ups. "
             "Pick another week or widen the filters in the sidebar.", icon=":material/event_busy:")
@@ -59,7 +88,7 @@ kpi_row([
     card("received", "Requests in", direction="neutral"),
     card("resolved", "Resolved"),
     card("open_at_end", "Open at week end", direction="lower_is_better"),
-    card("median_resolution_hours", "Median to resolve", "hours", direction="lower_is_better"),
+    card("median_resolution_hours", "Median, elapsed", "hours", direction="lower_is_better"),
     card("declined", "Declined", direction="neutral"),
 ])
 kpi_row([
@@ -70,23 +99,29 @@ kpi_row([
     card("follow_ups_open", "Follow-ups open", direction="lower_is_better"),
 ])
 attainment = service_levels["attainment"]
+late, at_risk_count = late_and_at_risk(at_risk)
 kpi_row([
     Kpi("SLA attainment", attainment.iloc[-1], attainment.iloc[-1] - attainment.iloc[-2], ATTAINMENT_DEFINITION
-        + " Requests count in the week they were received.", "share", trend=attainment.tolist()),
-    Kpi("At risk now", len(at_risk), None, "Open requests past their due time or with less than a fifth of their "
-        "allowed business time left, right now (see Service levels).", direction="lower_is_better"),
-    Kpi("Resolved within limit", service_levels["within_hard_limit"].iloc[-1],
+        + " Requests count in the week they were received.", "share", trend=attainment.tolist(),
+        target=None if pd.isna(service_levels["primary_target"].iloc[-1]) else
+        float(service_levels["primary_target"].iloc[-1])),
+    Kpi("Late now", late, None, "Open requests past their due time, right now (see Service levels).",
+        direction="lower_is_better"),
+    Kpi("At risk now", at_risk_count, None, "Open requests not yet due with less than a fifth of their allowed "
+        "business time left, right now (see Service levels).", direction="lower_is_better"),
+    Kpi("Within limit", service_levels["within_hard_limit"].iloc[-1],
         service_levels["within_hard_limit"].iloc[-1] - service_levels["within_hard_limit"].iloc[-2],
         "Share of the week's resolved requests resolved within the policy's longer limit.", "share",
         trend=service_levels["within_hard_limit"].tolist()),
     Kpi("Anomalies actioned", actioned["actioned"], actioned["actioned"] - actioned_before["actioned"],
         "Usage anomalies marked actioned this week on the Usage monitoring page (with a note of what was done), "
-        "whenever they were found."),
-    Kpi("Hours saved", actioned["hours_saved"], actioned["hours_saved"] - actioned_before["hours_saved"],
-        "Customers' time saved by the anomalies actioned this week, as estimated by the reviewers "
-        "(those who gave no estimate count as none).", "hours"),
-], slots=5)
-st.caption(f"{week.label()}; arrows compare with the week before, lines show the 12 weeks up to it. "
+        "whenever they were found. Under it: the customers' time they saved, as estimated by the reviewers "
+        "(those who gave no estimate count as none).",
+        note=f"{format_figure(actioned['hours_saved'], 'hours')} saved"),
+])
+compared_with = "the week before" if same_days is None else \
+    f"the same days of the week before ({span_label(compared)})"
+st.caption(f"{week.label()}; arrows compare with {compared_with}, lines show the 12 weeks up to it. "
            "The (?) on each card gives its definition.")
 if survey or feedback:
     kpi_row((summary_kpis(survey) if survey else []) + ([feedback_kpi(feedback)] if feedback else []), slots=5)
@@ -104,3 +139,7 @@ if channels.empty:
     st.info("No touchpoints in these 12 weeks for the chosen filters.")
 else:
     st.plotly_chart(cached_chart("review_channels", channel_chart, channels), width="stretch")
+
+with st.expander("The 12 weeks as a table", icon=":material/table:"):
+    show_table(trend, "weekly-review-12-weeks.csv", key="review_weeks", hidden=("period_start", "period_end"),
+               column_config=WEEK_COLUMNS)

@@ -13,7 +13,7 @@ from html import escape
 
 import pandas as pd
 
-from infodash.formatting import format_figure
+from infodash.formatting import VERDICT_COLOURS, format_figure
 from infodash.pack import (NO_ACTIONED, NO_SURVEY, QUOTING_RULE, SHARE_COLUMNS, Chart, Headline, ManagementPack,
                            PackTable)
 from infodash.pack_svg import chart_svg
@@ -60,8 +60,11 @@ def _tiles(headlines: list[Headline] | tuple[Headline, ...]) -> str:
             f'<div class="change">{escape(format_figure(change.change, headline.kind, signed=True))} vs '
             f"{escape(change.short)}</div>" if change.has_data else
             f'<div class="change">no data for {escape(change.short)}</div>' for change in headline.changes)
-        tiles.append(f'<div class="tile" title="{escape(headline.note())}"><div class="value">'
-                     f'{escape(headline.text)}</div><div class="label">{escape(headline.label)}</div>{changes}</div>')
+        colour = f' style="color: {VERDICT_COLOURS[headline.verdict]}"' if headline.verdict else ""
+        verdict = f'<div class="change"{colour}>{escape(headline.verdict_text())}</div>' if headline.verdict else ""
+        tiles.append(f'<div class="tile" title="{escape(headline.note())}"><div class="value"{colour}>'
+                     f'{escape(headline.text)}</div><div class="label">{escape(headline.label)}</div>{verdict}'
+                     f'{changes}</div>')
     notes = "".join(f'<p class="note">{escape(headline.note())}</p>' for headline in headlines)
     return f'<div class="tiles">{"".join(tiles)}</div>{notes}'
 

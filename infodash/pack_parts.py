@@ -28,7 +28,7 @@ from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.filters import Filters
 from infodash.findings import DETECTORS, actioned_between, anomalies
-from infodash.formatting import format_figure
+from infodash.formatting import format_figure, format_p_value, target_verdict
 from infodash.groups import breakdown
 from infodash.instruments import load_instrument, waves
 from infodash.periods import Period, ReportingPeriod, first_days, span_label, week_containing
@@ -45,7 +45,7 @@ TREND_WEEKS = 12  # at least this many weeks in the service-level trend (a week 
 HEADLINES: dict[str, tuple[str, str, str]] = {
     "received": ("Requests received", "count", "neutral"),
     "resolved": ("Requests resolved", "count", "higher_is_better"),
-    "median_resolution_hours": ("Median time to resolve", "hours", "lower_is_better"),
+    "median_resolution_hours": ("Median time to resolve, elapsed", "hours", "lower_is_better"),
     "attainment": ("Service-level attainment", "share", "higher_is_better"),
     "declined": ("Declined, out of scope", "count", "neutral"),
     "touchpoints": ("Touchpoints", "count", "higher_is_better"),
@@ -67,7 +67,8 @@ PACK_DEFINITIONS: dict[str, str] = {
                          "touchpoints logged, as on the Customer groups page.",
     "service_levels": ATTAINMENT_DEFINITION + " Per policy, for the requests received in the period; 'promised' is "
                                               "the share the policy promises to resolve within its target.",
-    "attainment_trend": "Attainment per week of receipt (whole weeks, Monday to Sunday) against the share promised.",
+    "attainment_trend": "Attainment per week of receipt (whole weeks, Monday to Sunday, up to the last one that is "
+                        "over) against the share promised.",
     "reach": "Per customer group: active customers, those with a request or touchpoint in the period, and the share "
              "reached.",
     "dimensions": "Mean over respondents of the survey's headline measure per RATER dimension (Reliability, "
@@ -116,16 +117,31 @@ class Headline:
     definition: str
     changes: tuple[Change, ...] = ()
     shown_instead: str | None = None  # e.g. "fewer than 5 responses"
+    target: float | None = None  # a share's promise, e.g. 0.95 of requests within their service level
 
     @property
     def text(self) -> str:
         """The figure as shown."""
         return self.shown_instead or format_figure(self.value, self.kind)
 
+    @property
+    def verdict(self) -> str | None:
+        """Against the target: met, close or missed (None without a target or a value)."""
+        return None if self.shown_instead else target_verdict(self.value, self.target)
+
+    def verdict_text(self) -> str:
+        """The verdict in words, e.g. "target 95%: met", "1.2 pts below the 95% target"; "" without one."""
+        if self.verdict is None:
+            return ""
+        if self.verdict == "met":
+            return f"target {self.target:.0%}: met"
+        return f"{(self.target - self.value) * 100:.1f} pts below the {self.target:.0%} target"
+
     def note(self) -> str:
         """What the figure is and how it compares, for speaker notes and footnotes."""
-        return " ".join([f"{self.label}: {self.text}. {self.definition}",
-                         *(change.sentence(self.kind) for change in self.changes)])
+        verdict = f"Against its target: {self.verdict_text()}." if self.verdict else ""
+        return " ".join(part for part in [f"{self.label}: {self.text}. {self.definition}", verdict,
+                                          *(change.sentence(self.kind) for change in self.changes)] if part)
 
 
 @dataclass(frozen=True)
@@ -247,6 +263,7 @@ def _period_headlines(store: Store, covered: Period, comparators: list[_Comparat
         actioned = actioned_between(store, *period.bounds(time_zone), filters).iloc[0]
         values.append({**{key: _plain(row[key]) for key in DEFINITIONS},
                        "attainment": _plain(service_level["attainment"].iloc[0]) if len(service_level) else None,
+                       "promised": _plain(service_level["primary_target"].iloc[0]) if len(service_level) else None,
                        "actioned": float(actioned["actioned"]), "hours_saved": float(actioned["hours_saved"]),
                        "has_data": _has_data(row)})
     current, others = values[0], iter(values[1:])
@@ -260,7 +277,8 @@ def _period_headlines(store: Store, covered: Period, comparators: list[_Comparat
             else:
                 difference = None if current[key] is None or then[key] is None else current[key] - then[key]
                 changes.append(Change(comparator.name, comparator.short, difference, then[key]))
-        headlines.append(Headline(key, label, current[key], kind, direction, PACK_DEFINITIONS[key], tuple(changes)))
+        headlines.append(Headline(key, label, current[key], kind, direction, PACK_DEFINITIONS[key], tuple(changes),
+                                  target=current["promised"] if key == "attainment" else None))
     return tuple(headlines)
 
 
@@ -273,7 +291,7 @@ def _wave_change(row: pd.Series | None, previous_wave: str | None) -> tuple[Chan
                        detail=f"either wave has fewer than {MIN_RESPONSES} responses or no answers"),)
     verdict = "a significant change" if row["significant"] else "not significant: could be chance"
     return (Change(f"the previous wave, {previous_wave}", previous_wave, float(row["change"]),
-                   detail=f"p = {row['p_value']:.3f}, {verdict}"),)
+                   detail=f"{format_p_value(row['p_value'])}, {verdict}"),)
 
 
 def _survey_headline(key: str, label: str, row: pd.Series | None, column: str, kind: str, definition: str,
@@ -444,11 +462,19 @@ def service_section(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, 
                     now: dt.datetime) -> ServiceSection:
     """Requests by service, service levels by policy, and attainment by week (at least the last 12 weeks)."""
     covered, _ = reporting_span(period, time_zone, now)
-    last_day = covered.end - dt.timedelta(days=1)
-    weeks = max(TREND_WEEKS, -(-(covered.end - week_containing(covered.start).start).days // 7))
+    last_week = last_whole_week(covered, now.astimezone(time_zone).date())
+    weeks = max(TREND_WEEKS, -(-(last_week.end - week_containing(covered.start).start).days // 7))
     levels = attainment_by_each(store, ("service", "policy"), covered, time_zone, filters, now)
     return ServiceSection(levels["service"], levels["policy"],
-                          weekly_attainment(store, week_containing(last_day), time_zone, filters, weeks, now))
+                          weekly_attainment(store, last_week, time_zone, filters, weeks, now))
+
+
+def last_whole_week(covered: Period, today: dt.date) -> Period:
+    """The last Monday-to-Sunday week of ``covered`` that is over by ``today``: the trend shows whole weeks (the
+    first and last may reach beyond the period), so the week still running is left out rather than shown as a
+    poor week."""
+    last_week = week_containing(covered.end - dt.timedelta(days=1))
+    return last_week if last_week.end <= today else last_week.previous()
 
 
 def reach_section(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, filters: Filters,

@@ -22,7 +22,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Inches, Pt
 
-from infodash.formatting import PALETTE, format_figure
+from infodash.formatting import PALETTE, VERDICT_COLOURS, format_figure
 from infodash.pack import NO_ACTIONED, NO_SURVEY, QUOTING_RULE, Chart, Headline, ManagementPack, PackContent
 from infodash.spreadsheets import neutralised
 
@@ -80,11 +80,13 @@ def _tiles(slide: Slide, headlines: list[Headline], top: int = Inches(1.6), left
         box.line.color.rgb = RGBColor(0xDE, 0xE2, 0xE6)
         value_size = _fitting_size(headline.text, tile)
         _text(slide, x, top + Inches(0.25), tile, Inches(1.2), [headline.text], value_size, bold=True,
-              colour=_colour(PALETTE[0]), align=PP_ALIGN.CENTER)
+              colour=_colour(VERDICT_COLOURS[headline.verdict] if headline.verdict else PALETTE[0]),
+              align=PP_ALIGN.CENTER)
         _text(slide, x, top + Inches(1.5), tile, Inches(0.9), [headline.label], Pt(18), bold=True,
               align=PP_ALIGN.CENTER)
-        changes = [f"{format_figure(change.change, headline.kind, signed=True)} vs {change.short}"
-                   if change.has_data else f"no data for {change.short}" for change in headline.changes]
+        changes = [headline.verdict_text()] if headline.verdict else []
+        changes += [f"{format_figure(change.change, headline.kind, signed=True)} vs {change.short}"
+                    if change.has_data else f"no data for {change.short}" for change in headline.changes]
         _text(slide, x, top + Inches(2.5), tile, height - Inches(2.6), changes, SMALL_SIZE, colour=MUTED,
               align=PP_ALIGN.CENTER)
 

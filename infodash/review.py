@@ -7,6 +7,7 @@ and the 12-week trend are both views of it, and so is any later report.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ import pandas as pd
 
 from infodash.db import Store
 from infodash.filters import Filters
-from infodash.periods import Period, weeks_ending_with
+from infodash.periods import Period, first_days, weeks_ending_with
 
 FIGURE_COLUMNS = (
     "received", "resolved", "open_at_end", "median_resolution_hours", "declined", "touchpoints",
@@ -181,11 +182,22 @@ def weekly_summary(store: Store, week: Period, time_zone: ZoneInfo, filters: Fil
     return summary_from_figures(week, period_figures(store, [week.previous(), week], time_zone, filters))
 
 
-def summary_from_figures(week: Period, figures: pd.DataFrame) -> WeeklySummary:
+def summary_from_figures(week: Period, figures: pd.DataFrame, compared: pd.DataFrame | None = None) -> WeeklySummary:
     """The summary of ``week`` from :func:`period_figures` rows whose last two are the week before and ``week``
-    (e.g. a :func:`weekly_trend`), so a page showing both computes them once."""
+    (e.g. a :func:`weekly_trend`), so a page showing both computes them once. ``compared`` (one row of
+    :func:`period_figures`) replaces the week before, e.g. its same days for a week still running."""
     rows = [{name: _plain(row[name]) for name in FIGURE_COLUMNS} for _, row in figures.tail(2).iterrows()]
+    if compared is not None:
+        rows[0] = {name: _plain(compared[name].iloc[0]) for name in FIGURE_COLUMNS}
     return WeeklySummary(week, current=rows[1], previous=rows[0])
+
+
+def compared_week(week: Period, today: dt.date) -> Period:
+    """What ``week`` is compared with: the week before; for the week still running, the same days of the week
+    before (a Wednesday's figures so far against last Monday to Wednesday, not against a whole week)."""
+    if week.end <= today:
+        return week.previous()
+    return first_days(week.previous(), (today - week.start).days + 1)
 
 
 def weekly_trend(store: Store, week: Period, time_zone: ZoneInfo, filters: Filters = Filters(),

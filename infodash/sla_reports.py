@@ -149,18 +149,22 @@ def breaches_by_reason(store: Store, period: Period, time_zone: ZoneInfo, filter
 
 
 def unexplained_breaches(store: Store, period: Period, time_zone: ZoneInfo, filters: Filters = Filters(),
-                         now: dt.datetime | None = None, limit: int = 200) -> pd.DataFrame:
-    """Breached requests received in ``period`` with no reason recorded yet, most recent first."""
+                         now: dt.datetime | None = None, limit: int = 200, worker: str | None = None) -> pd.DataFrame:
+    """Breached requests received in ``period`` with no reason recorded yet, most recent first: at most ``limit``
+    of them, with ``total`` saying how many there are in all. With ``worker`` (a staff member's name), only those
+    they may explain: logged by them, assigned to them or to nobody (see :func:`require_request_worker`)."""
     sql = _JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id")) + """
     SELECT j.request_id, timezone($time_zone, j.received_at) AS received, timezone($time_zone, j.due_at) AS due,
-           j.outcome, c.name AS customer, sv.name AS service, j.assigned_to, j.vendor
+           j.outcome, c.name AS customer, sv.name AS service, j.assigned_to, j.vendor, count(*) OVER () AS total
     FROM judged j JOIN customers c USING (customer_id) JOIN services sv USING (service_id)
     WHERE j.outcome IN ('breached', 'open_breached') AND j.breach_reason IS NULL
+      AND ($worker IS NULL OR j.assigned_to IS NULL OR lower(j.assigned_to) = lower($worker)
+           OR lower(j.created_by) = lower($worker))
     ORDER BY j.received_at DESC LIMIT $limit
     """
     with store.reading() as db:
         return db.execute(sql, {**_params(period, time_zone, filters, now), "time_zone": time_zone.key,
-                                "limit": limit}).df()
+                                "limit": limit, "worker": worker}).df()
 
 
 def record_breach_reason(store: Store, request_id: int | None, reason: str, note: str, actor: Account) -> None:
@@ -243,32 +247,52 @@ MEASURE_SUMMARY: dict[str, tuple[str, str]] = {"resolution": ("median_hours", "p
                                                                   "p90_first_response_hours")}
 
 
+# Widths a histogram of business hours may use, and how many bins it aims to spread the bulk over.
+BIN_CHOICES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0, 48.0, 96.0)
+TARGET_BINS = 40
+
+
 def resolution_histogram(store: Store, period: Period, time_zone: ZoneInfo, filters: Filters = Filters(),
-                         bin_hours: float = 0.5, measure: str = "resolution") -> pd.DataFrame:
+                         bin_hours: float | None = None, measure: str = "resolution") -> pd.DataFrame:
     """Requests resolved in the cohort by business hours to ``measure`` (a key of :data:`MEASURES`), in bins.
 
-    Columns ``hours_from`` (bin start), ``outcome`` (met/breached) and ``requests``; computed in SQL so
-    a year of a large organisation's requests arrives as a few hundred rows.
+    The bins fit the data: ``bin_hours`` wide (default: the first of :data:`BIN_CHOICES` that spreads the
+    98th percentile over at most ``TARGET_BINS`` bins), and the last bin holds everything from the 98th
+    percentile on, so a few very long requests do not squeeze the rest into one bar. Columns ``hours_from``
+    (bin start), ``outcome`` (met/breached), ``requests``, ``bin_hours`` and ``open_ended`` (the last bin,
+    "and longer"); computed in SQL so a year of a large organisation's requests arrives as a few dozen rows.
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
     sql = _JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id")) + """
-    SELECT floor({seconds} / 3600.0 / $bin) * $bin AS hours_from, outcome, count(*) AS requests
-    FROM judged WHERE outcome IN ('met', 'breached') AND {seconds} IS NOT NULL GROUP BY ALL ORDER BY 1, 2
+    , done AS (SELECT {seconds} / 3600.0 AS hours, outcome FROM judged
+               WHERE outcome IN ('met', 'breached') AND {seconds} IS NOT NULL),
+    spread AS (SELECT quantile_cont(hours, 0.98) AS p98 FROM done),
+    width AS (SELECT coalesce($bin, (SELECT min(choice) FROM unnest($choices) t(choice) WHERE choice * $target >= p98),
+                              list_max($choices)) AS bin, p98 FROM spread),
+    edge AS (SELECT bin, greatest(ceil(p98 / bin), 1) * bin AS cap FROM width)
+    SELECT least(floor(hours / bin) * bin, cap) AS hours_from, outcome, count(*) AS requests, bin AS bin_hours,
+           least(floor(hours / bin) * bin, cap) >= cap AS open_ended
+    FROM done, edge GROUP BY ALL ORDER BY 1, 2
     """.replace("{seconds}", MEASURES[measure])
     with store.reading() as db:
-        return db.execute(sql, {**_params(period, time_zone, filters, None), "bin": bin_hours}).df()
+        return db.execute(sql, {**_params(period, time_zone, filters, None), "bin": bin_hours,
+                                "choices": list(BIN_CHOICES), "target": TARGET_BINS}).df()
 
 
 def open_requests_at_risk(store: Store, time_zone: ZoneInfo, filters: Filters = Filters(),
                           now: dt.datetime | None = None, limit: int = 200) -> pd.DataFrame:
-    """Open requests past or close to their due time now, closest to their deadline first."""
+    """Open requests late (past their due time) or at risk (less than a fifth of their business time left) now,
+    the longest overdue first: at most ``limit`` of them, with ``late_total`` and ``at_risk_total`` saying how
+    many there are of each in all."""
     now = now or dt.datetime.now(dt.UTC)
     everything = Period(dt.date(1900, 1, 1), (now.astimezone(time_zone) + dt.timedelta(days=1)).date())
     sql = _JUDGED.format(filters=filters.conditions("r.customer_id", "r.service_id") + _OPEN_ONLY) + """
     SELECT j.request_id, timezone($time_zone, j.received_at) AS received, timezone($time_zone, j.due_at) AS due,
            j.outcome, j.seconds_left / 3600.0 AS business_hours_left,
-           c.name AS customer, sv.name AS service, j.status, j.vendor, j.assigned_to
+           c.name AS customer, sv.name AS service, j.status, j.vendor, j.assigned_to,
+           count(*) FILTER (WHERE j.outcome = 'open_breached') OVER () AS late_total,
+           count(*) FILTER (WHERE j.outcome = 'open_at_risk') OVER () AS at_risk_total
     FROM judged j JOIN customers c USING (customer_id) JOIN services sv USING (service_id)
     WHERE j.outcome IN ('open_breached', 'open_at_risk')
     ORDER BY j.due_at LIMIT $limit
@@ -276,6 +300,14 @@ def open_requests_at_risk(store: Store, time_zone: ZoneInfo, filters: Filters = 
     with store.reading() as db:
         return db.execute(sql, {**_params(everything, time_zone, filters, now), "limit": limit,
                                 "time_zone": time_zone.key}).df()
+
+
+def late_and_at_risk(open_at_risk: pd.DataFrame) -> tuple[int, int]:
+    """How many open requests are late and how many at risk, from :func:`open_requests_at_risk` (all of them,
+    not only those it lists)."""
+    if open_at_risk.empty:
+        return 0, 0
+    return int(open_at_risk["late_total"].iloc[0]), int(open_at_risk["at_risk_total"].iloc[0])
 
 
 def requests_behind(store: Store, dimension: str, value: object, period: Period, time_zone: ZoneInfo,

@@ -23,6 +23,7 @@ Definitions, so a lead can explain every number:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -476,13 +477,14 @@ def latest_wave_summary(store: Store, as_of: dt.date, filters: Filters = Filters
         row(headline), scores, row(nps), row(csat), int(rates["responses"].sum()), int(rates["invited"].sum()))
 
 
-def with_suppression_text(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
-    """A copy for display and export: each column in ``formats`` as text (e.g. ``{"mean": "{:.2f}"}``),
+def with_suppression_text(frame: pd.DataFrame, formats: dict[str, str | Callable[[float], str]]) -> pd.DataFrame:
+    """A copy for display and export: each column in ``formats`` as text (a pattern such as ``"{:.2f}"`` or a
+    function of the value),
     and "fewer than 5 responses" in place of every figure of a suppressed row (:data:`WITHHELD` where the row
     has enough responses but is withheld so that a smaller one cannot be worked out)."""
     shown = frame.copy()
     for column, pattern in formats.items():
         shown[column] = [(SUPPRESSED if n < MIN_RESPONSES else WITHHELD) if hidden
-                         else "" if pd.isna(value) else pattern.format(value)
+                         else "" if pd.isna(value) else pattern(value) if callable(pattern) else pattern.format(value)
                          for value, hidden, n in zip(frame[column], frame["suppressed"], frame["n"])]
     return shown

@@ -188,11 +188,13 @@ def delete_touchpoint(store: Store, touchpoint_id: int, actor: Account) -> None:
 
 
 def recent_touchpoints(store: Store, author: str, limit: int = 10) -> pd.DataFrame:
-    """The author's latest entries, newest first, with the customer's name."""
+    """The author's latest entries, newest first, with the customer's name and, to tell namesakes apart,
+    ``customer_detail``: their department and e-mail."""
     with store.reading() as db:
         return db.execute(
             """
-            SELECT t.touchpoint_id, t.occurred_at, c.name AS customer, t.channel, t.kind, t.minutes, t.read_level,
+            SELECT t.touchpoint_id, t.occurred_at, c.name AS customer,
+                   concat_ws(' · ', nullif(c.department, ''), nullif(c.email, '')) AS customer_detail, t.channel, t.kind, t.minutes, t.read_level,
                    t.note, t.follow_up_on, t.created_at
             FROM touchpoints t JOIN customers c USING (customer_id)
             WHERE t.created_by = ? ORDER BY t.created_at DESC, t.touchpoint_id DESC LIMIT ?

@@ -26,6 +26,7 @@ from infodash.errors import ValidationError
 from infodash.filters import Filters
 from infodash.pack import ManagementPack, PackTexts, check_texts, pack_content
 from infodash.pack_html import render_html
+from infodash.pack_parts import last_whole_week
 from infodash.periods import (Period, ReportingPeriod, parse_period, recent_reporting_periods,
                               reporting_period_containing)
 from infodash.reports import save_pack, saved_pack_file, saved_packs
@@ -208,3 +209,13 @@ def test_a_saved_pack_keeps_its_texts_and_files_as_made(module_demo_store, execu
     assert set(cell.value for cell in book["dimensions"]["D"][1:]) == {SUPPRESSED}
     archive = zipfile.ZipFile(io.BytesIO(saved_pack_file(module_demo_store, pack_id, "csv").content))
     assert "about.csv" in archive.namelist() and "reach.csv" in archive.namelist()
+
+
+@pytest.mark.parametrize("first, end, today, last_week_start", [
+    (dt.date(2026, 10, 1), dt.date(2026, 12, 5), dt.date(2026, 12, 4), dt.date(2026, 11, 23)),  # Q4 so far, Friday
+    (dt.date(2026, 7, 1), dt.date(2026, 10, 1), dt.date(2026, 12, 4), dt.date(2026, 9, 28)),  # Q3: its last week is over
+    (dt.date(2026, 11, 23), dt.date(2026, 11, 30), dt.date(2026, 11, 30), dt.date(2026, 11, 23)),  # over on Monday
+])
+def test_the_packs_weekly_trend_ends_with_the_last_week_that_is_over(first, end, today, last_week_start):
+    last = last_whole_week(Period(first, end), today)
+    assert (last.start, last.days) == (last_week_start, 7)

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from infodash.pack import ManagementPack, PackTexts, pack_content
+from infodash.formatting import VERDICT_COLOURS, target_verdict
 from infodash.pack_html import render_html
 from infodash.periods import Period, parse_period
 from infodash.review import period_figures
@@ -40,9 +41,15 @@ def test_the_headline_figures_are_the_librarys(report, module_demo_store):
     figures = period_figures(module_demo_store, [Q3], LONDON).iloc[0]
     attainment = attainment_by(module_demo_store, "all", Q3, LONDON, now=NOW)["attainment"].iloc[0]
     for value in (f"{int(figures['received']):,}", f"{int(figures['resolved']):,}",
-                  f"{figures['median_resolution_hours']:.1f} h", f"{attainment * 100:.1f}%",
+                  f"{figures['median_resolution_hours']:.1f} h",
                   f"{int(figures['customers_served']):,}", f"{figures['reach_share'] * 100:.1f}%"):
         assert f'<div class="value">{value}</div>' in html
+    # attainment says its verdict against the 95% promise, in the verdict's colour
+    verdict = target_verdict(attainment, 0.95)
+    assert (f'<div class="value" style="color: {VERDICT_COLOURS[verdict]}">{attainment * 100:.1f}%</div>'
+            in html)
+    assert ("target 95%: met" if verdict == "met" else f"{(0.95 - attainment) * 100:.1f} pts below the 95% target") \
+        in html
 
 
 def test_each_chart_is_drawn_inline_with_the_table_behind_it(report):

@@ -117,6 +117,10 @@ def test_every_slide_has_speaker_notes_explaining_its_numbers(deck, module_demo_
     assert "In the same quarter last year, Q3 2025 (1 Jul - 30 Sep 2025)" in notes["Requests at a glance"]
     assert "Attainment = requests resolved within target" in notes["Service levels against each policy"]
     assert "Market & company intelligence: Requests" in notes["Requests by service"]
+    assert "Service-level attainment" in notes["Requests at a glance"] and "Against its target: " in notes[
+        "Requests at a glance"]
+    tiles = " ".join(shape.text_frame.text for shape in presentation.slides[1].shapes if shape.has_text_frame)
+    assert "95% target" in tiles or "target 95%: met" in tiles  # the tile says the verdict, not only the change
 
 
 def test_type_is_large_enough_for_a_projector(deck):

@@ -30,7 +30,8 @@ def test_without_an_organisation_each_review_page_lists_the_set_up_steps_in_orde
 def test_with_an_organisation_the_steps_left_are_a_note_above_the_page(quiet_app_db):
     app = apptest_helpers.open_page("weekly_review.py", None)
     assert not app.exception
-    assert [expander.label for expander in app.expander] == ["Set-up: 2 of 5 steps left"]
+    assert [expander.label for expander in app.expander if expander.label.startswith("Set-up")] == [
+        "Set-up: 2 of 5 steps left"]
     assert app.title[0].value == "Weekly review"
     counts = setup_counts(quiet_app_db)
     assert (counts.groups, counts.services, counts.customers, counts.policies, counts.has_organisation,

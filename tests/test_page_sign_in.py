@@ -197,8 +197,10 @@ def test_staff_are_offered_only_the_breaches_they_may_explain(app_db):
     app.switch_page("app_pages/sla_performance.py").run()
     offered = app.selectbox(key="br_request").options
     with app_db.reading() as db:
-        assigned = dict(db.execute("SELECT '#' || request_id, assigned_to FROM requests").fetchall())
-    assert offered and {assigned[request] for request in offered} <= {"Ben Okafor", None}
+        whose = {f"#{request}": (assigned, created) for request, assigned, created in db.execute(
+            "SELECT request_id, assigned_to, created_by FROM requests").fetchall()}
+    assert offered and all(whose[request][0] in ("Ben Okafor", None) or whose[request][1] == "Ben Okafor"
+                           for request in offered)
 
 
 def test_once_a_lead_adds_accounts_to_a_demo_file_everyone_signs_in_and_an_open_demo_session_ends(app_db):

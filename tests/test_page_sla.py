@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
+from infodash.formatting import target_verdict
 from infodash.periods import Period, last_complete_week
 from infodash.sla_reports import attainment_by
 from tests.apptest_helpers import sign_in_as_demo
@@ -25,6 +27,11 @@ def test_the_page_shows_the_librarys_attainment_for_the_last_12_weeks(app_db):
     assert shown["Attainment"] == f"{expected['attainment'] * 100:.1f}%"
     assert shown["Promised"] == "95.0%"
     assert 0.85 < expected["attainment"] < 0.97  # mostly met, some worse services
+    card = next(metric for metric in app.metric if metric.label == "Attainment").proto
+    verdict = target_verdict(expected["attainment"], 0.95)  # the card says it in words and colour
+    assert card.delta.endswith("95.0% target") and card.color == {"met": Metric.GREEN, "close": Metric.ORANGE,
+                                                                  "missed": Metric.RED}[verdict]
+    assert card.delta.startswith("meets") == (verdict == "met")
     assert any("Attainment = requests resolved within target" in caption.value for caption in app.caption)
     assert len(app.get("plotly_chart")) == 4  # by week, by breakdown, time to resolve, breaches by reason
 

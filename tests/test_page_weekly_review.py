@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 from infodash.db import Store
@@ -48,7 +49,7 @@ def test_the_review_shows_last_weeks_figures_from_the_library(app_db):
     assert shown["SLA attainment"].endswith("%")
     assert shown["Requests in"] == f"{expected['received']:,.0f}"
     assert shown["Touchpoints"] == f"{expected['touchpoints']:,.0f}"
-    assert shown["Median to resolve"] == f"{expected['median_resolution_hours']:.1f} h"
+    assert shown["Median, elapsed"] == f"{expected['median_resolution_hours']:.1f} h"
     assert shown["Share reached"] == f"{expected['reach_share'] * 100:.1f}%"
     assert expected["received"] > 50  # the demo week is a busy one, not an empty state
     assert any("Demo data" in block.value for block in app.sidebar.info)
@@ -96,7 +97,7 @@ def test_an_organisation_without_activity_shows_an_empty_state_not_an_error(quie
     assert not app.exception
     assert any("Nothing was logged in this week" in block.value for block in app.info)
     assert metrics(app)["Requests in"] == "0"
-    assert metrics(app)["Median to resolve"] == "-"
+    assert metrics(app)["Median, elapsed"] == "-"
 
 
 def test_the_first_start_creates_demo_data_and_says_so(tmp_path, monkeypatch):
@@ -134,4 +135,32 @@ def test_anomalies_actioned_in_the_week_and_the_hours_they_saved_are_shown(app_d
                    in_week - dt.timedelta(weeks=1), "Training", 30)  # the week before
     shown = {metric.label: metric for metric in run_page().metric}
     assert (shown["Anomalies actioned"].value, shown["Anomalies actioned"].delta) == ("2", "+1")
-    assert (shown["Hours saved"].value, shown["Hours saved"].delta) == ("1.5 h", "+1.0 h")
+    assert shown["Anomalies actioned"].proto.delta_description == "1.5 h saved"
+
+
+def test_the_week_so_far_is_compared_with_the_same_days_of_the_week_before_and_no_change_shows_no_arrow(app_db):
+    app = run_page()
+    app.selectbox(key="review_week").set_value(app.selectbox(key="review_week").options[0]).run()
+    assert not app.exception
+    today = dt.datetime.now(LONDON).date()
+    if today.weekday() < 6:  # on a Sunday the week so far has every day of the week before
+        assert any("arrows compare with the same days of the week before" in caption.value
+                   for caption in app.caption)
+    unchanged = [metric for metric in app.metric if metric.proto.delta in ("0", "0.0 h", "0.0 pts")]
+    assert unchanged and all(metric.proto.color == Metric.GRAY and metric.proto.direction == Metric.NONE
+                              for metric in unchanged), [
+        (metric.label, metric.proto.delta, metric.proto.color, metric.proto.direction) for metric in unchanged]
+
+
+def test_the_twelve_weeks_are_a_labelled_table_to_download(app_db):
+    app = run_page()
+    table = next(frame for frame in app.dataframe if "touchpoint_minutes" in frame.value)
+    assert len(table.value) == 12 and "period_start" not in table.value
+    assert table.value["reach_share"].between(0, 100).all()  # in percent, as the card shows it
+    assert any(button.proto.label == "Download CSV" for button in app.get("download_button"))
+
+
+def test_the_survey_gap_says_in_words_whether_service_meets_expectations(app_db):
+    card = next(metric for metric in run_page().metric if metric.label == "Overall gap")
+    gap = float(card.value.replace("−", "-"))
+    assert card.proto.delta_description == ("short of expectations" if gap < 0 else "meets expectations")

@@ -16,7 +16,8 @@ import pytest
 from infodash.periods import Period
 from infodash.sla import Policy, StatusChange, due_at, evaluate_requests, load_policies
 from infodash.errors import ValidationError
-from infodash.sla_reports import (attainment_by, attainment_by_each, breaches_by_reason, open_requests_at_risk,
+from infodash.sla_reports import (attainment_by, attainment_by_each, breaches_by_reason, late_and_at_risk,
+                                  open_requests_at_risk,
                                   record_breach_reason, requests_behind, resolution_histogram, unexplained_breaches,
                                   weekly_attainment)
 from tests.conftest import LONDON, at
@@ -195,6 +196,9 @@ def test_open_requests_at_risk_are_judged_live(sla_store):
     assert risky["outcome"].tolist() == ["open_at_risk"]
     later = open_requests_at_risk(sla_store, LONDON, now=at("2026-11-23 16:30"))
     assert later.set_index("request_id")["outcome"].to_dict() == {17: "open_breached", 18: "open_breached"}
+    assert late_and_at_risk(risky) == (0, 1) and late_and_at_risk(later) == (2, 0)
+    # a list cut short still says how many there are in all (the pages showed the limit as the total)
+    assert late_and_at_risk(open_requests_at_risk(sla_store, LONDON, now=at("2026-11-23 16:30"), limit=1)) == (2, 0)
     week = attainment_by(sla_store, "all", WEEK_47, LONDON, now=at("2026-11-23 16:30")).iloc[0]
     assert (week["open_breached"], week["open_on_track"]) == (0, 1)  # 16, paused, is not late
 
@@ -234,8 +238,27 @@ def test_the_resolution_histogram_bins_business_hours(sla_store):
     evaluate_requests(sla_store, as_of=AS_OF)
     bins = resolution_histogram(sla_store, WEEK_47, LONDON, bin_hours=2)
     # 2.5 h (14, breached) and 3 h (15, met) fall in 2-4 h; 4.5 (12) and 5 (11) in 4-6 h; 7.5 (13, breached) in 6-8 h
+    # (the 98th percentile, 7.3 h, rounded up to a bin: 8 h would start the last bin, "and longer")
     assert [tuple(row) for row in bins.itertuples(index=False)] == [
-        (2.0, "breached", 1), (2.0, "met", 1), (4.0, "met", 2), (6.0, "breached", 1)]
+        (2.0, "breached", 1, 2.0, False), (2.0, "met", 1, 2.0, False), (4.0, "met", 2, 2.0, False),
+        (6.0, "breached", 1, 2.0, False)]
+    # left to choose, the width spreads the 98th percentile (7.3 h) over at most 40 bins: 0.25 h
+    assert set(resolution_histogram(sla_store, WEEK_47, LONDON)["bin_hours"]) == {0.25}
+
+
+def test_a_few_very_long_requests_do_not_squeeze_the_rest_into_one_bar(demo_store):
+    quarter = Period(dt.date(2026, 8, 24), dt.date(2026, 11, 23))
+    evaluate_requests(demo_store, as_of=AS_OF)
+    before = resolution_histogram(demo_store, quarter, LONDON)
+    with demo_store.writing() as db:  # one request took 3,000 business hours
+        db.execute("UPDATE sla_results SET business_seconds = 3000 * 3600 WHERE request_id = (SELECT min(request_id) "
+                   "FROM sla_results JOIN requests USING (request_id) WHERE outcome = 'breached' AND received_at >= ?)",
+                   [at("2026-09-01 00:00")])
+    after = resolution_histogram(demo_store, quarter, LONDON)
+    assert len(before) >= 20 and after["bin_hours"].iloc[0] == before["bin_hours"].iloc[0] <= 1  # the bulk keeps its shape
+    width = after["bin_hours"].iloc[0]
+    assert after["hours_from"].max() <= before["hours_from"].max() + width  # the long one is in the last bin,
+    assert after["open_ended"].iloc[-1] and after["requests"].sum() == before["requests"].sum()  # "and longer"
 
 
 def test_vendor_involvement_shows_its_effect_on_attainment(sla_store):
@@ -250,6 +273,7 @@ def test_vendor_involvement_shows_its_effect_on_attainment(sla_store):
 def test_breach_reasons_are_recorded_and_counted_by_week(sla_store):
     evaluate_requests(sla_store, as_of=AS_OF)
     assert unexplained_breaches(sla_store, WEEK_47, LONDON, now=AS_OF)["request_id"].tolist() == [13, 14]
+    assert unexplained_breaches(sla_store, WEEK_47, LONDON, now=AS_OF, limit=1)["total"].tolist() == [2]
     record_breach_reason(sla_store, 13, "customer", "Away until Monday", lead("Ana Costa"))
     with pytest.raises(ValidationError) as raised:
         record_breach_reason(sla_store, 11, "nonsense", "", lead("Ana Costa"))  # 11 was met

@@ -35,7 +35,7 @@ from infodash.ui.layout import lazy_tabs
 from infodash.ui.pickers import may
 from infodash.ui.store import cached
 from infodash.ui.survey_sections import breakdown_table as survey_breakdown_table
-from infodash.ui.tables import download_button
+from infodash.ui.tables import download_button, show_table
 from infodash.ui.text import escape_markdown
 from infodash.usage_reports import DEFINITIONS as USAGE_DEFINITIONS
 from infodash.usage_reports import adoption_by
@@ -115,8 +115,9 @@ def breakdown_table(figures: GroupBreakdown, label: str) -> str | None:
     shown = figures.cells[list(_TABLE_COLUMNS)].copy()
     for share in ("reach_share_change", "attainment_change"):
         shown[share] = shown[share] * 100  # percentage points
-    event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
-                         key=f"groups_table_{figures.dimension}", column_config={
+    event = show_table(shown, f"customers-by-{figures.dimension.replace(' ', '-')}.csv", download=figures.cells,
+                       on_select="rerun", selection_mode="single-row", key=f"groups_table_{figures.dimension}",
+                       column_config={
         "cell": st.column_config.TextColumn(label.capitalize(), pinned=True),
         "customers": _number("customers", "customers"), "customers_served": _number("served", "customers_served"),
         "reach_share": _number("reached", "reach_share", "percent"),
@@ -136,7 +137,6 @@ def breakdown_table(figures: GroupBreakdown, label: str) -> str | None:
         "under_served": st.column_config.CheckboxColumn("under-served", help=UNDER_SERVED_RULE)})
     st.caption("Select a row to list its customers. ± columns compare with the previous period of the same "
                "length; the download has every figure of both periods.")
-    download_button(figures.cells, f"customers-by-{figures.dimension.replace(' ', '-')}.csv", key="groups_download")
     rows = event.selection.rows
     return str(shown.iloc[rows[0]]["cell"]) if rows and rows[0] < len(shown) else None
 
@@ -154,8 +154,8 @@ def cell_customers(customers: pd.DataFrame, cell: str, label: str) -> None:
     st.markdown(f"**{escape_markdown(label.capitalize())}: {escape_markdown(cell)}**: "
                 f"{count_of(len(customers), 'active customer')}, the busiest in the period first."
                 + (" Select a customer to open their profile." if opens_profiles else ""))
-    event = st.dataframe(customers, hide_index=True, on_select="rerun" if opens_profiles else "ignore",
-                         selection_mode="single-row", key="groups_customers", column_config={
+    event = show_table(customers, "customers-of-cell.csv", on_select="rerun" if opens_profiles else "ignore",
+                       selection_mode="single-row", key="groups_customers", column_config={
         "customer_id": None, "customer_group": "customer group",
         "requests": st.column_config.NumberColumn(help="Requests received from the customer in the period."),
         "touchpoints": st.column_config.NumberColumn(help="Touchpoints with the customer in the period."),
@@ -165,7 +165,6 @@ def cell_customers(customers: pd.DataFrame, cell: str, label: str) -> None:
                                                              "period's end (local time)."),
         "days_since_contact": st.column_config.NumberColumn("days since", help="Days from the last contact to the "
                                                                                "period's last day.")})
-    download_button(customers, "customers-of-cell.csv", key="groups_customers_download")
     rows = event.selection.rows if opens_profiles else []
     if rows and rows[0] < len(customers):
         st.session_state[PROFILE_CUSTOMER_KEY] = int(customers.iloc[rows[0]]["customer_id"])
@@ -266,12 +265,11 @@ def usage(view: GroupView) -> None:
         st.caption("No open anomalies for the chosen groups.")
         return
     table = open_anomalies.assign(detector=open_anomalies["detector"].map(DETECTORS).fillna(open_anomalies["detector"]))
-    st.dataframe(table, hide_index=True, column_config={
+    show_table(table, "open-anomalies-by-group.csv", key="groups_anomalies", column_config={
         "customer_group": "customer group",
         "anomalies": st.column_config.NumberColumn(help="Findings of usage monitoring not yet actioned or dismissed "
                                                         "(new or being reviewed), whenever found.")})
     st.caption("Review them on the Usage monitoring page. Findings about a customer count in the customer's group.")
-    download_button(table, "open-anomalies-by-group.csv", key="groups_anomalies_download")
 
 
 def lifecycle(view: GroupView) -> None:
@@ -313,13 +311,12 @@ def key_customers(view: GroupView) -> None:
         return
     left, right = st.columns([3, 2])
     with left:
-        st.dataframe(ranked, hide_index=True, column_config={
+        show_table(ranked, f"key-customers-by-{measure}.csv", key="groups_key", column_config={
             "customer_id": None, "customer_group": "customer group",
             "share": st.column_config.NumberColumn(format="percent", help=f"Share of all the period's {measure}."),
             "cumulative_share": st.column_config.NumberColumn("cumulative", format="percent",
                                                               help=f"Share of all the period's {measure} that went "
                                                                    "to this customer and those above.")})
-        download_button(ranked, f"key-customers-by-{measure}.csv", key="groups_key_download")
     with right:
         st.plotly_chart(cached_chart("groups_pareto", pareto_chart, concentration.curve, TOP_PERCENT,
                                      concentration.top_share, measure), width="stretch")
@@ -340,18 +337,17 @@ def out_of_scope(view: GroupView) -> None:
     else:
         left, right = st.columns(2)
         left.plotly_chart(cached_chart("groups_declines", declines_chart, declines, label), width="stretch")
-        right.dataframe(declines, hide_index=True, column_config={"cell": label.capitalize(),
-                                                                   "referred_to": "referred to"})
+        with right:
+            show_table(declines, "declines-by-cell.csv", key="groups_declines",
+                       column_config={"cell": label.capitalize(), "referred_to": "Referred to"})
         st.caption(DEFINITIONS["declined"] + " Saying no well, with a referral, is part of the service.")
-        download_button(declines, "declines-by-cell.csv", key="groups_declines_download")
     if not shares.empty:
         st.plotly_chart(cached_chart("groups_declined_share", declined_share_chart, shares), width="stretch")
-        st.dataframe(shares, hide_index=True, column_config={
+        show_table(shares, "declined-share-by-service.csv", key="groups_shares", column_config={
             "in_scope": "in scope", "referral": "referred to",
             "declined_share": st.column_config.NumberColumn("declined share", format="percent",
                                                             help="Of the requests received in the period, the "
                                                                  "share declined so far.")})
-        download_button(shares, "declined-share-by-service.csv", key="groups_shares_download")
 
 
 def not_contacted(view: GroupView) -> None:
@@ -367,12 +363,12 @@ def not_contacted(view: GroupView) -> None:
                f"last {days} days (never contacted first, then the longest silent): a list to call or write to"
                + (f". The first {SHOWN_ROWS:,} are shown; the download has them all." if len(shown) < len(customers)
                   else "."))
-    st.dataframe(shown, hide_index=True, column_config={
+    show_table(shown, f"not-contacted-{days}-days.csv", key="groups_not_contacted", download=customers,
+               column_config={
         "customer_id": None, "customer_group": "customer group",
         "last_contact": st.column_config.DatetimeColumn("last contact", format="YYYY-MM-DD"),
         "days_since_contact": st.column_config.NumberColumn("days since", help="Days from the last contact to "
                                                                                "today; empty if never contacted.")})
-    download_button(customers, f"not-contacted-{days}-days.csv", key="groups_not_contacted_download")
 
 
 SECTIONS: dict[str, Callable[[GroupView], None]] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,26 @@ from infodash.ui.store import cached, get_store, store_errors
 from infodash.ui.tables import download_button
 
 View = TypeVar("View")
+# Served by the app itself: an intranet without internet access shows it too (a material icon is fetched
+# from a font service).
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"
+
+
+# On a phone Streamlit stacks columns one per row: KPI cards (in containers keyed "kpis...") stay two per row.
+_NARROW_SCREENS = """<style>
+@media (max-width: 640px) {
+  [class*="st-key-kpis"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 0.5rem; }
+  [class*="st-key-kpis"] [data-testid="stColumn"] {
+    flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important; width: auto !important;
+  }
+}
+</style>"""
+
+
+def configure_page() -> None:
+    """Title, icon and wide layout, the same on every page, and cards that stay two per row on a phone."""
+    st.set_page_config(page_title="InfoDash", page_icon=str(FAVICON), layout="wide")
+    st.html(_NARROW_SCREENS)
 
 
 @dataclass(frozen=True)
@@ -39,7 +60,7 @@ def page_context(with_filters: bool = True) -> PageContext:
     review page (``with_filters``) over a team's own database, say what is left to set up; without customer
     groups, services and customers the page stops there."""
     # Here as well as in dashboard.py: tests (AppTest) and notebooks run a page on its own.
-    st.set_page_config(page_title="InfoDash", page_icon=":material/insights:", layout="wide")
+    configure_page()
     with store_errors():
         store = get_store()
     with store_errors(store):  # one connection for the reads (opening a large file takes ~25 ms)

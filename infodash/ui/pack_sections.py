@@ -34,7 +34,7 @@ from infodash.ui.pickers import acting_account, staff_name
 from infodash.ui.sla_charts import breakdown_chart, weekly_chart
 from infodash.ui.store import cached
 from infodash.ui.survey_charts import dimension_trend_chart, nps_chart
-from infodash.ui.tables import note_download
+from infodash.ui.tables import note_download, show_table
 from infodash.ui.text import escape_markdown
 
 T = TypeVar("T")
@@ -192,9 +192,9 @@ def _actioned(view: PackView) -> None:
     hours = actioned["hours_saved"].sum()
     st.caption(escape_markdown(f"{len(actioned):,} anomalies actioned in the period, saving customers an estimated "
                                f"{format_figure(hours, 'hours')}. {PACK_DEFINITIONS['anomalies']}"))
-    st.dataframe(actioned, hide_index=True, column_config={
-        "actioned_on": "actioned", "what_was_done": "what was done", "actioned_by": "by",
-        "hours_saved": st.column_config.NumberColumn("hours saved", format="%.1f")})
+    show_table(actioned, "pack-anomalies-actioned.csv", key="pack_actioned", column_config={
+        "actioned_on": "Actioned", "what_was_done": st.column_config.TextColumn("What was done", width="large"),
+        "actioned_by": "By", "hours_saved": st.column_config.NumberColumn("Hours saved", format="%.1f")})
 
 
 _SECTIONS = {"Headline figures": _headlines, "Requests and service levels": _services, "Reach": _reach,

@@ -19,13 +19,11 @@ from infodash.db import Store, StoreError
 from infodash.errors import NotAllowed, ValidationError
 from infodash.findings import DETECTORS, SEVERITY_DEFINITION, STATUSES, severity
 from infodash.personal_data import erase_customer, export_customer
-from infodash.service_requests import STATUSES as REQUEST_STATUSES
-from infodash.touchpoints import CHANNELS, KINDS
 from infodash.ui import touchpoint_form
 from infodash.ui.charts import cached_chart
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.pickers import acting_account, customer_options, may
-from infodash.ui.tables import download_button
+from infodash.ui.tables import download_button, show_table
 from infodash.ui.text import escape_markdown
 from infodash.ui.usage_charts import weekly_chart
 
@@ -107,33 +105,33 @@ def log_touchpoint_button(summary: CustomerSummary, time_zone: ZoneInfo) -> None
         st.switch_page(LOG_TOUCHPOINT_PAGE, query_params={"customer": str(summary.customer_id)})
 
 
-def _open_list(title: str, frame: pd.DataFrame, labels: dict[str, dict], column_config: dict) -> None:
-    """One list of open items: its title and count, the table with codes shown as words (``labels``)."""
+def _open_list(title: str, frame: pd.DataFrame, column_config: dict) -> None:
+    """One list of open items: its title and count, the table (codes in words) and its CSV."""
     st.markdown(f"**{title}** ({len(frame):,})")
     if frame.empty:
         st.caption(f"No {title.lower()}.")
         return
-    st.dataframe(frame.assign(**{column: frame[column].map(words) for column, words in labels.items()}),
-                 hide_index=True, column_config=column_config)
+    show_table(frame, f"customer-{title.lower().replace(' ', '-')}.csv", key=f"profile_{title.lower()}",
+               column_config=column_config)
 
 
 def open_items(items: OpenItems) -> None:
     """Open follow-ups (most overdue first) and open requests (oldest first), side by side."""
     follow_col, request_col = st.columns(2)
     with follow_col:
-        _open_list("Open follow-ups", items.follow_ups, {"channel": CHANNELS, "kind": KINDS}, {
-            "touchpoint_id": st.column_config.NumberColumn("touchpoint", format="%d"),
-            "follow_up_on": st.column_config.DateColumn("follow up on", format="YYYY-MM-DD"),
+        _open_list("Open follow-ups", items.follow_ups, {
+            "touchpoint_id": st.column_config.NumberColumn("Touchpoint", format="#%d"),
+            "follow_up_on": st.column_config.DateColumn("Follow up on", format="YYYY-MM-DD"),
             "days_overdue": st.column_config.NumberColumn(
-                "days overdue", help="Days since the follow-up date; negative: days until it is due."),
-            "contact": _DATETIME, "note": st.column_config.TextColumn(width="large")})
+                "Days overdue", help="Days since the follow-up date; negative: days until it is due."),
+            "contact": st.column_config.DatetimeColumn("Contact", format="D MMM YYYY, HH:mm"), "note": st.column_config.TextColumn(width="large")})
     with request_col:
-        _open_list("Open requests", items.requests, {"status": REQUEST_STATUSES, "outcome": OUTCOMES}, {
-            "request_id": st.column_config.NumberColumn("request", format="%d"),
+        _open_list("Open requests", items.requests, {
+            "request_id": st.column_config.NumberColumn("Request", format="#%d"),
             "received": _DATETIME, "due": _DATETIME,
-            "outcome": st.column_config.TextColumn("service level", help="Judged now, as on Service levels."),
+            "outcome": st.column_config.TextColumn("Service level", help="Judged now, as on Service levels."),
             "business_hours_left": st.column_config.NumberColumn(
-                "business hours left", format="%.1f", help="Business time left before the due time; negative: "
+                "Business hours left", format="%.1f", help="Business time left before the due time; negative: "
                 "past due. A paused clock (waiting on the customer or a vendor) stands still.")})
 
 
@@ -150,19 +148,18 @@ def timeline_table(frame: pd.DataFrame, limit: int, file_name: str) -> None:
         st.caption("Nothing to show: no requests, touchpoints, survey responses, usage or anomalies of these kinds.")
         return
     shown = frame.assign(kind=frame["kind"].map(TIMELINE_KINDS), outcome=frame["outcome"].map(OUTCOMES))
-    st.dataframe(shown, hide_index=True, column_config={
-        "when": st.column_config.DatetimeColumn("when", format="YYYY-MM-DD HH:mm",
+    show_table(shown, file_name, key="profile_timeline", column_config={
+        "when": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm",
                                                 help="Local time; for usage, the Monday the week starts."),
-        "title": st.column_config.TextColumn(width="medium"),
-        "detail": st.column_config.TextColumn(width="large", help="As logged; notes and comments as typed."),
+        "title": st.column_config.TextColumn("What", width="medium"),
+        "detail": st.column_config.TextColumn("Detail", width="large", help="As logged; notes and comments as typed."),
         "outcome": st.column_config.TextColumn(
-            "status / outcome", help="Requests: their service level, judged now. Touchpoints: their follow-up. "
+            "Status or outcome", help="Requests: their service level, judged now. Touchpoints: their follow-up. "
             "Survey responses: the NPS category. Anomalies: where their review stands."),
-        **{column: st.column_config.NumberColumn(column.removesuffix("_id"), format="%d")
+        **{column: st.column_config.NumberColumn(column.removesuffix("_id").capitalize(), format="#%d")
            for column in ("request_id", "touchpoint_id", "response_id", "anomaly_id")}})
     more = f" The latest {limit:,} are shown." if len(frame) >= limit else ""
     st.caption(f"{len(frame):,} entries, newest first.{more}")
-    download_button(shown, file_name)
 
 
 def usage_chart(frame: pd.DataFrame, weeks: int) -> None:
@@ -183,14 +180,14 @@ def anomaly_table(frame: pd.DataFrame) -> None:
         return
     shown = frame.assign(detector=frame["detector"].map(DETECTORS), status=frame["status"].map(STATUSES),
                          score=frame["score"].map(severity)).rename(columns={"score": "severity"})
-    st.dataframe(shown.drop(columns=["anomaly_id"]), hide_index=True, column_config={
-        "window_start": st.column_config.DatetimeColumn("from", format="YYYY-MM-DD HH:mm"),
-        "window_end": st.column_config.DatetimeColumn("to", format="YYYY-MM-DD HH:mm"),
-        "review_note": st.column_config.TextColumn("review note"),
-        "reviewed_by": st.column_config.TextColumn("reviewed by"),
-        "explanation": st.column_config.TextColumn(width="large"),
-        "suggested_action": st.column_config.TextColumn("suggested action", width="medium"),
-        "severity": st.column_config.TextColumn(help=SEVERITY_DEFINITION)})
+    show_table(shown, "customer-anomalies.csv", key="profile_anomalies", hidden=("anomaly_id",), column_config={
+        "window_start": st.column_config.DatetimeColumn("From", format="D MMM YYYY, HH:mm"),
+        "window_end": st.column_config.DatetimeColumn("To", format="D MMM YYYY, HH:mm"),
+        "review_note": st.column_config.TextColumn("Review note"),
+        "reviewed_by": st.column_config.TextColumn("Reviewed by"),
+        "explanation": st.column_config.TextColumn("Explanation", width="large"),
+        "suggested_action": st.column_config.TextColumn("Suggested action", width="medium"),
+        "severity": st.column_config.TextColumn("Severity", help=SEVERITY_DEFINITION)})
     st.caption("Reviewed, actioned or dismissed on the Usage monitoring page.")
 
 
@@ -199,19 +196,18 @@ def survey_table(frame: pd.DataFrame) -> None:
     if frame.empty:
         st.caption("No survey responses under this customer's name (anonymous responses are never shown here).")
         return
-    st.dataframe(frame, hide_index=True, column_config={
-        "response_id": st.column_config.NumberColumn("response", format="%d"),
+    show_table(frame, "customer-survey-responses.csv", key="profile_surveys", column_config={
+        "response_id": st.column_config.NumberColumn("Response", format="#%d"),
         "submitted": _DATETIME,
         "nps": st.column_config.NumberColumn("NPS answer", help="How likely they are to recommend the team, 0-10."),
         "csat": st.column_config.NumberColumn("CSAT", help="Satisfaction, 1 (very dissatisfied) to 5 (very "
                                                            "satisfied)."),
-        "items_answered": st.column_config.NumberColumn("items"),
-        "perceived": st.column_config.NumberColumn(format="%.2f", help="Mean perceived score over the items "
+        "items_answered": st.column_config.NumberColumn("Items"),
+        "perceived": st.column_config.NumberColumn("Perceived", format="%.2f", help="Mean perceived score over the items "
                                                                       "answered, on the survey's own scale."),
-        "gap": st.column_config.NumberColumn(format="%+.2f", help=DEFINITIONS["gap"]),
-        "comment": st.column_config.TextColumn(width="large"),
-        "request_id": st.column_config.NumberColumn("after request", format="%d")})
-    download_button(frame, "customer-survey-responses.csv")
+        "gap": st.column_config.NumberColumn("Gap", format="%+.2f", help=DEFINITIONS["gap"]),
+        "comment": st.column_config.TextColumn("Comment", width="large"),
+        "request_id": st.column_config.NumberColumn("After request", format="#%d")})
 
 
 def personal_data(store: Store, customer_id: int, name: str) -> None:

@@ -14,6 +14,7 @@ from infodash.db import Store
 from infodash.ui.feedback import FormFeedback
 from infodash.ui.pickers import acting_account
 from infodash.ui.store import cached
+from infodash.ui.tables import show_table
 
 NEW = -1  # the choice "add a new one" in the picker
 
@@ -52,7 +53,7 @@ class RecordForm:
 def record_editor(form: RecordForm, store: Store) -> None:
     """The records in a table, a picker of the one to change (or a new one), and its form."""
     records = cached(form.table, store)
-    st.dataframe(records, hide_index=True, column_config=form.columns)
+    show_table(records, f"{form.key}.csv", key=f"{form.key}_table", column_config=form.columns)
     names = dict(zip(records[form.id_column], records["name"], strict=True))
     chosen = st.selectbox(f"Add or change a {form.noun}", [NEW, *names], key=f"{form.key}_chosen",
                           format_func=lambda key: f"New {form.noun}" if key == NEW else f"Change {names[key]}")

@@ -26,9 +26,10 @@ NEW = FormFeedback("rq")
 STATUS = FormFeedback("st")
 FEEDBACK = FormFeedback("fb")
 LISTS = {"open": "Open", "closed": "Recently closed"}
-LIST_COLUMNS = {"status": st.column_config.TextColumn("status"),
-                "feedback": st.column_config.NumberColumn(
-                    "feedback", help="CSAT (1-5) the customer gave afterwards; blank: none recorded yet.")}
+LIST_COLUMNS = {"feedback": st.column_config.NumberColumn(
+    "Feedback", format="%d", help="CSAT (1-5) the customer gave afterwards; blank: none recorded yet.")}
+HISTORY_COLUMNS = {"changed_by": st.column_config.TextColumn("Changed by"),
+                   "reason": st.column_config.TextColumn("Reason"), "referral": st.column_config.TextColumn("Referred to")}
 NEW_DEFAULTS = {"rq_customer": None, "rq_service": None, "rq_channel": "email", "rq_priority": "normal",
                 "rq_subject": ""}
 STATUS_DEFAULTS = {"st_status": "responded", "st_vendor": "", "st_reason": "", "st_referral": "", "st_note": ""}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from infodash.formatting import format_figure, format_p_value
 from infodash.surveys import MEASURE_TITLES
 from infodash.ui.charts import PALETTE, styled
 
@@ -18,7 +19,8 @@ _BELOW, _WITHIN, _ABOVE, _BAND = "#c73e1d", "#1f4e79", "#3b8b5a", "rgba(46, 134,
 
 
 def _hover_change(frame: pd.DataFrame) -> list[str]:
-    return ["" if pd.isna(change) else f"<br>change {change:+.2f} (p = {p:.3f}{', significant' if sig else ''})"
+    return ["" if pd.isna(change) else f"<br>change {format_figure(change, 'score', signed=True)} "
+            f"({format_p_value(p)}{', significant' if sig else ''})"
             for change, p, sig in zip(frame["change"], frame["p_value"], frame["significant"])]
 
 

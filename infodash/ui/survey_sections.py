@@ -6,19 +6,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from infodash.formatting import format_figure, format_p_value
 from infodash.instruments import Instrument
 from infodash.survey_templates import RATER_DIMENSIONS
 from infodash.surveys import (HEADLINE, MEASURE_TITLES, MIN_RESPONSES, SUPPRESSED, CommentSelection, WaveSummary,
                               wave_table, with_suppression_text)
 from infodash.ui.kpi import Kpi, kpi_row
-from infodash.ui.tables import download_button
+from infodash.ui.tables import download_button, show_table
 from infodash.ui.text import escape_markdown
 
 
 def _verdict(row: pd.Series | None) -> str:
     if row is None or pd.isna(row["p_value"]):
         return "No earlier wave to compare with."
-    return (f"Change from the previous wave: p = {row['p_value']:.3f}, "
+    return (f"Change from the previous wave: {format_p_value(row['p_value'])}, "
             + ("a significant change." if row["significant"] else "not significant: could be chance."))
 
 
@@ -30,13 +31,15 @@ def _row(frame: pd.DataFrame, wave_id: int, **equal: str) -> pd.Series | None:
 
 
 def _kpi(label: str, row: pd.Series | None, column: str, definition: str, kind: str, higher_is_better: bool = True,
-         suffix: str = "") -> Kpi:
+         suffix: str = "", words: tuple[str, str] | None = None) -> Kpi:
+    """A survey card; ``words`` say what a value below and at or above zero means (e.g. for a gap)."""
     hidden = row is not None and bool(row["suppressed"])
     value = None if row is None or hidden else row[column]
     change = None if row is None or hidden else row["change"]
+    note = None if words is None or value is None or pd.isna(value) else words[0] if value < 0 else words[1]
     return Kpi(label + suffix, value, change, f"{definition} {_verdict(row)}", kind,
                "higher_is_better" if higher_is_better else "lower_is_better",
-               shown_instead=SUPPRESSED if hidden else None)
+               shown_instead=SUPPRESSED if hidden else None, note=note)
 
 
 def feedback_kpi(summary: WaveSummary) -> Kpi:
@@ -48,7 +51,8 @@ def feedback_kpi(summary: WaveSummary) -> Kpi:
 def summary_kpis(summary: WaveSummary) -> list[Kpi]:
     """Cards for the latest wave (weekly review and management pack): headline, NPS, CSAT, response rate."""
     cards = [_kpi(f"Overall {MEASURE_TITLES[summary.headline_measure].split(' (')[0].lower()}",
-                  summary.headline, "mean", _HEADLINE_HELP[summary.headline_measure], "score")]
+                  summary.headline, "mean", _HEADLINE_HELP[summary.headline_measure], "score",
+                  words=_GAP_WORDS.get(summary.headline_measure))]
     if summary.nps is not None:
         margin = "" if pd.isna(summary.nps["margin"]) else f" (± {summary.nps['margin']:.0f})"
         cards.append(_kpi("NPS", summary.nps, "nps", _NPS_HELP, "count", suffix=margin))
@@ -67,6 +71,9 @@ _HEADLINE_HELP = {
                     "service falls under the zone of tolerance.",
     "perception": "Mean over respondents of their perceived-service answers, over all items.",
 }
+# What a gap below zero, and at or above it, means, in a few words under the figure.
+_GAP_WORDS = {"gap": ("short of expectations", "meets expectations"),
+              "adequacy_gap": ("below the acceptable", "within tolerance")}
 _NPS_HELP = ("Net Promoter Score: % answering 9-10 minus % answering 0-6 to 'how likely are you to recommend us', "
              "with its 95% margin of error.")
 _CSAT_HELP = "Share of respondents answering 4 or 5 on the 1-5 satisfaction question."
@@ -105,8 +112,9 @@ def wave_scores_table(scores: pd.DataFrame, wave_id: int, instrument: Instrument
     table = table.merge(changes, on="unit", how="left")
     table.insert(0, "question", [labels.get(unit, unit) for unit in table["unit"]])
     measures = [m for m in MEASURE_TITLES if m in table]
-    shown = with_suppression_text(table, {**{m: "{:.2f}" for m in measures}, "change": "{:+.2f}",
-                                          "p_value": "{:.3f}"})
+    shown = with_suppression_text(table, {**{m: "{:.2f}" for m in measures},
+                                          "change": lambda change: format_figure(change, "score", signed=True),
+                                          "p_value": lambda p: format_p_value(p, named=False)})
     shown = shown[["question", *measures, "n", "change", "p_value"]].rename(
         columns={m: MEASURE_TITLES[m].split(" (")[0] for m in measures} | {"p_value": "p"})
     st.dataframe(shown, hide_index=True, height=min(38 * (len(shown) + 1), 560))
@@ -136,8 +144,7 @@ def breakdown_table(scores: pd.DataFrame, nps: pd.DataFrame, csat: pd.DataFrame,
     st.caption(f"{MEASURE_TITLES[measure]} per {by}; cells with fewer than {MIN_RESPONSES} responses show no score, "
                "and where that would hide one cell alone the next smallest is withheld too, so that neither can be "
                "worked out from the total.")
-    st.dataframe(table, hide_index=True)
-    download_button(table, f"survey-by-{by.replace(' ', '-')}.csv", key="survey_breakdown_download")
+    show_table(table, f"survey-by-{by.replace(' ', '-')}.csv", key="survey_breakdown")
 
 
 def comment_list(selection: CommentSelection) -> None:
@@ -154,9 +161,8 @@ def comment_list(selection: CommentSelection) -> None:
                f"lowest-scoring respondents first. A wave with fewer than {MIN_RESPONSES} of them shows no "
                f"comment, and a customer group with fewer than {MIN_RESPONSES} in a wave is not named.")
     shown = selection.comments.drop(columns="response_id")  # an internal key: nothing for a reader
-    st.dataframe(shown, hide_index=True, column_config={
-        "submitted_at": st.column_config.DatetimeColumn("submitted", format="YYYY-MM-DD"),
-        "customer_group": "customer group",
-        "score": st.column_config.NumberColumn(format="%.1f"),
-        "comment": st.column_config.TextColumn(width="large")})
-    download_button(shown, "survey-comments.csv", key="survey_comments_download")
+    show_table(shown, "survey-comments.csv", key="survey_comments", column_config={
+        "submitted_at": st.column_config.DatetimeColumn("Submitted", format="D MMM YYYY"),
+        "customer_group": "Customer group",
+        "score": st.column_config.NumberColumn("Score", format="%.1f"),
+        "comment": st.column_config.TextColumn("Comment", width="large")})

@@ -25,7 +25,7 @@ from infodash.ui.charts import cached_chart
 from infodash.ui.feedback import FormFeedback
 from infodash.ui.pickers import acting_account, may, staff_name, staff_name_input
 from infodash.ui.store import cached, store_errors
-from infodash.ui.tables import download_button
+from infodash.ui.tables import download_button, show_table
 from infodash.ui.text import escape_markdown
 from infodash.ui.usage_charts import adoption_chart, evidence_chart, resource_chart, weekly_chart
 from infodash.usage_detectors import evidence_series
@@ -87,11 +87,10 @@ def detection_status(store: Store, status_col: DeltaGenerator, runs: dict[str, d
         status_col.caption("Detection has not run on this database yet.")
     DETECTION.flash()
     DETECTION.error("form")
-    levels = ", ".join(f"{name} {value:g}" for name, value in SENSITIVITY.items())
     caption_col, change_col = st.columns([5, 1])
     caption_col.caption(f"Sensitivity: **{escape_markdown(sensitivity)}**. A rise or fall in use is raised when it is "
-                        f"this many robust standard deviations (median and MAD) away from what the series' own "
-                        f"weekly rhythm leads one to expect ({levels}). {ORDER_DEFINITION}")
+                        "far outside what the same hours and days usually see: 'high' raises smaller departures "
+                        f"(more findings, more of them noise), 'low' only the clearest. {ORDER_DEFINITION}")
     if not may("lead"):
         return
     with change_col.popover("Sensitivity", icon=":material/tune:", width="stretch"):
@@ -231,14 +230,14 @@ def closed_table(latest: pd.DataFrame, time_zone: ZoneInfo) -> None:
         "status": latest["status"].map(STATUSES), "finding": [headline(row) for _, row in latest.iterrows()],
         "note": latest["review_note"], "by": latest["reviewed_by"],
         "hours_saved": latest["minutes_saved"] / 60})
-    st.dataframe(table, hide_index=True, column_config={
-        "closed": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-        "note": st.column_config.TextColumn("what was done / why dismissed", width="large"),
-        "hours_saved": st.column_config.NumberColumn("hours saved", format="%.1f",
+    show_table(table, "closed-anomalies.csv", key="usage_closed", column_config={
+        "closed": st.column_config.DatetimeColumn("Closed", format="D MMM YYYY, HH:mm"),
+        "finding": st.column_config.TextColumn("Finding", width="large"), "by": "By",
+        "note": st.column_config.TextColumn("What was done, or why dismissed", width="large"),
+        "hours_saved": st.column_config.NumberColumn("Hours saved", format="%.1f",
                                                      help="The reviewer's estimate of customers' time saved.")})
     st.caption(f"The latest {len(table):,} closed, newest first; {table['hours_saved'].sum():,.1f} hours saved "
                "among them.")
-    download_button(table, "closed-anomalies.csv")
 
 
 def overview(usage: UsageOverview, resources: pd.DataFrame) -> None:

@@ -1,0 +1,95 @@
+"""Page speed as a person sees it: Debian's chromium opens each page of the app served over the large demo set
+and waits until the script has finished and no skeleton is left.
+
+    python benchmarks/bench_browser.py                      # benchmarks/large.duckdb (bench_pages.py builds it)
+    python benchmarks/bench_browser.py --db FILE --runs 5 --page weekly_review
+
+Each page gets a server of its own and is reached from the sidebar, as a person reaches it (the app itself
+already loaded): its first visit is the cold one (its data read for the first time), later ones are warm. Targets (2 cores): under 1 s cold, under 300 ms warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.streamlit_server import CHROMIUM, CHROMIUM_FLAGS, running_app  # noqa: E402
+
+# url path (as dashboard.py names its pages; the first page is the app's root) -> query string
+PAGES = {"": "", "customer_groups": "", "sla_performance": "", "surveys": "", "usage_monitoring": "",
+         "customer_profile": "?customer=29477", "reports": "", "log_touchpoint": "", "requests": "",
+         "survey_entry": "", "organisation": "", "sla_setup": "", "survey_setup": "", "import_requests": "",
+         "audit": ""}
+LANDING = "audit"  # a light page to start from, so the page measured is reached as a person reaches it
+# The page shows its own title, its script has finished and no skeleton is left.
+SETTLED = """title => document.querySelector("[data-testid='stApp']")?.dataset.testScriptState === 'notRunning'
+    && !document.querySelector("[data-testid='stSkeleton']")
+    && document.querySelector("h1")?.innerText.trim() === title"""
+TITLES = {"": "Weekly review", "customer_groups": "Customer groups", "sla_performance": "Service levels",
+          "surveys": "Surveys", "usage_monitoring": "Usage monitoring", "customer_profile": "Customer profile",
+          "reports": "Reports", "log_touchpoint": "Log touchpoint", "requests": "Requests",
+          "survey_entry": "Enter survey responses", "organisation": "Organisation", "sla_setup": "SLA setup",
+          "survey_setup": "Survey setup", "import_requests": "Import requests", "audit": "Audit log"}
+
+
+def seconds_to_settle(page, open_page, path: str) -> float:
+    """Wall time from asking for the page at ``path`` until it shows its title, its script has finished and no
+    skeleton is left."""
+    started = time.perf_counter()
+    open_page()
+    page.wait_for_function(SETTLED, arg=TITLES[path], timeout=120_000, polling=10)
+    return time.perf_counter() - started
+
+
+def _link(page, path: str):
+    """The sidebar's link to the page at ``path``."""
+    return page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").first
+
+
+def measure(db: Path, path: str, runs: int) -> tuple[float, float]:
+    """(cold, median warm) seconds for the page at ``path``, reached from the sidebar as a person does, on a
+    server of its own: cold is its first visit (its data read for the first time), warm a later one."""
+    from playwright.sync_api import sync_playwright
+
+    elsewhere = LANDING if path != LANDING else "organisation"
+    with running_app(db) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/{elsewhere}")
+        page.wait_for_function(SETTLED, arg=TITLES[elsewhere], timeout=120_000, polling=10)
+        if PAGES[path]:  # a page opened for one record (a customer): as from a link to it
+            cold = seconds_to_settle(page, lambda: page.goto(f"{url}/{path}{PAGES[path]}"), path)
+        else:
+            cold = seconds_to_settle(page, lambda: _link(page, path).click(), path)
+        warm = []
+        for _ in range(runs):
+            seconds_to_settle(page, lambda: _link(page, elsewhere).click(), elsewhere)
+            warm.append(seconds_to_settle(page, lambda: _link(page, path).click(), path))
+        browser.close()
+    return cold, statistics.median(warm)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=ROOT / "benchmarks" / "large.duckdb")
+    parser.add_argument("--runs", type=int, default=3, help="warm reloads per page (the median is reported)")
+    parser.add_argument("--page", action="append", choices=[path or "weekly_review" for path in PAGES],
+                        help="only these pages (repeatable)")
+    args = parser.parse_args()
+    if not args.db.exists():
+        sys.exit(f"{args.db} does not exist: python benchmarks/bench_pages.py builds the large demo set there")
+    print(f"{'page':<20} {'cold s':>8} {'warm s':>8}")
+    for path in [("" if name == "weekly_review" else name) for name in args.page] if args.page else PAGES:
+        cold, warm = measure(args.db, path, args.runs)
+        flag = "" if cold < 1 and warm < 0.3 else "  over target"
+        print(f"{path or 'weekly_review':<20} {cold:>8.3f} {warm:>8.3f}{flag}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
