@@ -25,6 +25,34 @@ def test_the_same_seed_gives_the_same_database(demo_store, tmp_path):
     assert _fingerprint(other) != _fingerprint(demo_store)
 
 
+def test_the_demo_builds_in_little_memory_a_run_of_days_at_a_time_with_the_same_events(demo_store, tmp_path,
+                                                                                     monkeypatch):
+    """The large demo builds on a laptop because DuckDB is held to a memory limit and the usage events are
+    generated a run of days at a time. Scaled down to the small demo: in runs of 50,000 events it builds
+    within 64 MB (all 400,000 events at once do not fit), with the same events in time order, and the
+    app's other sessions get DuckDB's usual limit back."""
+    monkeypatch.setattr("infodash.demo.USAGE_EVENTS_PER_STATEMENT", 50_000)
+    monkeypatch.setattr("infodash.demo.BUILD_MEMORY_LIMIT", "64MB")
+    store = Store(tmp_path / "in_runs.duckdb")
+    with store.session():  # keeps the database instance open around the build, as another session of the app would
+        with store.reading() as db:
+            # DuckDB needs memory per thread: fixed, so that 64 MB means the same on any computer
+            db.execute("SET threads = 2")
+            [(usual_limit,)] = db.execute("SELECT current_setting('memory_limit')").fetchall()
+        build_demo(store, "small", seed=7, end_date=DEMO_END)
+        with store.reading() as db:
+            [(limit_after,)] = db.execute("SELECT current_setting('memory_limit')").fetchall()
+            # the planted anomalies are appended afterwards, out of time order
+            [(out_of_order,)] = db.execute(
+                "SELECT count(*) FILTER (occurred_at < previous) FROM (SELECT occurred_at, "
+                "lag(occurred_at) OVER (ORDER BY rowid) AS previous FROM usage_events "
+                "WHERE resource IS DISTINCT FROM '/hr/benefits' AND coalesce(query_text, '') NOT LIKE '%company_id =%')"
+            ).fetchall()
+    assert limit_after == usual_limit
+    assert _fingerprint(store) == _fingerprint(demo_store)
+    assert out_of_order == 0
+
+
 def test_demo_data_never_overwrites_a_database_silently(demo_store):
     with pytest.raises(ValueError, match="already holds customers"):
         build_demo(demo_store, "small")
