@@ -7,7 +7,7 @@ time zone-aware instants; both are exact across daylight-saving changes because 
 turned into real instants before anything is added up.
 
 For many requests at once, :func:`business_slots` gives the same slots as rows with the business
-time before each, so SQL can do the arithmetic with an ASOF JOIN (see ``infodash.sla``).
+time before each, so SQL can do the arithmetic with joins (see ``infodash.sla``).
 """
 
 from __future__ import annotations

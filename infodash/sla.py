@@ -9,9 +9,9 @@ when a request arrives outside working hours. Time waiting on the customer or a 
 the clock where the policy says so, as often as the status history shows.
 
 :func:`due_at` judges one request in Python; :func:`evaluate_requests` judges all of them in
-DuckDB SQL (slots of each calendar with the business seconds before them, and ASOF JOINs) and
-stores the verdicts in ``sla_results``. Attainment = met / (resolved + open and breached);
-declined requests are excluded and counted apart.
+DuckDB SQL (slots of each calendar with the business seconds before them, found for each instant
+through an index of the slots by the hour) and stores the verdicts in ``sla_results``.
+Attainment = met / (resolved + open and breached); declined requests are excluded and counted apart.
 """
 
 from __future__ import annotations
@@ -290,53 +290,121 @@ def _refresh_slots(db: duckdb.DuckDBPyConnection, rebuild: bool) -> bool:
     return True
 
 
+# Every calendar's slots, listed under each hour (since the epoch, and of business time) that a lookup may need
+# them for, so that the judging finds the slot of an instant or of a business second with a hash join on the
+# hour: an ASOF JOIN sorts all its rows first, and the judging looks up several instants for each of a million
+# requests. Instants and business seconds beyond the slots count as the first or last hour of the index, whose
+# slots reach out to them. These are the hours the index spans.
+_SLOT_INDEX_SPAN = """
+SELECT min(epoch_us(opens)) // 3600000000 AS first_hour, max(epoch_us(opens)) // 3600000000 AS last_hour,
+       max(seconds_before) // 3600 AS last_business_hour
+FROM calendar_slots
+"""
 # Each step is a temporary table, so DuckDB computes it once for the steps that reuse it.
 _JUDGING_STEPS = (
-    # business seconds at instant t, given the slot an ASOF JOIN found for it (the last opening at or before t)
+    # business seconds at instant t, in the slot found for it (the last opening at or before t)
     """CREATE OR REPLACE TEMP MACRO seconds_at(slot_seconds_before, slot_opens, slot_closes, t) AS
-       coalesce(slot_seconds_before + least(greatest(epoch(t - slot_opens), 0), epoch(slot_closes - slot_opens)), 0)""",
-    # each policy's version in force on the day a request arrived, kept where its selectors match
-    """CREATE OR REPLACE TEMP TABLE sla_candidate AS
-       WITH in_force AS (
-           SELECT r.request_id, r.received_at, r.closed_at, r.status, r.first_response_at, r.service_id,
-                  r.priority AS request_priority, c.group_id AS request_group, v.*, cal.time_zone
-           FROM requests r JOIN customers c USING (customer_id)
-           CROSS JOIN sla_policy_versions v
-           JOIN calendars cal ON cal.calendar_id = v.calendar_id
-           WHERE v.effective_from <= CAST(timezone(cal.time_zone, r.received_at) AS DATE) {scope}
-             AND r.request_id NOT IN (SELECT request_id FROM sla_unjudgeable)
-           QUALIFY row_number() OVER (PARTITION BY r.request_id, v.policy_id ORDER BY v.effective_from DESC) = 1
+       coalesce(slot_seconds_before + least(greatest(epoch_us(t) - epoch_us(slot_opens), 0),
+                                            epoch_us(slot_closes) - epoch_us(slot_opens)) / 1e6, 0)""",
+    # the hour under which the slot index lists instant t, and business second s
+    """CREATE OR REPLACE TEMP MACRO slot_hour(t, first_hour, last_hour) AS
+       least(greatest(epoch_us(t) // 3600000000, first_hour), last_hour)""",
+    """CREATE OR REPLACE TEMP MACRO business_hour(s, last_hour) AS
+       least(greatest(CAST(floor(s / 3600) AS BIGINT), 0), last_hour)""",
+    # a slot is the last opened from its opening until the next one opens, and the next to close from the
+    # previous slot's close until its own: it is listed under every hour of both spans
+    """CREATE OR REPLACE TEMP TABLE sla_slot_by_hour AS
+       WITH neighbours AS (
+           SELECT *, lag(closes) OVER (PARTITION BY calendar_id ORDER BY closes) AS previous_closes,
+                  lead(opens) OVER (PARTITION BY calendar_id ORDER BY opens) AS next_opens
+           FROM calendar_slots
        )
-       SELECT request_id, received_at, closed_at, status, first_response_at, policy_id, effective_from,
-              calendar_id, time_zone, first_response_seconds, resolution_seconds, cutoff_time, next_day_deadline,
-              hard_limit_seconds, pause_on_customer, pause_on_vendor
-       FROM in_force
-       WHERE (service_id_1 IS NULL OR service_id_1 = service_id)
-         AND (priority IS NULL OR priority = request_priority)
-         AND (group_id IS NULL OR group_id = request_group)""",
-    # where the clock starts: at receipt, or at the next opening (the first slot closing after receipt)
-    """CREATE OR REPLACE TEMP TABLE sla_started AS
+       SELECT calendar_id, day, opens, closes, seconds_before,
+              coalesce(previous_closes, '-infinity') AS previous_closes, coalesce(next_opens, 'infinity') AS next_opens,
+              unnest(range(CASE WHEN previous_closes IS NULL THEN $first_hour
+                                ELSE slot_hour(least(previous_closes, opens), $first_hour, $last_hour) END,
+                           CASE WHEN next_opens IS NULL THEN $last_hour
+                                ELSE slot_hour(greatest(next_opens, closes), $first_hour, $last_hour) END + 1)) AS hour
+       FROM neighbours""",
+    # on the business-second scale, a slot holds the seconds after its own up to the next slot's
+    """CREATE OR REPLACE TEMP TABLE sla_slot_by_business_hour AS
+       WITH neighbours AS (
+           SELECT *, lead(seconds_before) OVER (PARTITION BY calendar_id ORDER BY seconds_before)
+                         AS next_seconds_before
+           FROM calendar_slots
+       )
+       SELECT calendar_id, opens, seconds_before,
+              coalesce(next_seconds_before, 'infinity'::DOUBLE) AS next_seconds_before,
+              unnest(range(business_hour(seconds_before, $last_business_hour),
+                           CASE WHEN next_seconds_before IS NULL THEN $last_business_hour
+                                ELSE business_hour(next_seconds_before, $last_business_hour) END + 1))
+                  AS business_hour
+       FROM neighbours""",
+    # each policy's version in force on the day a request in scope arrived, where its selectors match: the
+    # version none of whose later versions had started, each counted in its own calendar's time zone (ranking
+    # a million requests' versions costs more than the rest of the judging); and where the clock starts: at
+    # receipt, or at the next opening (the first slot closing after receipt)
+    """CREATE OR REPLACE TEMP TABLE sla_candidate AS
+       WITH version AS (
+           SELECT v.*, cal.time_zone,
+                  list({'effective_from': later.effective_from, 'time_zone': later_calendar.time_zone})
+                      FILTER (later.policy_id IS NOT NULL) AS later_versions
+           FROM sla_policy_versions v JOIN calendars cal USING (calendar_id)
+           LEFT JOIN sla_policy_versions later
+             ON later.policy_id = v.policy_id AND later.effective_from > v.effective_from
+           LEFT JOIN calendars later_calendar ON later_calendar.calendar_id = later.calendar_id
+           GROUP BY ALL
+       ), candidate AS (
+           SELECT r.request_id, r.received_at, r.closed_at, r.status, r.first_response_at, v.policy_id,
+                  v.effective_from, v.calendar_id
+           FROM (SELECT * FROM requests
+                 WHERE request_id NOT IN (SELECT request_id FROM sla_unjudgeable) AND {in_scope}) r
+           JOIN customers c USING (customer_id) CROSS JOIN version v
+           WHERE v.effective_from <= CAST(timezone(v.time_zone, r.received_at) AS DATE)
+             AND list_bool_or(list_transform(v.later_versions, lambda later:
+                     later.effective_from <= CAST(timezone(later.time_zone, r.received_at) AS DATE))) IS NOT TRUE
+             AND (v.service_id IS NULL OR v.service_id = r.service_id)
+             AND (v.priority IS NULL OR v.priority = r.priority)
+             AND (v.group_id IS NULL OR v.group_id = c.group_id)
+       )
        SELECT c.*, s.day AS start_day, greatest(c.received_at, s.opens) AS start_at,
-              s.seconds_before + greatest(epoch(c.received_at - s.opens), 0) AS received_seconds
-       FROM sla_candidate c ASOF JOIN calendar_slots s ON c.calendar_id = s.calendar_id AND c.received_at < s.closes""",
-    # the cut-off rule's deadline: close of the start day, or the deadline time on the next working day
-    """CREATE OR REPLACE TEMP TABLE sla_cutoff AS
+              s.seconds_before + greatest(epoch_us(c.received_at) - epoch_us(s.opens), 0) / 1e6 AS received_seconds
+       FROM candidate c JOIN sla_slot_by_hour s
+         ON s.calendar_id = c.calendar_id AND s.hour = slot_hour(c.received_at, $first_hour, $last_hour)
+        AND c.received_at >= s.previous_closes AND c.received_at < s.closes""",
+    # the cut-off rule's two deadlines for a clock starting on each working day: the close of that day, or the
+    # deadline time on the next working day; each also on the business-second scale
+    """CREATE OR REPLACE TEMP TABLE sla_cutoff_deadline AS
        WITH working_day AS (
            SELECT calendar_id, day, max(closes) AS last_close,
                   lead(day) OVER (PARTITION BY calendar_id ORDER BY day) AS next_day
            FROM calendar_slots GROUP BY calendar_id, day
+       ), deadline AS (
+           SELECT v.policy_id, v.effective_from, v.calendar_id, d.day AS start_day, v.cutoff_time, cal.time_zone,
+                  d.last_close AS same_day_due_at,
+                  timezone(cal.time_zone, d.next_day + v.next_day_deadline) AS next_day_due_at
+           FROM sla_policy_versions v JOIN calendars cal USING (calendar_id) JOIN working_day d USING (calendar_id)
+           WHERE v.cutoff_time IS NOT NULL
        )
-       SELECT st.*,
-              CASE WHEN st.cutoff_time IS NULL THEN NULL
-                   WHEN CAST(timezone(st.time_zone, st.start_at) AS TIME) < st.cutoff_time THEN d.last_close
-                   ELSE timezone(st.time_zone, d.next_day + st.next_day_deadline) END AS cutoff_due_at
-       FROM sla_started st JOIN working_day d ON d.calendar_id = st.calendar_id AND d.day = st.start_day""",
-    # spells in a pausing status, each closed by the next change, the resolution or "as of"
+       SELECT d.*, seconds_at(a.seconds_before, a.opens, a.closes, d.same_day_due_at) AS same_day_due_seconds,
+              seconds_at(n.seconds_before, n.opens, n.closes, d.next_day_due_at) AS next_day_due_seconds
+       FROM deadline d
+       LEFT JOIN sla_slot_by_hour a
+         ON a.calendar_id = d.calendar_id AND a.hour = slot_hour(d.same_day_due_at, $first_hour, $last_hour)
+        AND d.same_day_due_at >= a.opens AND d.same_day_due_at < a.next_opens
+       LEFT JOIN sla_slot_by_hour n
+         ON n.calendar_id = d.calendar_id AND n.hour = slot_hour(d.next_day_due_at, $first_hour, $last_hour)
+        AND d.next_day_due_at >= n.opens AND d.next_day_due_at < n.next_opens""",
+    # business seconds each request spent waiting on the customer and on a vendor, per calendar: spells in a
+    # pausing status, each closed by the next change, the resolution or "as of"
     """CREATE OR REPLACE TEMP TABLE sla_pause AS
        WITH spell AS (
            SELECT h.request_id, h.status, h.changed_at AS pause_start,
                   lead(h.changed_at) OVER (PARTITION BY h.request_id ORDER BY h.changed_at) AS next_change
            FROM request_status_history h
+           WHERE h.request_id IN (SELECT request_id FROM request_status_history
+                                  WHERE status IN ('waiting_customer', 'waiting_vendor')
+                                    AND request_id IN (SELECT request_id FROM sla_candidate))
        ), bounded AS (
            SELECT s.request_id, s.status, s.pause_start,
                   least(coalesce(s.next_change, r.closed_at, $as_of), coalesce(r.closed_at, $as_of)) AS pause_end
@@ -344,70 +412,104 @@ _JUDGING_STEPS = (
            WHERE s.status IN ('waiting_customer', 'waiting_vendor')
        ), per_calendar AS (
            SELECT DISTINCT b.*, c.calendar_id FROM bounded b JOIN sla_candidate c USING (request_id)
+       ), spell_seconds AS (
+           SELECT p.request_id, p.calendar_id, p.status,
+                  greatest(seconds_at(e.seconds_before, e.opens, e.closes, p.pause_end)
+                           - seconds_at(s.seconds_before, s.opens, s.closes, p.pause_start), 0) AS seconds
+           FROM per_calendar p
+           LEFT JOIN sla_slot_by_hour s
+             ON s.calendar_id = p.calendar_id AND s.hour = slot_hour(p.pause_start, $first_hour, $last_hour)
+            AND p.pause_start >= s.opens AND p.pause_start < s.next_opens
+           LEFT JOIN sla_slot_by_hour e
+             ON e.calendar_id = p.calendar_id AND e.hour = slot_hour(p.pause_end, $first_hour, $last_hour)
+            AND p.pause_end >= e.opens AND p.pause_end < e.next_opens
        )
-       SELECT p.request_id, p.calendar_id, p.status,
-              greatest(seconds_at(e.seconds_before, e.opens, e.closes, p.pause_end)
-                       - seconds_at(s.seconds_before, s.opens, s.closes, p.pause_start), 0) AS seconds
-       FROM per_calendar p
-       ASOF LEFT JOIN calendar_slots s ON p.calendar_id = s.calendar_id AND p.pause_start >= s.opens
-       ASOF LEFT JOIN calendar_slots e ON p.calendar_id = e.calendar_id AND p.pause_end >= e.opens""",
-    # due time of every candidate on the business-second scale, pauses added
+       SELECT request_id, calendar_id, sum(seconds) FILTER (status = 'waiting_customer') AS customer_seconds,
+              sum(seconds) FILTER (status = 'waiting_vendor') AS vendor_seconds
+       FROM spell_seconds GROUP BY request_id, calendar_id""",
+    # due time of every candidate, pauses added, on the business-second scale and back as an instant (a
+    # deadline ending exactly at a closing time is that closing time)
     """CREATE OR REPLACE TEMP TABLE sla_due AS
-       WITH paused AS (
-           SELECT c.request_id, c.policy_id,
-                  coalesce(sum(p.seconds) FILTER ((p.status = 'waiting_customer' AND c.pause_on_customer)
-                                                  OR (p.status = 'waiting_vendor' AND c.pause_on_vendor)), 0)
-                      AS paused_seconds
-           FROM sla_cutoff c LEFT JOIN sla_pause p ON p.request_id = c.request_id AND p.calendar_id = c.calendar_id
-           GROUP BY c.request_id, c.policy_id
+       WITH target AS (
+           SELECT c.request_id, c.closed_at, c.status, c.first_response_at, c.policy_id, c.effective_from,
+                  c.calendar_id, c.received_seconds, v.resolution_seconds, v.hard_limit_seconds,
+                  v.first_response_seconds,
+                  coalesce(CASE WHEN v.pause_on_customer THEN p.customer_seconds END, 0)
+                      + coalesce(CASE WHEN v.pause_on_vendor THEN p.vendor_seconds END, 0) AS paused_seconds,
+                  CAST(timezone(k.time_zone, c.start_at) AS TIME) < k.cutoff_time AS before_cutoff,
+                  k.same_day_due_at, k.same_day_due_seconds, k.next_day_due_at, k.next_day_due_seconds
+           FROM sla_candidate c JOIN sla_policy_versions v USING (policy_id, effective_from)
+           LEFT JOIN sla_cutoff_deadline k USING (policy_id, effective_from, start_day)
+           LEFT JOIN sla_pause p ON p.request_id = c.request_id AND p.calendar_id = c.calendar_id
+       ), cutoff AS (
+           SELECT * EXCLUDE (before_cutoff, same_day_due_at, same_day_due_seconds, next_day_due_at,
+                             next_day_due_seconds),
+                  CASE WHEN before_cutoff THEN same_day_due_at ELSE next_day_due_at END AS cutoff_due_at,
+                  CASE WHEN before_cutoff THEN same_day_due_seconds ELSE next_day_due_seconds END AS cutoff_due_seconds
+           FROM target
+       ), due AS (
+           SELECT * EXCLUDE (resolution_seconds, cutoff_due_seconds),
+                  CASE WHEN cutoff_due_at IS NULL THEN received_seconds + resolution_seconds
+                       ELSE cutoff_due_seconds END + paused_seconds AS due_seconds
+           FROM cutoff
        )
-       SELECT c.*, p.paused_seconds,
-              CASE WHEN c.cutoff_due_at IS NULL THEN c.received_seconds + c.resolution_seconds
-                   ELSE seconds_at(s.seconds_before, s.opens, s.closes, c.cutoff_due_at) END
-                  + p.paused_seconds AS due_seconds
-       FROM sla_cutoff c JOIN paused p USING (request_id, policy_id)
-       ASOF LEFT JOIN calendar_slots s ON c.calendar_id = s.calendar_id AND c.cutoff_due_at >= s.opens""",
-    # back from business seconds to instants; a deadline ending exactly at a closing time is that closing time
-    """CREATE OR REPLACE TEMP TABLE sla_due_at AS
-       SELECT d.*,
+       SELECT d.* EXCLUDE (cutoff_due_at),
               CASE WHEN d.cutoff_due_at IS NOT NULL AND d.paused_seconds = 0 THEN d.cutoff_due_at
                    ELSE s.opens + to_seconds(d.due_seconds - s.seconds_before) END AS due_at
-       FROM sla_due d ASOF JOIN calendar_slots s ON d.calendar_id = s.calendar_id AND d.due_seconds > s.seconds_before""",
-    # the strictest deadline wins; then the verdict
-    """INSERT INTO sla_results
-       WITH chosen AS (
+       FROM due d JOIN sla_slot_by_business_hour s
+         ON s.calendar_id = d.calendar_id AND s.business_hour = business_hour(d.due_seconds, $last_business_hour)
+        AND d.due_seconds > s.seconds_before AND d.due_seconds <= s.next_seconds_before""",
+    # the strictest deadline wins (ranking only the requests several policies apply to: ranking a million
+    # requests one by one costs more than finding the few); then the verdict, from the instants of the chosen
+    # policy: the end (resolution or "as of"), the hard limit, the first response's due time and the answer;
+    # a row of sla_results, column for column
+    """CREATE OR REPLACE TEMP TABLE sla_verdict AS
+       WITH several AS (
+           SELECT request_id FROM sla_due GROUP BY request_id HAVING count(*) > 1
+       ), strictest AS (
+           SELECT * FROM sla_due WHERE request_id NOT IN (SELECT request_id FROM several)
+           UNION ALL
+           (SELECT * FROM sla_due WHERE request_id IN (SELECT request_id FROM several)
+            QUALIFY row_number() OVER (PARTITION BY request_id ORDER BY due_at, policy_id) = 1)
+       ), chosen AS (
            SELECT *, CASE WHEN status = 'resolved' THEN closed_at ELSE $as_of END AS end_at,
                   received_seconds + hard_limit_seconds + paused_seconds AS hard_seconds,
-                  received_seconds + first_response_seconds AS first_response_seconds_due
-           FROM sla_due_at
-           QUALIFY row_number() OVER (PARTITION BY request_id ORDER BY due_at, policy_id) = 1
+                  received_seconds + first_response_seconds AS first_response_seconds_due,
+                  coalesce(first_response_at, CASE WHEN status = 'resolved' THEN closed_at END) AS answered_at
+           FROM strictest
        ), measured AS (
            SELECT c.*, seconds_at(e.seconds_before, e.opens, e.closes, c.end_at) AS end_seconds,
                   h.opens + to_seconds(c.hard_seconds - h.seconds_before) AS hard_due_at,
-                  f.opens + to_seconds(c.first_response_seconds_due - f.seconds_before) AS first_response_due_at
-           FROM chosen c
-           ASOF LEFT JOIN calendar_slots e ON c.calendar_id = e.calendar_id AND c.end_at >= e.opens
-           ASOF LEFT JOIN calendar_slots h ON c.calendar_id = h.calendar_id AND c.hard_seconds > h.seconds_before
-           ASOF LEFT JOIN calendar_slots f
-             ON c.calendar_id = f.calendar_id AND c.first_response_seconds_due > f.seconds_before
-       ), responded AS (
-           SELECT m.*,
-                  CASE WHEN m.answered_at IS NOT NULL THEN greatest(
-                      seconds_at(r.seconds_before, r.opens, r.closes, m.answered_at) - m.received_seconds, 0) END
+                  f.opens + to_seconds(c.first_response_seconds_due - f.seconds_before) AS first_response_due_at,
+                  CASE WHEN c.answered_at IS NOT NULL THEN greatest(
+                      seconds_at(a.seconds_before, a.opens, a.closes, c.answered_at) - c.received_seconds, 0) END
                       AS first_response_taken
-           FROM (SELECT *, coalesce(first_response_at, CASE WHEN status = 'resolved' THEN closed_at END) AS answered_at
-                 FROM measured) m
-           ASOF LEFT JOIN calendar_slots r ON m.calendar_id = r.calendar_id AND m.answered_at >= r.opens
+           FROM chosen c
+           LEFT JOIN sla_slot_by_hour e
+             ON e.calendar_id = c.calendar_id AND e.hour = slot_hour(c.end_at, $first_hour, $last_hour)
+            AND c.end_at >= e.opens AND c.end_at < e.next_opens
+           LEFT JOIN sla_slot_by_business_hour h
+             ON h.calendar_id = c.calendar_id
+            AND h.business_hour = business_hour(c.hard_seconds, $last_business_hour)
+            AND c.hard_seconds > h.seconds_before AND c.hard_seconds <= h.next_seconds_before
+           LEFT JOIN sla_slot_by_business_hour f
+             ON f.calendar_id = c.calendar_id
+            AND f.business_hour = business_hour(c.first_response_seconds_due, $last_business_hour)
+            AND c.first_response_seconds_due > f.seconds_before
+            AND c.first_response_seconds_due <= f.next_seconds_before
+           LEFT JOIN sla_slot_by_hour a
+             ON a.calendar_id = c.calendar_id AND a.hour = slot_hour(c.answered_at, $first_hour, $last_hour)
+            AND c.answered_at >= a.opens AND c.answered_at < a.next_opens
        )
-       SELECT request_id, policy_id, effective_from, calendar_id, due_at, due_seconds,
-              due_seconds - received_seconds AS allowed_seconds, hard_due_at, first_response_due_at,
+       SELECT request_id, policy_id, effective_from, calendar_id, due_at, CAST(due_seconds AS BIGINT) AS due_seconds,
+              CAST(due_seconds - received_seconds AS BIGINT) AS allowed_seconds, hard_due_at, first_response_due_at,
               CASE WHEN first_response_due_at IS NULL THEN NULL
                    ELSE coalesce(first_response_at, CASE WHEN status = 'resolved' THEN closed_at END, $as_of)
                         <= first_response_due_at END AS first_response_met,
-              CASE WHEN status <> 'declined' THEN greatest(end_seconds - received_seconds - paused_seconds, 0) END
-                  AS business_seconds,
-              paused_seconds,
-              CASE WHEN status <> 'declined' THEN due_seconds - end_seconds END AS margin_seconds,
+              CAST(CASE WHEN status <> 'declined' THEN greatest(end_seconds - received_seconds - paused_seconds, 0) END
+                   AS BIGINT) AS business_seconds,
+              CAST(paused_seconds AS BIGINT) AS paused_seconds,
+              CAST(CASE WHEN status <> 'declined' THEN due_seconds - end_seconds END AS BIGINT) AS margin_seconds,
               CASE WHEN status = 'declined' THEN 'declined'
                    WHEN status = 'resolved' THEN CASE WHEN closed_at <= due_at THEN 'met' ELSE 'breached' END
                    WHEN $as_of > due_at THEN 'open_breached'
@@ -416,11 +518,23 @@ _JUDGING_STEPS = (
                    ELSE 'open_on_track' END AS outcome,
               CASE WHEN hard_due_at IS NULL OR status = 'declined' THEN NULL ELSE end_at <= hard_due_at END
                   AS within_hard_limit,
-              CASE WHEN status <> 'declined' THEN first_response_taken END AS first_response_seconds,
-              (SELECT signature FROM sla_signature g WHERE g.request_id = responded.request_id) AS signature
-       FROM responded""",
+              CAST(CASE WHEN status <> 'declined' THEN first_response_taken END AS BIGINT) AS first_response_seconds,
+              g.signature
+       FROM measured LEFT JOIN sla_signature g USING (request_id)""",
 )
 
+
+# Verdicts are rewritten only where they changed: deleting a million keyed rows to insert them again costs
+# seconds at commit, and most verdicts come out as they were. A request judged again without a verdict coming
+# out (it is gone, or no policy judges it now) loses its old one.
+_STORE_VERDICTS = (
+    """CREATE OR REPLACE TEMP TABLE sla_changed_verdict AS
+       SELECT * FROM sla_verdict EXCEPT SELECT * FROM sla_results WHERE {in_scope}""",
+    """DELETE FROM sla_results
+       WHERE {in_scope} AND (request_id NOT IN (SELECT request_id FROM sla_verdict)
+                             OR request_id IN (SELECT request_id FROM sla_changed_verdict))""",
+    "INSERT INTO sla_results SELECT * FROM sla_changed_verdict",
+)
 
 # What each request looks like now, as far as its verdict is concerned.
 _SIGNATURES = """
@@ -431,11 +545,14 @@ FROM requests r JOIN customers c USING (customer_id)
 LEFT JOIN (SELECT request_id, sum(hash(status, changed_at)) AS changes FROM request_status_history GROUP BY 1) h
 USING (request_id)
 """
-# Requests to judge again: new ones, changed ones, and open ones (their verdict moves with time).
+# Requests to judge again: new ones, changed ones, open ones (their verdict moves with time), and gone ones
+# (their verdict goes).
 _CHANGED = """
 CREATE OR REPLACE TEMP TABLE sla_scope AS
 SELECT s.request_id FROM sla_signature s LEFT JOIN sla_results x USING (request_id)
 WHERE x.request_id IS NULL OR x.signature IS DISTINCT FROM s.signature OR x.outcome LIKE 'open%'
+UNION ALL
+SELECT request_id FROM sla_results WHERE request_id NOT IN (SELECT request_id FROM sla_signature)
 """
 
 
@@ -444,14 +561,11 @@ def _judge(db: duckdb.DuckDBPyConnection, as_of: dt.datetime, incremental: bool)
     db.execute(_SIGNATURES)
     if incremental:
         db.execute(_CHANGED)
-        db.execute("DELETE FROM sla_results WHERE request_id IN (SELECT request_id FROM sla_scope) "
-                   "OR request_id NOT IN (SELECT request_id FROM sla_signature)")
-        scope = "AND r.request_id IN (SELECT request_id FROM sla_scope)"
-    else:
-        db.execute("DELETE FROM sla_results")
-        scope = ""
-    before = db.execute("SELECT count(*) FROM sla_results").fetchone()[0]
-    for step in _JUDGING_STEPS:
-        wanted = {name: value for name, value in (("as_of", as_of), ("at_risk", AT_RISK_SHARE)) if f"${name}" in step}
-        db.execute(step.replace("{scope}", scope), wanted)
-    return db.execute("SELECT count(*) FROM sla_results").fetchone()[0] - before
+    in_scope = "request_id IN (SELECT request_id FROM sla_scope)" if incremental else "true"
+    first_hour, last_hour, last_business_hour = db.execute(_SLOT_INDEX_SPAN).fetchone()
+    values = {"as_of": as_of, "at_risk": AT_RISK_SHARE, "first_hour": first_hour, "last_hour": last_hour,
+              "last_business_hour": last_business_hour}
+    for step in _JUDGING_STEPS + _STORE_VERDICTS:
+        db.execute(step.replace("{in_scope}", in_scope),
+                   {name: value for name, value in values.items() if f"${name}" in step})
+    return db.execute("SELECT count(*) FROM sla_verdict").fetchone()[0]

@@ -298,6 +298,55 @@ def test_business_time_to_the_first_response(sla_store):
     assert bins["requests"].sum() == 5  # the resolved ones
 
 
+def test_each_policy_version_starts_on_its_own_calendars_date(sla_store):
+    # From 17 November urgent requests have 5 business hours on a desk in Auckland (13 hours ahead of London),
+    # open 00:00-06:00 on weekdays: that version starts at midnight in Auckland, 11:00 on the 16th in London
+    with sla_store.writing() as db:
+        db.execute("INSERT INTO calendars VALUES (2, 'Auckland desk', 'Pacific/Auckland', NULL, NULL)")
+        db.executemany("INSERT INTO calendar_hours VALUES (2, ?, '00:00', '06:00')", [(day,) for day in range(5)])
+        db.execute("INSERT INTO sla_policy_versions (policy_id, effective_from, calendar_id, priority, "
+                   "resolution_seconds) VALUES (2, DATE '2026-11-17', 2, 'urgent', 18000)")
+        db.executemany(
+            "INSERT INTO requests (request_id, customer_id, service_id, channel, priority, received_at, status, "
+            "closed_at, created_by) VALUES (?, 1, 1, 'email', 'urgent', ?, 'resolved', ?, 'fixture')",
+            [(31, at("2026-11-16 10:30"), at("2026-11-16 12:00")),
+             (32, at("2026-11-16 11:30"), at("2026-11-16 13:00"))])
+    evaluate_requests(sla_store, as_of=AS_OF)
+    with sla_store.reading() as db:
+        judged = {row[0]: row[1:] for row in db.execute(
+            "SELECT request_id, policy_id, effective_from, due_at FROM sla_results WHERE request_id > 30").fetchall()}
+    # 31: 23:30 on the 16th in Auckland, so the London version: 2 business hours from 10:30 end at 12:30
+    assert judged[31] == (2, dt.date(2026, 1, 1), at("2026-11-16 12:30"))
+    # 32: 00:30 on the 17th in Auckland: 5 hours there, to 05:30 (16:30 in London), though London's 2 hours
+    # would end sooner (14:30) and the standard policy later (17:30)
+    assert judged[32] == (2, dt.date(2026, 11, 17), at("2026-11-16 16:30"))
+
+
+def test_time_after_the_calendars_last_working_slot_counts_for_nothing(sla_store):
+    closing = dt.date(2026, 11, 24)  # the office closes for good after Monday 23 November
+    with sla_store.writing() as db:  # (up to well past where its slots end, 120 days after today)
+        db.execute("DELETE FROM calendar_closures")
+        db.executemany("INSERT INTO calendar_closures VALUES (1, ?, 'Closed')",
+                       [(closing + dt.timedelta(days=day),) for day in range((dt.date.today() - closing).days + 200)])
+    evaluate_requests(sla_store, as_of=at("2026-11-25 12:00"))
+    got = verdicts(sla_store)
+    hour = 3600
+    # 17: received Monday 09:00, due 14:00; as of Wednesday it has taken all of Monday, 7.5 business hours
+    assert got[17][:6] == (1, "open_breached", at("2026-11-23 14:00"), 7.5 * hour, 0, -3.5 * hour)
+    # 16: waiting on the customer since Friday 11:00, which pauses its clock for 13 business hours up to
+    # Monday's close; one business hour worked before that, from 10:00
+    assert got[16][3:5] == (hour, 13 * hour)
+
+
+def test_a_request_removed_since_the_last_evaluation_loses_its_verdict(sla_store):
+    evaluate_requests(sla_store, as_of=AS_OF)
+    with sla_store.writing() as db:
+        db.execute("DELETE FROM requests WHERE request_id = 11")
+    again = evaluate_requests(sla_store, as_of=AS_OF)
+    assert (again.requests, again.judged) == (8, 3)  # the open 16, 17 and 18 judged again
+    assert 11 not in verdicts(sla_store)
+
+
 def test_after_a_change_only_changed_and_open_requests_are_judged_again_with_the_same_verdicts(sla_store):
     first = evaluate_requests(sla_store, as_of=AS_OF)
     assert first.judged == 9
