@@ -22,27 +22,18 @@ from infodash.ui.survey_sections import feedback_kpi, summary_kpis
 from infodash.ui.tables import show_table
 from infodash.ui.text import escape_markdown
 
-# The trend table's columns, each with the definition its card gives.
-WEEK_COLUMNS = {
-    "week": st.column_config.DateColumn("Week starting", format="D MMM YYYY", pinned=True),
-    "received": st.column_config.NumberColumn("Requests in", format="%d", help=DEFINITIONS["received"]),
-    "resolved": st.column_config.NumberColumn("Resolved", format="%d", help=DEFINITIONS["resolved"]),
-    "open_at_end": st.column_config.NumberColumn("Open at week end", format="%d", help=DEFINITIONS["open_at_end"]),
-    "median_resolution_hours": st.column_config.NumberColumn("Median, elapsed h", format="%.1f",
-                                                             help=DEFINITIONS["median_resolution_hours"]),
-    "declined": st.column_config.NumberColumn("Declined", format="%d", help=DEFINITIONS["declined"]),
-    "touchpoints": st.column_config.NumberColumn("Touchpoints", format="%d", help=DEFINITIONS["touchpoints"]),
-    "touchpoint_minutes": st.column_config.NumberColumn("Minutes", format="%d",
-                                                        help=DEFINITIONS["touchpoint_minutes"]),
-    "customers_served": st.column_config.NumberColumn("Customers served", format="%d",
-                                                      help=DEFINITIONS["customers_served"]),
-    "customers_in_scope": st.column_config.NumberColumn("Customers in scope", format="%d",
-                                                        help=DEFINITIONS["customers_in_scope"]),
-    "reach_share": st.column_config.NumberColumn("Share reached", format="%.1f%%", help=DEFINITIONS["reach_share"]),
-    "follow_ups_due": st.column_config.NumberColumn("Follow-ups due", format="%d", help=DEFINITIONS["follow_ups_due"]),
-    "follow_ups_open": st.column_config.NumberColumn("Follow-ups open", format="%d",
-                                                     help=DEFINITIONS["follow_ups_open"]),
+# The trend table's columns, each with the definition its card gives: column -> (label, format).
+_WEEK_FIGURES = {
+    "received": ("Requests in", "%d"), "resolved": ("Resolved", "%d"), "open_at_end": ("Open at week end", "%d"),
+    "median_resolution_hours": ("Median, elapsed h", "%.1f"), "declined": ("Declined", "%d"),
+    "touchpoints": ("Touchpoints", "%d"), "touchpoint_minutes": ("Minutes", "%d"),
+    "customers_served": ("Customers served", "%d"), "customers_in_scope": ("Customers in scope", "%d"),
+    "reach_share": ("Share reached", "%.1f%%"), "follow_ups_due": ("Follow-ups due", "%d"),
+    "follow_ups_open": ("Follow-ups open", "%d"),
 }
+WEEK_COLUMNS = {"week": st.column_config.DateColumn("Week starting", format="D MMM YYYY", pinned=True)} | {
+    column: st.column_config.NumberColumn(label, format=pattern, help=DEFINITIONS[column])
+    for column, (label, pattern) in _WEEK_FIGURES.items()}
 
 context = page_context()
 store, filters, time_zone = context.store, context.filters, context.time_zone
