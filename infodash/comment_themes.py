@@ -46,7 +46,7 @@ from infodash.surveys import MIN_RESPONSES, SUPPRESSED, _params, _responses_cte
 MIN_COMMENTS = 20  # fewer comments than this: no themes
 MAX_FITTED = 2_000  # the latest comments fitted
 THEME_RANGE = (2, 8)  # the numbers of themes tried
-COMMENTS_PER_THEME = 10  # at most one theme per this many comments
+COMMENTS_PER_THEME = 6  # at most one theme per this many comments
 MIN_THEME_SHARE = 0.03  # each theme must be the strongest of at least this share of the comments (and 5)
 MIN_WEIGHT = 0.1  # a comment's strongest theme weight below this: no theme
 TOP_TERMS = 6  # top words shown per theme
@@ -106,19 +106,21 @@ def _none(comments: int, fitted: int, score: ScoreMeaning, message: str) -> Comm
                          pd.DataFrame(columns=["id", "theme", "weight"]), comments, fitted, fitted, score, message)
 
 
-def _readable_terms(terms: list[str], limit: int) -> list[str]:
-    """Terms in order of weight with repeats folded: a phrase takes the place of the single words it is made of
-    ("database", "access", "database access" -> "database access"), and a term whose words are all shown
-    already is left out ("opening hours", "hours" -> "opening hours")."""
+def _readable_terms(terms: list[tuple[str, int]], limit: int) -> list[str]:
+    """Terms (with how many of the theme's comments use each), most used first, with repeats folded: a phrase
+    takes the place of the single words it contains when at least half the comments using them use the phrase
+    ("opening" 10, "hours" 10, "opening hours" 9 -> "opening hours"), and is left out otherwise, as is a term
+    whose words are all shown already."""
     chosen: list[str] = []
-    for term in terms:
+    counts = dict(terms)
+    for term, used in terms:
         words = term.split()
+        shown_words = {word for shown in chosen for word in shown.split()}
         singles = [position for position, shown in enumerate(chosen) if shown in words]
-        if singles and (len(singles) == len(words)
-                        or not set(words) <= {word for shown in chosen for word in shown.split()}):
+        if singles and all(used >= counts[chosen[position]] / 2 for position in singles):
             chosen[singles[0]] = term
             chosen = [shown for position, shown in enumerate(chosen) if position not in singles[1:]]
-        elif not set(words) <= {word for shown in chosen for word in shown.split()}:
+        elif not set(words) & shown_words:
             chosen.append(term)
         if len(chosen) == limit:
             break
@@ -230,9 +232,13 @@ def find_themes(comments: pd.DataFrame, score: ScoreMeaning = NO_SCORE, total: i
         members = frame[frame["raw_theme"] == raw]
         if members.empty:
             continue
-        ranked_terms = np.argsort(-terms[raw], kind="stable")[:4 * TOP_TERMS]
-        strong = [vocabulary[i] for i in ranked_terms if terms[raw, i] >= TERM_SHARE * terms[raw, ranked_terms[0]]]
-        readable = _readable_terms(strong, TOP_TERMS)
+        # the theme's strongest terms, those most of its comments use first
+        ranked_terms = np.argsort(-terms[raw], kind="stable")[:2 * TOP_TERMS]
+        strong = [i for i in ranked_terms if terms[raw, i] >= TERM_SHARE * terms[raw, ranked_terms[0]]]
+        used = np.asarray((matrix[members.index][:, strong] > 0).sum(axis=0)).ravel()
+        order = sorted(range(len(strong)), key=lambda position: -used[position])
+        readable = _readable_terms([(vocabulary[strong[position]], int(used[position])) for position in order],
+                                   TOP_TERMS)
         scores = pd.to_numeric(members["score"], errors="coerce") if "score" in members else pd.Series(dtype=float)
         rows.append({"raw": raw, "label": _label(readable), "top_words": ", ".join(readable),
                      "comments": len(members), "share": len(members) / fitted, "n": len(members),
