@@ -11,7 +11,7 @@ lead can explain them:
   sets, and in at most 90% of them). Nothing is downloaded: the words come from the comments themselves.
 - Non-negative matrix factorisation (NMF, initialised by NNDSVDa with a fixed random state: the same
   comments always give the same themes) splits those vectors into themes, each a weighted list of terms.
-- The number of themes is chosen from the data: every number from 2 to 8 (at most one theme per 10
+- The number of themes is chosen from the data: every number from 2 to 8 (at most one theme per 6
   comments) is tried; a number qualifies when each of its themes is the strongest theme of at least
   :data:`MIN_THEME_SHARE` of the comments (and never fewer than 5); among those, the one whose themes are
   best separated wins -- the highest mean silhouette (cosine distance between the comments' vectors, each
@@ -270,11 +270,13 @@ def _raw_of(numbers: dict[int, int], theme: int) -> int:
 
 
 def theme_table(themes: CommentThemes) -> pd.DataFrame:
-    """The themes for reading and export: theme, label, top_words, comments, average score (two decimals, or
-    "fewer than 5 responses") and groups, as text where suppressed."""
+    """The themes for reading and export: theme, label, top_words, comments, average_score (two decimals;
+    "fewer than 5 responses" for a small theme or one with fewer than 5 scores; "not asked" where the comments
+    carry no score) and groups ("fewer than 5 responses" for a small theme)."""
     shown = themes.themes.copy()
-    shown["average_score"] = [SUPPRESSED if hidden else "" if pd.isna(value) else f"{value:.2f}"
-                              for value, hidden in zip(shown["mean_score"], shown["suppressed"])]
+    asked = themes.score != NO_SCORE
+    shown["average_score"] = [f"{value:.2f}" if not hidden and not pd.isna(value) else SUPPRESSED if asked or hidden
+                              else "not asked" for value, hidden in zip(shown["mean_score"], shown["suppressed"])]
     shown["groups"] = [SUPPRESSED if hidden else groups for groups, hidden in zip(shown["groups"], shown["suppressed"])]
     return shown[["theme", "label", "top_words", "comments", "average_score", "groups"]]
 

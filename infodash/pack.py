@@ -25,6 +25,7 @@ from infodash.formatting import format_figure
 from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, ReachSection, SatisfactionSection,
                                  ServiceSection, actioned_section, headline_section, reach_section, reporting_span,
                                  satisfaction_section, service_section, why_no_chart)
+from infodash.pack_themes import THEMES_NOTE, ThemeSection, themes_section
 from infodash.periods import Period, ReportingPeriod
 from infodash.surveys import MIN_RESPONSES, with_suppression_text
 
@@ -49,6 +50,7 @@ class PackContent:
     groups: ReachSection
     survey: SatisfactionSection
     actioned: pd.DataFrame  # the anomalies actioned in the period, newest first
+    themes: ThemeSection | None = None  # the latest wave's comment themes
 
     @property
     def title(self) -> str:
@@ -158,6 +160,9 @@ class ManagementPack:
         tables.append(PackTable("comments", "Comments quoted", self.quoted_comments[
             ["wave", "customer_group", "comment"]],
                                 QUOTING_RULE))
+        if content.themes is not None and not content.themes.table().empty:
+            tables.append(PackTable("comment_themes", content.themes.heading, content.themes.table().rename(
+                columns={"average_score": content.themes.score_label}), THEMES_NOTE))
         return tables
 
 
@@ -222,7 +227,8 @@ def pack_content(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, fil
             period=period, covered=covered, partial=partial, scope=scope_text(store, filters), filters=filters,
             time_zone=time_zone.key, judged_at=now, headlines=read(headline_section, store, *arguments),
             services=read(service_section, store, *arguments), groups=read(reach_section, store, *arguments),
-            survey=read(satisfaction_section, store, *arguments), actioned=read(actioned_section, store, *arguments))
+            survey=read(satisfaction_section, store, *arguments), actioned=read(actioned_section, store, *arguments),
+            themes=read(themes_section, store, *arguments))
 
 
 def check_texts(content: PackContent, texts: PackTexts) -> None:
