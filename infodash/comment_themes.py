@@ -20,8 +20,9 @@ lead can explain them:
 - A comment belongs to its strongest theme when that theme's weight is at least :data:`MIN_WEIGHT` (the
   themes' term vectors are scaled to length 1, so the weight is about how much of the comment the theme
   explains); a comment below it, e.g. "Thanks!", belongs to no theme.
-- Only the latest :data:`MAX_FITTED` comments are fitted (the source lists them newest first), which keeps
-  fitting under a second on a large organisation; the result says how many there were in all.
+- Only the latest :data:`MAX_FITTED` (1,000) comments are fitted (the source lists them newest first): about
+  half a second on a 2-core server, in one thread (several threads on a busy server made it six times slower).
+  The result says how many comments there were in all.
 
 Small groups are treated as survey scores are: a theme of fewer than 5 comments shows no average score, no
 customer groups and no comments quoted; within a theme, a customer group with fewer than 5 of its comments is
@@ -44,7 +45,7 @@ from infodash.instruments import load_instrument
 from infodash.surveys import MIN_RESPONSES, SUPPRESSED, _params, _responses_cte
 
 MIN_COMMENTS = 20  # fewer comments than this: no themes
-MAX_FITTED = 2_000  # the latest comments fitted
+MAX_FITTED = 1_000  # the latest comments fitted
 THEME_RANGE = (2, 8)  # the numbers of themes tried
 COMMENTS_PER_THEME = 6  # at most one theme per this many comments
 MIN_THEME_SHARE = 0.03  # each theme must be the strongest of at least this share of the comments (and 5)
@@ -211,18 +212,22 @@ def find_themes(comments: pd.DataFrame, score: ScoreMeaning = NO_SCORE, total: i
     if fitted < MIN_COMMENTS:
         return _none(total, fitted, score, f"{fitted:,} comment{'' if fitted == 1 else 's'} for this choice: at "
                                            f"least {MIN_COMMENTS} are needed to find themes.")
+    from threadpoolctl import threadpool_limits
+
     matrix, vocabulary = _vectorise(frame["text"].tolist())
     if matrix is None:
         return _none(total, fitted, score, "The comments share too few words to be grouped into themes.")
-    if n_themes is None:
-        chosen = _choose(matrix, fitted)
-        if chosen is None:
-            return _none(total, fitted, score, f"The {fitted:,} comments do not fall into distinct themes: no "
-                                               f"grouping gives each theme {MIN_THEME_SHARE:.0%} of them.")
-        k, weights, terms = chosen
-    else:
-        k = n_themes
-        weights, terms = _factorise(matrix, k)
+    # One thread: these matrices are small, and on a busy server several threads per fit made it 6x slower.
+    with threadpool_limits(1):
+        if n_themes is None:
+            chosen = _choose(matrix, fitted)
+            if chosen is None:
+                return _none(total, fitted, score, f"The {fitted:,} comments do not fall into distinct themes: "
+                                                   f"no grouping gives each theme {MIN_THEME_SHARE:.0%} of them.")
+            k, weights, terms = chosen
+        else:
+            k = n_themes
+            weights, terms = _factorise(matrix, k)
     strongest, strength = weights.argmax(axis=1), weights.max(axis=1)
     assigned = strength >= MIN_WEIGHT
     frame["raw_theme"] = np.where(assigned, strongest, -1)
