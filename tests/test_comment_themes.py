@@ -169,3 +169,14 @@ def test_survey_comments_are_themed_on_csat_newest_first(commented_store):
 def test_survey_comment_themes_follow_the_group_filter(commented_store):
     research = survey_comment_themes(commented_store, 1, Filters(group_ids=(1,)))  # 6 + 8 comments
     assert not research.found and research.message.startswith("14 comments for this choice")
+
+
+def test_the_chart_colours_each_theme_by_its_average_score_and_greys_a_small_one():
+    from infodash.ui.theme_sections import theme_chart
+
+    result = find_themes(small_topic(), CSAT, n_themes=2)
+    figure = theme_chart(result.themes, result.score)
+    scored, withheld = figure.data
+    assert list(scored.x) == [20] and list(scored.marker.color) == [4.0]
+    assert (scored.marker.cmin, scored.marker.cmax) == (1, 5)
+    assert list(withheld.x) == [4] and withheld.marker.color == "#adb5bd" and list(withheld.customdata) == [SUPPRESSED]
