@@ -52,6 +52,7 @@ MIN_THEME_SHARE = 0.03  # each theme must be the strongest of at least this shar
 MIN_WEIGHT = 0.1  # a comment's strongest theme weight below this: no theme
 TOP_TERMS = 6  # top words shown per theme
 TERM_SHARE = 0.1  # a top word weighs at least this share of the theme's strongest
+PHRASE_SHARE = 0.7  # a phrase replaces its words when this share of the comments using them use it
 EXAMPLES = 3  # representative comments per theme
 RANDOM_STATE = 0
 
@@ -109,16 +110,19 @@ def _none(comments: int, fitted: int, score: ScoreMeaning, message: str) -> Comm
 
 def _readable_terms(terms: list[tuple[str, int]], limit: int) -> list[str]:
     """Terms (with how many of the theme's comments use each), most used first, with repeats folded: a phrase
-    takes the place of the single words it contains when at least half the comments using them use the phrase
-    ("opening" 10, "hours" 10, "opening hours" 9 -> "opening hours"), and is left out otherwise, as is a term
-    whose words are all shown already."""
+    takes the place of the single words it contains when at least :data:`PHRASE_SHARE` of the comments using
+    them use the phrase ("opening" 10, "opening hours" 9 -> "opening hours"), or half when all its words are
+    shown singly ("database" 5, "access" 5, "database access" 3 -> "database access"); it is left out
+    otherwise, as is a term whose words are all shown already."""
     chosen: list[str] = []
     counts = dict(terms)
     for term, used in terms:
         words = term.split()
         shown_words = {word for shown in chosen for word in shown.split()}
         singles = [position for position, shown in enumerate(chosen) if shown in words]
-        if singles and all(used >= counts[chosen[position]] / 2 for position in singles):
+        # a phrase made of words shown singly reads better than they do; one adding a word must be about as common
+        share = 0.5 if len(singles) == len(words) else PHRASE_SHARE
+        if singles and all(used >= share * counts[chosen[position]] for position in singles):
             chosen[singles[0]] = term
             chosen = [shown for position, shown in enumerate(chosen) if position not in singles[1:]]
         elif not set(words) & shown_words:

@@ -214,7 +214,7 @@ def _themes_slide(deck: Presentation, pack: ManagementPack) -> None:
                                   Inches(0.4) * (len(shown) + 1)).table
     for number, width in enumerate(widths):
         grid.columns[number].width = width
-    for row_number, values in enumerate([headers, *([str(getattr(row, column)) for column in columns]
+    for row_number, values in enumerate([headers, *([_fitted(str(getattr(row, column))) for column in columns]
                                                     for row in shown.itertuples())]):
         for column_number, value in enumerate(values):
             cell = grid.cell(row_number, column_number)
@@ -222,6 +222,12 @@ def _themes_slide(deck: Presentation, pack: ManagementPack) -> None:
             for paragraph in cell.text_frame.paragraphs:
                 for run in paragraph.runs:
                     run.font.size, run.font.bold = Pt(13), row_number == 0
+
+
+def _fitted(text: str, limit: int = 110) -> str:
+    """``text`` cut at a word before ``limit`` characters with "..." (a table cell of a slide holds about that
+    much; the workbook has it whole)."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;") + " ..."
 
 
 def _usage_slide(deck: Presentation, content: PackContent) -> None:

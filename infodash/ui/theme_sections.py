@@ -27,7 +27,8 @@ def theme_chart(themes: pd.DataFrame, score: ScoreMeaning) -> go.Figure:
             y=scored["label"], x=scored["comments"], orientation="h", name=score.label,
             marker={"color": scored["mean_score"], "colorscale": "RdYlGn", "cmin": score.low, "cmax": score.high,
                     "colorbar": {"title": {"text": score.label.replace(" (", "<br>(")}, "thickness": 12}},
-            customdata=[f"{value:.2f}" for value in scored["mean_score"]],
+            customdata=[f"{value:.2f}" for value in scored["mean_score"]], texttemplate="%{customdata}",
+            textposition="inside", insidetextanchor="end",
             hovertemplate="%{y}: %{x} comments, " + score.label.lower() + " %{customdata}<extra></extra>"))
     if len(unscored):
         reasons = [SUPPRESSED if hidden else "no score" for hidden in unscored["suppressed"]]
@@ -51,8 +52,7 @@ def comment_themes_section(themes: CommentThemes, key: str) -> None:
         f"{themes.fitted:,} comments{latest} fall into {len(themes.themes)} themes; {themes.unthemed:,} share too "
         f"few words with any theme to belong to one. {METHOD} {SMALL_THEME}"))
     st.plotly_chart(cached_chart(f"themes_{key}", theme_chart, themes.themes, themes.score), width="stretch")
-    show_table(theme_table(themes), f"{key.replace('_', '-')}.csv", key=key, column_config={
-        "theme": st.column_config.NumberColumn("Theme", format="%d", width="small"),
+    show_table(theme_table(themes), f"{key.replace('_', '-')}.csv", key=key, hidden=("theme",), column_config={
         "label": st.column_config.TextColumn("Theme name", help="Its two most used top words."),
         "top_words": st.column_config.TextColumn(
             "Top words", width="large", help="The words and phrases the theme weighs most, those most of its "
@@ -65,9 +65,10 @@ def comment_themes_section(themes: CommentThemes, key: str) -> None:
                                                    f"{MIN_RESPONSES} comments in the theme are counted together, "
                                                    "not named.")})
     st.markdown("**What customers wrote**, the comments most typical of each theme:")
-    for theme, rows in themes.examples.groupby("theme", sort=True):
+    columns = st.columns(3)
+    for number, (_, rows) in enumerate(themes.examples.groupby("theme", sort=True)):
         quotes = "  \n".join(f"\u201c{escape_markdown(str(comment))}\u201d" for comment in rows["comment"])
-        st.markdown(f"*{escape_markdown(str(rows['label'].iloc[0]))}*  \n{quotes}")
+        columns[number % 3].markdown(f"*{escape_markdown(str(rows['label'].iloc[0]))}*  \n{quotes}")
     withheld = themes.themes[themes.themes["suppressed"]]
     if len(withheld):
         st.caption(escape_markdown(f"No comments are quoted from {', '.join(withheld['label'])}: fewer than "
