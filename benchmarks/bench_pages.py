@@ -36,6 +36,7 @@ PAGES = {"Weekly review": "app_pages/weekly_review.py", "Service levels": "app_p
          "Customer profile": "app_pages/customer_profile.py", "Reports": "app_pages/reports.py",
          "Reports: services": "app_pages/reports.py#Requests and service levels", "Reports: reach": "app_pages/reports.py#Reach",
          "Reports: surveys": "app_pages/reports.py#Satisfaction", "Reports: anomalies": "app_pages/reports.py#Anomalies actioned",
+         "Reports: themes": "app_pages/reports.py#Comment themes",
          "(empty page)": "benchmarks/empty_page.py"}
 # "page#tab": the page with that tab open (tabs read their data only while open)
 TAB_KEYS = {"app_pages/reports.py": "pack_section", "app_pages/usage_monitoring.py": "usage_section"}

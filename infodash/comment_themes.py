@@ -206,8 +206,11 @@ def find_themes(comments: pd.DataFrame, score: ScoreMeaning = NO_SCORE, total: i
     Only the first :data:`MAX_FITTED` rows are fitted; ``total`` is how many comments the source holds in all
     (default: the rows given). ``n_themes`` fixes the number of themes instead of choosing it from the data.
     Blank texts are left out. Returns the themes largest first, numbered from 1, or none with ``message``
-    saying why: fewer than :data:`MIN_COMMENTS` comments, no words shared, or no distinct themes.
+    saying why: fewer than :data:`MIN_COMMENTS` comments, no words shared, or no distinct themes. Raises
+    ValueError for an ``n_themes`` below 1.
     """
+    if n_themes is not None and n_themes < 1:
+        raise ValueError(f"n_themes must be at least 1, not {n_themes}")
     frame = comments[comments["text"].notna()].copy()
     frame["text"] = frame["text"].astype(str).str.strip()
     frame = frame[frame["text"] != ""].head(MAX_FITTED).reset_index(drop=True)
@@ -259,12 +262,12 @@ def find_themes(comments: pd.DataFrame, score: ScoreMeaning = NO_SCORE, total: i
     themes.insert(0, "theme", range(1, len(themes) + 1))
     themes.loc[themes["suppressed"], ["mean_score", "groups"]] = [np.nan, ""]
     numbers = dict(zip(themes["raw"], themes["theme"]))
-    labels = dict(zip(themes["theme"], themes["label"]))
+    raws, labels = dict(zip(themes["theme"], themes["raw"])), dict(zip(themes["theme"], themes["label"]))
     frame["theme"] = pd.array([numbers.get(raw) for raw in frame["raw_theme"]], dtype="Int64")
     examples = []
     for theme in themes[~themes["suppressed"]]["theme"]:
         members = frame[frame["theme"] == theme]
-        ranked = pd.Series(weights[members.index, _raw_of(numbers, theme)], index=members.index)
+        ranked = pd.Series(weights[members.index, raws[theme]], index=members.index)
         ranked = members.assign(strength=ranked).sort_values(["strength", "id"], ascending=[False, True],
                                                             kind="stable").drop_duplicates("text")
         examples += [{"theme": theme, "label": labels[theme], "comment": text, "weight": float(strength)}
@@ -272,10 +275,6 @@ def find_themes(comments: pd.DataFrame, score: ScoreMeaning = NO_SCORE, total: i
     return CommentThemes(themes.drop(columns="raw")[THEME_COLUMNS],
                          pd.DataFrame(examples, columns=["theme", "label", "comment", "weight"]),
                          frame[["id", "theme", "weight"]], total, fitted, int((~assigned).sum()), score)
-
-
-def _raw_of(numbers: dict[int, int], theme: int) -> int:
-    return next(raw for raw, number in numbers.items() if number == theme)
 
 
 def theme_table(themes: CommentThemes) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from infodash.comment_themes import METHOD, SMALL_THEME, CommentThemes, ScoreMeaning, theme_table
+from infodash.comment_themes import METHOD, NO_SCORE, SMALL_THEME, CommentThemes, ScoreMeaning, theme_table
 from infodash.surveys import MIN_RESPONSES, SUPPRESSED
 from infodash.ui.charts import cached_chart, styled
 from infodash.ui.tables import show_table
@@ -31,7 +31,8 @@ def theme_chart(themes: pd.DataFrame, score: ScoreMeaning) -> go.Figure:
             textposition="inside", insidetextanchor="end",
             hovertemplate="%{y}: %{x} comments, " + score.label.lower() + " %{customdata}<extra></extra>"))
     if len(unscored):
-        reasons = [SUPPRESSED if hidden else "no score" for hidden in unscored["suppressed"]]
+        asked = score != NO_SCORE
+        reasons = [SUPPRESSED if hidden or asked else "no score asked" for hidden in unscored["suppressed"]]
         figure.add_trace(go.Bar(y=unscored["label"], x=unscored["comments"], orientation="h",
                                 name="No score shown", marker={"color": _NO_SCORE_COLOUR}, customdata=reasons,
                                 hovertemplate="%{y}: %{x} comments (%{customdata})<extra></extra>"))
