@@ -176,6 +176,7 @@ def test_survey_figures_of_fewer_than_five_respondents_stay_withheld_in_the_pack
     assert not executive_content.themes.themes.found
     assert "are needed to find themes" in executive_content.themes.message
     assert "comment_themes" not in {table.key for table in pack.tables()}
+    assert f'<p class="meta">{executive_content.themes.message}</p>' in render_html(pack)
 
 
 def test_texts_and_comments_are_checked(executive_content):
