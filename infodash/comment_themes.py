@@ -44,6 +44,9 @@ from infodash.filters import Filters
 from infodash.instruments import load_instrument
 from infodash.surveys import MIN_RESPONSES, SUPPRESSED, _params, _responses_cte
 
+# What fitting imports (about a second on 2 cores): loaded on the first fit, so that the command line, which
+# imports the pack, does not wait for it; the themes' page section loads them with the page's code.
+FITTING_MODULES = ("sklearn.feature_extraction.text", "sklearn.decomposition", "sklearn.metrics", "threadpoolctl")
 MIN_COMMENTS = 20  # fewer comments than this: no themes
 MAX_FITTED = 1_000  # the latest comments fitted
 THEME_RANGE = (2, 8)  # the numbers of themes tried

@@ -12,14 +12,20 @@ WORDINGS = 6
 
 # Quarterly RATER survey: respondents in a low mood, then the others; four topics each.
 RATER_UNHAPPY = (
-    ("Results sometimes arrive after my deadline: answers are too slow.", "Answers are too slow when my deadline is close.",
-     "I waited a week for an answer to a simple question; far too slow.", "Answers are slow in the busy weeks before quarter end.",
-     "A quicker first answer would help; slow answers cost me time.", "Slow answers: I had to chase twice before I heard back."),
-    ("Database access from home keeps failing at the login.", "I lost access to the patent database after the login change.",
+    ("Results sometimes arrive after my deadline: answers are too slow.",
+     "Answers are too slow when my deadline is close.",
+     "I waited a week for an answer to a simple question; far too slow.",
+     "Answers are slow in the busy weeks before quarter end.",
+     "A quicker first answer would help; slow answers cost me time.",
+     "Slow answers: I had to chase twice before I heard back."),
+    ("Database access from home keeps failing at the login.",
+     "I lost access to the patent database after the login change.",
      "New starters wait days for database access.", "Access to the market database expired without any warning.",
      "Please give our whole team access to the company database.", "I could not get access to the patent database."),
-    ("The intranet pages are out of date and the search finds nothing.", "The intranet search never finds the right page.",
-     "Search on the intranet returns old versions of the policies.", "Hard to find the right page with the intranet search.",
+    ("The intranet pages are out of date and the search finds nothing.",
+     "The intranet search never finds the right page.",
+     "Search on the intranet returns old versions of the policies.",
+     "Hard to find the right page with the intranet search.",
      "The intranet search tools are hard to use.", "Intranet search results are out of date."),
     ("Please extend the opening hours for the late shift.", "The opening hours are too short for shift workers.",
      "Opening hours do not suit those of us on the night shift.", "Longer opening hours in the evening would help.",
@@ -42,7 +48,8 @@ RATER_HAPPY = (
 # Half-yearly LibQUAL-style survey: three topics each.
 LIBQUAL_UNHAPPY = (
     ("The intranet guides are hard to follow.", "The intranet guides are out of date and hard to follow.",
-     "Guides on the intranet assume you already know the databases.", "The how-to guides on the intranet are confusing.",
+     "Guides on the intranet assume you already know the databases.",
+     "The how-to guides on the intranet are confusing.",
      "Clearer intranet guides, please: I gave up halfway.", "The intranet guides skip the steps I need."),
     ("Reading room hours are too short.", "The reading room opening hours are too short for us.",
      "Please open the reading room on Saturday mornings: the hours are too short.",
@@ -53,7 +60,8 @@ LIBQUAL_UNHAPPY = (
      "I cannot find anything with the search.", "The search tool needs fixing: it never finds anything."),
 )
 LIBQUAL_HAPPY = (
-    ("Quick, reliable answers every time.", "Reliable answers, and quick too.", "Quick and reliable answers, as always.",
+    ("Quick, reliable answers every time.", "Reliable answers, and quick too.",
+     "Quick and reliable answers, as always.",
      "Always a reliable answer within the day.", "Quick, reliable and well sourced answers.",
      "Reliable answers I can put straight into a report."),
     ("I would like a briefing on the new databases.", "A briefing on the new databases would help our team.",
@@ -81,7 +89,8 @@ AFTER_REQUEST_MIDDLE = (
 )
 AFTER_REQUEST_HIGH = (
     ("Exactly what I needed, thanks!", "Exactly what I needed for the bid, thanks.", "Exactly what I needed, and fast.",
-     "Exactly the figures I needed, thank you!", "That was exactly what I needed.", "Exactly what I needed, thanks again."),
+     "Exactly the figures I needed, thank you!", "That was exactly what I needed.",
+     "Exactly what I needed, thanks again."),
     ("Quick and thorough.", "Quick and thorough, as always.", "Thorough and quick work.", "Very quick and thorough.",
      "Quick, thorough and clearly explained.", "A thorough answer, and quick."),
     ("Saved me a day of searching.", "Saved me a whole day of searching.", "This saved me days of searching.",

@@ -148,9 +148,9 @@ def render_html(pack: ManagementPack) -> str:
             + (f'<h3>What customers said</h3><p class="note">{escape(QUOTING_RULE)}</p>{quoted}' if quoted else "")))
     themes = content.themes
     if themes is not None and themes.survey is not None:  # (no survey at all: the Satisfaction section says so)
-        sections.append(_section("comment-themes", themes.heading,
-                                 f'<p class="note">{escape(THEMES_NOTE)}</p>{_table(tables["comment_themes"])}'
-                                 if "comment_themes" in tables else f'<p class="meta">{escape(themes.message or "")}</p>'))
+        body = (f'<p class="note">{escape(THEMES_NOTE)}</p>{_table(tables["comment_themes"])}'
+                if "comment_themes" in tables else f'<p class="meta">{escape(themes.message or "")}</p>')
+        sections.append(_section("comment-themes", themes.heading, body))
     actioned = tables["anomalies_actioned"]
     sections.append(_section("usage", "Acting on usage", _tiles([content.headline("actioned"),
                                                                   content.headline("hours_saved")])

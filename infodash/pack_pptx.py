@@ -6,7 +6,8 @@ Slides, in order: the title (period, filters, who made it); requests at a glance
 requests by customer group; service levels against each policy; the service-level trend; customers at
 a glance; reach across the organisation; satisfaction (the latest wave); its RATER dimensions; NPS with
 its margin of error; what customers said (when comments were chosen); the comment themes of the latest
-wave; acting on usage; achievements and plans (when written). A section without data says so on its slide rather than showing an empty chart.
+wave; acting on usage; achievements and plans (when written). A section without data says so on its
+slide rather than showing an empty chart.
 """
 
 from __future__ import annotations

@@ -3,17 +3,22 @@ coloured by average score, the themes table, and each theme's representative com
 
 from __future__ import annotations
 
+import importlib
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from infodash.comment_themes import METHOD, NO_SCORE, SMALL_THEME, CommentThemes, ScoreMeaning, theme_table
+from infodash.comment_themes import (FITTING_MODULES, METHOD, NO_SCORE, SMALL_THEME, CommentThemes, ScoreMeaning,
+                                     theme_table)
 from infodash.surveys import MIN_RESPONSES, SUPPRESSED
 from infodash.ui.charts import cached_chart, styled
 from infodash.ui.tables import show_table
 from infodash.ui.text import escape_markdown
 
 _NO_SCORE_COLOUR = "#adb5bd"
+for _module in FITTING_MODULES:  # with the page's code (in the server's warm-up), not on the first fit
+    importlib.import_module(_module)
 
 
 def theme_chart(themes: pd.DataFrame, score: ScoreMeaning) -> go.Figure:
