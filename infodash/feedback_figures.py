@@ -228,7 +228,7 @@ def feedback_timeliness(store: Store, period: Period, time_zone: ZoneInfo,
 
 
 BREAKDOWNS: dict[str, tuple[str, str]] = {  # the user's choice -> (label, SQL expression of our own)
-    "kind": ("Kind", "initcap(f.kind)"),
+    "kind": ("Kind", "upper(f.kind[1]) || f.kind[2:]"),
     "service": ("Service", "coalesce(s.name, 'No service given')"),
     "group": ("Customer group", "coalesce(g.name, 'Anonymous or not in the directory')"),
     "category": ("Category", "f.category"),
