@@ -437,6 +437,12 @@ def customer_feedback(store: Store, customer_id: int) -> pd.DataFrame:
             "WHERE f.customer_id = ? ORDER BY f.received_at DESC, f.feedback_id DESC", [customer_id]).df()
 
 
+def public_service_options(store: Store) -> list[tuple[int, str]]:
+    """(service_id, name) of the active, in-scope services the public form offers, by name."""
+    with store.reading() as db:
+        return db.execute("SELECT service_id, name FROM services WHERE active AND in_scope ORDER BY name").fetchall()
+
+
 _SOURCE_CHOICES = {
     "touchpoint": """
         SELECT t.touchpoint_id AS id, strftime(t.occurred_at, '%Y-%m-%d') || ' · ' || c.name || ' · ' || left(t.note, 60)
