@@ -12,6 +12,7 @@ from infodash.feedback import (CATEGORIES, KINDS, MAX_DESCRIPTION_CHARS, MAX_RES
 from infodash.feedback_figures import DEFINITIONS, MAX_TARGET_DAYS, feedback_targets, feedback_timeliness
 from infodash.periods import Period
 from infodash.ui import feedback_forms as form
+from infodash.ui.feedback_sections import LIST_COLUMNS, in_words
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import page_context
 from infodash.ui.pickers import customer_options, may, staff_name_input
@@ -101,14 +102,16 @@ if listed.empty:
     st.caption("No feedback items match.")
     st.stop()
 st.caption(f"{int(listed['total'].iloc[0]):,} item(s) match; the newest {len(listed):,} are listed.")
-table = show_table(listed, "feedback.csv", key="fl_table", hidden=("total", "response", "source_id"),
-                   on_select="rerun", selection_mode="single-row")
-chosen = [row for row in table.selection.rows if row < len(listed)]
-if not chosen:
+table = show_table(in_words(listed), "feedback.csv", key="fl_table", hidden=("total", "response", "source_id"),
+                   column_config=LIST_COLUMNS, on_select="rerun", selection_mode="single-row")
+chosen = [row for row in table.selection.rows if row < len(listed)]  # a row of a list since shortened drops out
+selected = int(listed.iloc[chosen[0]]["feedback_id"]) if chosen else st.session_state.get("fl_selected")
+if selected not in set(listed["feedback_id"]):
     st.caption("Select an item to acknowledge, assign, respond to or resolve it.")
     st.stop()
+st.session_state["fl_selected"] = selected
 with store_errors(store):
-    item = get_feedback(store, int(listed.iloc[chosen[0]]["feedback_id"]))
+    item = get_feedback(store, selected)
 form.load_item(item)
 st.markdown(f"**Feedback #{item.feedback_id}**: {KINDS[item.kind].lower()}, {STATUSES[item.status].lower()}")
 st.text(item.description)

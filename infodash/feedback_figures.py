@@ -23,6 +23,7 @@ from infodash.calendars import Calendar
 from infodash.checks import check_author
 from infodash.db import Store
 from infodash.errors import ValidationError
+from infodash.filters import Filters
 from infodash.periods import Period
 from infodash.permissions import Account, require
 from infodash.settings import get_setting
@@ -142,7 +143,7 @@ items AS (
     SELECT f.*, CAST(timezone($tz, f.received_at) AS DATE) AS received_day,
            CAST(timezone($tz, f.acknowledged_at) AS DATE) AS acknowledged_day,
            CAST(timezone($tz, f.resolved_at) AS DATE) AS resolved_day
-    FROM feedback_items f WHERE f.received_at >= $start AND f.received_at < $end
+    FROM feedback_items f WHERE f.received_at >= $start AND f.received_at < $end {filters}
 ),
 timed AS (
     SELECT i.*, a.number - r.number AS acknowledge_days, z.number - r.number AS resolve_days,
@@ -209,17 +210,20 @@ def _number(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def feedback_timeliness(store: Store, period: Period, time_zone: ZoneInfo,
-                        now: dt.datetime | None = None) -> FeedbackTimeliness:
+def feedback_timeliness(store: Store, period: Period, time_zone: ZoneInfo, now: dt.datetime | None = None,
+                        filters: Filters = Filters()) -> FeedbackTimeliness:
     """Volumes, time to acknowledge and to resolve against the targets, and the share told, for the items
-    received in ``period`` (still-open items count as late once past a target by ``now``)."""
+    received in ``period`` (still-open items count as late once past a target by ``now``). A customer-group filter
+    leaves out anonymous items and those from people not in the directory."""
     now = now or dt.datetime.now(dt.UTC)
-    params = _params(store, period, time_zone, now)
+    params = {**_params(store, period, time_zone, now), **filters.params()}
+    conditions = filters.conditions("f.customer_id", "f.service_id")
     with store.reading() as db:
-        row = db.execute(_TIMELINESS_SQL, params).fetchone()
+        row = db.execute(_TIMELINESS_SQL.format(filters=conditions), params).fetchone()
         [(open_complaints,)] = db.execute(
-            "SELECT count(*) FROM feedback_items WHERE kind = 'complaint' AND received_at < $end "
-            "AND (resolved_at IS NULL OR resolved_at >= $end)", {"end": params["end"]}).fetchall()
+            "SELECT count(*) FROM feedback_items f WHERE f.kind = 'complaint' AND f.received_at < $end "
+            f"AND (f.resolved_at IS NULL OR f.resolved_at >= $end) {conditions}",
+            {"end": params["end"], **filters.params()}).fetchall()
     (received, complaints, compliments, suggestions, ack_judged, ack_in_time, ack_median, res_judged, res_in_time,
      res_median, tellable, told) = row
     return FeedbackTimeliness(received, complaints, compliments, suggestions, ack_judged, ack_in_time,

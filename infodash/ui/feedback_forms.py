@@ -56,6 +56,7 @@ def save_new(store: Store, time_zone: ZoneInfo) -> None:
     saved: list[int] = []
     if NEW.attempt(lambda: saved.append(record_feedback(store, draft, acting_account(store)))):
         NEW.succeeded(f"Feedback #{saved[0]} recorded.")
+        state["fl_selected"] = saved[0]  # the new item is the one to work next
         state.update({key: value for key, value in NEW_DEFAULTS.items() if key != "fi_source"})
 
 
