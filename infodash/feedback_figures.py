@@ -273,7 +273,8 @@ def repeat_complainants(store: Store, period: Period, time_zone: ZoneInfo, minim
             [start, end, minimum]).df()
 
 
-def you_said_we_did(store: Store, period: Period, time_zone: ZoneInfo, limit: int = 10) -> pd.DataFrame:
+def you_said_we_did(store: Store, period: Period, time_zone: ZoneInfo, limit: int = 10,
+                    filters: Filters = Filters()) -> pd.DataFrame:
     """Complaints and suggestions resolved in ``period`` with the response given, newest first (at most ``limit``):
     ``kind``, ``service``, ``you_said``, ``we_did``, ``resolved_at``. No customer is named."""
     start, end = period.bounds(time_zone)
@@ -282,5 +283,6 @@ def you_said_we_did(store: Store, period: Period, time_zone: ZoneInfo, limit: in
             "SELECT f.kind, coalesce(s.name, '') AS service, f.description AS you_said, f.response AS we_did, "
             "f.resolved_at FROM feedback_items f LEFT JOIN services s USING (service_id) "
             "WHERE f.kind IN ('complaint', 'suggestion') AND f.status = 'resolved' AND f.response IS NOT NULL "
-            "AND f.resolved_at >= ? AND f.resolved_at < ? ORDER BY f.resolved_at DESC, f.feedback_id DESC LIMIT ?",
-            [start, end, limit]).df()
+            f"AND f.resolved_at >= $start AND f.resolved_at < $end {filters.conditions('f.customer_id', 'f.service_id')} "
+            "ORDER BY f.resolved_at DESC, f.feedback_id DESC LIMIT $limit",
+            {"start": start, "end": end, "limit": limit, **filters.params()}).df()
