@@ -189,3 +189,18 @@ def test_the_list_filters_by_status_kind_service_and_owner(fixture_store):
     assert feedback_list(fixture_store, service_id=1)["feedback_id"].tolist() == [first]
     assert feedback_list(fixture_store, owner="")["feedback_id"].tolist() == [first + 1]
     assert feedback_list(fixture_store, owner="Ben Okafor")["total"].tolist() == [1]
+
+
+def test_a_customers_feedback_is_exported_with_their_data_and_erased_with_it_while_still_counted(fixture_store):
+    import io
+    import zipfile
+
+    from infodash.personal_data import erase_customer, export_customer
+    feedback_id = submit_public_feedback(fixture_store, PublicFeedback("complaint", "staff", "Ben Brown was rude",
+                                                                       "alice@example.org"), "1.2.3.4", NOW)
+    record_feedback_response(fixture_store, feedback_id, "Apologised to Alice Adams", lead())
+    archive = zipfile.ZipFile(io.BytesIO(export_customer(fixture_store, 1, lead())))
+    assert "Ben Brown was rude" in archive.read("feedback_items.csv").decode()
+    erase_customer(fixture_store, 1, lead())
+    assert rows(fixture_store, "SELECT kind, customer_id, contact_email, description, response FROM feedback_items") == [
+        ("complaint", 1, None, "Erased.", "Erased.")]
