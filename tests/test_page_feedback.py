@@ -3,7 +3,12 @@ resolve, tell the customer; and where feedback shows elsewhere: the customer pro
 
 from __future__ import annotations
 
+import datetime as dt
+
 from infodash.feedback import get_feedback
+from infodash.feedback_figures import feedback_timeliness
+from infodash.periods import last_complete_week
+from tests.conftest import LONDON
 from tests.apptest_helpers import click, errors, open_page, successes
 
 
@@ -80,3 +85,7 @@ def test_the_weekly_review_shows_the_weeks_feedback(app_db):
                   "Customer told"):
         assert cards[label].help, label  # each with its definition
     assert "Target: 1 working day(s)." in cards["Acknowledged in time"].help
+    week = last_complete_week(dt.datetime.now(LONDON).date())
+    figures = feedback_timeliness(app_db, week, LONDON)
+    assert cards["Feedback received"].value == f"{figures.received:,}"
+    assert cards["Open complaints"].value == f"{figures.open_complaints:,}"
