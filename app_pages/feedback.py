@@ -9,10 +9,10 @@ from infodash.catalogue import service_options
 from infodash.feedback import (CATEGORIES, KINDS, MAX_DESCRIPTION_CHARS, MAX_RESPONSE_CHARS, SEVERITIES, SOURCES,
                                STATUSES, feedback_history, feedback_list, feedback_owners, get_feedback,
                                source_choices)
-from infodash.feedback_figures import DEFINITIONS, MAX_TARGET_DAYS, feedback_targets, feedback_timeliness
+from infodash.feedback_figures import DEFINITIONS, feedback_timeliness
 from infodash.periods import Period
 from infodash.ui import feedback_forms as form
-from infodash.ui.feedback_sections import LIST_COLUMNS, in_words
+from infodash.ui.feedback_sections import LIST_COLUMNS, figures_section, in_words, targets_form
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import page_context
 from infodash.ui.pickers import customer_options, may, staff_name_input
@@ -26,8 +26,8 @@ st.title("Feedback")
 me = staff_name_input()
 form.ensure_defaults(time_zone)
 with store_errors(store):
-    figures = cached(feedback_timeliness, store, Period(today - dt.timedelta(days=27), today + dt.timedelta(days=1)),
-                     time_zone)
+    last_four_weeks = Period(today - dt.timedelta(days=27), today + dt.timedelta(days=1))
+    figures = cached(feedback_timeliness, store, last_four_weeks, time_zone)
     services = dict(cached(service_options, store))
     owners = cached(feedback_owners, store)
 targets = figures.targets
@@ -37,6 +37,11 @@ kpi_row([Kpi("Received", figures.received, None, DEFINITIONS["received"]),
          Kpi("Acknowledged in time", figures.acknowledge_share, None, DEFINITIONS["acknowledged_in_time"], "share"),
          Kpi("Complaints resolved in time", figures.resolve_share, None, DEFINITIONS["resolved_in_time"], "share"),
          Kpi("Customer told", figures.told_share, None, DEFINITIONS["told_share"], "share")])
+
+with st.expander("Figures for the last four weeks", icon=":material/bar_chart:"), store_errors(store):
+    figures_section(store, last_four_weeks, time_zone)
+if may("lead"):
+    targets_form(store)
 
 with st.expander("Record feedback", expanded=bool(st.session_state.get(form.NEW.errors_key))):
     form.NEW.flash()
@@ -145,15 +150,3 @@ if may("staff"):
                         args=(store, item.feedback_id))
         for field in ("status", "acknowledged_at", "resolved_at", "customer_told_at", "author", "form"):
             form.WORK.error(field)
-if may("lead"):
-    with st.expander("Targets (leads)"):
-        current = cached(feedback_targets, store)
-        st.number_input("Acknowledge within (working days)", 0, MAX_TARGET_DAYS, current.acknowledge_days,
-                        key="fg_acknowledge")
-        form.TARGETS.error("acknowledge_days")
-        st.number_input("Resolve complaints within (working days)", 0, MAX_TARGET_DAYS, current.resolve_days,
-                        key="fg_resolve")
-        form.TARGETS.error("resolve_days")
-        st.button("Save targets", on_click=form.save_targets, args=(store,))
-        form.TARGETS.flash()
-        form.TARGETS.error("form")

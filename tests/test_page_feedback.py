@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from infodash.feedback import get_feedback
-from infodash.feedback_figures import feedback_timeliness
-from infodash.periods import last_complete_week
+from infodash.feedback_figures import FeedbackTargets, feedback_targets, feedback_timeliness
+from infodash.periods import Period, last_complete_week
 from tests.conftest import LONDON
 from tests.apptest_helpers import click, errors, open_page, successes
 
@@ -59,7 +59,7 @@ def test_the_list_filters_by_kind_and_status(app_db):
     app = open_page("feedback.py", "Ben Okafor")
     app.selectbox(key="fl_kind").set_value("compliment").run()
     app.selectbox(key="fl_status").set_value("resolved").run()
-    shown = app.dataframe[0].value
+    shown = next(frame.value for frame in app.dataframe if "feedback_id" in frame.value.columns)
     expected = one(app_db, "SELECT count(*) FROM feedback_items WHERE kind = 'compliment' AND status = 'resolved'")[0]
     assert expected > 0 and len(shown) == min(expected, 200)
     assert set(shown["kind"]) == {"Compliment"} and set(shown["status"]) == {"Resolved"}
@@ -89,3 +89,21 @@ def test_the_weekly_review_shows_the_weeks_feedback(app_db):
     figures = feedback_timeliness(app_db, week, LONDON)
     assert cards["Feedback received"].value == f"{figures.received:,}"
     assert cards["Open complaints"].value == f"{figures.open_complaints:,}"
+
+
+def test_the_figures_break_feedback_down_and_a_lead_changes_the_targets_with_errors_by_the_field(app_db):
+    app = open_page("feedback.py", "Ana Costa")
+    by_service = next(frame.value for frame in app.dataframe if "label" in frame.value.columns)
+    today = dt.datetime.now(LONDON).date()
+    four_weeks = Period(today - dt.timedelta(days=27), today + dt.timedelta(days=1))
+    assert by_service["total"].sum() == feedback_timeliness(app_db, four_weeks, LONDON).received
+    app.number_input(key="fg_acknowledge").set_value(5)
+    app.number_input(key="fg_resolve").set_value(3)
+    click(app, "Save targets")
+    assert errors(app) == ["Resolving cannot take less time than acknowledging."]
+    assert app.number_input(key="fg_resolve").value == 3  # kept
+    app.number_input(key="fg_resolve").set_value(15)
+    click(app, "Save targets")
+    assert "Targets saved: the figures use them from now on." in successes(app)
+    assert feedback_targets(app_db) == FeedbackTargets(5, 15)
+    assert "acknowledge within 5 working day(s)" in " ".join(caption.value for caption in app.caption)

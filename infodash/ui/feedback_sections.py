@@ -9,9 +9,11 @@ import streamlit as st
 
 from infodash.db import Store
 from infodash.feedback import CATEGORIES, KINDS, SEVERITIES, SOURCES, STATUSES
-from infodash.feedback_figures import DEFINITIONS, feedback_timeliness
+from infodash.feedback_figures import (BREAKDOWNS, DEFINITIONS, MAX_TARGET_DAYS, feedback_by, feedback_targets,
+                                       feedback_timeliness, repeat_complainants, you_said_we_did)
 from infodash.filters import Filters
 from infodash.periods import Period
+from infodash.ui import feedback_forms as form
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.store import cached
 from infodash.ui.tables import show_table
@@ -83,3 +85,65 @@ def review_feedback_cards(store: Store, week: Period, compared: Period, time_zon
         Kpi("Customer told", current.told_share, change(current.told_share, before.told_share),
             DEFINITIONS["told_share"], "share"),
     ])
+
+
+BREAKDOWN_COLUMNS = {
+    "label": st.column_config.TextColumn("Item"), "complaints": st.column_config.NumberColumn("Complaints"),
+    "compliments": st.column_config.NumberColumn("Compliments"),
+    "suggestions": st.column_config.NumberColumn("Suggestions"), "total": st.column_config.NumberColumn("All"),
+}
+REPEAT_COLUMNS = {
+    "customer": st.column_config.TextColumn("Customer"), "customer_group": st.column_config.TextColumn("Group"),
+    "complaints": st.column_config.NumberColumn("Complaints", help=DEFINITIONS["repeat_complainants"]),
+    "open": st.column_config.NumberColumn("Not yet resolved"),
+    "last_received": st.column_config.DatetimeColumn("Latest", format="D MMM YYYY"),
+}
+SAID_DID_COLUMNS = {
+    "you_said": st.column_config.TextColumn("You said", width="large"),
+    "we_did": st.column_config.TextColumn("We did", width="large"),
+    "resolved_at": st.column_config.DatetimeColumn("Resolved", format="D MMM YYYY"),
+}
+
+
+def figures_section(store: Store, period: Period, time_zone: ZoneInfo) -> None:
+    """Items by kind, service, customer group and category; repeat complainants; you said, we did."""
+    by_tab, repeat_tab, said_tab = st.tabs(["By kind, service and group", "Repeat complainants", "You said, we did"])
+    with by_tab:
+        by = st.segmented_control("Break down by", list(BREAKDOWNS), format_func=lambda key: BREAKDOWNS[key][0],
+                                  key="fb_figures_by", default="service", required=True)
+        frame = cached(feedback_by, store, period, time_zone, by)
+        if frame.empty:
+            st.caption("No feedback received in this period.")
+        else:
+            show_table(frame, f"feedback-by-{by}.csv", key="fb_by_table",
+                       column_config=BREAKDOWN_COLUMNS | {"label": st.column_config.TextColumn(BREAKDOWNS[by][0])})
+    with repeat_tab:
+        st.caption(DEFINITIONS["repeat_complainants"])
+        repeat = cached(repeat_complainants, store, period, time_zone)
+        if repeat.empty:
+            st.caption("No customer complained more than once in this period.")
+        else:
+            show_table(repeat, "repeat-complainants.csv", key="fb_repeat", hidden=("customer_id",),
+                       column_config=REPEAT_COLUMNS)
+    with said_tab:
+        st.caption(DEFINITIONS["you_said_we_did"] + " The management pack lists the same.")
+        said = cached(you_said_we_did, store, period, time_zone, 50)
+        if said.empty:
+            st.caption("No complaints or suggestions were resolved in this period.")
+        else:
+            show_table(in_words(said), "you-said-we-did.csv", key="fb_said", column_config=SAID_DID_COLUMNS)
+
+
+def targets_form(store: Store) -> None:
+    """For a lead: the working days to acknowledge any item and to resolve a complaint."""
+    with st.expander("Targets (leads)", icon=":material/flag:"):
+        current = cached(feedback_targets, store)
+        st.number_input("Acknowledge within (working days)", 0, MAX_TARGET_DAYS, current.acknowledge_days,
+                        key="fg_acknowledge")
+        form.TARGETS.error("acknowledge_days")
+        st.number_input("Resolve complaints within (working days)", 0, MAX_TARGET_DAYS, current.resolve_days,
+                        key="fg_resolve")
+        form.TARGETS.error("resolve_days")
+        st.button("Save targets", on_click=form.save_targets, args=(store,))
+        form.TARGETS.flash()
+        form.TARGETS.error("form")
