@@ -5,6 +5,7 @@ not earlier feedback, not even whether an e-mail typed is known."""
 import streamlit as st
 
 from infodash.feedback import CATEGORIES, KINDS, MAX_DESCRIPTION_CHARS, MAX_EMAIL_CHARS, public_service_options
+from infodash.feedback_figures import feedback_targets
 from infodash.ui import feedback_forms as form
 from infodash.ui.layout import configure_page
 from infodash.ui.store import cached, get_store, store_errors
@@ -14,12 +15,15 @@ with store_errors():
     store = get_store()
 with store_errors(store):
     services = dict(cached(public_service_options, store))
+    targets = cached(feedback_targets, store)
 for key, value in form.PUBLIC_DEFAULTS.items():
     st.session_state.setdefault(key, value)
 
 st.title("Tell us what you think")
-st.markdown("A complaint, a compliment or an idea: the information team reads every message, replies within one "
-            "working day and tells you what it did about it.")
+days = targets.acknowledge_days
+st.markdown("A complaint, a compliment or an idea: the information team reads every message, "
+            + ("replies the same working day" if days == 0 else f"replies within {days} working day{'s' * (days > 1)}")
+            + " and tells you what it did about it.")
 form.PUBLIC.flash()
 with st.form("public_feedback", enter_to_submit=False):
     st.segmented_control("It is a", list(KINDS), format_func=KINDS.get, key="pf_kind")

@@ -192,7 +192,7 @@ def submit_public_feedback(store: Store, entry: PublicFeedback, source: str | No
     if len(email) > MAX_EMAIL_CHARS:
         errors["email"] = f"Use at most {MAX_EMAIL_CHARS} characters."
     elif email and not _EMAIL.match(email):
-        errors["email"] = "This does not look like an e-mail address (name@example.org); or leave it empty."
+        errors["email"] = "This does not look like an e-mail address: check it, or leave it empty."
     with store.reading() as db:
         text = _check_common(db, entry.kind, entry.category, entry.description, entry.service_id, errors)
         if entry.service_id is not None and "service_id" not in errors and not db.execute(

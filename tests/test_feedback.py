@@ -145,7 +145,7 @@ def test_the_public_form_links_a_known_email_and_says_the_same_for_an_unknown_on
     (PublicFeedback("complaint", "access", "x" * 2001), "description",
      "This is 2,001 characters; shorten it to 2,000 at most."),
     (PublicFeedback("complaint", "access", "Slow", "not-an-email"), "email",
-     "This does not look like an e-mail address (name@example.org); or leave it empty."),
+     "This does not look like an e-mail address: check it, or leave it empty."),
     (PublicFeedback("complaint", "access", "Slow", "a" * 250 + "@x.org"), "email", "Use at most 254 characters."),
     (PublicFeedback(None, "access", "Slow"), "kind", "Choose whether it is a complaint, a compliment or a suggestion."),
     (PublicFeedback("complaint", "access", "Slow", service_id=2), "service_id",

@@ -47,6 +47,7 @@ def items(store):
 
 def test_a_visitor_who_has_not_signed_in_reaches_the_form_and_no_other_page(visitor):
     assert not visitor.exception and visitor.title[0].value == "Tell us what you think"
+    assert any("replies within 1 working day and tells you" in block.value for block in visitor.markdown)
     assert not visitor.dataframe and not visitor.metric and not visitor.sidebar.markdown  # nothing stored is shown
     for page in ("app_pages/weekly_review.py", "app_pages/feedback.py", "app_pages/customer_profile.py",
                  "app_pages/audit.py", "app_pages/requests.py"):
@@ -69,7 +70,7 @@ def test_feedback_is_thanked_the_same_whether_or_not_the_e_mail_is_known(visitor
 def test_bad_input_is_explained_by_its_field_and_what_was_typed_is_kept(visitor, quiet_app_db):
     send(visitor, kind=None, message="The reading room is too cold", email="not an e-mail")
     assert errors(visitor) == ["Choose whether it is a complaint, a compliment or a suggestion.",
-                               "This does not look like an e-mail address (name@example.org); or leave it empty."]
+                               "This does not look like an e-mail address: check it, or leave it empty."]
     assert visitor.text_area(key="pf_description").value == "The reading room is too cold"
     assert visitor.text_input(key="pf_email").value == "not an e-mail"
     assert items(quiet_app_db) == []
