@@ -107,3 +107,13 @@ def test_the_figures_break_feedback_down_and_a_lead_changes_the_targets_with_err
     assert "Targets saved: the figures use them from now on." in successes(app)
     assert feedback_targets(app_db) == FeedbackTargets(5, 15)
     assert "acknowledge within 5 working day(s)" in " ".join(caption.value for caption in app.caption)
+
+
+def test_the_reports_page_previews_you_said_we_did(app_db):
+    app = open_page("reports.py", None)
+    app.session_state["pack_section"] = "You said, we did"
+    app.run()
+    assert not app.exception
+    table = next(frame.value for frame in app.dataframe if "we_did" in frame.value.columns)
+    assert len(table) > 0 and table["we_did"].str.len().min() > 0
+    assert any(caption.value.startswith("Received ") for caption in app.caption)

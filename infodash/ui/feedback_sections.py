@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -12,11 +13,14 @@ from infodash.feedback import CATEGORIES, KINDS, SEVERITIES, SOURCES, STATUSES
 from infodash.feedback_figures import (BREAKDOWNS, DEFINITIONS, MAX_TARGET_DAYS, feedback_by, feedback_targets,
                                        feedback_timeliness, repeat_complainants, you_said_we_did)
 from infodash.filters import Filters
+from infodash.pack_feedback import NO_ITEMS, feedback_section
+from infodash.pack_feedback import NOTE as PACK_NOTE
 from infodash.periods import Period
 from infodash.ui import feedback_forms as form
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.store import cached
 from infodash.ui.tables import show_table
+from infodash.ui.text import escape_markdown
 
 PROFILE_COLUMNS = {
     "feedback_id": st.column_config.NumberColumn("Item", format="#%d"),
@@ -147,3 +151,14 @@ def targets_form(store: Store) -> None:
         st.button("Save targets", on_click=form.save_targets, args=(store,))
         form.TARGETS.flash()
         form.TARGETS.error("form")
+
+
+def pack_preview(view: Any) -> None:
+    """The Reports page's preview of the pack's "You said, we did" (``view``: the page's PackView)."""
+    section = view.read(feedback_section)
+    st.caption(escape_markdown(f"{section.summary()} {PACK_NOTE}"))
+    if section.items.empty:
+        st.caption(NO_ITEMS)
+        return
+    show_table(section.items, "pack-you-said-we-did.csv", key="pack_you_said", column_config=SAID_DID_COLUMNS | {
+        "resolved_on": st.column_config.DateColumn("Resolved", format="D MMM YYYY")})
