@@ -216,9 +216,9 @@ def feedback_timeliness(store: Store, period: Period, time_zone: ZoneInfo, now: 
     received in ``period`` (still-open items count as late once past a target by ``now``). A customer-group filter
     leaves out anonymous items and those from people not in the directory."""
     now = now or dt.datetime.now(dt.UTC)
-    params = {**_params(store, period, time_zone, now), **filters.params()}
     conditions = filters.conditions("f.customer_id", "f.service_id")
-    with store.reading() as db:
+    with store.session(), store.reading() as db:  # one open file for the settings, the calendar and the figures
+        params = {**_params(store, period, time_zone, now), **filters.params()}
         row = db.execute(_TIMELINESS_SQL.format(filters=conditions), params).fetchone()
         [(open_complaints,)] = db.execute(
             "SELECT count(*) FROM feedback_items f WHERE f.kind = 'complaint' AND f.received_at < $end "
@@ -228,7 +228,7 @@ def feedback_timeliness(store: Store, period: Period, time_zone: ZoneInfo, now: 
      res_median, tellable, told) = row
     return FeedbackTimeliness(received, complaints, compliments, suggestions, ack_judged, ack_in_time,
                               _number(ack_median), res_judged, res_in_time, _number(res_median), tellable, told,
-                              open_complaints, feedback_targets(store))
+                              open_complaints, FeedbackTargets(params["ack_target"], params["resolve_target"]))
 
 
 BREAKDOWNS: dict[str, tuple[str, str]] = {  # the user's choice -> (label, SQL expression of our own)
