@@ -204,3 +204,17 @@ def test_a_customers_feedback_is_exported_with_their_data_and_erased_with_it_whi
     erase_customer(fixture_store, 1, lead())
     assert rows(fixture_store, "SELECT kind, customer_id, contact_email, description, response FROM feedback_items") == [
         ("complaint", 1, None, "Erased.", "Erased.")]
+
+
+def test_an_item_from_a_survey_comment_takes_its_customer_and_leaves_it_out_of_the_choices(fixture_store):
+    with fixture_store.writing() as db:
+        db.execute("INSERT INTO survey_responses (response_id, wave_id, group_id, customer_id, submitted_at, comment) "
+                   "VALUES (1, 1, 1, 2, ?, 'Results arrive after my deadline'), (2, 1, 1, 3, ?, NULL)",
+                   [at("2026-11-18 10:00"), at("2026-11-18 11:00")])
+    assert source_choices(fixture_store, "survey") == {1: "2026-11-18 · Bob Brown · Results arrive after my deadline"}
+    feedback_id = record_feedback(fixture_store, complaint(customer_id=None, service_id=None, source="survey",
+                                                           source_id=1), staff(), NOW)
+    assert (get_feedback(fixture_store, feedback_id).customer_id, source_choices(fixture_store, "survey")) == (2, {})
+    with pytest.raises(ValidationError) as error:  # a response without a comment is not feedback
+        record_feedback(fixture_store, complaint(source="survey", source_id=2), staff(), NOW)
+    assert error.value.errors == {"source_id": "Choose the survey comment it came from."}
