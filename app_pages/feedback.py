@@ -12,12 +12,13 @@ from infodash.feedback import (CATEGORIES, KINDS, MAX_DESCRIPTION_CHARS, MAX_RES
 from infodash.feedback_figures import DEFINITIONS, feedback_timeliness
 from infodash.periods import Period
 from infodash.ui import feedback_forms as form
-from infodash.ui.feedback_sections import LIST_COLUMNS, figures_section, in_words, targets_form
+from infodash.ui.feedback_sections import LIST_COLUMNS, figures_section, in_words, item_context, targets_form
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import page_context
 from infodash.ui.pickers import customer_options, may, staff_name_input
 from infodash.ui.store import cached, store_errors
 from infodash.ui.tables import show_table
+from infodash.ui.text import escape_markdown
 
 context = page_context(with_filters=False)
 store, time_zone = context.store, context.time_zone
@@ -119,6 +120,7 @@ with store_errors(store):
     item = get_feedback(store, selected)
 form.load_item(item)
 st.markdown(f"**Feedback #{item.feedback_id}**: {KINDS[item.kind].lower()}, {STATUSES[item.status].lower()}")
+st.caption(escape_markdown(item_context(item, listed.set_index("feedback_id").loc[item.feedback_id])))
 st.text(item.description)
 with store_errors(store):
     show_table(cached(feedback_history, store, item.feedback_id), f"feedback-{item.feedback_id}-history.csv",

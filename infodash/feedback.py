@@ -238,6 +238,7 @@ class FeedbackItem:
     source: str
     source_id: int | None
     created_by: str
+    contact_email: str | None = None  # what the public form was given, to reply to
 
 
 _FIELDS = ", ".join(FeedbackItem.__dataclass_fields__)
@@ -376,9 +377,7 @@ def mark_customer_told(store: Store, feedback_id: int, actor: Account, when: dt.
         errors: dict[str, str] = {}
         if not item.response:
             errors["response"] = "Record the response given before noting the customer was told."
-        contact = db.execute("SELECT contact_email FROM feedback_items WHERE feedback_id = ?",
-                             [feedback_id]).fetchone()[0]
-        if item.customer_id is None and not contact:
+        if item.customer_id is None and not item.contact_email:
             errors["customer_told_at"] = "This feedback is anonymous: there is no one to tell."
         _check_when(item, when, now, "customer_told_at", errors)
         if errors:

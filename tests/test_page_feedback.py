@@ -9,7 +9,7 @@ from infodash.feedback import get_feedback
 from infodash.feedback_figures import FeedbackTargets, feedback_targets, feedback_timeliness
 from infodash.periods import Period, last_complete_week
 from tests.conftest import LONDON
-from tests.apptest_helpers import click, errors, open_page, successes
+from tests.apptest_helpers import click, errors, open_page, shown, successes
 
 
 def one(store, sql, params=()):
@@ -40,6 +40,9 @@ def test_recording_working_and_closing_a_complaint(app_db):
         "complaint", "high", customer_id, "Ben Okafor", "received")
     assert app.text_area(key="fi_description").value == ""  # emptied for the next one
 
+    name = one(app_db, "SELECT name FROM customers WHERE customer_id = ?", [customer_id])[0]
+    assert f"From {name}; no service given; came in as staff entry; nobody owns it yet." in [
+        shown(caption.value) for caption in app.caption]
     click(app, "Acknowledge")  # the new item is the one selected
     assert f"Feedback #{feedback_id} acknowledged." in successes(app)
     click(app, "Resolve")

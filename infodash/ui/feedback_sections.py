@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from infodash.db import Store
-from infodash.feedback import CATEGORIES, KINDS, SEVERITIES, SOURCES, STATUSES
+from infodash.feedback import CATEGORIES, KINDS, SEVERITIES, SOURCES, STATUSES, FeedbackItem
 from infodash.feedback_figures import (BREAKDOWNS, DEFINITIONS, MAX_TARGET_DAYS, feedback_by, feedback_targets,
                                        feedback_timeliness, repeat_complainants, you_said_we_did)
 from infodash.filters import Filters
@@ -49,6 +49,18 @@ def in_words(frame: pd.DataFrame) -> pd.DataFrame:
         if column in shown:
             shown[column] = shown[column].map(lambda code, words=words: words.get(code, code))
     return shown
+
+
+def item_context(item: FeedbackItem, row: pd.Series) -> str:
+    """Who the item is from and how to reach them, its service, where it came in and who owns it, in one line."""
+    parts = [f"From {row['customer']}" + (f" ({item.contact_email})" if item.contact_email else ""),
+             f"service: {row['service']}" if isinstance(row["service"], str) and row["service"] else "no service given",
+             f"came in as {SOURCES.get(item.source, item.source).lower()}"
+             + (f" #{item.source_id}" if item.source_id is not None else ""),
+             f"owner: {item.owner}" if item.owner else "nobody owns it yet"]
+    if item.customer_told_at is not None:
+        parts.append(f"customer told on {item.customer_told_at:%d %b %Y}")
+    return "; ".join(parts) + "."
 
 
 def profile_feedback(frame: pd.DataFrame) -> None:
