@@ -9,7 +9,7 @@ from infodash.catalogue import service_options
 from infodash.feedback import (CATEGORIES, KINDS, MAX_DESCRIPTION_CHARS, MAX_RESPONSE_CHARS, SEVERITIES, SOURCES,
                                STATUSES, feedback_history, feedback_list, feedback_owners, get_feedback,
                                source_choices)
-from infodash.feedback_figures import DEFINITIONS, feedback_timeliness
+from infodash.feedback_figures import DEFINITIONS, feedback_timeliness, late_flags
 from infodash.periods import Period
 from infodash.ui import feedback_forms as form
 from infodash.ui.feedback_sections import LIST_COLUMNS, figures_section, in_words, item_context, targets_form
@@ -104,6 +104,7 @@ owner = owner_col.selectbox("Owner", ["", *owners], format_func=lambda name: nam
 form.WORK.flash()
 with store_errors(store):
     listed = cached(feedback_list, store, status, kind, service, owner)
+    listed = listed.assign(late=late_flags(store, listed, time_zone))  # against the targets, in working days
 if listed.empty:
     st.caption("No feedback items match.")
     st.stop()

@@ -286,3 +286,33 @@ def you_said_we_did(store: Store, period: Period, time_zone: ZoneInfo, limit: in
             f"AND f.resolved_at >= $start AND f.resolved_at < $end {filters.conditions('f.customer_id', 'f.service_id')} "
             "ORDER BY f.resolved_at DESC, f.feedback_id DESC LIMIT $limit",
             {"start": start, "end": end, "limit": limit, **filters.params()}).df()
+
+
+def late_flags(store: Store, items: pd.DataFrame, time_zone: ZoneInfo, now: dt.datetime | None = None) -> pd.Series:
+    """For each row of a feedback list (``received_at``, ``acknowledged_at``, ``resolved_at``, ``kind``), what is
+    late against the targets, counted in working days as the figures count them: 'acknowledgement overdue' (still
+    waiting), 'acknowledged late', 'resolution overdue' or 'resolved late' (complaints), or '' when on time."""
+    if items.empty:
+        return pd.Series([], dtype=object, index=items.index)
+    now = now or dt.datetime.now(dt.UTC)
+    today = now.astimezone(time_zone).date()
+    targets = feedback_targets(store)
+
+    def local_day(moment: object) -> dt.date:
+        return today if moment is None or pd.isna(moment) else pd.Timestamp(moment).tz_convert(time_zone).date()
+
+    received = [local_day(moment) for moment in items["received_at"]]
+    days, numbers = working_day_numbers(feedback_calendar(store, time_zone), min(received), today)
+    number = dict(zip(days, numbers, strict=True))
+    flags = []
+    for row, received_day in zip(items.itertuples(), received, strict=True):
+        acknowledged, resolved = not pd.isna(row.acknowledged_at), not pd.isna(row.resolved_at)
+        waited = number[min(local_day(row.acknowledged_at), today)] - number[received_day]
+        took = number[min(local_day(row.resolved_at), today)] - number[received_day]
+        if row.kind == "complaint" and took > targets.resolve_days:
+            flags.append("resolved late" if resolved else "resolution overdue")
+        elif waited > targets.acknowledge_days:
+            flags.append("acknowledged late" if acknowledged else "acknowledgement overdue")
+        else:
+            flags.append("")
+    return pd.Series(flags, index=items.index, dtype=object)

@@ -10,7 +10,7 @@ import pytest
 from infodash.errors import NotAllowed, ValidationError
 from infodash.feedback_figures import (FeedbackTargets, feedback_by, feedback_calendar, feedback_targets,
                                        feedback_timeliness, repeat_complainants, set_feedback_targets,
-                                       working_day_numbers, you_said_we_did)
+                                       late_flags, working_day_numbers, you_said_we_did)
 from infodash.periods import Period
 from tests.conftest import LONDON, at
 from tests.people import lead, staff
@@ -144,3 +144,13 @@ def test_targets_default_and_only_a_lead_changes_them_within_bounds(fixture_stor
     assert set(error.value.errors) == {"acknowledge_days", "resolve_days"}
     set_feedback_targets(fixture_store, FeedbackTargets(2, 15), lead())
     assert feedback_targets(fixture_store) == FeedbackTargets(2, 15)
+
+
+def test_late_flags_say_what_is_late_in_working_days(items):
+    from infodash.feedback import feedback_list
+    listed = feedback_list(items).set_index("feedback_id", drop=False)
+    flags = dict(zip(listed["feedback_id"], late_flags(items, listed, LONDON, NOW), strict=True))
+    # 2: acknowledged on the 2nd working day; 4: waiting 2 working days; 7: complaint open 15 working days
+    assert flags == {1: "", 2: "acknowledged late", 3: "", 4: "acknowledgement overdue", 5: "", 6: "",
+                     7: "resolution overdue"}
+    assert late_flags(items, listed.iloc[:0], LONDON, NOW).empty

@@ -39,6 +39,9 @@ LIST_COLUMNS = PROFILE_COLUMNS | {
     "acknowledged_at": st.column_config.DatetimeColumn("Acknowledged", format="D MMM YYYY, HH:mm"),
     "resolved_at": st.column_config.DatetimeColumn("Resolved", format="D MMM YYYY, HH:mm"),
     "source": st.column_config.TextColumn("Came from"),
+    "late": st.column_config.TextColumn("Late?", help="Against the targets, in working days on the team's calendar: "
+                                        "acknowledgement overdue or acknowledged late (any item), resolution "
+                                        "overdue or resolved late (complaints)."),
 }
 
 
