@@ -66,6 +66,7 @@ def test_the_list_filters_by_kind_and_status(app_db):
     expected = one(app_db, "SELECT count(*) FROM feedback_items WHERE kind = 'compliment' AND status = 'resolved'")[0]
     assert expected > 0 and len(shown) == min(expected, 200)
     assert set(shown["kind"]) == {"Compliment"} and set(shown["status"]) == {"Resolved"}
+    assert set(shown["late"]) <= {"", "acknowledged late"}  # a resolved compliment can only have been late to hear
 
 
 def test_the_customer_profile_lists_the_customers_feedback(app_db):
