@@ -30,6 +30,8 @@ PAGES = {
         ("app_pages/log_touchpoint.py", "Log touchpoint", ":material/edit_note:", "staff"),
         ("app_pages/requests.py", "Requests", ":material/inbox:", "staff"),
         ("app_pages/survey_entry.py", "Enter survey responses", ":material/rate_review:", "staff"),
+        ("app_pages/feedback.py", "Feedback", ":material/feedback:", "staff"),
+        ("app_pages/feedback_form.py", "Public feedback form", ":material/campaign:", "viewer"),
     ],
     "Import and set up": [
         ("app_pages/organisation.py", "Organisation", ":material/account_tree:", "lead"),

@@ -28,6 +28,7 @@ from infodash.settings import set_reporting_year_start_month
 from infodash.surveys import MIN_RESPONSES
 from infodash.ui.charts import cached_chart, styled
 from infodash.ui.feedback import FormFeedback
+from infodash.ui.feedback_sections import pack_preview
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import lazy_tabs
 from infodash.ui.pickers import acting_account, staff_name
@@ -198,7 +199,7 @@ def _actioned(view: PackView) -> None:
 
 
 _SECTIONS = {"Headline figures": _headlines, "Requests and service levels": _services, "Reach": _reach,
-             "Satisfaction": _satisfaction, "Anomalies actioned": _actioned}
+             "Satisfaction": _satisfaction, "Anomalies actioned": _actioned, "You said, we did": pack_preview}
 
 
 def texts_input(view: PackView) -> None:
