@@ -6,8 +6,10 @@ from infodash.permissions import ROLE_RANK
 from infodash.ui.layout import configure_page
 from infodash.ui.sign_in import signed_in
 from infodash.ui.store import get_store, store_errors
+from infodash.ui.warm_up import warm_up
 
 configure_page()
+warm_up()  # the other pages' code loads while this one is read
 with store_errors():  # a database busy with an import says so, and the sign-in waits for it
     account = signed_in(get_store())
 
@@ -28,6 +30,8 @@ PAGES = {
         ("app_pages/log_touchpoint.py", "Log touchpoint", ":material/edit_note:", "staff"),
         ("app_pages/requests.py", "Requests", ":material/inbox:", "staff"),
         ("app_pages/survey_entry.py", "Enter survey responses", ":material/rate_review:", "staff"),
+        ("app_pages/feedback.py", "Feedback", ":material/feedback:", "staff"),
+        ("app_pages/feedback_form.py", "Public feedback form", ":material/campaign:", "viewer"),
     ],
     "Import and set up": [
         ("app_pages/organisation.py", "Organisation", ":material/account_tree:", "lead"),

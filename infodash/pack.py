@@ -22,6 +22,9 @@ from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.filters import Filters
 from infodash.formatting import format_figure
+from infodash.pack_feedback import NOTE as FEEDBACK_NOTE
+from infodash.pack_feedback import TITLE as FEEDBACK_TITLE
+from infodash.pack_feedback import FeedbackSection, feedback_section
 from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, ReachSection, SatisfactionSection,
                                  ServiceSection, actioned_section, headline_section, reach_section, reporting_span,
                                  satisfaction_section, service_section, why_no_chart)
@@ -51,6 +54,7 @@ class PackContent:
     survey: SatisfactionSection
     actioned: pd.DataFrame  # the anomalies actioned in the period, newest first
     themes: ThemeSection | None = None  # the latest wave's comment themes
+    feedback: FeedbackSection | None = None  # you said, we did (None: a pack made without it)
 
     @property
     def title(self) -> str:
@@ -163,6 +167,8 @@ class ManagementPack:
         if content.themes is not None and not content.themes.table().empty:
             tables.append(PackTable("comment_themes", content.themes.heading, content.themes.table().rename(
                 columns={"average_score": content.themes.score_label}), THEMES_NOTE))
+        if content.feedback is not None:
+            tables.append(PackTable("you_said_we_did", FEEDBACK_TITLE, content.feedback.items, FEEDBACK_NOTE))
         return tables
 
 
@@ -228,7 +234,8 @@ def pack_content(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, fil
             time_zone=time_zone.key, judged_at=now, headlines=read(headline_section, store, *arguments),
             services=read(service_section, store, *arguments), groups=read(reach_section, store, *arguments),
             survey=read(satisfaction_section, store, *arguments), actioned=read(actioned_section, store, *arguments),
-            themes=read(themes_section, store, *arguments))
+            themes=read(themes_section, store, *arguments),
+            feedback=read(feedback_section, store, *arguments))
 
 
 def check_texts(content: PackContent, texts: PackTexts) -> None:

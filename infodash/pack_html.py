@@ -16,6 +16,7 @@ import pandas as pd
 from infodash.formatting import VERDICT_COLOURS, format_figure
 from infodash.pack import (NO_ACTIONED, NO_SURVEY, QUOTING_RULE, SHARE_COLUMNS, Chart, Headline, ManagementPack,
                            PackTable)
+from infodash.pack_feedback import feedback_html
 from infodash.pack_svg import chart_svg
 from infodash.pack_themes import THEMES_NOTE
 
@@ -155,6 +156,8 @@ def render_html(pack: ManagementPack) -> str:
     sections.append(_section("usage", "Acting on usage", _tiles([content.headline("actioned"),
                                                                   content.headline("hours_saved")])
                              + (_table(actioned) or f'<p class="meta">{NO_ACTIONED}</p>')))
+    if content.feedback is not None:
+        sections.append(feedback_html(content.feedback))
     for anchor, title, text in (("achievements", "Achievements", pack.texts.achievements),
                                 ("plans", "Plans", pack.texts.plans)):
         if text.strip():

@@ -25,6 +25,8 @@ from pptx.util import Inches, Pt
 
 from infodash.formatting import PALETTE, VERDICT_COLOURS, format_figure
 from infodash.pack import NO_ACTIONED, NO_SURVEY, QUOTING_RULE, Chart, Headline, ManagementPack, PackContent
+from infodash.pack_feedback import TITLE as FEEDBACK_TITLE
+from infodash.pack_feedback import feedback_lines, feedback_notes
 from infodash.pack_themes import THEMES_NOTE, THEMES_TITLE
 from infodash.spreadsheets import neutralised
 
@@ -240,6 +242,15 @@ def _usage_slide(deck: Presentation, content: PackContent) -> None:
           done[:6] or [NO_ACTIONED], Pt(18))
 
 
+def _you_said_we_did_slide(deck: Presentation, content: PackContent) -> None:
+    section = content.feedback
+    slide = _slide(deck, FEEDBACK_TITLE, feedback_notes(section))
+    _text(slide, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN, Inches(0.8), [section.summary()], SMALL_SIZE, colour=MUTED)
+    lines = feedback_lines(section)
+    _text(slide, MARGIN, Inches(2.1), WIDTH - 2 * MARGIN, HEIGHT - Inches(2.6), lines,
+          Pt(18) if sum(map(len, lines)) < 700 else Pt(16))
+
+
 def render_pptx(pack: ManagementPack) -> bytes:
     """The pack as a .pptx file's bytes."""
     content = pack.content
@@ -272,6 +283,8 @@ def render_pptx(pack: ManagementPack) -> bytes:
     _comments_slide(deck, pack)
     _themes_slide(deck, pack)
     _usage_slide(deck, content)
+    if content.feedback is not None:
+        _you_said_we_did_slide(deck, content)
     for title, text in (("Achievements", pack.texts.achievements), ("Plans", pack.texts.plans)):
         if text.strip():
             _text_slide(deck, title, text, "Written by the lead for this pack.")

@@ -29,6 +29,7 @@ from infodash.settings import set_reporting_year_start_month
 from infodash.surveys import MIN_RESPONSES
 from infodash.ui.charts import cached_chart, styled
 from infodash.ui.feedback import FormFeedback
+from infodash.ui.feedback_sections import pack_preview
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import lazy_tabs
 from infodash.ui.pickers import acting_account, staff_name
@@ -210,7 +211,8 @@ def _themes(view: PackView) -> None:
 
 
 _SECTIONS = {"Headline figures": _headlines, "Requests and service levels": _services, "Reach": _reach,
-             "Satisfaction": _satisfaction, "Comment themes": _themes, "Anomalies actioned": _actioned}
+             "Satisfaction": _satisfaction, "Comment themes": _themes, "Anomalies actioned": _actioned,
+             "You said, we did": pack_preview}
 
 
 def texts_input(view: PackView) -> None:
