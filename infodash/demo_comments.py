@@ -103,3 +103,20 @@ LISTS: dict[str, tuple[tuple[str, ...], ...]] = {
     "libqual_happy": LIBQUAL_HAPPY, "after_request_low": AFTER_REQUEST_LOW,
     "after_request_middle": AFTER_REQUEST_MIDDLE, "after_request_high": AFTER_REQUEST_HIGH,
 }
+
+# The kind and category of feedback item each topic is (demo_feedback.py turns some survey comments into items);
+# the after-request comments are not turned into items.
+FEEDBACK_KINDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "rater_unhappy": (("complaint", "timeliness"), ("complaint", "access"), ("complaint", "access"),
+                      ("suggestion", "other")),
+    "rater_happy": (("compliment", "timeliness"), ("compliment", "quality"), ("compliment", "quality"),
+                    ("compliment", "staff")),
+    "libqual_unhappy": (("complaint", "access"), ("suggestion", "other"), ("complaint", "access")),
+    "libqual_happy": (("compliment", "quality"), ("suggestion", "scope"), ("compliment", "staff")),
+}
+
+
+def feedback_kinds() -> dict[str, tuple[str, str]]:
+    """Each wave survey comment's text with the (kind, category) of feedback item it would be."""
+    return {text: kind for name, kinds in FEEDBACK_KINDS.items()
+            for wordings, kind in zip(LISTS[name], kinds, strict=True) for text in wordings}
