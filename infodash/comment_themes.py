@@ -35,13 +35,16 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from infodash.db import Store
 from infodash.filters import Filters
+from infodash.formatting import format_figure
 from infodash.instruments import load_instrument
+from infodash.periods import Period
 from infodash.surveys import MIN_RESPONSES, SUPPRESSED, _params, _responses_cte
 
 # What fitting imports (about a second on 2 cores): loaded on the first fit, so that the command line, which
@@ -77,6 +80,8 @@ class ScoreMeaning:
     definition: str
     low: float
     high: float
+    higher_is_better: bool = True
+    kind: str = "score"  # how it is written (formatting.format_figure): "score" with two decimals, or "share"
 
 
 NO_SCORE = ScoreMeaning("Average score", "The comments carry no score.", 0.0, 1.0)
@@ -286,8 +291,9 @@ def theme_table(themes: CommentThemes) -> pd.DataFrame:
     carry no score) and groups ("fewer than 5 responses" for a small theme)."""
     shown = themes.themes.copy()
     asked = themes.score != NO_SCORE
-    shown["average_score"] = [f"{value:.2f}" if not hidden and not pd.isna(value) else SUPPRESSED if asked or hidden
-                              else "not asked" for value, hidden in zip(shown["mean_score"], shown["suppressed"])]
+    shown["average_score"] = [format_figure(value, themes.score.kind) if not hidden and not pd.isna(value)
+                              else SUPPRESSED if asked or hidden else "not asked"
+                              for value, hidden in zip(shown["mean_score"], shown["suppressed"])]
     shown["groups"] = [SUPPRESSED if hidden else groups for groups, hidden in zip(shown["groups"], shown["suppressed"])]
     return shown[["theme", "label", "top_words", "comments", "average_score", "groups"]]
 
@@ -334,3 +340,28 @@ def survey_comment_themes(store: Store, survey_id: int, filters: Filters = Filte
     column, meaning = survey_score_meaning(instrument.asks_csat, instrument.asks_nps)
     frame, total = survey_comments(store, survey_id, filters, wave_ids, column)
     return find_themes(frame, meaning, total)
+
+
+COMPLAINT_SHARE = ScoreMeaning("Complaints", "The share of the theme's feedback items that are complaints (the rest "
+                               "are compliments and suggestions).", 0.0, 1.0, higher_is_better=False, kind="share")
+
+
+def feedback_themes(store: Store, period: Period, time_zone: ZoneInfo, filters: Filters = Filters()) -> CommentThemes:
+    """Themes in what customers wrote in the feedback items received in ``period`` (newest first, the latest
+    :data:`MAX_FITTED`), each with its share of complaints and the customers' groups (items from no known customer,
+    e.g. anonymous ones from the public form, count as "Group not known"); see :func:`find_themes`."""
+    start, end = period.bounds(time_zone)
+    conditions = filters.conditions("f.customer_id", "f.service_id")
+    with store.reading() as db:
+        frame = db.execute(f"""
+            SELECT f.feedback_id AS id, f.description AS text, (f.kind = 'complaint')::DOUBLE AS score,
+                   g.name AS "group", count(*) OVER () AS total
+            FROM feedback_items f LEFT JOIN customers c ON c.customer_id = f.customer_id
+            LEFT JOIN customer_groups g ON g.group_id = c.group_id
+            WHERE f.received_at >= $start AND f.received_at < $end AND nullif(trim(f.description), '') IS NOT NULL
+              {conditions}
+            ORDER BY f.received_at DESC, f.feedback_id DESC
+            LIMIT $limit
+        """, {"start": start, "end": end, "limit": MAX_FITTED, **filters.params()}).df()
+    total = int(frame["total"].iloc[0]) if len(frame) else 0
+    return find_themes(frame.drop(columns="total"), COMPLAINT_SHARE, total)

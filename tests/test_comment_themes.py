@@ -1,6 +1,7 @@
 """Comment themes on hand-made comments: three clear topics come out as three themes with their words, sizes,
 hand-computed average scores and customer groups; small themes and groups are suppressed; too few comments
-give no themes; the same comments always give the same themes; survey comments are read with the filters."""
+give no themes; the same comments always give the same themes; survey comments and feedback items are read
+with the filters."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from infodash.comment_themes import (MAX_FITTED, MIN_COMMENTS, ScoreMeaning, find_themes, survey_comment_themes,
-                                     survey_comments, theme_table)
+from infodash.comment_themes import (MAX_FITTED, MIN_COMMENTS, ScoreMeaning, feedback_themes, find_themes,
+                                     survey_comment_themes, survey_comments, theme_table)
 from infodash.filters import Filters
+from infodash.periods import Period
 from infodash.surveys import SUPPRESSED
-from tests.conftest import at
+from tests.conftest import LONDON, at
 
 CSAT = ScoreMeaning("Average CSAT (1-5)", "Mean satisfaction.", 1, 5)
 
@@ -180,3 +182,31 @@ def test_the_chart_colours_each_theme_by_its_average_score_and_greys_a_small_one
     assert list(scored.x) == [20] and list(scored.marker.color) == [4.0]
     assert (scored.marker.cmin, scored.marker.cmax) == (1, 5)
     assert list(withheld.x) == [4] and withheld.marker.color == "#adb5bd" and list(withheld.customdata) == [SUPPRESSED]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Feedback items as a source
+
+
+def test_feedback_items_of_the_period_are_themed_with_their_share_of_complaints(fixture_store):
+    """12 items on opening hours (9 complaints; 6 from Alice of Research, 6 anonymous), 10 on database access
+    (3 complaints; Cara of Sales), and one on opening hours received the day after the period."""
+    items = ([(HOURS[i], "complaint" if i < 9 else "suggestion", 1 if i < 6 else None, at("2026-11-02 10:00"))
+              for i in range(12)]
+             + [(ACCESS[i], "complaint" if i < 3 else "compliment", 3, at("2026-11-03 10:00")) for i in range(10)]
+             + [(HOURS[0], "complaint", 1, at("2026-12-01 10:00"))])
+    with fixture_store.writing() as db:
+        db.executemany("INSERT INTO feedback_items (kind, category, customer_id, description, received_at, source, "
+                       "created_by) VALUES (?, 'other', ?, ?, ?, 'staff', 'Ana Costa')",
+                       [(kind, customer, text, received) for text, kind, customer, received in items])
+    result = feedback_themes(fixture_store, Period(dt.date(2026, 11, 1), dt.date(2026, 12, 1)), LONDON)
+    assert (result.comments, result.fitted) == (22, 22)
+    themes = result.themes
+    assert themes["comments"].tolist() == [12, 10]
+    assert themes["top_words"].iloc[0].startswith("opening hours")
+    assert themes["mean_score"].tolist() == pytest.approx([9 / 12, 3 / 10])
+    assert themes["groups"].tolist() == ["Group not known 6, Research 6", "Sales 10"]
+    assert theme_table(result)["average_score"].tolist() == ["75.0%", "30.0%"]
+    sales = feedback_themes(fixture_store, Period(dt.date(2026, 11, 1), dt.date(2026, 12, 1)), LONDON,
+                            Filters(group_ids=(2,)))
+    assert sales.message.startswith("10 comments for this choice")

@@ -11,6 +11,7 @@ import streamlit as st
 
 from infodash.comment_themes import (FITTING_MODULES, METHOD, NO_SCORE, SMALL_THEME, CommentThemes, ScoreMeaning,
                                      theme_table)
+from infodash.formatting import format_figure
 from infodash.surveys import MIN_RESPONSES, SUPPRESSED
 from infodash.ui.charts import cached_chart, styled
 from infodash.ui.tables import show_table
@@ -23,16 +24,18 @@ for _module in FITTING_MODULES:  # with the page's code (in the server's warm-up
 
 def theme_chart(themes: pd.DataFrame, score: ScoreMeaning) -> go.Figure:
     """One bar per theme (largest at the top): its number of comments, coloured by its average score on the
-    score's scale (red low, green high); grey where the score is withheld or not asked."""
+    score's scale (red the worse end, green the better); grey where the score is withheld or not asked."""
     figure = go.Figure()
     scored = themes[themes["mean_score"].notna()]
     unscored = themes[themes["mean_score"].isna()]
     if len(scored):
         figure.add_trace(go.Bar(
             y=scored["label"], x=scored["comments"], orientation="h", name=score.label,
-            marker={"color": scored["mean_score"], "colorscale": "RdYlGn", "cmin": score.low, "cmax": score.high,
+            marker={"color": scored["mean_score"], "colorscale": "RdYlGn" if score.higher_is_better else "RdYlGn_r",
+                    "cmin": score.low, "cmax": score.high,
                     "colorbar": {"title": {"text": score.label.replace(" (", "<br>(")}, "thickness": 12}},
-            customdata=[f"{value:.2f}" for value in scored["mean_score"]], texttemplate="%{customdata}",
+            customdata=[format_figure(value, score.kind) for value in scored["mean_score"]],
+            texttemplate="%{customdata}",
             textposition="inside", insidetextanchor="end",
             hovertemplate="%{y}: %{x} comments, " + score.label.lower() + " %{customdata}<extra></extra>"))
     if len(unscored):
