@@ -90,13 +90,18 @@ class Metric:
     definition: str
 
     def range_text(self) -> str:
-        """The targets accepted, as written, e.g. '0.0% to 100.0%'."""
-        return f"{self.written(self.low)} to {self.written(self.high)}"
+        """The targets accepted, as written, e.g. '0.0% and 100.0%'."""
+        return f"{self.written(self.low)} and {self.written(self.high)}"
 
-    def written(self, value: float | None) -> str:
-        """``value`` as the metric is written (NPS without decimals)."""
-        if self.key == "nps" and value is not None and not pd.isna(value):
-            return f"{value:+.0f}" if value else "0"
+    def written(self, value: float | None, average: bool = False) -> str:
+        """``value`` as the metric is written (NPS signed, without decimals); an ``average`` of weekly counts
+        with one decimal (3.5 requests a week, not 4)."""
+        if value is None or pd.isna(value):
+            return "-"
+        if self.key == "nps":
+            return f"{value:+.{1 if average else 0}f}" if round(value, 1) else "0"
+        if average and self.kind == "count":
+            return f"{value:,.1f}"
         return format_figure(value, self.kind)
 
 
@@ -244,7 +249,7 @@ def validate_initiative(store: Store, draft: InitiativeDraft, today: dt.date) ->
     if draft.target is None or pd.isna(draft.target):
         errors["target"] = "Enter the target."
     elif metric is not None and not metric.low <= draft.target <= metric.high:
-        errors["target"] = f"A target for {metric.label.lower()} is between {metric.range_text()}."
+        errors["target"] = f"{metric.label}: a target is between {metric.range_text()}."
     if draft.starts_on is None:
         errors["starts_on"] = "Enter the day it starts."
     elif draft.starts_on > today + dt.timedelta(days=MAX_DAYS_AHEAD):
@@ -519,12 +524,12 @@ def summary_line(entry: ScorecardEntry) -> str:
     weeks 95.3% against at least 95.0%: on track, improving.'"""
     initiative, progress = entry.initiative, entry.progress
     metric, draft = initiative.metric, initiative.draft
-    parts = [f"Baseline {metric.written(progress.baseline)}" if progress.baseline is not None else
+    parts = [f"Baseline {metric.written(progress.baseline, average=True)}" if progress.baseline is not None else
              "No baseline (no figures in the weeks before the start)"]
     if progress.latest_week is not None:
         parts.append(f"latest (week of {progress.latest_week:%d %b %Y}) {metric.written(progress.latest)}")
         parts.append(f"last {progress.recent_weeks} week{'s' if progress.recent_weeks != 1 else ''} "
-                     f"{metric.written(progress.recent)} against {DIRECTIONS[draft.direction]} "
+                     f"{metric.written(progress.recent, average=True)} against {DIRECTIONS[draft.direction]} "
                      f"{metric.written(draft.target)}")
     verdict = VERDICTS[progress.verdict].lower()
     return "; ".join(parts) + f": {verdict}" + (f", {progress.trend}" if progress.trend else "") + "."
