@@ -533,3 +533,23 @@ def summary_line(entry: ScorecardEntry) -> str:
                      f"{metric.written(draft.target)}")
     verdict = VERDICTS[progress.verdict].lower()
     return "; ".join(parts) + f": {verdict}" + (f", {progress.trend}" if progress.trend else "") + "."
+
+
+def draft_baseline(store: Store, draft: InitiativeDraft, today: dt.date, time_zone: ZoneInfo,
+                   now: dt.datetime | None = None) -> float | None:
+    """The baseline an initiative being entered would have (:data:`BASELINE_RULE`), for the form to show before it
+    is saved; None until the metric, its scope and the start are chosen, or when those weeks have no figure."""
+    metric = METRICS.get(draft.metric or "")
+    if metric is None or draft.starts_on is None or draft.scope not in metric.scopes or (
+            draft.scope == "service" and draft.service_id is None) or (draft.scope == "group" and draft.group_id is None):
+        return None
+    first = week_containing(draft.starts_on).start - dt.timedelta(weeks=BASELINE_WEEKS)
+    last = min(last_complete_week(today), week_containing(draft.starts_on).previous(), key=lambda week: week.start)
+    count = (last.start - first).days // 7 + 1
+    if count <= 0:
+        return None
+    sketch = Initiative(0, replace(draft, service_id=draft.service_id if draft.scope == "service" else None,
+                                   group_id=draft.group_id if draft.scope == "group" else None), "")
+    actual = weekly_actuals(store, metric.key, weeks_ending_with(last, count), time_zone, _filters(sketch), now)
+    values = actual["actual"].dropna()
+    return float(values.mean()) if len(values) else None

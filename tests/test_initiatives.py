@@ -243,3 +243,11 @@ def test_the_demo_has_initiatives_over_the_four_perspectives_some_on_track_and_s
     assert sum(len(entry.reviews) for entry in entries) == 6
     assert sum(entry.initiative.closed_on is not None for entry in entries) == 1
     assert not np.isnan([entry.progress.baseline for entry in entries]).any()
+
+
+def test_the_form_shows_the_baseline_before_the_initiative_is_saved(fixture_store):
+    from infodash.initiatives import draft_baseline
+    assert draft_baseline(fixture_store, received(starts_on=TODAY), TODAY, LONDON, NOW) == pytest.approx(8 / 12)
+    assert draft_baseline(fixture_store, received(metric=None), TODAY, LONDON, NOW) is None
+    assert draft_baseline(fixture_store, received(scope="group", group_id=1, starts_on=TODAY), TODAY, LONDON,
+                          NOW) == pytest.approx(5 / 12)  # Research: 2 + 3
