@@ -25,6 +25,7 @@ from infodash.formatting import format_figure
 from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, ReachSection, SatisfactionSection,
                                  ServiceSection, actioned_section, headline_section, reach_section, reporting_span,
                                  satisfaction_section, service_section, why_no_chart)
+from infodash.pack_initiatives import INITIATIVE_COLUMNS, INITIATIVES_NOTE, initiatives_section
 from infodash.periods import Period, ReportingPeriod
 from infodash.surveys import MIN_RESPONSES, with_suppression_text
 
@@ -49,6 +50,8 @@ class PackContent:
     groups: ReachSection
     survey: SatisfactionSection
     actioned: pd.DataFrame  # the anomalies actioned in the period, newest first
+    # the performance initiatives open in the period, with their figures as of its end (infodash.pack_initiatives)
+    initiatives: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(INITIATIVE_COLUMNS)))
 
     @property
     def title(self) -> str:
@@ -155,6 +158,8 @@ class ManagementPack:
             columns={"cell": "customer_group"}), PACK_DEFINITIONS["reach"]))
         tables.append(PackTable("anomalies_actioned", "Anomalies actioned", content.actioned,
                                 PACK_DEFINITIONS["anomalies"]))
+        tables.append(PackTable("initiatives", "Performance initiatives", content.initiatives.drop(
+            columns=["summary"]), INITIATIVES_NOTE))
         tables.append(PackTable("comments", "Comments quoted", self.quoted_comments[
             ["wave", "customer_group", "comment"]],
                                 QUOTING_RULE))
@@ -222,7 +227,8 @@ def pack_content(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, fil
             period=period, covered=covered, partial=partial, scope=scope_text(store, filters), filters=filters,
             time_zone=time_zone.key, judged_at=now, headlines=read(headline_section, store, *arguments),
             services=read(service_section, store, *arguments), groups=read(reach_section, store, *arguments),
-            survey=read(satisfaction_section, store, *arguments), actioned=read(actioned_section, store, *arguments))
+            survey=read(satisfaction_section, store, *arguments), actioned=read(actioned_section, store, *arguments),
+            initiatives=read(initiatives_section, store, *arguments))
 
 
 def check_texts(content: PackContent, texts: PackTexts) -> None:
