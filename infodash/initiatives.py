@@ -540,8 +540,9 @@ def draft_baseline(store: Store, draft: InitiativeDraft, today: dt.date, time_zo
     """The baseline an initiative being entered would have (:data:`BASELINE_RULE`), for the form to show before it
     is saved; None until the metric, its scope and the start are chosen, or when those weeks have no figure."""
     metric = METRICS.get(draft.metric or "")
-    if metric is None or draft.starts_on is None or draft.scope not in metric.scopes or (
-            draft.scope == "service" and draft.service_id is None) or (draft.scope == "group" and draft.group_id is None):
+    unchosen = (draft.scope == "service" and draft.service_id is None) or (draft.scope == "group"
+                                                                          and draft.group_id is None)
+    if metric is None or draft.starts_on is None or draft.scope not in metric.scopes or unchosen:
         return None
     first = week_containing(draft.starts_on).start - dt.timedelta(weeks=BASELINE_WEEKS)
     last = min(last_complete_week(today), week_containing(draft.starts_on).previous(), key=lambda week: week.start)

@@ -162,7 +162,8 @@ def test_an_unknown_metric_a_missing_statement_and_a_review_before_the_start_are
 
 def test_a_scope_the_metric_has_not_and_a_missing_group_are_refused(fixture_store):
     with pytest.raises(ValidationError) as refused:
-        record_initiative(fixture_store, received(metric="csat", scope="service", service_id=1, target=0.8), lead(), TODAY, NOW)
+        record_initiative(fixture_store, received(metric="csat", scope="service", service_id=1, target=0.8), lead(),
+                          TODAY, NOW)
     assert refused.value.errors == {"scope": "CSAT (share satisfied) can be targeted for: all, one customer group."}
     with pytest.raises(ValidationError) as refused:
         record_initiative(fixture_store, received(scope="group"), lead(), TODAY, NOW)

@@ -85,3 +85,18 @@ def test_the_page_works_on_an_empty_database(empty_app_db):
     app = open_page()
     assert not app.exception
     assert "No initiative under this perspective (open ones shown)." in [caption.value for caption in app.caption]
+
+
+def test_a_lead_changes_an_open_initiative_from_its_loaded_values(app_db):
+    app = open_page()
+    app.selectbox(key="in_chosen").set_value(2).run()
+    assert app.text_area(key="in_statement").value == "Lift satisfaction with how requests are handled"
+    assert app.number_input(key="in_target").value == 75.0  # a share, typed in percent
+    assert app.selectbox(key="in_owner").value == "Emma Lind"
+    app.number_input(key="in_target").set_value(80)
+    app = click(app, "Save initiative")
+    assert successes(app) == ["Saved the changes to initiative #2."]
+    with app_db.reading() as db:
+        assert db.execute("SELECT target, owner FROM initiatives WHERE initiative_id = 2").fetchone() == (0.8, "Emma Lind")
+        assert db.execute("SELECT count(*) FROM audit_log WHERE entity = 'initiatives' AND action = 'update'"
+                          ).fetchone()[0] == 1

@@ -113,7 +113,8 @@ def initiative_form(store: Store, entries: list[ScorecardEntry], staff: list[str
                      format_func=lambda key: "A new initiative" if key == form.NEW else open_ones[key],
                      on_change=form.load, args=(store, today), persist_state="session")
         st.text_area("Statement", key="in_statement", height=68,
-                     placeholder="What the initiative sets out to do, e.g. Same-day answers for plant staff", persist_state="session")
+                     placeholder="What the initiative sets out to do, e.g. Same-day answers for plant staff",
+                     persist_state="session")
         form.INITIATIVE.error("statement")
         left, right = st.columns(2)
         with left:
@@ -127,7 +128,8 @@ def initiative_form(store: Store, entries: list[ScorecardEntry], staff: list[str
         metric_key = st.session_state.get("in_metric")
         metric = METRICS.get(metric_key or "")
         st.selectbox("Measure", list(METRICS), format_func=lambda key: METRICS[key].label, key="in_metric",
-                     placeholder="A figure InfoDash computes", help=metric.definition if metric else None, persist_state="session")
+                     placeholder="A figure InfoDash computes", help=metric.definition if metric else None,
+                     persist_state="session")
         form.INITIATIVE.error("metric")
         scopes = list(metric.scopes if metric else SCOPES)
         if st.session_state.get("in_scope") not in scopes:
@@ -138,14 +140,17 @@ def initiative_form(store: Store, entries: list[ScorecardEntry], staff: list[str
             form.INITIATIVE.error("scope")
         with which_col:
             if st.session_state.get("in_scope") == "service":
-                st.selectbox("Service", list(services), format_func=services.get, key="in_service", persist_state="session")
+                st.selectbox("Service", list(services), format_func=services.get, key="in_service",
+                             persist_state="session")
                 form.INITIATIVE.error("service_id")
             elif st.session_state.get("in_scope") == "group":
-                st.selectbox("Customer group", list(groups), format_func=groups.get, key="in_group", persist_state="session")
+                st.selectbox("Customer group", list(groups), format_func=groups.get, key="in_group",
+                             persist_state="session")
                 form.INITIATIVE.error("group_id")
         direction_col, target_col = st.columns(2)
         with direction_col:
-            st.selectbox("Should be", list(DIRECTIONS), format_func=DIRECTIONS.get, key="in_direction", persist_state="session")
+            st.selectbox("Should be", list(DIRECTIONS), format_func=DIRECTIONS.get, key="in_direction",
+                         persist_state="session")
             form.INITIATIVE.error("direction")
         with target_col:
             st.number_input("Target" + (" (%)" if form.in_percent(metric_key) else ""), key="in_target",
@@ -195,7 +200,8 @@ def review_form(store: Store, entries: list[ScorecardEntry], today: dt.date) -> 
             st.selectbox("Decision", list(DECISIONS), format_func=DECISIONS.get, key="rv_decision",
                          help="Close ends the initiative on the review's day.", persist_state="session")
             form.REVIEW.error("decision")
-        st.text_area("Notes", key="rv_notes", placeholder="What the figures show, what helped, what got in the way", persist_state="session")
+        st.text_area("Notes", key="rv_notes", placeholder="What the figures show, what helped, what got in the way",
+                     persist_state="session")
         form.REVIEW.error("notes")
         st.form_submit_button("Record review", type="primary", on_click=form.save_review, args=(store, today))
     form.REVIEW.error("author")
