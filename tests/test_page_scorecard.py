@@ -100,3 +100,16 @@ def test_a_lead_changes_an_open_initiative_from_its_loaded_values(app_db):
         assert db.execute("SELECT target, owner FROM initiatives WHERE initiative_id = 2").fetchone() == (0.8, "Emma Lind")
         assert db.execute("SELECT count(*) FROM audit_log WHERE entity = 'initiatives' AND action = 'update'"
                           ).fetchone()[0] == 1
+
+
+def test_the_reports_page_previews_the_packs_initiatives(app_db):
+    app = apptest_helpers.open_page("reports.py", None)
+    app.session_state["pack_section"] = "Initiatives"
+    app = app.run()
+    assert not app.exception
+    listed = app.dataframe[0].value
+    # started 16 weeks before the demo's end: within the last complete quarter, whatever today is
+    assert "Same-day service for everyone: 95% of requests within the service level" in listed["initiative"].tolist()
+    assert set(listed["verdict"]) <= {"On track", "Not on track", "Not yet measured"}
+    assert any("On track when the average of the latest 4 whole weeks" in apptest_helpers.shown(caption.value)
+               for caption in app.caption)
