@@ -20,7 +20,8 @@ from infodash.ui.store import cached, store_errors
 context = page_context(with_filters=False)
 store, time_zone = context.store, context.time_zone
 today = dt.datetime.now(time_zone).date()
-now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)  # open requests are judged against this minute
+# whole weeks only: open requests are judged against the hour, so the figures are read again at most hourly
+now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
 
 st.title("Scorecard")
 st.caption("What the team has set out to improve, grouped under the four perspectives of a balanced scorecard. "

@@ -13,7 +13,7 @@ import streamlit as st
 
 from infodash.db import Store
 from infodash.formatting import VERDICT_COLOURS
-from infodash.initiatives import (BASELINE_RULE, DECISIONS, DIRECTIONS, METRICS, ON_TRACK_RULE, PERSPECTIVES,
+from infodash.initiatives import (BASELINE_RULE, BASELINE_WEEKS, DECISIONS, DIRECTIONS, METRICS, ON_TRACK_RULE, PERSPECTIVES,
                                   RECENT_WEEKS, SCOPES, TREND_RULE, VERDICTS, Metric, ScorecardEntry, draft_baseline)
 from infodash.ui import initiative_form as form
 from infodash.ui.charts import cached_chart, styled
@@ -175,8 +175,10 @@ def initiative_form(store: Store, entries: list[ScorecardEntry], staff: list[str
             st.text_area(name.capitalize(), key=f"in_{name}", height=68, placeholder=placeholder)
             form.INITIATIVE.error(name)
         baseline = cached(draft_baseline, store, form.draft_from_fields(), today, time_zone)
-        st.caption(f"Baseline: {metric.written(baseline, True) if metric and baseline is not None else '-'}. "
-                   + BASELINE_RULE)
+        st.caption(f"Baseline: {metric.written(baseline, True)}, the average weekly figure over the {BASELINE_WEEKS} "
+                   "whole weeks before the start week, computed from the data." if metric and baseline is not None
+                   else "Baseline: shown here once the measure, its scope and the start are chosen (none when the "
+                        f"{BASELINE_WEEKS} weeks before the start have no figure).")
         st.button("Save initiative", type="primary", on_click=form.save_initiative, args=(store, today))
         form.INITIATIVE.error("author")
         form.INITIATIVE.error("form")
