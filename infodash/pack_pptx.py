@@ -227,7 +227,8 @@ def _initiatives_slides(deck: Presentation, content: PackContent) -> None:
             for column, (name, _, _) in enumerate(_INITIATIVE_CELLS):
                 value = str(getattr(row, name))
                 colour = _colour(VERDICT_COLOUR[VERDICT_KEYS[value]]) if name == "verdict" else INK
-                _cell_text(table.cell(number, column), value, bold=name == "verdict", colour=colour)  # a table runs nothing
+                # as typed: a table, unlike a chart's workbook, runs no formula
+                _cell_text(table.cell(number, column), value, bold=name == "verdict", colour=colour)
 
 
 def _cell_text(cell: object, text: str, bold: bool = False, colour: RGBColor = INK) -> None:
