@@ -27,9 +27,10 @@ st.title("Scorecard")
 st.caption("What the team has set out to improve, grouped under the four perspectives of a balanced scorecard. "
            "Every figure is computed from the data with the same formulas as the pages, week by week (Monday to "
            f"Sunday); nothing here is typed. {BASELINE_RULE} {ON_TRACK_RULE} {TREND_RULE}")
+show_closed = st.session_state.get("sc_closed", False)  # closed initiatives are read only when shown
 with store_errors(store):
     cached(evaluate_requests, store)
-    entries = cached(scorecard, store, today, time_zone, now)
+    entries = cached(scorecard, store, today, time_zone, now, show_closed)
 
 open_entries = [entry for entry in entries if entry.initiative.closed_on is None]
 verdicts = [entry.progress.verdict for entry in open_entries]
@@ -40,7 +41,7 @@ kpi_row([
     Kpi("Not yet measured", verdicts.count("not_measured"), None,
         "Open initiatives with no whole week with a figure since their start (e.g. starting this week)."),
 ])
-show_closed = st.toggle("Show closed initiatives", key="sc_closed", persist_state="session")
+st.toggle("Show closed initiatives", key="sc_closed", persist_state="session")
 for perspective, title in PERSPECTIVES.items():
     st.subheader(title, help=PERSPECTIVE_QUESTIONS[perspective])
     shown = [entry for entry in entries if entry.initiative.draft.perspective == perspective

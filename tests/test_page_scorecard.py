@@ -31,6 +31,9 @@ def test_a_viewer_reads_the_scorecard_but_finds_no_forms(app_db):
     assert not [button for button in app.button if button.label in ("Save initiative", "Record review")]
     assert not app.text_area and "Leads record initiatives and their reviews here." in [
         caption.value for caption in app.caption]
+    assert "Cut the time to first response" not in shown  # closed: shown on request
+    app.toggle(key="sc_closed").set_value(True).run()
+    assert "Cut the time to first response to half an hour" in " ".join(markdown.value for markdown in app.markdown)
 
 
 def test_a_lead_records_an_initiative_after_a_target_out_of_range_is_explained_and_the_text_kept(app_db):
