@@ -25,6 +25,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, replace
 from zoneinfo import ZoneInfo
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -286,15 +287,24 @@ def _from_row(row: tuple) -> Initiative:
     return Initiative(row[0], InitiativeDraft(**values), row[-3], row[-2], row[-1])
 
 
+def _validated(store: Store, draft: InitiativeDraft, actor: Account, today: dt.date) -> InitiativeDraft:
+    """:func:`validate_initiative`, with the problem of an unnamed author among the others."""
+    errors: dict[str, str] = {}
+    check_author(actor.name, errors)
+    try:
+        draft = validate_initiative(store, draft, today)
+    except ValidationError as error:
+        errors.update(error.errors)
+    if errors:
+        raise ValidationError(errors)
+    return draft
+
+
 def record_initiative(store: Store, draft: InitiativeDraft, actor: Account, today: dt.date,
                       now: dt.datetime | None = None) -> int:
     """Validate and store a new initiative; its id. Raises NotAllowed for anyone but a lead, ValidationError."""
     require(actor, "lead", "record initiatives")
-    errors: dict[str, str] = {}
-    check_author(actor.name, errors)
-    if errors:
-        raise ValidationError(errors)
-    draft = validate_initiative(store, draft, today)
+    draft = _validated(store, draft, actor, today)
     with store.writing() as db:
         initiative_id = db.execute(_INSERT_SQL, [*(getattr(draft, column) for column in _COLUMNS),
                                                  actor.name.strip(), now or dt.datetime.now(dt.UTC)]).fetchone()[0]
@@ -307,7 +317,7 @@ def update_initiative(store: Store, initiative_id: int, draft: InitiativeDraft, 
     """Change an open initiative (its old values go to the audit log). Raises NotAllowed for anyone but a lead,
     LookupError when it does not exist, ValidationError for bad input or a closed initiative."""
     require(actor, "lead", "change initiatives")
-    draft = validate_initiative(store, draft, today)
+    draft = _validated(store, draft, actor, today)
     with store.writing() as db:
         before = _fetch(db, initiative_id)
         if before.closed_on is not None:
@@ -319,7 +329,7 @@ def update_initiative(store: Store, initiative_id: int, draft: InitiativeDraft, 
                      {"before": asdict(before.draft), "after": asdict(draft)})
 
 
-def _fetch(db, initiative_id: int) -> Initiative:  # noqa: ANN001 (a DuckDB connection)
+def _fetch(db: duckdb.DuckDBPyConnection, initiative_id: int) -> Initiative:
     row = db.execute(_SELECT_SQL + " WHERE i.initiative_id = ?", [initiative_id]).fetchone()
     if row is None:
         raise LookupError(f"There is no initiative #{initiative_id}.")

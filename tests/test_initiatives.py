@@ -252,3 +252,9 @@ def test_the_form_shows_the_baseline_before_the_initiative_is_saved(fixture_stor
     assert draft_baseline(fixture_store, received(metric=None), TODAY, LONDON, NOW) is None
     assert draft_baseline(fixture_store, received(scope="group", group_id=1, starts_on=TODAY), TODAY, LONDON,
                           NOW) == pytest.approx(5 / 12)  # Research: 2 + 3
+
+
+def test_an_unnamed_author_is_named_among_the_other_problems(fixture_store):
+    with pytest.raises(ValidationError) as refused:
+        record_initiative(fixture_store, received(statement=""), lead(" "), TODAY, NOW)
+    assert set(refused.value.errors) == {"author", "statement"}
