@@ -22,10 +22,10 @@ from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.filters import Filters
 from infodash.formatting import format_figure
+from infodash.pack_initiatives import INITIATIVE_COLUMNS, INITIATIVES_NOTE, initiatives_section
 from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, ReachSection, SatisfactionSection,
                                  ServiceSection, actioned_section, headline_section, reach_section, reporting_span,
                                  satisfaction_section, service_section, why_no_chart)
-from infodash.pack_initiatives import INITIATIVE_COLUMNS, INITIATIVES_NOTE, initiatives_section
 from infodash.periods import Period, ReportingPeriod
 from infodash.surveys import MIN_RESPONSES, with_suppression_text
 

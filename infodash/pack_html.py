@@ -108,7 +108,7 @@ def _paragraphs(text: str) -> str:
 
 
 def _initiatives(frame: pd.DataFrame) -> str:
-    """The initiatives as a table, the verdict in its colour, each one's figures in a sentence below."""
+    """The initiatives as a table, the verdict in its colour, and the rules behind the figures."""
     if frame.empty:
         return f'<p class="meta">{escape(NO_INITIATIVES)}</p>'
     columns = (("perspective", "Perspective"), ("initiative", "Initiative"), ("owner", "Owner"), ("target", "Target"),
