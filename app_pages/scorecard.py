@@ -6,8 +6,8 @@ import datetime as dt
 import streamlit as st
 
 from infodash.catalogue import customer_group_options, service_options
-from infodash.initiatives import (BASELINE_RULE, ON_TRACK_RULE, PERSPECTIVE_QUESTIONS, PERSPECTIVES, TREND_RULE,
-                                  scorecard)
+from infodash.initiatives import (BASELINE_RULE, ON_TRACK_RULE, PERSPECTIVE_QUESTIONS, PERSPECTIVES,
+                                  REVIEW_DUE_RULE, TREND_RULE, scorecard)
 from infodash.organisation import staff_table
 from infodash.sla import evaluate_requests
 from infodash.ui import initiative_form as form
@@ -40,6 +40,8 @@ kpi_row([
     Kpi("Not on track", verdicts.count("off_track"), None, ON_TRACK_RULE, direction="lower_is_better"),
     Kpi("Not yet measured", verdicts.count("not_measured"), None,
         "Open initiatives with no whole week with a figure since their start (e.g. starting this week)."),
+    Kpi("Reviews due", sum(entry.review_due(today) for entry in open_entries), None, REVIEW_DUE_RULE,
+        direction="lower_is_better"),
 ])
 st.toggle("Show closed initiatives", key="sc_closed", persist_state="session")
 for perspective, title in PERSPECTIVES.items():
@@ -49,7 +51,7 @@ for perspective, title in PERSPECTIVES.items():
     if not shown:
         st.caption("No initiative under this perspective" + ("." if show_closed else " (open ones shown)."))
     for entry in shown:
-        initiative_card(entry)
+        initiative_card(entry, today)
 
 if not may("lead"):
     st.caption("Leads record initiatives and their reviews here.")

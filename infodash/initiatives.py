@@ -68,6 +68,8 @@ ON_TRACK_RULE = (f"On track when the average of the latest {RECENT_WEEKS} whole 
                  "yet it is not yet measured.")
 TREND_RULE = ("Trend: the least-squares slope of the weekly figures since the start, per week (at least "
               f"{MIN_TREND_WEEKS} weeks with a figure); improving when it moves towards the target's direction.")
+REVIEW_DUE_RULE = ("A review is due when an open initiative's review day has come and no review has been recorded "
+                   "on or after it (after a review, change the initiative to set the next review day).")
 VERDICTS: dict[str, str] = {"on_track": "On track", "off_track": "Not on track", "not_measured": "Not yet measured"}
 VERDICT_COLOUR: dict[str, str] = {"on_track": VERDICT_COLOURS["met"], "off_track": VERDICT_COLOURS["missed"],
                                   "not_measured": "#6c757d"}
@@ -509,6 +511,13 @@ class ScorecardEntry:
     initiative: Initiative
     progress: Progress
     reviews: pd.DataFrame
+
+    def review_due(self, today: dt.date) -> bool:
+        """:data:`REVIEW_DUE_RULE`: open, its review day reached, and no review recorded on or after that day."""
+        draft = self.initiative.draft
+        if self.initiative.closed_on is not None or draft.review_on > today:
+            return False
+        return not (pd.to_datetime(self.reviews["reviewed_on"]).dt.date >= draft.review_on).any()
 
 
 def scorecard(store: Store, today: dt.date, time_zone: ZoneInfo, now: dt.datetime | None = None,

@@ -258,3 +258,17 @@ def test_an_unnamed_author_is_named_among_the_other_problems(fixture_store):
     with pytest.raises(ValidationError) as refused:
         record_initiative(fixture_store, received(statement=""), lead(" "), TODAY, NOW)
     assert set(refused.value.errors) == {"author", "statement"}
+
+
+def test_a_review_is_due_once_the_review_day_comes_until_one_is_recorded_on_or_after_it(fixture_store):
+    record_initiative(fixture_store, received(review_on=dt.date(2026, 11, 20)), lead(), TODAY, NOW)
+    [entry] = scorecard(fixture_store, TODAY, LONDON, NOW)
+    assert not entry.review_due(dt.date(2026, 11, 19)) and entry.review_due(TODAY)
+    record_review(fixture_store, entry.initiative.initiative_id, ReviewDraft(dt.date(2026, 11, 16), "Early look",
+                                                                             "continue"), lead(), TODAY)
+    [entry] = scorecard(fixture_store, TODAY, LONDON, NOW)
+    assert entry.review_due(TODAY)  # reviewed before the review day
+    record_review(fixture_store, entry.initiative.initiative_id, ReviewDraft(dt.date(2026, 11, 20), "On track",
+                                                                             "continue"), lead(), TODAY)
+    [entry] = scorecard(fixture_store, TODAY, LONDON, NOW)
+    assert not entry.review_due(TODAY)

@@ -28,21 +28,27 @@ REVIEW_COLUMNS = {"reviewed_on": st.column_config.DateColumn("Reviewed on", form
 
 
 def weekly_chart(weeks: pd.DataFrame, target: float, metric_key: str, start: dt.date) -> go.Figure:
-    """The weekly figure since the baseline weeks: grey before the start, green where a week meets the target and
-    red where it does not; the target as a dashed line."""
+    """The weekly figure from the baseline weeks on, a point a week: grey before the start, green where a week meets
+    the target and red where it does not; the target as a dashed line, the start as a dotted one."""
     metric = METRICS[metric_key]
     colours = ["#adb5bd" if meets is None else VERDICT_COLOURS["met" if meets else "missed"]
                for meets in weeks["meets"]]
     share = metric.kind == "share"
-    figure = go.Figure(go.Bar(x=weeks["week"], y=weeks["actual"], marker_color=colours, name="Weekly figure",
-                              hovertemplate="Week of %{x|%d %b %Y}: %{y" + (":.1%" if share else ":.2f") + "}"
-                                            "<extra></extra>"))
+    figure = go.Figure(go.Scatter(x=weeks["week"], y=weeks["actual"], mode="lines+markers", name="Weekly figure",
+                                  line={"color": "#adb5bd", "width": 1.5}, connectgaps=False,
+                                  marker={"color": colours, "size": 8},
+                                  hovertemplate="Week of %{x|%d %b %Y}: %{y" + (":.1%" if share else ":.2f") + "}"
+                                                "<extra></extra>"))
     figure.add_hline(y=target, line_dash="dash", line_color="#212529", annotation_text="target",
                      annotation_position="top left")
     figure.add_vline(x=pd.Timestamp(start) - pd.Timedelta(days=3.5), line_dash="dot", line_color="#6c757d")
     figure = styled(figure, "", height=220)
-    figure.update_layout(margin={"l": 10, "r": 10, "t": 20, "b": 10}, showlegend=False, bargap=0.15,
+    figure.update_layout(margin={"l": 10, "r": 10, "t": 20, "b": 10}, showlegend=False,
                          yaxis={"tickformat": ".0%" if share else None, "rangemode": "tozero"})
+    if share:  # shares near the top (attainment of 90-100%) would be a flat line on a 0-100% axis
+        values = [*weeks["actual"].dropna(), target]
+        low = max(0.0, min(values) - 0.05)
+        figure.update_yaxes(range=[low, min(1.0, max(values) + 0.03)] if low > 0.2 else None)
     return figure
 
 
@@ -56,12 +62,13 @@ def _figure(metric: Metric, value: float | None, average: bool = False) -> str:
     return metric.written(value, average) if value is not None else "-"
 
 
-def initiative_card(entry: ScorecardEntry) -> None:
+def initiative_card(entry: ScorecardEntry, today: dt.date) -> None:
     """One initiative: what it sets out to do, its figures and verdict, the weekly chart, details and reviews."""
     initiative, progress = entry.initiative, entry.progress
     draft, metric = initiative.draft, initiative.metric
     with st.container(border=True):
-        closed = f" · closed {initiative.closed_on:%d %b %Y}" if initiative.closed_on else ""
+        closed = f" · closed {initiative.closed_on:%d %b %Y}" if initiative.closed_on else \
+            " · review due" if entry.review_due(today) else ""
         st.markdown(f"**#{initiative.initiative_id} {escape_markdown(draft.statement)}**")
         st.caption(escape_markdown(f"Target: {initiative.target_text()} · owner {draft.owner} · from "
                                    f"{draft.starts_on:%d %b %Y}, review {draft.review_on:%d %b %Y}{closed}"
