@@ -42,6 +42,9 @@ def test_a_lead_records_an_initiative_after_a_target_out_of_range_is_explained_a
     app.selectbox(key="in_perspective").set_value("internal")
     app.selectbox(key="in_metric").set_value("attainment").run()
     assert "Target (%)" in [box.label for box in app.number_input]
+    # the baseline is computed as soon as the measure, its scope and the start are chosen, never typed
+    assert [caption.value for caption in app.caption if re.match(r"Baseline: \d+\.\d%, the average weekly figure",
+                                                                 caption.value)]
     app.number_input(key="in_target").set_value(120)
     app.text_area(key="in_barriers").input("Holiday peaks")
     app.selectbox(key="in_owner").set_value("Dev Patel")

@@ -13,8 +13,9 @@ import streamlit as st
 
 from infodash.db import Store
 from infodash.formatting import VERDICT_COLOURS
-from infodash.initiatives import (BASELINE_RULE, BASELINE_WEEKS, DECISIONS, DIRECTIONS, METRICS, ON_TRACK_RULE, PERSPECTIVES,
-                                  RECENT_WEEKS, SCOPES, TREND_RULE, VERDICTS, Metric, ScorecardEntry, draft_baseline)
+from infodash.initiatives import (BASELINE_RULE, BASELINE_WEEKS, DECISIONS, DIRECTIONS, METRICS, ON_TRACK_RULE,
+                                  PERSPECTIVES, RECENT_WEEKS, SCOPES, TREND_RULE, VERDICTS, InitiativeDraft, Metric,
+                                  ScorecardEntry, draft_baseline)
 from infodash.ui import initiative_form as form
 from infodash.ui.charts import cached_chart, styled
 from infodash.ui.store import cached
@@ -181,7 +182,10 @@ def initiative_form(store: Store, entries: list[ScorecardEntry], staff: list[str
                                   ("benefits", "What customers and the organisation gain")):
             st.text_area(name.capitalize(), key=f"in_{name}", height=68, placeholder=placeholder)
             form.INITIATIVE.error(name)
-        baseline = cached(draft_baseline, store, form.draft_from_fields(), today, time_zone)
+        typed = form.draft_from_fields()  # only what the baseline depends on, so typing a statement reads nothing
+        measured = InitiativeDraft(metric=typed.metric, scope=typed.scope, service_id=typed.service_id,
+                                   group_id=typed.group_id, starts_on=typed.starts_on)
+        baseline = cached(draft_baseline, store, measured, today, time_zone)
         st.caption(f"Baseline: {metric.written(baseline, True)}, the average weekly figure over the {BASELINE_WEEKS} "
                    "whole weeks before the start week, computed from the data." if metric and baseline is not None
                    else "Baseline: shown here once the measure, its scope and the start are chosen (none when the "
