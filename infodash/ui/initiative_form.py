@@ -7,7 +7,6 @@ what was typed. A share's target is typed in percent (95 for 95%) and handed to 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -106,7 +105,3 @@ def label(initiative: Initiative) -> str:
     """How a picker names an initiative: '#3 Reach more of the shop floor'."""
     return f"#{initiative.initiative_id} {initiative.draft.statement}"
 
-
-def time_zone_today(time_zone: ZoneInfo) -> dt.date:
-    """Today in the organisation's time zone."""
-    return dt.datetime.now(time_zone).date()
