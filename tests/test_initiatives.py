@@ -272,3 +272,17 @@ def test_a_review_is_due_once_the_review_day_comes_until_one_is_recorded_on_or_a
                                                                              "continue"), lead(), TODAY)
     [entry] = scorecard(fixture_store, TODAY, LONDON, NOW)
     assert not entry.review_due(TODAY)
+
+
+def test_weekly_nps_counts_promoters_less_detractors_of_each_weeks_answers(fixture_store):
+    with fixture_store.writing() as db:
+        db.execute("INSERT INTO surveys (survey_id, name, style, scale_min, scale_max) "
+                   "VALUES (1, 'Pulse', 'perception', 1, 5)")
+        db.execute("INSERT INTO survey_waves VALUES (1, 1, 'Autumn', DATE '2026-11-01', DATE '2026-11-30')")
+        answers = ([("2026-11-09 10:00", score) for score in (9, 10, 7, 3, 6)]  # 2 promoters, 2 detractors of 5
+                   + [("2026-11-16 10:00", score) for score in (10, 10, 9, 8, 2)])  # 3 and 1 of 5
+        db.executemany("INSERT INTO survey_responses (wave_id, group_id, submitted_at, nps) VALUES (1, 1, ?, ?)",
+                       [(at(when), score) for when, score in answers])
+    actual = weekly_actuals(fixture_store, "nps", weeks_ending_with(week_containing(dt.date(2026, 11, 16)), 2),
+                            LONDON)
+    assert actual["actual"].tolist() == [0.0, 40.0]
