@@ -286,3 +286,11 @@ def test_weekly_nps_counts_promoters_less_detractors_of_each_weeks_answers(fixtu
     actual = weekly_actuals(fixture_store, "nps", weeks_ending_with(week_containing(dt.date(2026, 11, 16)), 2),
                             LONDON)
     assert actual["actual"].tolist() == [0.0, 40.0]
+
+
+def test_reach_counts_the_active_customers_met_in_the_thirteen_weeks_ending_with_each_week(fixture_store):
+    # four active customers (Dan is inactive); first contacts: Eve 19 Oct, Alice 25 Oct, Bob 9 Nov, Cara 18 Nov
+    actual = weekly_actuals(fixture_store, "reach_share", weeks_ending_with(week_containing(dt.date(2026, 11, 16)), 6),
+                            LONDON)
+    assert actual["week"].iloc[0] == dt.date(2026, 10, 12)
+    assert actual["actual"].tolist() == [0.0, 0.5, 0.5, 0.5, 0.75, 1.0]
