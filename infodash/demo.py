@@ -26,6 +26,7 @@ import holidays
 import pandas as pd
 
 from infodash.db import Store
+from infodash.demo_subjects import add_request_subjects
 from infodash.detection import run_detection
 from infodash.sla import evaluate_requests
 from infodash.survey_templates import SERVQUAL_22
@@ -220,6 +221,7 @@ def build_demo(store: Store, size: str = "small", seed: int = 7, end_date: dt.da
             _touchpoints(db, spec)
             _surveys(db, spec)
             _usage(db, spec)
+            add_request_subjects(db)  # after everything else: fills requests.subject only
             db.execute("INSERT INTO settings VALUES ('time_zone', ?), ('data_source', ?) "
                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [TIME_ZONE, f"demo-{size}"])
             db.execute("INSERT INTO audit_log (actor, action, entity, details) "
