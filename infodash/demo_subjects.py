@@ -12,7 +12,11 @@ a quarter of an hour, as such requests commonly make 20-40% of a systems team's 
 
 from __future__ import annotations
 
+import json
+
 import duckdb
+
+from infodash.db import Store
 
 DATABASES = ("Scopus", "Factiva", "Statista", "Orbit", "Bloomberg")
 TABLES = ("account_pipeline", "sales_by_region", "company_financials", "customer_contacts", "product_margins")
@@ -139,3 +143,21 @@ WHERE requests.request_id = s.request_id
 def add_request_subjects(db: duckdb.DuckDBPyConnection) -> None:
     """Fill the subject of every demo request (needs the demo's ``rnd`` macro and seed, see ``infodash.demo``)."""
     db.execute(_SUBJECT_SQL)
+
+
+def add_subjects_to_existing_demo(store: Store) -> int:
+    """Fill the subjects of a demo database built before the demo had them (e.g. a large benchmark set), with
+    the seed it was built with, exactly as a new build would; returns how many requests got a subject.
+
+    Raises ``ValueError`` for a database that is not demo data (its requests are left alone)."""
+    with store.writing() as db:
+        built = db.execute("SELECT details FROM audit_log WHERE actor = 'demo' AND action = 'generate' "
+                           "ORDER BY rowid DESC LIMIT 1").fetchone()
+        source = db.execute("SELECT value FROM settings WHERE key = 'data_source'").fetchone()
+        if built is None or source is None or not source[0].startswith("demo"):
+            raise ValueError("this database does not hold demo data")
+        db.execute("SET VARIABLE demo_seed = ?", [int(json.loads(built[0])["seed"])])
+        db.execute("CREATE OR REPLACE TEMP MACRO rnd(i, salt) AS "
+                   "(hash(i, salt, getvariable('demo_seed')) % 1000003) / 1000003.0")
+        add_request_subjects(db)
+        return db.execute("SELECT count(*) FROM requests WHERE subject IS NOT NULL").fetchone()[0]

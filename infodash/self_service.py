@@ -23,12 +23,15 @@ free.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
+import duckdb
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.stats import binomtest
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
@@ -45,42 +48,71 @@ DISTANCE_THRESHOLD = 0.6
 # A candidate repeats when it has at least this many requests in the period and this share of all of them.
 MIN_REQUESTS = 10
 MIN_SHARE = 0.005
+# It takes little effort when its requests typically take at most this share of the usual effort of their
+# service (the median, over its requests with effort logged, of minutes / their service's median minutes), and
+# more of them take less than usual than more, beyond chance (a sign test at this level); it is quick when they
+# are typically resolved within this many business hours (about one business day).
+SHORT_EFFORT_RATIO = 0.85
+SIGN_TEST_LEVEL = 0.01
+QUICK_HOURS = 8.0
 # Requests without logged effort count at their candidate's median effort when it has at least this many
 # requests with logged effort; otherwise at their service's median.
 MIN_MEASURED = 5
-USE_IDF = False
+USE_IDF = False  # plain term frequencies: words a template repeats in every subject must weigh, not only rare ones
 DAYS_PER_MONTH = 365.25 / 12
 PLACEHOLDERS = {"xname": "‹name›", "xemail": "‹e-mail›", "xnumber": "‹number›"}
 
-ROUTINE_RULE = (
-    "Routine = it repeats (at least {min_requests} requests in the period and at least {min_share:.1%} of all "
-    "requests), it takes little effort (median effort at or below the median of all requests with effort "
-    "logged) and it is resolved quickly (median business hours to resolve at or below the median of all "
-    "resolved requests)."
-).format(min_requests=MIN_REQUESTS, min_share=MIN_SHARE)
+_REPEATS = (f"It repeats: at least {MIN_REQUESTS} requests in the period and at least {MIN_SHARE:.1%} of all its "
+            "requests.")
+_SHORT = (f"Less effort than usual: its requests typically (the median) take at most {SHORT_EFFORT_RATIO:.0%} of "
+          "the median effort of their own service's requests, and more of them take less than their service's "
+          f"median than more, beyond chance (sign test, p < {SIGN_TEST_LEVEL}); requests with effort logged.")
+_QUICK = (f"Quick: its resolved requests typically (the median) took at most {QUICK_HOURS:g} business hours, about "
+          "one business day, as the service-level engine counts them.")
+ROUTINE_RULE = ("A candidate is routine when all three hold. " + _REPEATS + " " + _SHORT + " " + _QUICK)
 
 DEFINITIONS: dict[str, str] = {
     "label": "The candidate's most typical subject: of its subjects, normalised (the requester's name, e-mail "
-             "addresses and numbers replaced), the one most similar to the others.",
-    "top_words": "The words that weigh most in the candidate's subjects (TF-IDF).",
+             "addresses and numbers replaced), the one most like the others, weighted by how often each is asked.",
+    "top_words": "The words that weigh most in the candidate's subjects (term frequencies over its requests).",
     "requests": "Requests of this candidate received in the period (declined ones included).",
     "share": "Its requests as a share of all requests received in the period for the chosen filters.",
     "requests_per_month": "Requests in the period / months in the period (days / 30.4).",
-    "median_effort_minutes": "Median minutes of effort per request, over the requests with touchpoints linked "
+    "median_effort_minutes": "Median minutes of effort per request, over its requests with touchpoints linked "
                              "to them (all their touchpoints' minutes added up).",
     "measured_share": "Share of its requests whose effort comes from linked touchpoints; the others are "
-                      "estimated.",
+                      "estimated (see Staff hours per month).",
     "median_hours": "Median business hours from receipt to resolution, as the service-level engine judges them: "
                     "opening hours only, time waiting on the customer or a vendor left out (resolved requests).",
     "hours_per_month": "Staff hours per month: the minutes of the touchpoints linked to its requests, plus, for "
                        "each request without one, an estimate: the candidate's median effort when at least "
-                       f"{MIN_MEASURED} of its requests have effort logged, otherwise its service's median "
-                       "effort in the period; added up, in hours, divided by the months in the period. All of "
-                       "it would be freed if customers did these themselves.",
+                       f"{MIN_MEASURED} of its requests have effort logged, otherwise the median effort of its "
+                       "service's requests in the period; added up, in hours, divided by the months in the period. "
+                       "Self-service would free all of it if customers did these themselves (an upper bound).",
+    "repeats": _REPEATS,
+    "short_effort": _SHORT,
+    "quick": _QUICK,
     "routine": ROUTINE_RULE,
-    "rank": "Routine candidates ranked by staff hours per month, largest first.",
-    "service_share": "Of each service's (or customer group's) requests in the period, the share that belong to "
-                     "routine candidates.",
+    "rank": "Routine candidates ranked by staff hours per month, largest first: the hours self-service would free.",
+    "routine_requests": "Requests received in the period that belong to routine candidates.",
+    "routine_share": "Routine requests as a share of all requests received in the period (filters applied).",
+    "routine_hours": "Staff hours per month the routine candidates cost (see Staff hours per month in the table): "
+                     "what self-service would free.",
+    "routine_hours_share": "Routine candidates' staff hours per month as a share of the staff hours per month of "
+                           "all the period's requests, estimated the same way.",
+    "routine_candidates": "Groups of subjects that meet the routine rule in this period.",
+    "service_share": "Of each service's (or customer group's) requests received in the period, the share that "
+                     "belong to routine candidates.",
+    "chosen_share": "Of the service's (or group's) requests in the period, the share that belong to this candidate.",
+    "method": f"Subjects are grouped by text similarity with scikit-learn, not by hand-written rules. Each distinct "
+              "subject is normalised: lower case; the requester's name, surname and login become ‹name›, e-mail "
+              "addresses ‹e-mail›, words with a digit (ids, dates, logins) ‹number›; punctuation and initials go; "
+              "names of systems and databases stay. Identical normalised subjects are counted together; the "
+              f"{MAX_CLUSTERED:,} most frequent are described by their words and character 3-5-grams (so "
+              "*jsmith* is near *smith*) and clustered (agglomerative, average linkage on cosine distance, merging "
+              f"below {DISTANCE_THRESHOLD}); the rarer ones join the nearest group when as close, or stay ungrouped. "
+              "Nothing is random: the same subjects always give the same groups. The grouping is redone when "
+              "subjects change.",
 }
 
 
@@ -88,56 +120,64 @@ DEFINITIONS: dict[str, str] = {
 class SubjectGroups:
     """How request subjects group: ``subjects`` maps each distinct normalised subject (``normalised``,
     ``requests``) to its ``candidate`` (-1: left ungrouped); ``candidates`` holds per candidate its ``label``,
-    ``top_words``, ``subjects`` (distinct normalised ones) and ``requests`` (all time)."""
+    ``top_words``, ``subjects`` (distinct normalised ones) and ``requests`` (all time); ``typed`` (filled by
+    :func:`subject_groups`) maps each subject as typed (``subject``) to its ``candidate``."""
 
     subjects: pd.DataFrame
     candidates: pd.DataFrame
     distinct: int  # distinct normalised subjects
     clustered: int  # of them, clustered (the most frequent, at most MAX_CLUSTERED)
     ungrouped_requests: int  # requests whose subject joined no group
+    typed: pd.DataFrame | None = None
 
 
-# The requester's name, surname and login, and e-mail addresses and words with digits, replaced before grouping.
-# Names are replaced as plain text (replace, not a pattern), so any name is safe.
-_NAMES_REPLACED = """
-SELECT r.*, CASE WHEN length(n.surname) >= 2 THEN replace(n.with_login, ' ' || n.surname, ' xname ')
-                 ELSE n.with_login END AS named
-FROM (
-    SELECT r.request_id,
-           CASE WHEN coalesce(c.login, '') <> ''
-                THEN replace(replace(' ' || lower(r.subject) || ' ', lower(c.name), ' xname '), lower(c.login), ' xname ')
-                ELSE replace(' ' || lower(r.subject) || ' ', lower(c.name), ' xname ') END AS with_login,
-           lower(trim(substr(c.name, length(split_part(c.name, ' ', 1)) + 1))) AS surname
-    FROM requests r JOIN customers c USING (customer_id)
-    WHERE r.subject IS NOT NULL AND trim(r.subject) <> '' {conditions}
-) n JOIN requests r USING (request_id)
-"""
-# Then e-mail addresses, words with a digit, punctuation and single letters (initials).
-_NORMALISED = r"""trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(named,
+# Each distinct subject as typed, with its requests and one requester (the first), whose name, surname and login
+# are replaced as plain text (replace, not a pattern, so any name is safe); then e-mail addresses, words with a
+# digit, punctuation and single letters (initials). Run on distinct subjects, not on every request.
+_DISTINCT_SQL = r"""
+WITH typed AS (
+    SELECT subject, count(*) AS requests, min(customer_id) AS customer_id FROM requests
+    WHERE subject IS NOT NULL AND trim(subject) <> '' GROUP BY subject
+),
+named AS (
+    SELECT t.subject, t.requests,
+           CASE WHEN length(surname) >= 2 THEN replace(with_login, ' ' || surname, ' xname ') ELSE with_login END
+               AS named
+    FROM (
+        SELECT t.*, CASE WHEN coalesce(c.login, '') <> ''
+                         THEN replace(replace(' ' || lower(t.subject) || ' ', lower(c.name), ' xname '),
+                                      lower(c.login), ' xname ')
+                         ELSE replace(' ' || lower(t.subject) || ' ', coalesce(lower(c.name), ' '), ' xname ')
+                    END AS with_login,
+               lower(trim(substr(c.name, length(split_part(c.name, ' ', 1)) + 1))) AS surname
+        FROM typed t LEFT JOIN customers c USING (customer_id)
+    ) t
+)
+SELECT subject, requests, trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(named,
     '[^\s@]+@[^\s@]+', ' xemail ', 'g'),
     '[^\s]*[0-9][^\s]*', ' xnumber ', 'g'),
     '[^\p{L}]+', ' ', 'g'),
     '(^| )\p{L}( \p{L})*( |$)', ' ', 'g'),
-    '\s+', ' ', 'g'))"""
-
-
-def normalised_requests_sql(conditions: str = "") -> str:
-    """SQL of the requests with a subject (every column of ``requests``) and ``normalised``, their normalised
-    subject; ``conditions`` is the caller's constant ``AND ...`` on ``r`` (requests) and ``c`` (customers),
-    its values bound as parameters."""
-    return f"SELECT *, {_NORMALISED} AS normalised FROM ({_NAMES_REPLACED.format(conditions=conditions)})"
-
-
-_DISTINCT_SQL = f"""
-SELECT normalised, count(*) AS requests FROM ({normalised_requests_sql()})
-WHERE normalised <> '' GROUP BY 1 ORDER BY requests DESC, normalised
+    '\s+', ' ', 'g')) AS normalised
+FROM named
 """
+# Changes whenever a subject is added, changed or removed: the grouping is redone only then.
+_FINGERPRINT_SQL = "SELECT count(subject), coalesce(sum(hash(subject)), 0) FROM requests"
 
 
-def normalised_subjects(store: Store) -> pd.DataFrame:
-    """Every distinct normalised subject with its number of requests (all time), most frequent first."""
+def typed_subjects(store: Store) -> pd.DataFrame:
+    """Every distinct subject as typed (``subject``), its number of requests (all time) and its ``normalised``
+    form."""
     with store.reading() as db:
         return db.execute(_DISTINCT_SQL).df()
+
+
+def normalised_subjects(typed: pd.DataFrame) -> pd.DataFrame:
+    """The distinct normalised subjects of :func:`typed_subjects` with their requests, most frequent first
+    (ties in alphabetical order); empty normalised subjects (only numbers or punctuation) left out."""
+    counted = typed[typed["normalised"] != ""].groupby("normalised", as_index=False)["requests"].sum()
+    return counted.sort_values(["requests", "normalised"], ascending=[False, True], kind="stable").reset_index(
+        drop=True)
 
 
 def _vectorise(texts: list[str]) -> tuple[sp.csr_matrix, TfidfVectorizer, TfidfVectorizer]:
@@ -249,22 +289,43 @@ def readable_subject(normalised: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_MEMO: dict[str, tuple[tuple[int, int], SubjectGroups]] = {}
+_MEMO_LOCK = threading.Lock()
+
+
 def subject_groups(store: Store) -> SubjectGroups:
-    """The candidates of all requests' subjects (see the module's description); empty without subjects."""
-    return group_subjects(normalised_subjects(store))
+    """The candidates of all requests' subjects (see the module's description); no candidates without subjects.
+
+    Grouping a million requests' subjects takes seconds, and every figure and filter shares it: it is kept per
+    database file and redone only when a subject is added, changed or removed (a cheap digest of all subjects
+    says so), not when anything else is written."""
+    with store.reading() as db:
+        fingerprint = tuple(int(value) for value in db.execute(_FINGERPRINT_SQL).fetchone())
+    key = str(store.path.resolve())
+    with _MEMO_LOCK:
+        kept = _MEMO.get(key)
+    if kept is not None and kept[0] == fingerprint:
+        return kept[1]
+    typed = typed_subjects(store)
+    grouped = group_subjects(normalised_subjects(typed))
+    candidate = typed[["subject", "normalised"]].merge(grouped.subjects[["normalised", "candidate"]],
+                                                       on="normalised", how="left")
+    candidate["candidate"] = candidate["candidate"].fillna(-1).astype(int)
+    groups = replace(grouped, typed=candidate[["subject", "candidate"]])
+    with _MEMO_LOCK:
+        _MEMO[key] = (fingerprint, groups)
+    return groups
 
 
 # The requests received in the period (filtered), each with its candidate (-1: none: no subject or ungrouped),
-# its logged effort (minutes of the touchpoints linked to it, NULL when none is) and business hours to resolve
-# (NULL unless resolved and judged). ``subject_map`` is the registered (normalised, candidate) frame.
+# its logged effort (minutes of the touchpoints linked to it, NULL when none is), business hours to resolve
+# (NULL unless resolved and judged), and their service's usual effort and time to resolve. ``subject_map`` is
+# the registered (subject, candidate) frame.
 _TAGGED = """
 WITH in_period AS (
-    SELECT r.request_id, r.service_id, c.group_id
+    SELECT r.request_id, r.service_id, r.subject, c.group_id
     FROM requests r JOIN customers c USING (customer_id)
     WHERE r.received_at >= $start AND r.received_at < $end {conditions}
-),
-normalised AS (
-    SELECT request_id, normalised FROM ({normalised})
 ),
 effort AS (
     SELECT request_id, sum(minutes) AS minutes FROM touchpoints
@@ -274,19 +335,18 @@ tagged AS (
     SELECT p.request_id, p.service_id, p.group_id, coalesce(m.candidate, -1) AS candidate, e.minutes,
            CASE WHEN x.outcome IN ('met', 'breached') THEN x.business_seconds / 3600.0 END AS hours
     FROM in_period p
-    LEFT JOIN normalised n USING (request_id)
-    LEFT JOIN subject_map m USING (normalised)
+    LEFT JOIN subject_map m ON m.subject = p.subject
     LEFT JOIN effort e USING (request_id)
     LEFT JOIN sla_results x USING (request_id)
 ),
 usual AS (  -- what a request of each service usually takes
-    SELECT service_id, median(minutes) AS usual_minutes, median(hours) AS usual_hours FROM tagged GROUP BY service_id
+    SELECT service_id, median(minutes) AS usual_minutes FROM tagged GROUP BY service_id
 ),
 measured AS (
     SELECT candidate, count(minutes) AS measured, median(minutes) AS median_minutes FROM tagged GROUP BY candidate
 ),
 estimated AS (
-    SELECT t.*, u.usual_minutes, u.usual_hours,
+    SELECT t.*, t.minutes / nullif(u.usual_minutes, 0) AS effort_ratio,
            coalesce(t.minutes, CASE WHEN m.measured >= $min_measured THEN m.median_minutes END, u.usual_minutes)
                AS effort_minutes
     FROM tagged t JOIN usual u USING (service_id) JOIN measured m USING (candidate)
@@ -296,14 +356,17 @@ estimated AS (
 _CANDIDATE_SQL = _TAGGED + """
 SELECT candidate, count(*) AS requests, median(minutes) AS median_effort_minutes,
        count(minutes) / count(*) AS measured_share, median(hours) AS median_hours,
-       sum(effort_minutes) / 60.0 AS hours, count(*) FILTER (effort_minutes IS NULL) AS without_estimate,
-       median(usual_minutes) AS usual_effort_minutes, median(usual_hours) AS usual_hours
+       sum(effort_minutes) / 60.0 AS hours, median(effort_ratio) AS effort_ratio,
+       count(*) FILTER (effort_ratio < 1) AS below_usual, count(*) FILTER (effort_ratio > 1) AS above_usual
 FROM estimated GROUP BY candidate
 """
 
-# What "less effort than usual" means: a candidate's median effort at most this share of the usual effort of its
-# requests' services (the median, over its requests, of their service's median effort).
-SHORT_EFFORT_RATIO = 0.85
+_MIX_SQL = _TAGGED + """
+SELECT CASE WHEN GROUPING(sv.name) = 0 THEN 'service' ELSE 'customer group' END AS dimension,
+       coalesce(sv.name, g.name) AS value, e.candidate, count(*) AS requests
+FROM estimated e JOIN services sv USING (service_id) JOIN customer_groups g USING (group_id)
+GROUP BY GROUPING SETS ((sv.name, e.candidate), (g.name, e.candidate))
+"""
 
 FIGURE_COLUMNS = ("rank", "candidate", "label", "top_words", "requests", "share", "requests_per_month",
                   "median_effort_minutes", "measured_share", "median_hours", "hours_per_month", "repeats",
@@ -313,9 +376,11 @@ FIGURE_COLUMNS = ("rank", "candidate", "label", "top_words", "requests", "share"
 @dataclass(frozen=True)
 class Opportunities:
     """Self-service candidates for a period: ``candidates`` (columns :data:`FIGURE_COLUMNS`, routine ones first,
-    ranked by hours per month, then the others by hours per month), and the totals they are shares of."""
+    ranked by hours per month, then the others by hours per month); ``mix``: requests per ``dimension``
+    (service, customer group), ``value`` and ``candidate`` (-1: none); and the totals they are shares of."""
 
     candidates: pd.DataFrame
+    mix: pd.DataFrame
     requests: int  # all requests received in the period, for the filters
     months: float
     routine_requests: int
@@ -324,13 +389,14 @@ class Opportunities:
     ungrouped_requests: int  # requests of the period with no subject or a subject that joined no candidate
 
 
-def _with_subject_map(store: Store, groups: SubjectGroups, sql: str, params: dict[str, object]) -> pd.DataFrame:
-    with store.reading() as db:
-        db.register("subject_map", groups.subjects[["normalised", "candidate"]])
-        try:
-            return db.execute(sql, params).df()
-        finally:
-            db.unregister("subject_map")
+def _with_subject_map(db: duckdb.DuckDBPyConnection, groups: SubjectGroups, queries: list[str],
+                      params: dict[str, object]) -> list[pd.DataFrame]:
+    typed = groups.typed if groups.typed is not None else pd.DataFrame({"subject": [], "candidate": []})
+    db.register("subject_map", typed)
+    try:
+        return [db.execute(sql, params).df() for sql in queries]
+    finally:
+        db.unregister("subject_map")
 
 
 def _period_params(period: Period, time_zone: ZoneInfo, filters: Filters) -> dict[str, object]:
@@ -338,79 +404,80 @@ def _period_params(period: Period, time_zone: ZoneInfo, filters: Filters) -> dic
     return {"start": start, "end": end, "min_measured": MIN_MEASURED, **filters.params()}
 
 
-def _tagged_sql(tail: str, filters: Filters) -> str:
+def opportunities(store: Store, period: Period, time_zone: ZoneInfo, filters: Filters = Filters(),
+                  groups: SubjectGroups | None = None) -> Opportunities:
+    """The candidates of ``groups`` (default: :func:`subject_groups`) with their figures over the requests
+    received in ``period`` (see :data:`DEFINITIONS`); a candidate without requests in the period is left out."""
+    groups = groups or subject_groups(store)
     conditions = filters.conditions("r.customer_id", "r.service_id")
-    normalised = normalised_requests_sql(" AND r.received_at >= $start AND r.received_at < $end" + conditions)
-    return _TAGGED.format(conditions=conditions, normalised=normalised) + tail
+    with store.reading() as db:
+        frame, mix = _with_subject_map(db, groups, [_CANDIDATE_SQL.format(conditions=conditions),
+                                                    _MIX_SQL.format(conditions=conditions)],
+                                       _period_params(period, time_zone, filters))
+    return figures_from(frame, mix, groups, period.days / DAYS_PER_MONTH)
 
 
-def opportunities(store: Store, groups: SubjectGroups, period: Period, time_zone: ZoneInfo,
-                  filters: Filters = Filters()) -> Opportunities:
-    """The candidates of ``groups`` with their figures over the requests received in ``period`` (see
-    :data:`DEFINITIONS`); a candidate without requests in the period is left out."""
-    frame = _with_subject_map(store, groups, _tagged_sql(_CANDIDATE_SQL.removeprefix(_TAGGED), filters),
-                              _period_params(period, time_zone, filters))
-    months = period.days / DAYS_PER_MONTH
+def figures_from(frame: pd.DataFrame, mix: pd.DataFrame, groups: SubjectGroups, months: float) -> Opportunities:
+    """:class:`Opportunities` from the per-candidate aggregates of a period of ``months`` months: shares, rates
+    per month, the routine rule and the ranking."""
     total = int(frame["requests"].sum())
     all_hours = float(frame["hours"].sum()) / months if total else 0.0
     ungrouped = int(frame.loc[frame["candidate"] < 0, "requests"].sum())
     found = frame[frame["candidate"] >= 0].merge(groups.candidates[["candidate", "label", "top_words"]],
-                                                 on="candidate", how="left")
+                                                 on="candidate", how="inner")
     found = found.assign(
         share=found["requests"] / total if total else 0.0,
         requests_per_month=found["requests"] / months,
         hours_per_month=found["hours"] / months,
         repeats=(found["requests"] >= MIN_REQUESTS) & (found["requests"] >= MIN_SHARE * total),
-        short_effort=found["median_effort_minutes"] <= SHORT_EFFORT_RATIO * found["usual_effort_minutes"],
-        quick=found["median_hours"] <= found["usual_hours"],
+        short_effort=(found["effort_ratio"] <= SHORT_EFFORT_RATIO).astype("boolean").fillna(False).astype(bool)
+        & np.array([_fewer_than_usual(int(below), int(above))
+                    for below, above in zip(found["below_usual"], found["above_usual"], strict=True)], dtype=bool),
+        quick=(found["median_hours"] <= QUICK_HOURS).astype("boolean").fillna(False).astype(bool),
     )
-    for column in ("short_effort", "quick"):  # unknown (no effort logged, nothing resolved) is not routine
-        found[column] = found[column].fillna(False).astype(bool)
     found["routine"] = found["repeats"] & found["short_effort"] & found["quick"]
     found = found.sort_values(["routine", "hours_per_month", "requests", "candidate"],
                               ascending=[False, False, False, True], kind="stable").reset_index(drop=True)
     found["rank"] = pd.array([i + 1 if routine else pd.NA for i, routine in enumerate(found["routine"])],
                              dtype="Int64")
     routine = found[found["routine"]]
-    return Opportunities(found[list(FIGURE_COLUMNS)], total, months, int(routine["requests"].sum()),
+    return Opportunities(found[list(FIGURE_COLUMNS)].copy(), mix, total, months, int(routine["requests"].sum()),
                          float(routine["hours_per_month"].sum()), all_hours, ungrouped)
 
 
-_MIX_DIMENSIONS = {"service": "sv.name", "customer group": "g.name"}
-_MIX_SQL = """
-SELECT {value} AS value, count(*) AS requests,
-       count(*) FILTER (list_contains($routine::INTEGER[], e.candidate)) AS routine_requests,
-       count(*) FILTER (e.candidate = $chosen) AS chosen_requests
-FROM estimated e JOIN services sv USING (service_id) JOIN customer_groups g USING (group_id)
-GROUP BY 1 ORDER BY routine_requests DESC, requests DESC, value
-"""
+def _fewer_than_usual(below: int, above: int) -> bool:
+    """Whether ``below`` of ``below + above`` requests taking less effort than usual is more than chance would
+    give (one-sided sign test)."""
+    return below + above > 0 and binomtest(below, below + above, 0.5, alternative="greater").pvalue < SIGN_TEST_LEVEL
 
 
-def routine_mix(store: Store, groups: SubjectGroups, dimension: str, routine: tuple[int, ...], period: Period,
-                time_zone: ZoneInfo, filters: Filters = Filters(), chosen: int = -2) -> pd.DataFrame:
-    """Per service or customer group (``dimension``: a key of ``_MIX_DIMENSIONS``): ``requests`` received in
-    the period, ``routine_requests`` of them in the ``routine`` candidates and their ``routine_share``, and
-    ``chosen_requests``/``chosen_share`` for one ``chosen`` candidate."""
-    sql = _tagged_sql(_MIX_SQL.format(value=_MIX_DIMENSIONS[dimension]), filters)
-    frame = _with_subject_map(store, groups, sql, {**_period_params(period, time_zone, filters),
-                                                   "routine": list(routine), "chosen": chosen})
-    return frame.assign(routine_share=frame["routine_requests"] / frame["requests"],
-                        chosen_share=frame["chosen_requests"] / frame["requests"])
+def share_by(found: Opportunities, dimension: str, candidates: tuple[int, ...] | None = None) -> pd.DataFrame:
+    """Per service or customer group (``dimension``): its ``requests`` in the period, those in ``candidates``
+    (default: the routine ones) and their ``share`` of its requests; largest share first."""
+    chosen = set(found.candidates.loc[found.candidates["routine"], "candidate"] if candidates is None else candidates)
+    mix = found.mix[found.mix["dimension"] == dimension]
+    table = mix.assign(chosen=mix["requests"].where(mix["candidate"].isin(chosen), 0)).groupby(
+        "value", as_index=False)[["requests", "chosen"]].sum().rename(columns={"chosen": "candidate_requests"})
+    table["share"] = table["candidate_requests"] / table["requests"]
+    return table.sort_values(["share", "requests", "value"], ascending=[False, False, True],
+                             kind="stable").reset_index(drop=True)
 
 
 _EXAMPLES_SQL = """
-SELECT n.subject, count(*) AS requests FROM ({normalised}) n JOIN subject_map m USING (normalised)
-WHERE m.candidate = $candidate GROUP BY n.subject ORDER BY requests DESC, n.subject LIMIT $limit
+SELECT r.subject, count(*) AS requests FROM requests r JOIN subject_map m ON m.subject = r.subject
+WHERE m.candidate = $candidate AND r.received_at >= $start AND r.received_at < $end {conditions}
+GROUP BY r.subject ORDER BY requests DESC, r.subject LIMIT $limit
 """
 
 
-def example_subjects(store: Store, groups: SubjectGroups, candidate: int, period: Period, time_zone: ZoneInfo,
-                     filters: Filters = Filters(), limit: int = 10) -> pd.DataFrame:
+def example_subjects(store: Store, candidate: int, period: Period, time_zone: ZoneInfo, filters: Filters = Filters(),
+                     limit: int = 10, groups: SubjectGroups | None = None) -> pd.DataFrame:
     """The most frequent subjects, as typed, of one candidate's requests received in the period: ``subject``,
     ``requests``."""
-    conditions = " AND r.received_at >= $start AND r.received_at < $end" + filters.conditions("r.customer_id",
-                                                                                               "r.service_id")
-    sql = _EXAMPLES_SQL.format(normalised=normalised_requests_sql(conditions))
+    groups = groups or subject_groups(store)
     start, end = period.bounds(time_zone)
-    return _with_subject_map(store, groups, sql, {"start": start, "end": end, "candidate": candidate, "limit": limit,
-                                                  **filters.params()})
+    sql = _EXAMPLES_SQL.format(conditions=filters.conditions("r.customer_id", "r.service_id"))
+    with store.reading() as db:
+        [frame] = _with_subject_map(db, groups, [sql], {"start": start, "end": end, "candidate": candidate,
+                                                        "limit": limit, **filters.params()})
+    return frame
