@@ -8,8 +8,8 @@ import streamlit as st
 
 from infodash.formatting import count_of
 from infodash.periods import Period, reference_week
-from infodash.self_service import (DEFINITIONS, MAX_CLUSTERED, ROUTINE_RULE, example_subjects, opportunities,
-                                   routine_mix, subject_groups)
+from infodash.self_service import (DEFINITIONS, ROUTINE_RULE, example_subjects, grouping_summary, opportunities,
+                                   share_by)
 from infodash.sla import evaluate_requests
 from infodash.ui.charts import cached_chart
 from infodash.ui.kpi import Kpi, kpi_row
@@ -40,8 +40,8 @@ COLUMNS = {
 MIX_COLUMNS = {
     "value": st.column_config.TextColumn("Service or group", pinned=True),
     "requests": _NUMBER("All requests", format="%d"),
-    "chosen_requests": _NUMBER("This candidate's", format="%d"),
-    "chosen_share": _NUMBER("Share of its requests", format="percent", help=DEFINITIONS["chosen_share"]),
+    "candidate_requests": _NUMBER("This candidate's", format="%d"),
+    "share": _NUMBER("Share of its requests", format="percent", help=DEFINITIONS["chosen_share"]),
 }
 
 context = page_context()
@@ -58,13 +58,13 @@ st.caption(f"{period.label()} ({time_zone.key}). Requests whose subjects read al
 
 with store_errors(store):
     cached(evaluate_requests, store)  # the business hours to resolve come from the service-level verdicts
-    groups = cached(subject_groups, store)
-    found = cached(opportunities, store, groups, period, time_zone, filters)
+    grouping = cached(grouping_summary, store)  # groups the subjects once, until they change
+    found = cached(opportunities, store, period, time_zone, filters)
 if found.requests == 0:
     st.info("No requests were received in this period for the chosen filters. Pick a longer period or widen the "
             "filters in the sidebar.", icon=":material/event_busy:")
     st.stop()
-if groups.candidates.empty:
+if grouping.candidates == 0:
     st.info("No request has a subject yet, so there is nothing to group. Requests logged on the Requests page or "
             "imported with a subject column appear here.", icon=":material/subject:")
     st.stop()
@@ -96,12 +96,10 @@ else:
                column_config=COLUMNS)
 
 st.subheader("Where routine requests come from")
-routine_ids = tuple(int(number) for number in routine["candidate"])
-with store_errors(store):
-    mixes = {label: cached(routine_mix, store, groups, dimension, routine_ids, period, time_zone, filters)
-             for dimension, label in (("service", "Service"), ("customer group", "Customer group"))}
-for column, (label, mix) in zip(st.columns(2), mixes.items(), strict=True):
-    column.plotly_chart(cached_chart(f"ss_mix_{label}", mix_chart, mix, label), width="stretch")
+for column, (dimension, label) in zip(st.columns(2), (("service", "Service"), ("customer group", "Customer group")),
+                                     strict=True):
+    column.plotly_chart(cached_chart(f"ss_mix_{dimension}", mix_chart, share_by(found, dimension), label),
+                        width="stretch")
 st.caption(DEFINITIONS["service_share"])
 
 st.subheader("One candidate")
@@ -112,25 +110,24 @@ if chosen is not None:
     row = candidates[candidates["candidate"] == chosen].iloc[0]
     st.caption(f"Top words: {row['top_words'] or '(none)'}. {count_of(int(row['requests']), 'request')} in the "
                f"period, {row['hours_per_month']:.1f} staff hours per month.")
-    left, right = st.columns(2)
+    for column, dimension in zip(st.columns(2), ("service", "customer group"), strict=True):
+        mix = share_by(found, dimension, (int(chosen),))
+        with column:
+            show_table(mix[mix["candidate_requests"] > 0], f"self-service-by-{dimension.replace(' ', '-')}.csv",
+                       key=f"ss_chosen_{dimension}",
+                       column_config=MIX_COLUMNS | {"value": st.column_config.TextColumn(dimension.capitalize())})
     with store_errors(store):
-        for column, dimension in zip((left, right), ("service", "customer group"), strict=True):
-            mix = cached(routine_mix, store, groups, dimension, routine_ids, period, time_zone, filters, int(chosen))
-            with column:
-                show_table(mix[mix["chosen_requests"] > 0], f"self-service-by-{dimension.replace(' ', '-')}.csv",
-                           key=f"ss_chosen_{dimension}", hidden=("routine_requests", "routine_share"),
-                           column_config=MIX_COLUMNS | {"value": st.column_config.TextColumn(dimension.capitalize())})
         if may("staff"):
-            examples = cached(example_subjects, store, groups, int(chosen), period, time_zone, filters)
+            examples = cached(example_subjects, store, int(chosen), period, time_zone, filters)
             st.markdown("**Example subjects, as typed**")
             show_table(examples, "self-service-examples.csv", key="ss_examples")
         else:
             st.caption("Example subjects name the customers who asked: staff see them.")
 
 with st.expander("How subjects are grouped, and every definition", icon=":material/info:"):
-    st.markdown(DEFINITIONS["method"].format(max_clustered=f"{MAX_CLUSTERED:,}"))
-    st.caption(f"All time: {groups.distinct:,} distinct normalised subjects, the {groups.clustered:,} most frequent "
-               f"clustered into {len(groups.candidates):,} candidates; {groups.ungrouped_requests:,} requests joined "
+    st.markdown(DEFINITIONS["method"])
+    st.caption(f"All time: {grouping.distinct:,} distinct normalised subjects, the {grouping.clustered:,} most "
+               f"frequent clustered into {grouping.candidates:,} candidates; {grouping.ungrouped_requests:,} requests joined "
                f"no candidate. In this period {found.ungrouped_requests:,} of {found.requests:,} requests had no "
                "subject or joined no candidate.")
     for key in ("hours_per_month", "median_effort_minutes", "median_hours", "routine", "repeats", "short_effort",

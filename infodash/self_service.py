@@ -481,3 +481,20 @@ def example_subjects(store: Store, candidate: int, period: Period, time_zone: Zo
         [frame] = _with_subject_map(db, groups, [sql], {"start": start, "end": end, "candidate": candidate,
                                                         "limit": limit, **filters.params()})
     return frame
+
+
+@dataclass(frozen=True)
+class GroupingSummary:
+    """How the subjects grouped, all time: distinct normalised subjects, how many were clustered, candidates,
+    and the requests whose subject joined no candidate."""
+
+    distinct: int
+    clustered: int
+    candidates: int
+    ungrouped_requests: int
+
+
+def grouping_summary(store: Store) -> GroupingSummary:
+    """The counts of :func:`subject_groups`, small enough for a page to keep."""
+    groups = subject_groups(store)
+    return GroupingSummary(groups.distinct, groups.clustered, len(groups.candidates), groups.ungrouped_requests)

@@ -37,11 +37,12 @@ def hours_chart(candidates: pd.DataFrame) -> go.Figure:
 
 
 def mix_chart(mix: pd.DataFrame, label: str) -> go.Figure:
-    """Of each service's (or group's) requests, the share in routine candidates, as horizontal bars."""
-    figure = px.bar(mix, x="routine_share", y="value", orientation="h", text="routine_share",
-                    hover_data={"requests": True, "routine_requests": True},
-                    labels={"routine_share": "Share of its requests that are routine", "value": label,
-                            "requests": "Requests", "routine_requests": "Routine requests"})
+    """Of each service's (or group's) requests, the share in routine candidates (``share_by``), as horizontal
+    bars."""
+    figure = px.bar(mix, x="share", y="value", orientation="h", text="share",
+                    hover_data={"requests": True, "candidate_requests": True},
+                    labels={"share": "Share of its requests that are routine", "value": label,
+                            "requests": "Requests", "candidate_requests": "Routine requests"})
     figure.update_traces(texttemplate="%{x:.1%}", textposition="outside", cliponaxis=False,
                          marker_color=PALETTE[0])
     figure.update_xaxes(tickformat=".0%", rangemode="tozero")
