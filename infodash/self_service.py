@@ -353,20 +353,19 @@ estimated AS (
 )
 """
 
+# One pass: per candidate its figures, and how its requests spread over services and customer groups (maps of
+# id -> requests).
 _CANDIDATE_SQL = _TAGGED + """
 SELECT candidate, count(*) AS requests, median(minutes) AS median_effort_minutes,
        count(minutes) / count(*) AS measured_share, median(hours) AS median_hours,
        sum(effort_minutes) / 60.0 AS hours, median(effort_ratio) AS effort_ratio,
-       count(*) FILTER (effort_ratio < 1) AS below_usual, count(*) FILTER (effort_ratio > 1) AS above_usual
+       count(*) FILTER (effort_ratio < 1) AS below_usual, count(*) FILTER (effort_ratio > 1) AS above_usual,
+       histogram(service_id) AS by_service, histogram(group_id) AS by_group
 FROM estimated GROUP BY candidate
 """
+_NAMES_SQL = {"service": "SELECT service_id AS id, name FROM services",
+              "customer group": "SELECT group_id AS id, name FROM customer_groups"}
 
-_MIX_SQL = _TAGGED + """
-SELECT CASE WHEN GROUPING(sv.name) = 0 THEN 'service' ELSE 'customer group' END AS dimension,
-       coalesce(sv.name, g.name) AS value, e.candidate, count(*) AS requests
-FROM estimated e JOIN services sv USING (service_id) JOIN customer_groups g USING (group_id)
-GROUP BY GROUPING SETS ((sv.name, e.candidate), (g.name, e.candidate))
-"""
 
 FIGURE_COLUMNS = ("rank", "candidate", "label", "top_words", "requests", "share", "requests_per_month",
                   "median_effort_minutes", "measured_share", "median_hours", "hours_per_month", "repeats",
@@ -411,10 +410,25 @@ def opportunities(store: Store, period: Period, time_zone: ZoneInfo, filters: Fi
     groups = groups or subject_groups(store)
     conditions = filters.conditions("r.customer_id", "r.service_id")
     with store.reading() as db:
-        frame, mix = _with_subject_map(db, groups, [_CANDIDATE_SQL.format(conditions=conditions),
-                                                    _MIX_SQL.format(conditions=conditions)],
-                                       _period_params(period, time_zone, filters))
-    return figures_from(frame, mix, groups, period.days / DAYS_PER_MONTH)
+        [frame] = _with_subject_map(db, groups, [_CANDIDATE_SQL.format(conditions=conditions)],
+                                    _period_params(period, time_zone, filters))
+        names = {dimension: dict(db.execute(sql).fetchall()) for dimension, sql in _NAMES_SQL.items()}
+    mix = pd.DataFrame(
+        [(dimension, names[dimension].get(key, str(key)), int(candidate), int(count))
+         for column, dimension in (("by_service", "service"), ("by_group", "customer group"))
+         for candidate, spread in zip(frame["candidate"], frame[column], strict=True)
+         for key, count in _items(spread)],
+        columns=["dimension", "value", "candidate", "requests"])
+    return figures_from(frame.drop(columns=["by_service", "by_group"]), mix, groups, period.days / DAYS_PER_MONTH)
+
+
+def _items(spread: object) -> list[tuple[int, int]]:
+    """The (key, count) pairs of a DuckDB histogram as pandas receives it (a dict, or keys and values)."""
+    if isinstance(spread, dict) and set(spread) == {"key", "value"}:
+        return list(zip(spread["key"], spread["value"], strict=True))
+    if isinstance(spread, dict):
+        return list(spread.items())
+    return []
 
 
 def figures_from(frame: pd.DataFrame, mix: pd.DataFrame, groups: SubjectGroups, months: float) -> Opportunities:
