@@ -149,6 +149,7 @@ def render_html(pack: ManagementPack) -> str:
     sections.append(_section("usage", "Acting on usage", _tiles([content.headline("actioned"),
                                                                   content.headline("hours_saved")])
                              + (_table(actioned) or f'<p class="meta">{NO_ACTIONED}</p>')))
+    sections.append(_section("self-service", "Self-service opportunities", chart("self_service")))
     for anchor, title, text in (("achievements", "Achievements", pack.texts.achievements),
                                 ("plans", "Plans", pack.texts.plans)):
         if text.strip():

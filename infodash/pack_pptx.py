@@ -228,6 +228,7 @@ def render_pptx(pack: ManagementPack) -> bytes:
         chart_slide("Net Promoter Score", "nps")
     _comments_slide(deck, pack)
     _usage_slide(deck, content)
+    chart_slide("Self-service opportunities", "self_service")
     for title, text in (("Achievements", pack.texts.achievements), ("Plans", pack.texts.plans)):
         if text.strip():
             _text_slide(deck, title, text, "Written by the lead for this pack.")

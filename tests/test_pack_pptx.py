@@ -27,7 +27,7 @@ Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 10, 1))
 TITLES = ["Management pack", "Requests at a glance", "Requests by service", "Requests by customer group",
           "Service levels against each policy", "Service-level trend", "Customers at a glance",
           "Reach across the organisation", "Satisfaction", "How customers rate each dimension", "Net Promoter Score",
-          "What customers said", "Acting on usage", "Achievements", "Plans"]
+          "What customers said", "Acting on usage", "Self-service opportunities", "Achievements", "Plans"]
 
 
 @pytest.fixture(scope="module")
