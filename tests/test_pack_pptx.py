@@ -72,7 +72,7 @@ def test_charts_are_native_and_their_numbers_are_the_librarys(deck, module_demo_
     assert not [shape for slide in presentation.slides for shape in slide.shapes
                 if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
     charts = _charts(presentation)
-    assert len(charts) == 7
+    assert len(charts) == 8  # with the self-service opportunities
 
     def by(frame: pd.DataFrame, key: str, column: str) -> dict[str, float | None]:
         return dict(zip(frame[key], _plain(frame[column]), strict=True))
