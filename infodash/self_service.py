@@ -289,7 +289,7 @@ def readable_subject(normalised: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-_MEMO: dict[str, tuple[tuple[int, int], SubjectGroups]] = {}
+_MEMO: dict[str, tuple[tuple[int, int, int], tuple[int, int], SubjectGroups]] = {}
 _MEMO_LOCK = threading.Lock()
 
 
@@ -297,15 +297,19 @@ def subject_groups(store: Store) -> SubjectGroups:
     """The candidates of all requests' subjects (see the module's description); no candidates without subjects.
 
     Grouping a million requests' subjects takes seconds, and every figure and filter shares it: it is kept per
-    database file and redone only when a subject is added, changed or removed (a cheap digest of all subjects
-    says so), not when anything else is written."""
-    with store.reading() as db:
-        fingerprint = tuple(int(value) for value in db.execute(_FINGERPRINT_SQL).fetchone())
-    key = str(store.path.resolve())
+    database file and redone only when a subject is added, changed or removed (a digest of all subjects says
+    so, read only when the file has changed since), not when anything else is written."""
+    key, version = str(store.path.resolve()), store.data_version()
     with _MEMO_LOCK:
         kept = _MEMO.get(key)
-    if kept is not None and kept[0] == fingerprint:
-        return kept[1]
+    if kept is not None and kept[0] == version:
+        return kept[2]
+    with store.reading() as db:
+        fingerprint = tuple(int(value) for value in db.execute(_FINGERPRINT_SQL).fetchone())
+    if kept is not None and kept[1] == fingerprint:
+        with _MEMO_LOCK:
+            _MEMO[key] = (version, fingerprint, kept[2])
+        return kept[2]
     typed = typed_subjects(store)
     grouped = group_subjects(normalised_subjects(typed))
     candidate = typed[["subject", "normalised"]].merge(grouped.subjects[["normalised", "candidate"]],
@@ -313,7 +317,7 @@ def subject_groups(store: Store) -> SubjectGroups:
     candidate["candidate"] = candidate["candidate"].fillna(-1).astype(int)
     groups = replace(grouped, typed=candidate[["subject", "candidate"]])
     with _MEMO_LOCK:
-        _MEMO[key] = (fingerprint, groups)
+        _MEMO[key] = (version, fingerprint, groups)
     return groups
 
 
