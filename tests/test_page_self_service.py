@@ -75,3 +75,12 @@ def test_without_subjects_the_page_says_what_to_do(quiet_app_db):
     app = open_page("self_service.py", "Ana Costa")
     assert not app.exception
     assert any("No request has a subject yet" in info.value for info in app.info)
+
+
+def test_the_reports_page_previews_the_packs_self_service_part(app_db):
+    app = open_page("reports.py", None)
+    app.session_state["pack_section"] = "Self-service"
+    app.run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 1
+    assert app.dataframe[0].value["candidate"].iloc[0] == "Access to account pipeline in the data warehouse for ‹name›"

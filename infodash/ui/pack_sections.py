@@ -22,6 +22,7 @@ from infodash.pack import (MAX_COMMENTS, MAX_TEXT_CHARS, MAX_TEXT_LINES, NO_ACTI
                            pack_content)
 from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, SatisfactionSection, actioned_section,
                                  headline_section, reach_section, satisfaction_section, service_section, why_no_chart)
+from infodash.pack_self_service import NO_SELF_SERVICE, self_service_section
 from infodash.periods import ReportingPeriod
 from infodash.reports import PACK_FORMATS, save_pack, saved_pack_file
 from infodash.settings import set_reporting_year_start_month
@@ -197,8 +198,21 @@ def _actioned(view: PackView) -> None:
         "actioned_by": "By", "hours_saved": st.column_config.NumberColumn("Hours saved", format="%.1f")})
 
 
+def _self_service(view: PackView) -> None:
+    section = view.read(self_service_section)
+    charts = section.charts()
+    if not charts:
+        st.caption(NO_SELF_SERVICE)
+        return
+    _chart(charts[0])
+    show_table(section.candidates, "pack-self-service.csv", key="pack_self_service", column_config={
+        "candidate": st.column_config.TextColumn("Typical subject", width="large"),
+        "share_of_requests": st.column_config.NumberColumn("Share of requests", format="percent"),
+        "staff_hours_per_month": st.column_config.NumberColumn("Staff hours per month", format="%.1f")})
+
+
 _SECTIONS = {"Headline figures": _headlines, "Requests and service levels": _services, "Reach": _reach,
-             "Satisfaction": _satisfaction, "Anomalies actioned": _actioned}
+             "Satisfaction": _satisfaction, "Anomalies actioned": _actioned, "Self-service": _self_service}
 
 
 def texts_input(view: PackView) -> None:
