@@ -84,3 +84,15 @@ def test_the_reports_page_previews_the_packs_self_service_part(app_db):
     assert not app.exception
     assert len(app.get("plotly_chart")) == 1
     assert app.dataframe[0].value["candidate"].iloc[0] == "Access to account pipeline in the data warehouse for ‹name›"
+
+
+def test_the_sidebar_filters_narrow_the_figures_to_a_service(app_db):
+    app = open_page("self_service.py", "Ana Costa")
+    everything = app.metric[0].value
+    app.sidebar.multiselect(key="filter_services").select(5).run()  # Data warehouse reports
+    assert not app.exception
+    assert app.metric[0].value != everything
+    share = float(app.metric[1].value.rstrip("%"))
+    assert 20 < share < 40  # access, password and licence requests: a third of the systems service's requests
+    mixes = [frame.value for frame in app.dataframe[1:3]]
+    assert mixes[0]["value"].tolist() == ["Data warehouse reports"]
