@@ -8,7 +8,7 @@ import streamlit as st
 
 from infodash.formatting import count_of
 from infodash.periods import Period, reference_week
-from infodash.self_service import (DEFINITIONS, ROUTINE_RULE, example_subjects, grouping_summary, opportunities,
+from infodash.self_service import (DEFINITIONS, example_subjects, grouping_summary, opportunities,
                                    share_by)
 from infodash.sla import evaluate_requests
 from infodash.ui.charts import cached_chart
@@ -53,8 +53,10 @@ weeks = st.segmented_control("Requests received in", list(SPANS), format_func=SP
                              key="ss_span", persist_state="session") or 26
 last_week = reference_week(today, context.data_span and context.data_span.last_day)
 period = Period(last_week.end - dt.timedelta(weeks=weeks), last_week.end)
-st.caption(f"{period.label()} ({time_zone.key}). Requests whose subjects read alike are grouped into candidates; "
-           f"{ROUTINE_RULE} Hover over a card or column for its definition.")
+st.caption(f"{period.label()} ({time_zone.key}). Requests whose subjects read alike are grouped into candidates; a "
+           "candidate is routine when it repeats, takes less effort than its service's requests usually do and is "
+           "resolved within about a business day. Hover over a card or column for its definition; the full rule "
+           "and how subjects are grouped are at the foot of the page.")
 
 with store_errors(store):
     cached(evaluate_requests, store)  # the business hours to resolve come from the service-level verdicts

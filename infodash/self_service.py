@@ -62,14 +62,15 @@ USE_IDF = False  # plain term frequencies: words a template repeats in every sub
 DAYS_PER_MONTH = 365.25 / 12
 PLACEHOLDERS = {"xname": "‹name›", "xemail": "‹e-mail›", "xnumber": "‹number›"}
 
-_REPEATS = (f"It repeats: at least {MIN_REQUESTS} requests in the period and at least {MIN_SHARE:.1%} of all its "
-            "requests.")
-_SHORT = (f"Less effort than usual: its requests typically (the median) take at most {SHORT_EFFORT_RATIO:.0%} of "
-          "the median effort of their own service's requests, and more of them take less than their service's "
-          f"median than more, beyond chance (sign test, p < {SIGN_TEST_LEVEL}); requests with effort logged.")
-_QUICK = (f"Quick: its resolved requests typically (the median) took at most {QUICK_HOURS:g} business hours, about "
-          "one business day, as the service-level engine counts them.")
-ROUTINE_RULE = ("A candidate is routine when all three hold. " + _REPEATS + " " + _SHORT + " " + _QUICK)
+_REPEATS = f"At least {MIN_REQUESTS} requests in the period, and at least {MIN_SHARE:.1%} of all its requests."
+_SHORT = (f"Its requests typically (the median) take at most {SHORT_EFFORT_RATIO:.0%} of the median effort of their "
+          "own service's requests, and more of them take less than their service's median than more, beyond "
+          f"chance (sign test, p < {SIGN_TEST_LEVEL}); requests with effort logged.")
+_QUICK = (f"Its resolved requests typically (the median) took at most {QUICK_HOURS:g} business hours, about one "
+          "business day, as the service-level engine counts them.")
+ROUTINE_RULE = ("A candidate is routine when all three hold. It repeats: " + _REPEATS[0].lower() + _REPEATS[1:]
+                + " Less effort than usual: " + _SHORT[0].lower() + _SHORT[1:]
+                + " Quick: " + _QUICK[0].lower() + _QUICK[1:])
 
 DEFINITIONS: dict[str, str] = {
     "label": "The candidate's most typical subject: of its subjects, normalised (the requester's name, e-mail "
@@ -84,7 +85,7 @@ DEFINITIONS: dict[str, str] = {
                       "estimated (see Staff hours per month).",
     "median_hours": "Median business hours from receipt to resolution, as the service-level engine judges them: "
                     "opening hours only, time waiting on the customer or a vendor left out (resolved requests).",
-    "hours_per_month": "Staff hours per month: the minutes of the touchpoints linked to its requests, plus, for "
+    "hours_per_month": "The minutes of the touchpoints linked to its requests, plus, for "
                        "each request without one, an estimate: the candidate's median effort when at least "
                        f"{MIN_MEASURED} of its requests have effort logged, otherwise the median effort of its "
                        "service's requests in the period; added up, in hours, divided by the months in the period. "

@@ -31,6 +31,7 @@ def hours_chart(candidates: pd.DataFrame) -> go.Figure:
                     labels={"hours_per_month": "Staff hours per month", "name": "Candidate", "kind": ""},
                     hover_data={"requests": True, "top_words": True})
     figure.update_traces(texttemplate="%{x:.1f} h", textposition="outside", cliponaxis=False)
+    figure.update_xaxes(range=[0, 1.15 * max(float(shown["hours_per_month"].max()), 0.1)])  # room for the labels
     figure.update_yaxes(categoryorder="total ascending", title=None)
     figure.update_layout(hovermode="closest")
     return styled(figure, "Staff hours per month by candidate", height=max(300, 30 * len(shown) + 120))
@@ -45,7 +46,7 @@ def mix_chart(mix: pd.DataFrame, label: str) -> go.Figure:
                             "requests": "Requests", "candidate_requests": "Routine requests"})
     figure.update_traces(texttemplate="%{x:.1%}", textposition="outside", cliponaxis=False,
                          marker_color=PALETTE[0])
-    figure.update_xaxes(tickformat=".0%", rangemode="tozero")
+    figure.update_xaxes(tickformat=".0%", range=[0, 1.2 * max(float(mix["share"].max()), 0.01)])
     figure.update_yaxes(categoryorder="total ascending", title=None)
     figure.update_layout(hovermode="closest")
     return styled(figure, f"Routine share by {label.lower()}", height=max(300, 30 * len(mix) + 120))
