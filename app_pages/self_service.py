@@ -88,8 +88,10 @@ show_all = st.toggle("Show every candidate, routine or not", key="ss_show_all",
                      help="Off: the routine candidates, ranked by the staff hours per month self-service would free.")
 shown = candidates if show_all else routine
 if shown.empty:
+    unjudged = " No request has a service-level verdict, so none counts as quick: set up a policy on SLA setup." \
+        if candidates["median_hours"].isna().all() else ""
     st.info("No candidate is routine in this period for the chosen filters. Switch on \"Show every candidate\" to "
-            "see which criterion each one misses.", icon=":material/search_off:")
+            f"see which criterion each one misses.{unjudged}", icon=":material/search_off:")
 else:
     st.plotly_chart(cached_chart("ss_hours", hours_chart, shown.head(15)), width="stretch")
     if len(shown) > 15:

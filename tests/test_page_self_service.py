@@ -96,3 +96,17 @@ def test_the_sidebar_filters_narrow_the_figures_to_a_service(app_db):
     assert 20 < share < 40  # access, password and licence requests: a third of the systems service's requests
     mixes = [frame.value for frame in app.dataframe[1:3]]
     assert mixes[0]["value"].tolist() == ["Data warehouse reports"]
+
+
+def test_without_service_levels_nothing_counts_as_quick_and_the_page_says_why(quiet_app_db):
+    with quiet_app_db.writing() as db:
+        db.execute("INSERT INTO requests (customer_id, service_id, channel, subject, received_at, status, closed_at, "
+                   "created_by) SELECT 1, 1, 'email', 'Password reset ' || i, now() - INTERVAL 10 DAY, 'resolved', "
+                   "now() - INTERVAL 10 DAY + INTERVAL 1 HOUR, 'fixture' FROM range(12) t(i)")
+    app = open_page("self_service.py", "Ana Costa")
+    assert not app.exception
+    assert any("No request has a service-level verdict" in info.value for info in app.info)
+    app.toggle(key="ss_show_all").set_value(True).run()
+    every = app.dataframe[0].value
+    assert every[["label", "requests"]].values.tolist() == [["Password reset ‹number›", 12]]
+    assert every["repeats"].tolist() == [True] and every["quick"].tolist() == [False]
