@@ -138,7 +138,7 @@ class SubjectGroups:
 _DISTINCT_SQL = r"""
 WITH typed AS (
     SELECT subject, count(*) AS requests, min(customer_id) AS customer_id FROM requests
-    WHERE subject IS NOT NULL AND trim(subject) <> '' GROUP BY subject
+    WHERE subject IS NOT NULL AND trim(subject) <> '' {only_new} GROUP BY subject
 ),
 named AS (
     SELECT t.subject, t.requests,
@@ -162,15 +162,22 @@ SELECT subject, requests, trim(regexp_replace(regexp_replace(regexp_replace(rege
     '\s+', ' ', 'g')) AS normalised
 FROM named
 """
-# Changes whenever a subject is added, changed or removed: the grouping is redone only then.
-_FINGERPRINT_SQL = "SELECT count(subject), coalesce(sum(hash(subject)), 0) FROM requests"
+# Changes whenever a subject is added, changed or removed: of all requests, and of those up to a request id (so
+# that requests added since, and only those, can be told apart).
+_FINGERPRINT_SQL = """
+SELECT count(subject), coalesce(sum(hash(subject)), 0), coalesce(max(request_id), 0),
+       count(subject) FILTER (request_id <= $seen), coalesce(sum(hash(subject)) FILTER (request_id <= $seen), 0)
+FROM requests
+"""
 
 
-def typed_subjects(store: Store) -> pd.DataFrame:
+def typed_subjects(store: Store, after: int | None = None) -> pd.DataFrame:
     """Every distinct subject as typed (``subject``), its number of requests (all time) and its ``normalised``
-    form."""
+    form; only those of the requests with an id above ``after`` when given."""
     with store.reading() as db:
-        return db.execute(_DISTINCT_SQL).df()
+        if after is None:
+            return db.execute(_DISTINCT_SQL.replace("{only_new}", "")).df()
+        return db.execute(_DISTINCT_SQL.replace("{only_new}", "AND request_id > $after"), {"after": after}).df()
 
 
 def normalised_subjects(typed: pd.DataFrame) -> pd.DataFrame:
@@ -290,7 +297,15 @@ def readable_subject(normalised: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-_MEMO: dict[str, tuple[tuple[int, int, int], tuple[int, int], SubjectGroups]] = {}
+@dataclass(frozen=True)
+class _Kept:
+    version: tuple[int, int, int]  # Store.data_version when last checked
+    fingerprint: tuple[int, int]  # subjects counted and their digest
+    last_request: int  # the highest request id then
+    groups: SubjectGroups
+
+
+_MEMO: dict[str, _Kept] = {}
 _MEMO_LOCK = threading.Lock()
 
 
@@ -298,28 +313,53 @@ def subject_groups(store: Store) -> SubjectGroups:
     """The candidates of all requests' subjects (see the module's description); no candidates without subjects.
 
     Grouping a million requests' subjects takes seconds, and every figure and filter shares it: it is kept per
-    database file and redone only when a subject is added, changed or removed (a digest of all subjects says
-    so, read only when the file has changed since), not when anything else is written."""
+    database file and looked at again only when a subject is added, changed or removed (a digest of all subjects
+    says so, read only when the file has changed since), not when anything else is written. When requests were
+    only added since, their subjects whose normalised form is already grouped join their group; anything else
+    (a new wording, an edited or erased subject) has everything grouped again."""
     key, version = str(store.path.resolve()), store.data_version()
     with _MEMO_LOCK:
         kept = _MEMO.get(key)
-    if kept is not None and kept[0] == version:
-        return kept[2]
+    if kept is not None and kept.version == version:
+        return kept.groups
     with store.reading() as db:
-        fingerprint = tuple(int(value) for value in db.execute(_FINGERPRINT_SQL).fetchone())
-    if kept is not None and kept[1] == fingerprint:
-        with _MEMO_LOCK:
-            _MEMO[key] = (version, fingerprint, kept[2])
-        return kept[2]
-    typed = typed_subjects(store)
-    grouped = group_subjects(normalised_subjects(typed))
-    candidate = typed[["subject", "normalised"]].merge(grouped.subjects[["normalised", "candidate"]],
-                                                       on="normalised", how="left")
-    candidate["candidate"] = candidate["candidate"].fillna(-1).astype(int)
-    groups = replace(grouped, typed=candidate[["subject", "candidate"]])
+        count, digest, last, count_before, digest_before = db.execute(
+            _FINGERPRINT_SQL, {"seen": kept.last_request if kept else 0}).fetchone()
+    fingerprint = (int(count), int(digest))
+    groups = None
+    if kept is not None and kept.fingerprint == fingerprint:
+        groups = kept.groups
+    elif kept is not None and kept.fingerprint == (int(count_before), int(digest_before)):
+        groups = _extended(store, kept.groups, kept.last_request)  # only requests added since
+    if groups is None:
+        typed = typed_subjects(store)
+        grouped = group_subjects(normalised_subjects(typed))
+        candidate = typed[["subject", "normalised"]].merge(grouped.subjects[["normalised", "candidate"]],
+                                                           on="normalised", how="left")
+        candidate["candidate"] = candidate["candidate"].fillna(-1).astype(int)
+        groups = replace(grouped, typed=candidate[["subject", "candidate"]])
     with _MEMO_LOCK:
-        _MEMO[key] = (version, fingerprint, groups)
+        _MEMO[key] = _Kept(version, fingerprint, int(last), groups)
     return groups
+
+
+def _extended(store: Store, groups: SubjectGroups, after: int) -> SubjectGroups | None:
+    """``groups`` with the subjects of the requests added after request ``after``, when each of them is already
+    grouped or normalises to a subject already grouped (the same template with another name or number): a new
+    request then costs no clustering. None when a new normalised subject appears: the whole grouping places it."""
+    assert groups.typed is not None
+    new = typed_subjects(store, after)
+    if new.empty:
+        return groups
+    seen = set(groups.typed["subject"].tolist())
+    known = dict(zip(groups.subjects["normalised"].tolist(), groups.subjects["candidate"].tolist(), strict=True))
+    added = [(subject, normalised) for subject, normalised in zip(new["subject"], new["normalised"], strict=True)
+             if subject not in seen]
+    if any(normalised not in known for _, normalised in added):
+        return None
+    rows = pd.DataFrame({"subject": [subject for subject, _ in added],
+                         "candidate": [int(known[normalised]) for _, normalised in added]})
+    return replace(groups, typed=pd.concat([groups.typed, rows], ignore_index=True) if added else groups.typed)
 
 
 # The requests received in the period (filtered), each with its candidate (-1: none: no subject or ungrouped),

@@ -175,6 +175,20 @@ def test_one_request_is_one_candidate_with_all_of_the_share(subjects_store):
     assert found.candidates["hours_per_month"].iloc[0] == pytest.approx((10 / 60) / (1 / (365.25 / 12)))
 
 
+def test_a_new_subject_of_a_known_template_joins_its_group_without_grouping_again(subjects_store, monkeypatch):
+    first = subject_groups(subjects_store)
+    with subjects_store.writing() as db:
+        db.execute("INSERT INTO requests (request_id, customer_id, service_id, channel, subject, received_at, "
+                   "created_by) VALUES (6, 3, 1, 'email', 'Password reset for B. Brown', "
+                   "TIMESTAMPTZ '2026-11-05 09:00:00+00', 'fixture')")
+    monkeypatch.setattr(self_service, "group_subjects", None)  # grouping again would fail
+    again = subject_groups(subjects_store)
+    resets = int(first.candidates.set_index("label").loc["Password reset for ‹name›", "candidate"])
+    assert again.typed.set_index("subject").loc["Password reset for B. Brown", "candidate"] == resets
+    found = opportunities(subjects_store, NOVEMBER, LONDON)
+    assert found.candidates.set_index("label").loc["Password reset for ‹name›", "requests"] == 4
+
+
 def test_the_grouping_is_kept_until_a_subject_changes(subjects_store):
     first = subject_groups(subjects_store)
     with subjects_store.writing() as db:
