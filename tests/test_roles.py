@@ -21,6 +21,7 @@ from infodash.feedback import (FeedbackDraft, acknowledge_feedback, mark_custome
 from infodash.feedback_figures import FeedbackTargets, set_feedback_targets
 from infodash.findings import review_anomaly
 from infodash.importers import save_mapping
+from infodash.initiatives import InitiativeDraft, ReviewDraft, record_initiative, record_review, update_initiative
 from infodash.instruments import SurveyDraft, WaveDraft, create_survey, open_wave
 from infodash.organisation import (GroupDraft, ServiceDraft, StaffDraft, delete_group, save_group, save_service,
                                    save_staff)
@@ -48,6 +49,11 @@ CSV = b"name,email\nAda Byron,ada@example.org\n"
 
 def touchpoint(customer_id: int = 1) -> TouchpointDraft:
     return TouchpointDraft(customer_id, "email", "request", 10, 2, "Sent the report", NOW - dt.timedelta(hours=1))
+
+
+def initiative() -> InitiativeDraft:
+    return InitiativeDraft("Answer same day", "internal", "", "attainment", "all", None, None, "at_least", 0.95,
+                           NOW.date(), NOW.date() + dt.timedelta(weeks=12), owner="Ana Costa")
 
 
 def first(store: Store, sql: str, params: list | None = None):
@@ -108,6 +114,10 @@ WRITES: dict[str, tuple[str, Callable[[Store, Account], object]]] = {
     "resolve_feedback": ("staff", lambda s, a: resolve_feedback(s, unowned_feedback(s), a, now=NOW)),
     "mark_customer_told": ("staff", lambda s, a: mark_customer_told(s, unowned_feedback(s), a, now=NOW)),
     "set_feedback_targets": ("lead", lambda s, a: set_feedback_targets(s, FeedbackTargets(2, 8), a)),
+    "record_initiative": ("lead", lambda s, a: record_initiative(s, initiative(), a, NOW.date(), NOW)),
+    "update_initiative": ("lead", lambda s, a: update_initiative(s, 1, initiative(), a, NOW.date(), NOW)),
+    "record_review": ("lead", lambda s, a: record_review(s, 1, ReviewDraft(NOW.date(), "On track", "continue"), a,
+                                                         NOW.date())),
 }
 
 

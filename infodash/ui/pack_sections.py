@@ -18,10 +18,13 @@ from infodash.errors import NotAllowed, ValidationError
 from infodash.filters import Filters
 from infodash.formatting import PALETTE, format_figure
 from infodash.groups import UNDER_SERVED_RULE
+from infodash.initiatives import RECENT_WEEKS
 from infodash.pack import (MAX_COMMENTS, MAX_TEXT_CHARS, MAX_TEXT_LINES, NO_ACTIONED, NO_SURVEY, PackTexts,
                            pack_content)
+from infodash.pack_initiatives import INITIATIVES_NOTE, NO_INITIATIVES, initiatives_section
 from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, SatisfactionSection, actioned_section,
                                  headline_section, reach_section, satisfaction_section, service_section, why_no_chart)
+from infodash.pack_self_service import NO_SELF_SERVICE, self_service_section
 from infodash.pack_themes import themes_section
 from infodash.periods import ReportingPeriod
 from infodash.reports import PACK_FORMATS, save_pack, saved_pack_file
@@ -210,9 +213,34 @@ def _themes(view: PackView) -> None:
     comment_themes_section(section.themes, "pack_themes")
 
 
+def _initiatives(view: PackView) -> None:
+    initiatives = view.read(initiatives_section)
+    if initiatives.empty:
+        st.caption(NO_INITIATIVES)
+        return
+    st.caption(escape_markdown(INITIATIVES_NOTE))
+    weeks = [f"{week:%d %b %Y}" if week is not None and not pd.isna(week) else "" for week in initiatives["latest_week"]]
+    show_table(initiatives.assign(latest_week=weeks), "pack-initiatives.csv", key="pack_initiatives",
+               hidden=("initiative_id", "summary"), column_config={
+                   "latest_week": "Latest week", "actual": f"Last {RECENT_WEEKS} weeks", "last_review": "Last review"})
+
+
+def _self_service(view: PackView) -> None:
+    section = view.read(self_service_section)
+    charts = section.charts()
+    if not charts:
+        st.caption(NO_SELF_SERVICE)
+        return
+    _chart(charts[0])
+    show_table(section.candidates, "pack-self-service.csv", key="pack_self_service", column_config={
+        "candidate": st.column_config.TextColumn("Typical subject", width="large"),
+        "share_of_requests": st.column_config.NumberColumn("Share of requests", format="percent"),
+        "staff_hours_per_month": st.column_config.NumberColumn("Staff hours per month", format="%.1f")})
+
+
 _SECTIONS = {"Headline figures": _headlines, "Requests and service levels": _services, "Reach": _reach,
              "Satisfaction": _satisfaction, "Comment themes": _themes, "Anomalies actioned": _actioned,
-             "You said, we did": pack_preview}
+             "Self-service": _self_service, "You said, we did": pack_preview, "Initiatives": _initiatives}
 
 
 def texts_input(view: PackView) -> None:
