@@ -219,19 +219,21 @@ def _themes_slide(deck: Presentation, pack: ManagementPack) -> None:
                                   Inches(0.4) * (len(shown) + 1)).table
     for number, width in enumerate(widths):
         grid.columns[number].width = width
-    for row_number, values in enumerate([headers, *([_fitted(str(getattr(row, column))) for column in columns]
-                                                    for row in shown.itertuples())]):
+    # at most two lines a cell (about 30 characters a line in 12-point type): the deck's nine rows fit the slide
+    limits = {"label": 60, "comments": 10, "average_score": 30, "groups": 60, "typical_comment": 75}
+    for row_number, values in enumerate([headers, *([_fitted(str(getattr(row, column)), limits[column])
+                                                     for column in columns] for row in shown.itertuples())]):
         for column_number, value in enumerate(values):
             cell = grid.cell(row_number, column_number)
             cell.text = value
             for paragraph in cell.text_frame.paragraphs:
                 for run in paragraph.runs:
-                    run.font.size, run.font.bold = Pt(13), row_number == 0
+                    run.font.size, run.font.bold = Pt(12), row_number == 0
 
 
-def _fitted(text: str, limit: int = 110) -> str:
+def _fitted(text: str, limit: int) -> str:
     """``text`` cut at a word before ``limit`` characters with "..." (a table cell of a slide holds about that
-    much; the workbook has it whole)."""
+    much; the workbook and the HTML report have it whole)."""
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;") + " ..."
 
 
