@@ -6,6 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from infodash.catalogue import service_options
+from infodash.comment_themes import feedback_themes
 from infodash.feedback import (CATEGORIES, KINDS, MAX_DESCRIPTION_CHARS, MAX_RESPONSE_CHARS, SEVERITIES, SOURCES,
                                STATUSES, feedback_history, feedback_list, feedback_owners, get_feedback,
                                source_choices)
@@ -19,6 +20,7 @@ from infodash.ui.pickers import customer_options, may, staff_name_input
 from infodash.ui.store import cached, store_errors
 from infodash.ui.tables import show_table
 from infodash.ui.text import escape_markdown
+from infodash.ui.theme_sections import comment_themes_section
 
 context = page_context(with_filters=False)
 store, time_zone = context.store, context.time_zone
@@ -41,6 +43,8 @@ kpi_row([Kpi("Received", figures.received, None, DEFINITIONS["received"]),
 
 with st.expander("Figures for the last four weeks", icon=":material/bar_chart:"), store_errors(store):
     figures_section(store, last_four_weeks, time_zone)
+with st.expander("Themes in what customers wrote, last four weeks", icon=":material/category:"), store_errors(store):
+    comment_themes_section(cached(feedback_themes, store, last_four_weeks, time_zone), "feedback_themes")
 if may("lead"):
     targets_form(store)
 

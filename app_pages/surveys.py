@@ -5,6 +5,7 @@ import streamlit as st
 
 from infodash.instruments import load_instrument, surveys
 from infodash.statistics import TEST_NAMES
+from infodash.comment_themes import survey_comment_themes
 from infodash.survey_templates import RATER_DIMENSIONS
 from infodash.surveys import (BREAKDOWNS, HEADLINE, MEASURE_TITLES, SCORE_BANDS, comments, csat_with_interval,
                               dimension_scores, nps_with_margin, response_rates, wave_table, weighted_scores)
@@ -15,6 +16,7 @@ from infodash.ui.survey_charts import (csat_chart, dimension_trend_chart, gap_ch
                                        zone_chart)
 from infodash.ui.survey_sections import breakdown_table, comment_list, wave_kpis, wave_scores_table
 from infodash.ui.text import escape_markdown
+from infodash.ui.theme_sections import comment_themes_section
 
 context = page_context()
 store, filters = context.store, context.filters
@@ -125,3 +127,10 @@ band = band_col.selectbox("Score band", [None, *SCORE_BANDS], key="comment_band"
 with store_errors(store):
     selection = cached(comments, store, survey_id, filters, comment_waves or None, dimension, band)
 comment_list(selection)
+
+st.subheader("Comment themes")
+theme_waves = st.multiselect("Waves", wave_ids, default=[wave_id], format_func=wave_names.get,
+                             key=f"theme_waves_{survey_id}", placeholder="All waves")
+with store_errors(store):
+    themes = cached(survey_comment_themes, store, survey_id, filters, theme_waves or None)
+comment_themes_section(themes, "survey_themes")

@@ -37,6 +37,7 @@ PAGES = {"Weekly review": "app_pages/weekly_review.py", "Service levels": "app_p
          "Self-service": "app_pages/self_service.py", "Reports": "app_pages/reports.py",
          "Reports: services": "app_pages/reports.py#Requests and service levels", "Reports: reach": "app_pages/reports.py#Reach",
          "Reports: surveys": "app_pages/reports.py#Satisfaction", "Reports: anomalies": "app_pages/reports.py#Anomalies actioned",
+         "Reports: themes": "app_pages/reports.py#Comment themes",
          "Reports: initiatives": "app_pages/reports.py#Initiatives", "Reports: self-service": "app_pages/reports.py#Self-service",
          "(empty page)": "benchmarks/empty_page.py"}
 # "page#tab": the page with that tab open (tabs read their data only while open)

@@ -25,6 +25,7 @@ import duckdb
 import holidays
 import pandas as pd
 
+from infodash import demo_comments
 from infodash.db import Store
 from infodash.demo_feedback import add_demo_feedback
 from infodash.demo_initiatives import add_demo_initiatives
@@ -271,6 +272,7 @@ _CLEARED = ("customer_groups", "customers", "staff", "services", "calendars", "c
 
 _REFERENCING = ("customers", "requests")  # the tables with a FOREIGN KEY (migration 011)
 # SQL over the fixed table names above, built once
+_SET_COMMENTS = {name: f"SET VARIABLE demo_comments_{name} = ?" for name in demo_comments.LISTS}
 _COUNT_SQL = {table: f"SELECT count(*) FROM {table}" for table in _COUNTED}
 _DELETE_SQL = {table: f"DELETE FROM {table}" for table in _CLEARED}
 
@@ -620,6 +622,8 @@ def _touchpoints(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
 
 
 def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
+    for name, topics in demo_comments.LISTS.items():  # comments: topics in several wordings (demo_comments.py)
+        db.execute(_SET_COMMENTS[name], [[list(wordings) for wordings in topics]])
     db.execute("""
         INSERT INTO surveys (survey_id, name, style, scale_min, scale_max, asks_nps, asks_csat, asks_importance,
                              description, post_request, importance_points) VALUES
@@ -670,21 +674,25 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
     """)
     db.execute("""
         INSERT INTO survey_responses (response_id, wave_id, group_id, customer_id, submitted_at, nps, csat, comment)
+        WITH scored AS (
         SELECT response_id, wave_id, group_id,
                CASE WHEN rnd(response_id, 'anon') < 0.4 THEN NULL ELSE customer_id END,
                timezone(getvariable('demo_tz'), (opened_on + INTERVAL 1 DAY * floor(rnd(response_id, 'sd') * (closed_on - opened_on))
                         + INTERVAL 1 MINUTE * (480 + floor(rnd(response_id, 'sm') * 600)))::TIMESTAMP),
                least(10, greatest(0, round(6.3 + 0.2 * wave_no
-                   + 2.8 * (rnd(response_id, 'nps') + rnd(response_id, 'nps2') - 1))))::INT,
-               least(5, greatest(1, round(3.4 + 0.08 * wave_no + 2.2 * (rnd(response_id, 'csat') - 0.4))))::INT,
-               -- unhappy respondents (a low 'mood', which also lowers their perception scores) complain
-               CASE WHEN rnd(response_id, 'cm') < 0.18 THEN list_extract(CASE WHEN rnd(response_id, 'mood') < 0.4
-                   THEN ['Hard to find the right person to ask.', 'Results sometimes arrive after my deadline.',
-                         'The intranet pages are out of date.', 'I did not know you could help with patents.']
-                   ELSE ['Fast and to the point, thank you.', 'The alerts save me an hour a week.',
-                         'Please keep the Friday opening hours.', 'Very knowledgeable staff.'] END,
-                   1 + floor(rnd(response_id, 'cmt') * 4)::INT) END
+                   + 2.8 * (rnd(response_id, 'nps') + rnd(response_id, 'nps2') - 1))))::INT AS nps,
+               least(5, greatest(1, round(3.4 + 0.08 * wave_no + 2.2 * (rnd(response_id, 'csat') - 0.4))))::INT AS csat
         FROM demo_rater_response
+        )
+        SELECT *,
+               -- unhappy respondents (a low 'mood', which also lowers their perception scores) complain
+               CASE WHEN rnd(response_id, 'cm') < 0.18 THEN list_extract(list_extract(
+                   -- the less satisfied (CSAT 3-5) and lower their mood, the likelier a complaint
+                   CASE WHEN rnd(response_id, 'mood') + 0.25 * (csat - 4) < 0.4
+                        THEN getvariable('demo_comments_rater_unhappy')
+                        ELSE getvariable('demo_comments_rater_happy') END,
+                   1 + floor(rnd(response_id, 'cmt') * 4)::INT), 1 + floor(rnd(response_id, 'cwording') * 6)::INT) END
+        FROM scored
     """)
     db.execute("""
         INSERT INTO survey_answers (response_id, item_id, expectation, perception)
@@ -712,18 +720,21 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
     """)
     db.execute("""
         INSERT INTO survey_responses (response_id, wave_id, group_id, customer_id, submitted_at, nps, comment)
+        WITH scored AS (
         SELECT response_id, wave_id, group_id,
                CASE WHEN rnd(response_id, 'anon') < 0.5 THEN NULL ELSE customer_id END,
                timezone(getvariable('demo_tz'), (opened_on + INTERVAL 1 DAY * floor(rnd(response_id, 'sd') * (closed_on - opened_on))
                         + INTERVAL 1 MINUTE * (480 + floor(rnd(response_id, 'sm') * 600)))::TIMESTAMP),
-               least(10, greatest(0, round(6.6 + 0.2 * wave_no + 3.0 * (rnd(response_id, 'nps') - 0.35))))::INT,
-               CASE WHEN rnd(response_id, 'cm') < 0.15 THEN list_extract(CASE WHEN rnd(response_id, 'mood') < 0.4
-                   THEN ['The intranet guides are hard to follow.', 'Reading room hours are too short.',
-                         'Search on the intranet never finds anything.']
-                   ELSE ['Quick, reliable answers every time.', 'I would like a briefing on the new databases.',
-                         'Staff went out of their way to help.'] END,
-                   1 + floor(rnd(response_id, 'cmt') * 3)::INT) END
+               least(10, greatest(0, round(6.6 + 0.2 * wave_no + 3.0 * (rnd(response_id, 'nps') - 0.35))))::INT AS nps
         FROM demo_libqual_response
+        )
+        SELECT *,
+               CASE WHEN rnd(response_id, 'cm') < 0.15 THEN list_extract(list_extract(
+                   CASE WHEN rnd(response_id, 'mood') + 0.1 * (nps - 7.5) < 0.4
+                        THEN getvariable('demo_comments_libqual_unhappy')
+                        ELSE getvariable('demo_comments_libqual_happy') END,
+                   1 + floor(rnd(response_id, 'cmt') * 3)::INT), 1 + floor(rnd(response_id, 'cwording') * 6)::INT) END
+        FROM scored
     """)
     db.execute("""
         INSERT INTO survey_answers (response_id, item_id, minimum, desired, perception)
@@ -776,14 +787,12 @@ def _surveys(db: duckdb.DuckDBPyConnection, spec: DemoSize) -> None:
         WHERE r.status = 'resolved' AND rnd(r.request_id, 'asked') < getvariable('demo_csat_share')
           AND r.closed_at + INTERVAL 3 HOUR <= getvariable('demo_now')
         )
-        SELECT *, CASE WHEN rnd(request_id, 'pcm') < 0.12 THEN CASE
-                  WHEN csat <= 2 THEN list_extract(['It took far too long.', 'Not what I asked for.',
-                                                    'Nobody told me it was waiting on a vendor.'],
-                                                   1 + floor(rnd(request_id, 'pcmt') * 3)::INT)
-                  WHEN csat = 3 THEN 'Fine, but I had to chase.'
-                  ELSE list_extract(['Exactly what I needed, thanks!', 'Quick and thorough.',
-                                     'Saved me a day of searching.'], 1 + floor(rnd(request_id, 'pcmt') * 3)::INT)
-                  END END
+        SELECT *, CASE WHEN rnd(request_id, 'pcm') < 0.12 THEN list_extract(list_extract(CASE
+                  WHEN csat <= 2 THEN getvariable('demo_comments_after_request_low')
+                  WHEN csat = 3 THEN getvariable('demo_comments_after_request_middle')
+                  ELSE getvariable('demo_comments_after_request_high') END,
+                  CASE WHEN csat = 3 THEN 1 ELSE 1 + floor(rnd(request_id, 'pcmt') * 3)::INT END),
+                  1 + floor(rnd(request_id, 'pcwording') * 6)::INT) END
         FROM answered
     """)
     db.execute("SELECT setval('response_id_seq', (SELECT coalesce(max(response_id), 1) FROM survey_responses))").fetchall()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from infodash.demo_comments import feedback_kinds
 from infodash.feedback import PUBLIC_ACTOR
 
 # Texts the demo's touchpoints and surveys use, with the kind and category they are.
@@ -36,6 +37,7 @@ KNOWN_TEXTS: dict[str, tuple[str, str]] = {
     "I would like a briefing on the new databases.": ("suggestion", "scope"),
     "Staff went out of their way to help.": ("compliment", "staff"),
 }
+KNOWN_TEXTS.update(feedback_kinds())  # the survey comments in all their wordings (demo_comments.py)
 # What customers write through the form or tell staff directly, by kind and category.
 DIRECT_TEXTS: tuple[tuple[str, str, str], ...] = (
     ("complaint", "timeliness", "My request took over a week and nobody told me why."),

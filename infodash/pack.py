@@ -30,6 +30,7 @@ from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, ReachSection
                                  ServiceSection, actioned_section, headline_section, reach_section, reporting_span,
                                  satisfaction_section, service_section, why_no_chart)
 from infodash.pack_self_service import NO_SELF_SERVICE, SELF_SERVICE_NOTE, SelfServiceSection, self_service_section
+from infodash.pack_themes import THEMES_NOTE, ThemeSection, themes_section
 from infodash.periods import Period, ReportingPeriod
 from infodash.surveys import MIN_RESPONSES, with_suppression_text
 
@@ -55,6 +56,7 @@ class PackContent:
     groups: ReachSection
     survey: SatisfactionSection
     actioned: pd.DataFrame  # the anomalies actioned in the period, newest first
+    themes: ThemeSection | None = None  # the latest wave's comment themes
     feedback: FeedbackSection | None = None  # you said, we did (None: a pack made without it)
     # the performance initiatives open in the period, with their figures as of its end (infodash.pack_initiatives)
     initiatives: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(INITIATIVE_COLUMNS)))
@@ -173,6 +175,9 @@ class ManagementPack:
         tables.append(PackTable("comments", "Comments quoted", self.quoted_comments[
             ["wave", "customer_group", "comment"]],
                                 QUOTING_RULE))
+        if content.themes is not None and not content.themes.table().empty:
+            tables.append(PackTable("comment_themes", content.themes.heading, content.themes.table().rename(
+                columns={"average_score": content.themes.score_label}), THEMES_NOTE))
         if content.feedback is not None:
             tables.append(PackTable("you_said_we_did", FEEDBACK_TITLE, content.feedback.items, FEEDBACK_NOTE))
         if content.self_service is not None:
@@ -243,6 +248,7 @@ def pack_content(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, fil
             time_zone=time_zone.key, judged_at=now, headlines=read(headline_section, store, *arguments),
             services=read(service_section, store, *arguments), groups=read(reach_section, store, *arguments),
             survey=read(satisfaction_section, store, *arguments), actioned=read(actioned_section, store, *arguments),
+            themes=read(themes_section, store, *arguments),
             feedback=read(feedback_section, store, *arguments),
             initiatives=read(initiatives_section, store, *arguments),
             self_service=read(self_service_section, store, *arguments))

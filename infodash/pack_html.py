@@ -20,6 +20,7 @@ from infodash.pack import (NO_ACTIONED, NO_SURVEY, QUOTING_RULE, SHARE_COLUMNS, 
 from infodash.pack_feedback import feedback_html
 from infodash.pack_initiatives import INITIATIVES_NOTE, NO_INITIATIVES, VERDICT_KEYS
 from infodash.pack_svg import chart_svg
+from infodash.pack_themes import THEMES_NOTE
 
 _STYLE = """
 :root { --ink: #212529; --muted: #6c757d; --accent: #1f4e79; --line: #dee2e6; --tile: #f4f6f8; --warn: #c73e1d; }
@@ -164,6 +165,11 @@ def render_html(pack: ManagementPack) -> str:
             + chart("dimensions")
             + chart("nps")
             + (f'<h3>What customers said</h3><p class="note">{escape(QUOTING_RULE)}</p>{quoted}' if quoted else "")))
+    themes = content.themes
+    if themes is not None and themes.survey is not None:  # (no survey at all: the Satisfaction section says so)
+        body = (f'<p class="note">{escape(THEMES_NOTE)}</p>{_table(tables["comment_themes"])}'
+                if "comment_themes" in tables else f'<p class="meta">{escape(themes.message or "")}</p>')
+        sections.append(_section("comment-themes", themes.heading, body))
     actioned = tables["anomalies_actioned"]
     sections.append(_section("usage", "Acting on usage", _tiles([content.headline("actioned"),
                                                                   content.headline("hours_saved")])

@@ -5,9 +5,9 @@ and speaker notes that explain every number on the slide.
 Slides, in order: the title (period, filters, who made it); requests at a glance; requests by service;
 requests by customer group; service levels against each policy; the service-level trend; customers at
 a glance; reach across the organisation; satisfaction (the latest wave); its RATER dimensions; NPS with
-its margin of error; what customers said (when comments were chosen); acting on usage; the performance
-initiatives (a table, a few to a slide); achievements and plans (when written). A section without data says so
-on its slide rather than showing an empty chart.
+its margin of error; what customers said (when comments were chosen); the comment themes of the latest
+wave; acting on usage; the performance initiatives (a table, a few to a slide); achievements and plans
+(when written). A section without data says so on its slide rather than showing an empty chart.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from infodash.pack import NO_ACTIONED, NO_SURVEY, QUOTING_RULE, Chart, Headline,
 from infodash.pack_feedback import TITLE as FEEDBACK_TITLE
 from infodash.pack_feedback import feedback_lines, feedback_notes
 from infodash.pack_initiatives import INITIATIVES_NOTE, NO_INITIATIVES, VERDICT_KEYS
+from infodash.pack_themes import THEMES_NOTE, THEMES_TITLE
 from infodash.spreadsheets import neutralised
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -37,6 +38,7 @@ TITLE_SIZE, BODY_SIZE, CHART_SIZE, SMALL_SIZE = Pt(36), Pt(24), Pt(16), Pt(16)
 INK, MUTED = RGBColor(0x21, 0x25, 0x29), RGBColor(0x6C, 0x75, 0x7D)
 _NUMBER_FORMATS = {"share": "0%", "count": "#,##0", "hours": "0.0", "score": "0.00"}
 _REQUEST_TILES = ("received", "resolved", "median_resolution_hours", "attainment", "declined")
+THEMES_ON_SLIDE = 8  # the largest themes shown on the slide (the table in the workbook has them all)
 _CUSTOMER_TILES = ("touchpoints", "customers_served", "reach_share", "actioned", "hours_saved")
 
 
@@ -193,6 +195,48 @@ def _comments_slide(deck: Presentation, pack: ManagementPack) -> None:
           Pt(22) if sum(map(len, lines)) < 700 else Pt(16))
 
 
+def _themes_slide(deck: Presentation, pack: ManagementPack) -> None:
+    """The latest wave's comment themes as a native table (name, comments, average score, groups, a typical
+    comment), largest first; or why there are none. No slide when no survey wave had opened."""
+    themes = pack.content.themes
+    if themes is None or themes.survey is None:
+        return
+    table = themes.table()
+    lines = [f"{row.label}: {row.comments} comments; {themes.score_label.lower()} {row.average_score}; groups: "
+             f"{row.groups}; for example \u201c{row.typical_comment}\u201d" for row in table.itertuples()]
+    slide = _slide(deck, THEMES_TITLE, [themes.heading, THEMES_NOTE, *lines])
+    _text(slide, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN, Inches(0.5), [themes.heading.removeprefix(
+        f"{THEMES_TITLE}: ")], SMALL_SIZE, colour=MUTED)
+    if table.empty:
+        _text(slide, MARGIN, Inches(3), WIDTH - 2 * MARGIN, Inches(1.5), [themes.message or ""], BODY_SIZE,
+              colour=MUTED)
+        return
+    shown = table.head(THEMES_ON_SLIDE)
+    headers = ["Theme", "Comments", themes.score_label, "Customer groups", "Typical comment"]
+    columns = ("label", "comments", "average_score", "groups", "typical_comment")
+    widths = (Inches(2.6), Inches(1.3), Inches(1.6), Inches(3.0), WIDTH - 2 * MARGIN - Inches(8.5))
+    grid = slide.shapes.add_table(len(shown) + 1, len(columns), MARGIN, Inches(1.8), WIDTH - 2 * MARGIN,
+                                  Inches(0.4) * (len(shown) + 1)).table
+    for number, width in enumerate(widths):
+        grid.columns[number].width = width
+    # at most two lines a cell (about 30 characters a line in 12-point type): the deck's nine rows fit the slide
+    limits = {"label": 60, "comments": 10, "average_score": 30, "groups": 60, "typical_comment": 75}
+    for row_number, values in enumerate([headers, *([_fitted(str(getattr(row, column)), limits[column])
+                                                     for column in columns] for row in shown.itertuples())]):
+        for column_number, value in enumerate(values):
+            cell = grid.cell(row_number, column_number)
+            cell.text = value
+            for paragraph in cell.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size, run.font.bold = Pt(12), row_number == 0
+
+
+def _fitted(text: str, limit: int) -> str:
+    """``text`` cut at a word before ``limit`` characters with "..." (a table cell of a slide holds about that
+    much; the workbook and the HTML report have it whole)."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;") + " ..."
+
+
 def _usage_slide(deck: Presentation, content: PackContent) -> None:
     actioned, saved = content.headline("actioned"), content.headline("hours_saved")
     done = [f"{row.anomaly} ({row.subject}): {row.what_was_done}" for row in content.actioned.itertuples()]
@@ -278,6 +322,7 @@ def render_pptx(pack: ManagementPack) -> bytes:
         chart_slide("How customers rate each dimension", "dimensions")
         chart_slide("Net Promoter Score", "nps")
     _comments_slide(deck, pack)
+    _themes_slide(deck, pack)
     _usage_slide(deck, content)
     chart_slide("Self-service opportunities", "self_service")
     if content.feedback is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from infodash.comment_themes import survey_comment_themes
 from infodash.db import Store
 from infodash.demo import build_demo
 from infodash.surveys import dimension_scores, wave_table, weighted_scores
@@ -145,3 +146,15 @@ def test_the_quiet_customer_really_goes_quiet(demo_store):
         before, after = db.execute("SELECT count(*) FILTER (occurred_at < ?), count(*) FILTER (occurred_at >= ?) "
                                    "FROM usage_events WHERE customer_id = ?", [since, since, customer]).fetchone()
     assert before > 200 and after == 0
+
+
+def test_the_rater_comments_fall_into_themes_where_complaints_score_lower(demo_store):
+    themes = survey_comment_themes(demo_store, 1).themes.set_index("label")
+    assert len(themes) >= 5 and not themes["suppressed"].any()
+
+    def score_of(words: str) -> float:
+        return float(themes.loc[themes["top_words"].str.startswith(words), "mean_score"].iloc[0])
+
+    complaints = [score_of("opening hours"), score_of("intranet search")]
+    praise = [score_of("news alerts"), score_of("training")]
+    assert max(complaints) < 3.9 < 4.1 < min(praise)

@@ -127,6 +127,7 @@ def test_a_period_with_no_data_gives_zeros_and_no_comparison(fixture_store):
     assert content.headline("received").value == 0 and content.headline("median_resolution_hours").value is None
     assert all(not change.has_data for headline in content.headlines for change in headline.changes)
     assert content.survey.satisfaction is None and content.survey.comment_choices.empty
+    assert content.themes.themes is None and content.themes.message.startswith("No survey wave")
     pack = ManagementPack(content)
     assert [chart.key for chart in pack.charts()] == ["reach"]  # each group reached none of its customers
     assert pack.charts()[0].series[0][1] == (0.0, 0.0, 0.0, None)  # the fourth group has no customers
@@ -171,6 +172,11 @@ def test_survey_figures_of_fewer_than_five_respondents_stay_withheld_in_the_pack
     assert set(dimensions["mean"]) == {SUPPRESSED}
     assert executive_content.survey.comments_withheld and executive_content.survey.comment_choices.empty
     assert executive_content.scope == "Customer groups: Executive board; all services"
+    # and too few of its comments for themes: said in words, no themes table
+    assert not executive_content.themes.themes.found
+    assert "are needed to find themes" in executive_content.themes.message
+    assert "comment_themes" not in {table.key for table in pack.tables()}
+    assert f'<p class="meta">{executive_content.themes.message}</p>' in render_html(pack)
 
 
 def test_texts_and_comments_are_checked(executive_content):

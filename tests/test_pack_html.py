@@ -73,3 +73,16 @@ def test_what_people_typed_is_shown_as_text(report):
     assert "Launched &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; alerts &amp; briefings" in html
     comment = pack.quoted_comments["comment"].iloc[0]
     assert comment.replace("'", "&#x27;").replace('"', "&quot;") in html
+
+
+def test_the_comment_themes_of_the_latest_wave_are_tabled_with_what_customers_wrote_escaped(report):
+    html, pack = report
+    themes = pack.content.themes
+    assert themes is not None and themes.themes.found
+    section = re.search(r'<section id="comment-themes">(.*?)</section>', html, re.S).group(1)
+    assert f"<h2>Comment themes: {themes.survey}, {themes.wave}</h2>".replace("&", "&amp;") in section
+    table = themes.table()
+    for row in table.itertuples():
+        assert f"<td>{row.label}</td>" in section
+        assert f"<td>{row.typical_comment.replace(chr(39), '&#x27;')}</td>" in section
+    assert "fewer than 5 comments shows no average score" in section

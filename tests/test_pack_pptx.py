@@ -12,6 +12,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Pt
 
+from infodash.comment_themes import survey_comment_themes, theme_table
 from infodash.groups import breakdown
 from infodash.instruments import waves
 from infodash.pack import ManagementPack, PackTexts, pack_content
@@ -27,8 +28,9 @@ Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 10, 1))
 TITLES = ["Management pack", "Requests at a glance", "Requests by service", "Requests by customer group",
           "Service levels against each policy", "Service-level trend", "Customers at a glance",
           "Reach across the organisation", "Satisfaction", "How customers rate each dimension", "Net Promoter Score",
-          "What customers said", "Acting on usage", "Self-service opportunities", "You said, we did",
-          "Performance initiatives", "Performance initiatives (continued)", "Achievements", "Plans"]
+          "What customers said", "Comment themes", "Acting on usage", "Self-service opportunities",
+          "You said, we did", "Performance initiatives", "Performance initiatives (continued)", "Achievements",
+          "Plans"]
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +150,25 @@ def test_a_figure_gets_the_largest_type_that_keeps_it_on_one_line_of_its_tile():
     assert _fitting_size("94.7%", tile) == Pt(40)  # short: the full size (165.6 / (0.72 * 5) = 46)
     assert _fitting_size("171,230", tile) == Pt(32)  # 165.6 / (0.72 * 7) = 32.9
     assert _fitting_size("fewer than 5 responses", tile) == Pt(16)  # never below 16: it wraps instead
+
+
+def test_the_comment_themes_slide_tables_the_latest_waves_themes_as_the_library_finds_them(deck, module_demo_store):
+    presentation, content = deck
+    slide = next(slide for slide in presentation.slides if slide.shapes.title.text == "Comment themes")
+    [grid] = [shape.table for shape in slide.shapes if shape.has_table]
+    survey = content.survey.satisfaction
+    themes = survey_comment_themes(module_demo_store, survey.survey_id, wave_ids=[survey.wave_id])
+    assert themes.found
+    rows = [[cell.text for cell in row.cells] for row in grid.rows]
+    assert rows[0] == ["Theme", "Comments", themes.score.label, "Customer groups", "Typical comment"]
+    assert [row[0] for row in rows[1:]] == themes.themes["label"].tolist()
+    assert [int(row[1]) for row in rows[1:]] == themes.themes["comments"].tolist()
+    assert [row[2] for row in rows[1:]] == theme_table(themes)["average_score"].tolist()
+    notes = slide.notes_slide.notes_text_frame.text
+    assert f"{survey.survey}, {survey.wave}" in notes and "TF-IDF with NMF" in notes
+    assert all(size >= Pt(12) for size in _table_sizes(grid))
+
+
+def _table_sizes(grid) -> list:
+    return [run.font.size for row in grid.rows for cell in row.cells for paragraph in cell.text_frame.paragraphs
+            for run in paragraph.runs]

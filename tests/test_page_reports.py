@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 
+from infodash.filters import Filters
 from infodash.findings import anomalies, review_anomaly
+from infodash.pack_themes import themes_section
 from infodash.periods import recent_reporting_periods
 from infodash.review import period_figures
 from infodash.settings import organisation_time_zone
@@ -46,6 +48,18 @@ def test_each_section_opens_with_its_charts(app_db, section, charts):
     app = open_section(apptest_helpers.open_page("reports.py", None), section)
     assert not app.exception
     assert len(app.get("plotly_chart")) == charts
+
+
+def test_the_comment_themes_tab_shows_the_latest_waves_themes(app_db):
+    app = open_section(apptest_helpers.open_page("reports.py", None), "Comment themes")
+    assert not app.exception
+    quarter, time_zone = _last_quarter(app_db)
+    section = themes_section(app_db, quarter, time_zone, Filters(), dt.datetime.now(dt.UTC))
+    assert section.themes.found
+    table = next(frame.value for frame in app.dataframe if "top_words" in frame.value.columns)
+    assert table["label"].tolist() == section.themes.themes["label"].tolist()
+    assert len(app.get("plotly_chart")) == 1
+    assert any(f"{section.survey}, {section.wave}" in apptest_helpers.shown(caption.value) for caption in app.caption)
 
 
 def test_the_anomalies_actioned_in_the_period_are_listed_with_the_hours_saved(app_db):

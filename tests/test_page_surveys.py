@@ -6,6 +6,7 @@ import datetime as dt
 
 from infodash.instruments import SurveyDraft, WaveDraft, create_survey, load_instrument, open_wave
 from infodash.survey_responses import ResponseDraft, record_response
+from infodash.comment_themes import MIN_COMMENTS, survey_comment_themes
 from infodash.surveys import SUPPRESSED, csat_with_interval, dimension_scores, nps_with_margin
 from tests.people import lead, staff
 from tests import apptest_helpers
@@ -33,7 +34,7 @@ def test_the_latest_wave_of_the_rater_survey_is_shown_with_the_librarys_figures(
     assert shown[f"NPS (± {nps['margin']:.0f})"] == f"{nps['nps']:,.0f}"
     assert shown["CSAT"] == f"{csat['share'] * 100:.1f}%"
     assert "Tangibles" in frame_text(app)
-    assert len(app.get("plotly_chart")) == 5  # trend, expected vs perceived, NPS, CSAT, response rates
+    assert len(app.get("plotly_chart")) == 6  # trend, expected vs perceived, NPS, CSAT, response rates, themes
 
 
 def test_the_libqual_style_survey_shows_the_zone_of_tolerance_and_flags_items_below_minimum(app_db):
@@ -144,3 +145,30 @@ def test_a_group_invited_but_not_answering_yet_shows_no_figures_rather_than_miss
     captions = [caption.value for caption in app.caption]
     assert "No item answers in this wave for the chosen filters." in captions
     assert "No NPS answers for the chosen filters." in captions and "No CSAT answers for the chosen filters." in captions
+
+
+def test_the_comment_themes_of_the_chosen_wave_are_shown_with_the_librarys_figures_and_comments(app_db):
+    app = apptest_helpers.open_page("surveys.py", None)
+    assert not app.exception
+    assert "Comment themes" in [header.value for header in app.subheader]
+    wave_id = app.selectbox(key="survey_wave_1").value
+    themes = survey_comment_themes(app_db, 1, wave_ids=[wave_id])
+    assert themes.found and len(themes.themes) >= 3
+    table = next(frame.value for frame in app.dataframe if "top_words" in frame.value.columns)
+    assert table["label"].tolist() == themes.themes["label"].tolist()
+    assert table["comments"].astype(int).tolist() == themes.themes["comments"].tolist()
+    scores = [f"{value:.2f}" for value in themes.themes["mean_score"] if value == value]
+    assert [value for value in table["average_score"] if value != SUPPRESSED] == scores
+    said = "\n".join(apptest_helpers.shown(block.value) for block in app.markdown)
+    for comment in themes.examples["comment"]:
+        assert f"\u201c{comment}\u201d" in said
+    captions = [apptest_helpers.shown(caption.value) for caption in app.caption]
+    assert any("fall into" in caption and "TF-IDF" in caption for caption in captions)
+
+
+def test_comment_themes_need_twenty_comments_and_say_so(app_db):
+    app = apptest_helpers.open_page("surveys.py", None)
+    app.sidebar.multiselect(key="filter_groups").select(1).run()  # the executive board: a handful of people
+    assert not app.exception
+    messages = [apptest_helpers.shown(info.value) for info in app.info]
+    assert any(f"at least {MIN_COMMENTS} are needed to find themes" in message for message in messages)

@@ -25,6 +25,7 @@ from infodash.pack_initiatives import INITIATIVES_NOTE, NO_INITIATIVES, initiati
 from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, SatisfactionSection, actioned_section,
                                  headline_section, reach_section, satisfaction_section, service_section, why_no_chart)
 from infodash.pack_self_service import NO_SELF_SERVICE, self_service_section
+from infodash.pack_themes import themes_section
 from infodash.periods import ReportingPeriod
 from infodash.reports import PACK_FORMATS, save_pack, saved_pack_file
 from infodash.settings import set_reporting_year_start_month
@@ -40,6 +41,7 @@ from infodash.ui.store import cached
 from infodash.ui.survey_charts import dimension_trend_chart, nps_chart
 from infodash.ui.tables import note_download, show_table
 from infodash.ui.text import escape_markdown
+from infodash.ui.theme_sections import comment_themes_section
 
 T = TypeVar("T")
 FEEDBACK = FormFeedback("pack")
@@ -201,6 +203,16 @@ def _actioned(view: PackView) -> None:
         "actioned_by": "By", "hours_saved": st.column_config.NumberColumn("Hours saved", format="%.1f")})
 
 
+def _themes(view: PackView) -> None:
+    section = view.read(themes_section)
+    if section.themes is None:
+        st.caption(NO_SURVEY)
+        return
+    st.caption(escape_markdown(f"The comments of the latest wave by the end of the period: {section.survey}, "
+                               f"{section.wave}."))
+    comment_themes_section(section.themes, "pack_themes")
+
+
 def _initiatives(view: PackView) -> None:
     initiatives = view.read(initiatives_section)
     if initiatives.empty:
@@ -227,8 +239,8 @@ def _self_service(view: PackView) -> None:
 
 
 _SECTIONS = {"Headline figures": _headlines, "Requests and service levels": _services, "Reach": _reach,
-             "Satisfaction": _satisfaction, "Anomalies actioned": _actioned, "Self-service": _self_service,
-             "You said, we did": pack_preview, "Initiatives": _initiatives}
+             "Satisfaction": _satisfaction, "Comment themes": _themes, "Anomalies actioned": _actioned,
+             "Self-service": _self_service, "You said, we did": pack_preview, "Initiatives": _initiatives}
 
 
 def texts_input(view: PackView) -> None:
