@@ -22,6 +22,8 @@ from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.filters import Filters
 from infodash.formatting import format_figure
+from infodash.movers import DEFINITION as WHAT_CHANGED_DEFINITION
+from infodash.movers import WhatChanged, what_changed_section
 from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, ReachSection, SatisfactionSection,
                                  ServiceSection, actioned_section, headline_section, reach_section, reporting_span,
                                  satisfaction_section, service_section, why_no_chart)
@@ -49,6 +51,7 @@ class PackContent:
     groups: ReachSection
     survey: SatisfactionSection
     actioned: pd.DataFrame  # the anomalies actioned in the period, newest first
+    what_changed: WhatChanged | None = None  # the biggest significant movers from the previous period (first page)
 
     @property
     def title(self) -> str:
@@ -158,6 +161,9 @@ class ManagementPack:
         tables.append(PackTable("comments", "Comments quoted", self.quoted_comments[
             ["wave", "customer_group", "comment"]],
                                 QUOTING_RULE))
+        if content.what_changed is not None:
+            tables.append(PackTable("what_changed", "What changed", content.what_changed.table(),
+                                    WHAT_CHANGED_DEFINITION))
         return tables
 
 
@@ -222,7 +228,8 @@ def pack_content(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, fil
             period=period, covered=covered, partial=partial, scope=scope_text(store, filters), filters=filters,
             time_zone=time_zone.key, judged_at=now, headlines=read(headline_section, store, *arguments),
             services=read(service_section, store, *arguments), groups=read(reach_section, store, *arguments),
-            survey=read(satisfaction_section, store, *arguments), actioned=read(actioned_section, store, *arguments))
+            survey=read(satisfaction_section, store, *arguments), actioned=read(actioned_section, store, *arguments),
+            what_changed=read(what_changed_section, store, *arguments))
 
 
 def check_texts(content: PackContent, texts: PackTexts) -> None:
