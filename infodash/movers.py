@@ -330,6 +330,9 @@ class WhatChanged:
     @property
     def summary(self) -> str:
         """E.g. "7 of 112 figures changed significantly from the previous week; the 5 largest:"."""
+        if not self.tested:
+            return (f"Nothing to test: no figure had enough requests, touchpoints, usage or survey responses in this "
+                    f"period and {self.compared_with}.")
         if self.movers.empty:
             return f"None of the {self.tested:,} figures tested changed significantly from {self.compared_with}."
         largest = "" if self.significant <= len(self.movers) else f"; the {len(self.movers)} largest"

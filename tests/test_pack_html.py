@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import escape
 
 import pytest
 
@@ -73,3 +74,13 @@ def test_what_people_typed_is_shown_as_text(report):
     assert "Launched &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; alerts &amp; briefings" in html
     comment = pack.quoted_comments["comment"].iloc[0]
     assert comment.replace("'", "&#x27;").replace('"', "&quot;") in html
+
+
+def test_the_first_section_says_what_changed_with_the_tests_behind_it(report):
+    html, pack = report
+    changes = pack.content.what_changed
+    assert html.index('<section id="what-changed">') < html.index('<section id="requests">')
+    section = html[html.index('<section id="what-changed">'):html.index('<section id="requests">')]
+    assert all(f"<li>{escape(sentence)}</li>" in section for sentence in changes.sentences)
+    assert escape(changes.summary) in section
+    assert all(escape(row.test) in section for row in changes.movers.itertuples())
