@@ -69,7 +69,7 @@ summary = summary_from_figures(week, trend, same_days)
 if summary.is_empty:
     st.info("Nothing was logged in this week for the chosen filters: no requests, touchpoints or follow-ups. "
             "Pick another week or widen the filters in the sidebar.", icon=":material/event_busy:")
-what_changed_block(store, week, compared, time_zone, filters, now)
+what_changed_block(store, week, compared, time_zone, filters, now, (survey, feedback))
 
 
 def card(figure: str, label: str, kind: str = "count", direction: str = "higher_is_better") -> Kpi:

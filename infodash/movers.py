@@ -8,9 +8,11 @@ returns both periods' numbers:
 - *Counts* -- requests received per service, customer group and channel, touchpoints per channel
   (:func:`infodash.review.touchpoints_by_channel`) and usage events per system and resource. Tested with
   the exact conditional binomial test of the two counts (given their sum, is the split what equal daily
-  rates would give? The Poisson rate comparison; periods of unequal length are weighed by their days).
-- *Attainment* per service, customer group and channel (:func:`infodash.sla_reports.attainment_by_each`),
-  tested with the two-sample z-test for proportions (:func:`infodash.statistics.share_p_value`).
+  rates would give? The Poisson rate comparison; periods of unequal length are weighed by their days;
+  the effect size, the absolute log rate ratio, adds half a count to each so a change from none is finite).
+- *Attainment* per service, customer group and channel, as :func:`infodash.sla_reports.attainment_by` states it
+  (one pass over both periods' judged requests with the library's ``ATTAINMENT_SQL``), tested with the
+  two-sample z-test for proportions (:func:`infodash.statistics.share_p_value`).
 - *Survey scores* of the latest wave by the period's end against the wave before, while that wave was open
   during the period: the RATER dimensions and overall score of the survey's headline measure (Welch's t),
   NPS (z-test) and CSAT (z-test for proportions), wave surveys and post-request feedback; the p-values are
@@ -32,6 +34,7 @@ import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
@@ -40,12 +43,11 @@ from infodash import statistics
 from infodash.db import Store
 from infodash.filters import Filters
 from infodash.formatting import format_figure, format_p_value, target_verdict
-from infodash.instruments import waves
 from infodash.pack_parts import _comparators, reporting_span
 from infodash.periods import Period, ReportingPeriod
 from infodash.review import touchpoints_by_channel
 from infodash.service_requests import CHANNELS as REQUEST_CHANNELS
-from infodash.sla_reports import attainment_by_each
+from infodash.sla_reports import ATTAINMENT_SQL, judged_params, judged_requests_sql
 from infodash.survey_templates import RATER_DIMENSIONS
 from infodash.surveys import MEASURE_TITLES, MIN_RESPONSES, WaveSummary, latest_wave_summary
 from infodash.touchpoints import CHANNELS as TOUCHPOINT_CHANNELS
@@ -95,34 +97,47 @@ def _empty() -> pd.DataFrame:
                                            else "float64") for column in CANDIDATE_COLUMNS})
 
 
-def _log_ratio(now: float, then: float, now_days: float, then_days: float) -> float:
-    """|log rate ratio| of two counts per day, half a count added to each so a change from 0 is finite."""
-    return abs(math.log((now + 0.5) / now_days) - math.log((then + 0.5) / then_days))
-
-
 def _cohen_h(now: float, then: float) -> float:
     return abs(2 * math.asin(math.sqrt(now)) - 2 * math.asin(math.sqrt(then)))
 
 
+def rate_p_values(now: np.ndarray, then: np.ndarray, now_days: float, then_days: float) -> np.ndarray:
+    """Two-sided p-values of the exact conditional binomial test of counts ``now`` against ``then`` (arrays):
+    given their sum n, ``now`` ~ Binomial(n, now_days / (now_days + then_days)) when the daily rates are equal.
+    Two-sided by doubling the smaller tail (capped at 1), which for periods of equal length is the same as
+    :func:`scipy.stats.binomtest`'s; computed for all pairs at once."""
+    now, then = np.asarray(now, dtype=float), np.asarray(then, dtype=float)
+    total, expected = now + then, now_days / (now_days + then_days)
+    lower = stats.binom.cdf(now, total, expected)
+    upper = stats.binom.sf(now - 1, total, expected)
+    return np.minimum(1.0, 2 * np.minimum(lower, upper))
+
+
 def count_tests(figure: str, counts: pd.DataFrame, now_days: int, then_days: int) -> pd.DataFrame:
     """Candidates for ``figure`` from ``counts`` (subject, then, now): the exact conditional binomial test of
-    each pair (is ``now`` of ``now + then`` what equal daily rates would give?) and the effect size. Pairs
-    where neither count reaches :data:`MIN_RESPONSES` are left out."""
+    each pair (:func:`rate_p_values`) and the effect size. Pairs where neither count reaches
+    :data:`MIN_RESPONSES` are left out."""
     rows = counts[(counts["then"] >= MIN_RESPONSES) | (counts["now"] >= MIN_RESPONSES)]
-    expected = now_days / (now_days + then_days)
-    found = [{"figure": figure, "subject": str(row.subject), "then": float(row.then), "now": float(row.now),
-              "p_value": float(stats.binomtest(int(row.now), int(row.now + row.then), expected).pvalue),
-              "effect": _log_ratio(row.now, row.then, now_days, then_days)} for row in rows.itertuples()]
-    return pd.DataFrame(found).reindex(columns=CANDIDATE_COLUMNS) if found else _empty()
+    if rows.empty:
+        return _empty()
+    now, then = rows["now"].to_numpy(dtype=float), rows["then"].to_numpy(dtype=float)
+    return pd.DataFrame({
+        "figure": figure, "subject": rows["subject"].astype(str).to_numpy(), "then": then, "now": now,
+        "p_value": rate_p_values(now, then, now_days, then_days),
+        "effect": np.abs(np.log((now + 0.5) / now_days) - np.log((then + 0.5) / then_days)),
+    }).reindex(columns=CANDIDATE_COLUMNS)
 
 
 def share_tests(figure: str, shares: pd.DataFrame) -> pd.DataFrame:
-    """Candidates for ``figure`` from ``shares`` (subject, then_met, then_n, now_met, now_n, target): the z-test
-    for proportions and Cohen's h. Cells with fewer than :data:`MIN_RESPONSES` in either period are left out."""
+    """Candidates for ``figure`` from ``shares`` (subject, then_met, then_n, now_met, now_n, target; and the shares
+    ``then`` and ``now`` as the library states them, else met / n): the z-test for proportions and Cohen's h.
+    Cells with fewer than :data:`MIN_RESPONSES` in either period are left out."""
     rows = shares[(shares["then_n"] >= MIN_RESPONSES) & (shares["now_n"] >= MIN_RESPONSES)]
+    if "now" not in rows:
+        rows = rows.assign(now=rows["now_met"] / rows["now_n"], then=rows["then_met"] / rows["then_n"])
     found = []
     for row in rows.itertuples():
-        now, then = row.now_met / row.now_n, row.then_met / row.then_n
+        now, then = float(row.now), float(row.then)
         found.append({"figure": figure, "subject": str(row.subject), "then": then, "now": now,
                       "then_n": float(row.then_n), "now_n": float(row.now_n),
                       "target": None if pd.isna(row.target) else float(row.target),
@@ -208,39 +223,64 @@ def count_candidates(store: Store, period: Period, compared: Period, time_zone: 
     labels = {"requests by channel": REQUEST_CHANNELS, "touchpoints by channel": TOUCHPOINT_CHANNELS}
     counts["subject"] = [labels.get(figure, {}).get(subject, subject)
                          for figure, subject in zip(counts["figure"], counts["subject"])]
-    return _concat([count_tests(figure, rows, period.days, compared.days)
+    return combined([count_tests(figure, rows, period.days, compared.days)
                     for figure, rows in counts.groupby("figure", sort=False)])
+
+
+# Attainment and the requests it is computed over (its denominator: met, breached, or open and past due) per
+# service, customer group and channel in both periods, in one pass over the judged requests (see
+# infodash.sla_reports.judged_requests_sql), attainment itself by the library's own ATTAINMENT_SQL.
+_ATTAINMENT_CELLS = """,
+cells AS (
+    SELECT r.received_at >= $split AS is_now, sv.name AS service, g.name AS customer_group, r.channel, r.outcome,
+           r.primary_target_share
+    FROM judged r JOIN customers c ON c.customer_id = r.customer_id
+    JOIN customer_groups g ON g.group_id = c.group_id JOIN services sv ON sv.service_id = r.service_id
+    WHERE r.received_at < $then_end OR r.received_at >= $split
+)
+SELECT grouping(service, customer_group, channel) AS grouping_set, is_now, service, customer_group, channel,
+       count(*) FILTER (r.outcome = 'met') AS met,
+       count(*) FILTER (r.outcome IN ('met', 'breached', 'open_breached')) AS judged,
+       {attainment} AS attainment, max(r.primary_target_share) AS target
+FROM cells r
+GROUP BY GROUPING SETS ((is_now, service), (is_now, customer_group), (is_now, channel))
+"""
+_ATTAINMENT_SETS = {"service": 0b011, "customer group": 0b101, "channel": 0b110}  # grouping() of each set
 
 
 def attainment_candidates(store: Store, period: Period, compared: Period, time_zone: ZoneInfo,
                           filters: Filters = Filters(), now: dt.datetime | None = None) -> pd.DataFrame:
-    """Service-level attainment per service, customer group and channel in ``period`` and ``compared``
-    (:func:`infodash.sla_reports.attainment_by_each`, open requests judged against ``now``), each pair tested
-    (see :func:`share_tests`); the target is the share the policy promises."""
-    dimensions = ("service", "customer group", "channel")
-    current, before = (attainment_by_each(store, dimensions, chosen, time_zone, filters, now)
-                       for chosen in (period, compared))
+    """Service-level attainment per service, customer group and channel in ``period`` and ``compared`` (before
+    it), as :func:`infodash.sla_reports.attainment_by` states it (open requests judged against ``now``), each pair
+    tested (see :func:`share_tests`); the target is the share the policy promises."""
+    sql = (judged_requests_sql(filters.conditions("r.customer_id", "r.service_id"))
+           + _ATTAINMENT_CELLS.format(attainment=ATTAINMENT_SQL))
+    params = {**judged_params(Period(compared.start, period.end), time_zone, now), **filters.params(),
+              "split": period.bounds(time_zone)[0], "then_end": compared.bounds(time_zone)[1]}
+    with store.reading() as db:
+        frame = db.execute(sql, params).df()
     found = []
-    for dimension in dimensions:
-        def counted(frame: pd.DataFrame) -> pd.DataFrame:
-            return pd.DataFrame({"subject": frame["value"].astype(str),
-                                 "met": frame["met"].astype(float),
-                                 "n": (frame["met"] + frame["breached"] + frame["open_breached"]).astype(float),
-                                 "target": frame["primary_target"].astype(float)}).set_index("subject")
-        now_cells, then_cells = counted(current[dimension]), counted(before[dimension])
-        both = now_cells.join(then_cells, how="inner", lsuffix="_now", rsuffix="_then").reset_index()
-        shares = pd.DataFrame({"subject": both["subject"], "then_met": both["met_then"], "then_n": both["n_then"],
-                               "now_met": both["met_now"], "now_n": both["n_now"], "target": both["target_now"]})
+    for dimension, grouping_set in _ATTAINMENT_SETS.items():
+        column = dimension.replace(" ", "_")
+        rows = frame[frame["grouping_set"] == grouping_set]
+        current, before = (rows[rows["is_now"] == flag].set_index(column) for flag in (True, False))
+        both = current.join(before, how="inner", lsuffix="_now", rsuffix="_then").reset_index()
+        shares = pd.DataFrame({"subject": both[column].astype(str), "then_met": both["met_then"],
+                               "then_n": both["judged_then"], "now_met": both["met_now"], "now_n": both["judged_now"],
+                               "then": both["attainment_then"], "now": both["attainment_now"],
+                               "target": both["target_now"]})
         if dimension == "channel":
             shares["subject"] = shares["subject"].map(lambda value: REQUEST_CHANNELS.get(value, value))
         found.append(share_tests(f"attainment by {dimension}", shares))
-    return _concat(found)
+    return combined(found)
 
 
 def _previous_wave(store: Store, summary: WaveSummary, period: Period) -> str | None:
     """The name of the wave before ``summary``'s when its wave was open during ``period``; None when it was not
     (or it is the survey's first)."""
-    order = waves(store, summary.survey_id).reset_index(drop=True)
+    with store.reading() as db:
+        order = db.execute("SELECT wave_id, name, opened_on, closed_on FROM survey_waves WHERE survey_id = ? "
+                           "ORDER BY opened_on, wave_id", [summary.survey_id]).df()
     position = order.index[order["wave_id"] == summary.wave_id][0]
     opened, closed = pd.Timestamp(order.loc[position, "opened_on"]).date(), order.loc[position, "closed_on"]
     was_open = opened < period.end and (pd.isna(closed) or pd.Timestamp(closed).date() >= period.start)
@@ -286,20 +326,32 @@ def survey_tests(summary: WaveSummary, previous_wave: str) -> pd.DataFrame:
     return pd.DataFrame(found).reindex(columns=CANDIDATE_COLUMNS) if found else _empty()
 
 
-def survey_candidates(store: Store, period: Period, filters: Filters = Filters()) -> pd.DataFrame:
+def survey_candidates(store: Store, period: Period, filters: Filters = Filters(),
+                      summaries: tuple[WaveSummary | None, ...] | None = None) -> pd.DataFrame:
     """The survey figures of the latest wave by the end of ``period`` (wave surveys and post-request feedback)
-    against the wave before, for the waves that were open during ``period``."""
-    last_day = period.end - dt.timedelta(days=1)
+    against the wave before, for the waves that were open during ``period``. ``summaries`` may pass the
+    :func:`infodash.surveys.latest_wave_summary` results already read for the period's last day (as the weekly
+    review has them)."""
+    if summaries is None:
+        last_day = period.end - dt.timedelta(days=1)
+        summaries = tuple(latest_wave_summary(store, last_day, filters, post_request) for post_request in (False, True))
     found = []
-    for post_request in (False, True):
-        summary = latest_wave_summary(store, last_day, filters, post_request)
+    for summary in summaries:
         previous_wave = None if summary is None else _previous_wave(store, summary, period)
         if summary is not None and previous_wave is not None:
             found.append(survey_tests(summary, previous_wave))
-    return _concat(found)
+    return combined(found)
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def figure_candidates(store: Store, period: Period, compared: Period, time_zone: ZoneInfo,
+                      filters: Filters = Filters(), now: dt.datetime | None = None) -> pd.DataFrame:
+    """:func:`count_candidates` and :func:`attainment_candidates` together: every figure but the surveys'."""
+    return combined([count_candidates(store, period, compared, time_zone, filters),
+                    attainment_candidates(store, period, compared, time_zone, filters, now)])
+
+
+def combined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Candidate frames (rows of :data:`CANDIDATE_COLUMNS`) as one, empty ones left out."""
     frames = [frame for frame in frames if len(frame)]
     return pd.concat(frames, ignore_index=True).reindex(columns=CANDIDATE_COLUMNS) if frames else _empty()
 
@@ -424,14 +476,13 @@ def rank_movers(candidates: pd.DataFrame, compared_with: str, limit: int = TOP) 
 
 
 def what_changed(store: Store, period: Period, compared: Period, time_zone: ZoneInfo, filters: Filters = Filters(),
-                 now: dt.datetime | None = None, compared_with: str = "the previous week",
-                 limit: int = TOP) -> WhatChanged:
+                 now: dt.datetime | None = None, compared_with: str = "the previous week", limit: int = TOP,
+                 summaries: tuple[WaveSummary | None, ...] | None = None) -> WhatChanged:
     """The biggest significant movers from ``compared`` to ``period`` (see the module's rules), open requests
     judged against ``now`` (default: the present). ``compared_with`` names ``compared`` in the sentence said
-    when nothing moved."""
-    candidates = _concat([count_candidates(store, period, compared, time_zone, filters),
-                          attainment_candidates(store, period, compared, time_zone, filters, now),
-                          survey_candidates(store, period, filters)])
+    when nothing moved; ``summaries``: see :func:`survey_candidates`."""
+    candidates = combined([figure_candidates(store, period, compared, time_zone, filters, now),
+                          survey_candidates(store, period, filters, summaries)])
     return rank_movers(candidates, compared_with, limit)
 
 

@@ -13,8 +13,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from infodash.movers import (TESTS, count_tests, rank_movers, sentence, share_tests, survey_tests,
-                             what_changed)
+from infodash.movers import (TESTS, attainment_candidates, count_tests, rank_movers, sentence, share_tests,
+                             survey_tests, what_changed)
+from infodash.sla_reports import attainment_by_each
 from infodash.periods import Period
 from infodash.surveys import SCORE_COLUMNS, WaveSummary
 from tests.conftest import LONDON, at
@@ -140,3 +141,19 @@ def test_empty_periods_say_that_nothing_changed(store):
     assert changes.sentences == ["No figure changed significantly from the previous week."]
     assert changes.tested == 0 and changes.movers.empty
     assert changes.summary.startswith("Nothing to test")
+
+
+def test_attainment_is_the_one_the_service_level_pages_show(demo_store):
+    week, now = Period(dt.date(2026, 11, 9), dt.date(2026, 11, 16)), at("2026-11-23 12:00")
+    tested = attainment_candidates(demo_store, week, week.previous(), LONDON, now=now)
+    shown = attainment_by_each(demo_store, ("service", "customer group"), week, LONDON, now=now)
+    before = attainment_by_each(demo_store, ("service", "customer group"), week.previous(), LONDON, now=now)
+    for figure, dimension in (("attainment by service", "service"), ("attainment by customer group", "customer group")):
+        mine = tested[tested["figure"] == figure].set_index("subject")
+        theirs, then = shown[dimension].set_index("value"), before[dimension].set_index("value")
+        assert len(mine) >= 5
+        assert mine["now"].to_dict() == pytest.approx(theirs.loc[mine.index, "attainment"].to_dict())
+        assert mine["then"].to_dict() == pytest.approx(then.loc[mine.index, "attainment"].to_dict())
+        judged = theirs["met"] + theirs["breached"] + theirs["open_breached"]
+        assert mine["now_n"].to_dict() == judged.loc[mine.index].astype(float).to_dict()
+        assert mine["target"].to_dict() == pytest.approx(theirs.loc[mine.index, "primary_target"].to_dict())

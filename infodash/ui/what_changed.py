@@ -9,8 +9,10 @@ import streamlit as st
 
 from infodash.db import Store
 from infodash.filters import Filters
-from infodash.movers import CORRECTION, DEFINITION, WhatChanged, what_changed
+from infodash.movers import (CORRECTION, DEFINITION, WhatChanged, combined, figure_candidates, rank_movers,
+                             survey_candidates)
 from infodash.periods import Period, span_label
+from infodash.surveys import WaveSummary
 from infodash.ui.store import cached, store_errors
 from infodash.ui.tables import show_table
 from infodash.ui.text import escape_markdown
@@ -43,8 +45,11 @@ def show_what_changed(changes: WhatChanged, key: str) -> None:
 
 
 def what_changed_block(store: Store, week: Period, compared: Period, time_zone: ZoneInfo, filters: Filters,
-                       now: dt.datetime) -> None:
-    """The weekly review's "What changed": ``week`` against ``compared`` (see :func:`infodash.review.compared_week`)."""
+                       now: dt.datetime, summaries: tuple[WaveSummary | None, ...]) -> None:
+    """The weekly review's "What changed": ``week`` against ``compared`` (see :func:`infodash.review.compared_week`);
+    ``summaries``: the latest survey wave and post-request feedback the page has read for the week."""
     with store_errors(store):
-        changes = cached(what_changed, store, week, compared, time_zone, filters, now, compared_name(week, compared))
-    show_what_changed(changes, "review_what_changed")
+        figures = cached(figure_candidates, store, week, compared, time_zone, filters, now)
+        surveys = survey_candidates(store, week, filters, summaries)
+    show_what_changed(rank_movers(combined([figures, surveys]), compared_name(week, compared)),
+                      "review_what_changed")
