@@ -11,7 +11,7 @@ from infodash.db import Store
 from infodash.filters import Filters
 from infodash.movers import (CORRECTION, DEFINITION, WhatChanged, combined, figure_candidates, rank_movers,
                              survey_candidates)
-from infodash.periods import Period, span_label
+from infodash.periods import Period, first_days, span_label
 from infodash.surveys import WaveSummary
 from infodash.ui.store import cached, store_errors
 from infodash.ui.tables import show_table
@@ -48,8 +48,9 @@ def what_changed_block(store: Store, week: Period, compared: Period, time_zone: 
                        now: dt.datetime, summaries: tuple[WaveSummary | None, ...]) -> None:
     """The weekly review's "What changed": ``week`` against ``compared`` (see :func:`infodash.review.compared_week`);
     ``summaries``: the latest survey wave and post-request feedback the page has read for the week."""
+    covered = first_days(week, compared.days)  # a week still running: its days so far, as many as compared
     with store_errors(store):
-        figures = cached(figure_candidates, store, week, compared, time_zone, filters, now)
-        surveys = survey_candidates(store, week, filters, summaries)
+        figures = cached(figure_candidates, store, covered, compared, time_zone, filters, now)
+        surveys = survey_candidates(store, covered, filters, summaries)
     show_what_changed(rank_movers(combined([figures, surveys]), compared_name(week, compared)),
                       "review_what_changed")
