@@ -1,7 +1,8 @@
 """The management pack: what senior management sees of one reporting period, put together.
 
 :func:`pack_content` puts together the parts :mod:`infodash.pack_parts` reads (headline figures, services and
-service levels, reach, satisfaction, anomalies actioned) for a week, month, quarter or year and the shared
+service levels, reach, satisfaction, anomalies actioned) and what changed from the previous period
+(:mod:`infodash.movers`, the pack's first page) for a week, month, quarter or year and the shared
 filters. :class:`ManagementPack` adds what the lead writes (achievements, plans, the comments to quote) and
 lays the content out as :meth:`~ManagementPack.charts` (each with the table behind it) and
 :meth:`~ManagementPack.tables`, which the PowerPoint, HTML and spreadsheet renderers draw from.

@@ -22,6 +22,7 @@ from infodash.pack import (MAX_COMMENTS, MAX_TEXT_CHARS, MAX_TEXT_LINES, NO_ACTI
                            pack_content)
 from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, SatisfactionSection, actioned_section,
                                  headline_section, reach_section, satisfaction_section, service_section, why_no_chart)
+from infodash.movers import what_changed_section
 from infodash.periods import ReportingPeriod
 from infodash.reports import PACK_FORMATS, save_pack, saved_pack_file
 from infodash.settings import set_reporting_year_start_month
@@ -36,6 +37,7 @@ from infodash.ui.store import cached
 from infodash.ui.survey_charts import dimension_trend_chart, nps_chart
 from infodash.ui.tables import note_download, show_table
 from infodash.ui.text import escape_markdown
+from infodash.ui.what_changed import show_what_changed
 
 T = TypeVar("T")
 FEEDBACK = FormFeedback("pack")
@@ -197,8 +199,12 @@ def _actioned(view: PackView) -> None:
         "actioned_by": "By", "hours_saved": st.column_config.NumberColumn("Hours saved", format="%.1f")})
 
 
+def _what_changed(view: PackView) -> None:
+    show_what_changed(view.read(what_changed_section), "pack_what_changed")
+
+
 _SECTIONS = {"Headline figures": _headlines, "Requests and service levels": _services, "Reach": _reach,
-             "Satisfaction": _satisfaction, "Anomalies actioned": _actioned}
+             "Satisfaction": _satisfaction, "Anomalies actioned": _actioned, "What changed": _what_changed}
 
 
 def texts_input(view: PackView) -> None:
