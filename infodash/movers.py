@@ -381,7 +381,7 @@ class WhatChanged:
 
     @property
     def summary(self) -> str:
-        """E.g. "7 of 112 figures changed significantly from the previous week; the 5 largest:"."""
+        """E.g. "7 of the 112 figures tested changed significantly from the previous week; the 5 largest."."""
         if not self.tested:
             return (f"Nothing to test: no figure had enough requests, touchpoints, usage or survey responses in this "
                     f"period and {self.compared_with}.")

@@ -9,8 +9,7 @@ import streamlit as st
 
 from infodash.db import Store
 from infodash.filters import Filters
-from infodash.movers import (CORRECTION, DEFINITION, WhatChanged, combined, figure_candidates, rank_movers,
-                             survey_candidates)
+from infodash.movers import CORRECTION, DEFINITION, TOP, WhatChanged, what_changed
 from infodash.periods import Period, first_days, span_label
 from infodash.surveys import WaveSummary
 from infodash.ui.store import cached, store_errors
@@ -50,7 +49,6 @@ def what_changed_block(store: Store, week: Period, compared: Period, time_zone: 
     ``summaries``: the latest survey wave and post-request feedback the page has read for the week."""
     covered = first_days(week, compared.days)  # a week still running: its days so far, as many as compared
     with store_errors(store):
-        figures = cached(figure_candidates, store, covered, compared, time_zone, filters, now)
-        surveys = survey_candidates(store, covered, filters, summaries)
-    show_what_changed(rank_movers(combined([figures, surveys]), compared_name(week, compared)),
-                      "review_what_changed")
+        changes = cached(what_changed, store, covered, compared, time_zone, filters, now,
+                         compared_name(week, compared), TOP, summaries)
+    show_what_changed(changes, "review_what_changed")
