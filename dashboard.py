@@ -6,8 +6,10 @@ from infodash.permissions import ROLE_RANK
 from infodash.ui.layout import configure_page
 from infodash.ui.sign_in import signed_in
 from infodash.ui.store import get_store, store_errors
+from infodash.ui.warm_up import warm_up
 
 configure_page()
+warm_up()  # the other pages' code loads while this one is read
 with store_errors():  # a database busy with an import says so, and the sign-in waits for it
     account = signed_in(get_store())
 

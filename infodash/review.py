@@ -75,7 +75,9 @@ request_figures AS (
         count(*) FILTER (r.received_at >= p.period_start) AS received,
         count(*) FILTER (r.status = 'resolved' AND r.closed_at < p.period_end) AS resolved,
         count(*) FILTER (r.closed_at IS NULL OR r.closed_at >= p.period_end) AS open_at_end,
-        median(epoch(r.closed_at - r.received_at) / 3600.0)
+        -- epochs subtracted rather than the instants: a TIMESTAMPTZ difference goes through the time-zone
+        -- calendar and costs a tenth of a second on a quarter of a million requests
+        median((epoch(r.closed_at) - epoch(r.received_at)) / 3600.0)
             FILTER (r.status = 'resolved' AND r.closed_at < p.period_end) AS median_resolution_hours,
         count(*) FILTER (r.status = 'declined' AND r.closed_at < p.period_end) AS declined
     FROM periods p JOIN request_rows r
@@ -94,15 +96,16 @@ follow_up_figures AS (
     GROUP BY p.period_start
 ),
 served AS (
-    SELECT p.period_start, count(DISTINCT x.customer_id) AS customers_served,
-           count(DISTINCT x.customer_id) FILTER (s.active) AS active_customers_served
-    FROM periods p JOIN (
-        SELECT customer_id, received_at AS at FROM request_rows WHERE received_at >= $first_start
-        UNION ALL
-        SELECT customer_id, occurred_at FROM touchpoint_rows
-    ) x ON x.at >= p.period_start AND x.at < p.period_end
-    JOIN scope s USING (customer_id)
-    GROUP BY p.period_start
+    -- each period's customers made distinct once, then counted twice (one DISTINCT, not two)
+    SELECT d.period_start, count(*) AS customers_served, count(*) FILTER (s.active) AS active_customers_served
+    FROM (
+        SELECT DISTINCT p.period_start, x.customer_id FROM periods p JOIN (
+            SELECT customer_id, received_at AS at FROM request_rows WHERE received_at >= $first_start
+            UNION ALL
+            SELECT customer_id, occurred_at FROM touchpoint_rows
+        ) x ON x.at >= p.period_start AND x.at < p.period_end
+    ) d JOIN scope s USING (customer_id)
+    GROUP BY d.period_start
 ),
 active_scope AS (
     SELECT count(*) AS customers_in_scope FROM scope WHERE active

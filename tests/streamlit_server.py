@@ -26,12 +26,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_app(db_path: Path) -> Iterator[str]:
-    """Serve the app over ``db_path``; yields its URL once ``/_stcore/health`` answers "ok"."""
+def running_app(db_path: Path, *options: str) -> Iterator[str]:
+    """Serve the app over ``db_path``, with Streamlit's command-line ``options`` if any; yields its URL once
+    ``/_stcore/health`` answers "ok"."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
+         "--server.headless", "true", "--server.fileWatcherType", "none", *options],
         cwd=ROOT, env={**os.environ, "INFODASH_DB": str(db_path)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://localhost:{port}"
     try:

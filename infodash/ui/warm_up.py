@@ -1,0 +1,51 @@
+"""The pages' code loaded once per server process, in the background, so that a page's first visit waits for its
+data and not for its imports (the statistics libraries alone take half a second on 2 cores)."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import logging
+import threading
+from pathlib import Path
+
+import streamlit as st
+
+PAGES = Path(__file__).resolve().parents[2] / "app_pages"
+_log = logging.getLogger(__name__)
+
+
+def modules_the_pages_import(pages: Path = PAGES) -> list[str]:
+    """The modules the page scripts in ``pages`` import, sorted; a page's own imports bring what they need."""
+    names: set[str] = set()
+    for script in pages.glob("*.py"):
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+            elif isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+    return sorted(names)
+
+
+def _load(modules: list[str]) -> None:
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # the page that needs it will raise it where a person sees it
+            _log.debug("warming up %s failed", name, exc_info=True)
+    # Plotly reads its layout validators when the first figure is built (about 80 ms).
+    import plotly.graph_objects as go
+
+    go.Figure().update_layout(title="")
+
+
+@st.cache_resource(show_spinner=False)
+def _loading() -> threading.Thread:
+    thread = threading.Thread(target=_load, args=(modules_the_pages_import(),), name="infodash-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_up() -> threading.Thread:
+    """Start loading every page's code in the background, once per server process; returns the loading thread."""
+    return _loading()

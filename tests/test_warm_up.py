@@ -1,0 +1,30 @@
+"""The pages' code loads in the background once per server process, so a page's first visit waits only for its
+data."""
+
+import logging
+import sys
+from pathlib import Path
+
+from infodash.ui.warm_up import _load, modules_the_pages_import
+
+
+def test_the_modules_the_pages_import_are_read_from_the_pages_themselves(tmp_path: Path):
+    (tmp_path / "one.py").write_text("import json\nfrom infodash.surveys import latest_wave_summary\n")
+    (tmp_path / "two.py").write_text("from infodash.ui.kpi import Kpi\nfrom . import nothing\n")
+
+    assert modules_the_pages_import(tmp_path) == ["infodash.surveys", "infodash.ui.kpi", "json"]
+
+
+def test_every_page_module_is_found_and_importable():
+    modules = modules_the_pages_import()
+
+    assert {"infodash.surveys", "infodash.review", "infodash.ui.tables", "streamlit"} <= set(modules)
+    _load(modules)
+    assert all(name in sys.modules for name in modules)
+
+
+def test_a_module_that_cannot_be_imported_is_skipped_and_noted_not_raised(caplog):
+    with caplog.at_level(logging.DEBUG, logger="infodash.ui.warm_up"):
+        _load(["infodash.no_such_module", "json"])
+
+    assert [record.getMessage() for record in caplog.records] == ["warming up infodash.no_such_module failed"]
