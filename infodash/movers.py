@@ -75,8 +75,8 @@ FIGURES: dict[str, tuple[str, str, str]] = {
     "survey score": ("{subject}", "score", "mean"),
     "nps": ("NPS {subject}", "nps", "nps"),
     "csat": ("CSAT {subject}", "share", "share"),
-    "usage by system": ("Usage of {subject}", "count", "count"),
-    "usage by resource": ("Usage of {subject}", "count", "count"),
+    "usage by system": ("Usage events in {subject}", "count", "count"),
+    "usage by resource": ("Usage events on {subject}", "count", "count"),
 }
 
 CANDIDATE_COLUMNS = ("figure", "subject", "then", "now", "then_n", "now_n", "target", "p_value", "effect", "against")

@@ -56,7 +56,7 @@ def test_a_rise_from_10_to_40_requests_is_written_out_and_ties_keep_a_fixed_orde
         "Requests for Desk research rose 300% to 40, the largest rise.",
         "Requests from Legal rose 300% to 40.",
         "Requests via E-mail rose 300% to 40.",
-        "Usage of Intranet fell 75% to 5.",
+        "Usage events in Intranet fell 75% to 5.",
     ]
     assert changes.tested == 7  # 2 services, 2 groups, 2 channels, 1 system; Translation's 3 -> 5 is not listed
     assert changes.summary == "4 of the 7 figures tested changed significantly from the previous week."
