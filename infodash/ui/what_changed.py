@@ -17,12 +17,13 @@ from infodash.ui.tables import show_table
 from infodash.ui.text import escape_markdown
 
 _COLUMNS = {
-    "change": st.column_config.TextColumn("Change", help="The change in words, from the figures the pages show."),
-    "test": st.column_config.TextColumn("Test", help="The test that makes the change significant."),
-    "p_value": st.column_config.TextColumn("p", help="The test's two-sided p-value."),
+    "change": st.column_config.TextColumn("Change", width="large",
+                                          help="The change in words, from the figures the pages show."),
+    "test": st.column_config.TextColumn("Test", width="medium", help="The test that makes the change significant."),
+    "p_value": st.column_config.TextColumn("p", width="small", help="The test's two-sided p-value."),
     "adjusted_p_value": st.column_config.TextColumn(
-        "Adjusted p", help=f"The p-value adjusted for the number of figures tested ({CORRECTION}); significant "
-                           "below 0.05."),
+        "Adjusted p", width="small",
+        help=f"The p-value adjusted for the number of figures tested ({CORRECTION}); significant below 0.05."),
 }
 
 
