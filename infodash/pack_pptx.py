@@ -182,7 +182,9 @@ def _what_changed_slide(deck: Presentation, content: PackContent) -> None:
     tests = [f"{row.sentence} ({row.test}, p {format_p_value(row.p_value, named=False)}, adjusted "
              f"{format_p_value(row.adjusted_p_value, named=False)})" for row in changes.movers.itertuples()]
     slide = _slide(deck, "What changed", [changes.summary, *tests, WHAT_CHANGED_DEFINITION])
-    _text(slide, MARGIN, Inches(1.5), WIDTH - 2 * MARGIN, HEIGHT - Inches(2.6), changes.sentences, Pt(22))
+    length = sum(len(sentence) for sentence in changes.sentences)  # five long sentences must still fit
+    _text(slide, MARGIN, Inches(1.5), WIDTH - 2 * MARGIN, HEIGHT - Inches(2.6), changes.sentences,
+          Pt(24) if length <= 350 else Pt(20) if length <= 550 else Pt(16))
     _text(slide, MARGIN, HEIGHT - Inches(1), WIDTH - 2 * MARGIN, Inches(0.6), [changes.summary], SMALL_SIZE,
           colour=MUTED)
 
