@@ -24,12 +24,15 @@ PAGES = {
         ("app_pages/surveys.py", "Surveys", ":material/sentiment_satisfied:", "viewer"),
         ("app_pages/usage_monitoring.py", "Usage monitoring", ":material/monitoring:", "staff"),
         ("app_pages/customer_profile.py", "Customer profile", ":material/person_search:", "staff"),
+        ("app_pages/scorecard.py", "Scorecard", ":material/flag:", "viewer"),
         ("app_pages/reports.py", "Reports", ":material/slideshow:", "viewer"),
     ],
     "Log": [
         ("app_pages/log_touchpoint.py", "Log touchpoint", ":material/edit_note:", "staff"),
         ("app_pages/requests.py", "Requests", ":material/inbox:", "staff"),
         ("app_pages/survey_entry.py", "Enter survey responses", ":material/rate_review:", "staff"),
+        ("app_pages/feedback.py", "Feedback", ":material/feedback:", "staff"),
+        ("app_pages/feedback_form.py", "Public feedback form", ":material/campaign:", "viewer"),
     ],
     "Import and set up": [
         ("app_pages/organisation.py", "Organisation", ":material/account_tree:", "lead"),

@@ -11,8 +11,10 @@ import streamlit as st
 
 from infodash.customer_profile import (TIMELINE_LIMIT, anomalies_about, customer_summary, open_items,
                                        signed_survey_responses, timeline, usage_by_week)
+from infodash.feedback import customer_feedback
 from infodash.sla import evaluate_requests
 from infodash.ui import profile_sections as sections
+from infodash.ui.feedback_sections import profile_feedback
 from infodash.ui.layout import page_context
 from infodash.ui.store import cached, store_errors
 
@@ -48,4 +50,6 @@ with store_errors(store):
     sections.anomaly_table(cached(anomalies_about, store, customer_id, time_zone))
     st.subheader("Survey responses")
     sections.survey_table(cached(signed_survey_responses, store, customer_id, time_zone))
+    st.subheader("Complaints, compliments and suggestions")
+    profile_feedback(cached(customer_feedback, store, customer_id))
     sections.personal_data(store, customer_id, summary.name)

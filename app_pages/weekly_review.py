@@ -14,6 +14,7 @@ from infodash.sla import evaluate_requests
 from infodash.sla_reports import ATTAINMENT_DEFINITION, late_and_at_risk, open_requests_at_risk, weekly_attainment
 from infodash.surveys import latest_wave_summary
 from infodash.ui.charts import cached_chart
+from infodash.ui.feedback_sections import review_feedback_cards
 from infodash.ui.review_charts import channel_chart, resolution_chart, volume_chart
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import page_context
@@ -123,6 +124,11 @@ if survey or feedback:
                    f"{' (still open)' if survey.in_progress else ''}, the latest "
                    "wave by this week; arrows compare with the wave before (see Surveys for which changes are "
                    "significant).")
+
+with store_errors(store):
+    review_feedback_cards(store, week, compared, time_zone, filters)
+st.caption("Complaints, compliments and suggestions received this week (see Feedback); open complaints at the "
+           "week's end.")
 
 st.subheader("12-week trends")
 left, right = st.columns(2)

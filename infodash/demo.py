@@ -26,6 +26,8 @@ import holidays
 import pandas as pd
 
 from infodash.db import Store
+from infodash.demo_feedback import add_demo_feedback
+from infodash.demo_initiatives import add_demo_initiatives
 from infodash.detection import run_detection
 from infodash.sla import evaluate_requests
 from infodash.survey_templates import SERVQUAL_22
@@ -220,6 +222,8 @@ def build_demo(store: Store, size: str = "small", seed: int = 7, end_date: dt.da
             _touchpoints(db, spec)
             _surveys(db, spec)
             _usage(db, spec)
+            add_demo_feedback(db)  # after the rest, with salts of its own: the rest stays the same
+            add_demo_initiatives(db, end_date)  # after the rest, drawing no random numbers
             db.execute("INSERT INTO settings VALUES ('time_zone', ?), ('data_source', ?) "
                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [TIME_ZONE, f"demo-{size}"])
             db.execute("INSERT INTO audit_log (actor, action, entity, details) "
@@ -260,7 +264,7 @@ _CLEARED = ("customer_groups", "customers", "staff", "services", "calendars", "c
             "sla_policies", "sla_policy_versions", "requests", "request_status_history", "touchpoints", "surveys",
             "survey_items", "survey_waves", "survey_invitations", "survey_responses", "survey_answers",
             "survey_importance", "systems", "resources", "usage_events", "anomalies", "planted_anomalies",
-            "usage_loads", "detection_runs", "anomaly_dismissals")
+            "usage_loads", "detection_runs", "anomaly_dismissals", "feedback_items", "feedback_status_history")
 
 
 _REFERENCING = ("customers", "requests")  # the tables with a FOREIGN KEY (migration 011)

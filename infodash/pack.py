@@ -25,6 +25,10 @@ from infodash.filters import Filters
 from infodash.formatting import format_figure
 from infodash.movers import DEFINITION as WHAT_CHANGED_DEFINITION
 from infodash.movers import WhatChanged, what_changed_section
+from infodash.pack_feedback import NOTE as FEEDBACK_NOTE
+from infodash.pack_feedback import TITLE as FEEDBACK_TITLE
+from infodash.pack_feedback import FeedbackSection, feedback_section
+from infodash.pack_initiatives import INITIATIVE_COLUMNS, INITIATIVES_NOTE, initiatives_section
 from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, ReachSection, SatisfactionSection,
                                  ServiceSection, actioned_section, headline_section, reach_section, reporting_span,
                                  satisfaction_section, service_section, why_no_chart)
@@ -52,6 +56,9 @@ class PackContent:
     groups: ReachSection
     survey: SatisfactionSection
     actioned: pd.DataFrame  # the anomalies actioned in the period, newest first
+    feedback: FeedbackSection | None = None  # you said, we did (None: a pack made without it)
+    # the performance initiatives open in the period, with their figures as of its end (infodash.pack_initiatives)
+    initiatives: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(INITIATIVE_COLUMNS)))
     what_changed: WhatChanged | None = None  # the biggest significant movers from the previous period (first page)
 
     @property
@@ -159,9 +166,13 @@ class ManagementPack:
             columns={"cell": "customer_group"}), PACK_DEFINITIONS["reach"]))
         tables.append(PackTable("anomalies_actioned", "Anomalies actioned", content.actioned,
                                 PACK_DEFINITIONS["anomalies"]))
+        tables.append(PackTable("initiatives", "Performance initiatives", content.initiatives.drop(
+            columns=["summary"]), INITIATIVES_NOTE))
         tables.append(PackTable("comments", "Comments quoted", self.quoted_comments[
             ["wave", "customer_group", "comment"]],
                                 QUOTING_RULE))
+        if content.feedback is not None:
+            tables.append(PackTable("you_said_we_did", FEEDBACK_TITLE, content.feedback.items, FEEDBACK_NOTE))
         if content.what_changed is not None:
             tables.append(PackTable("what_changed", "What changed", content.what_changed.table(),
                                     WHAT_CHANGED_DEFINITION))
@@ -230,6 +241,8 @@ def pack_content(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, fil
             time_zone=time_zone.key, judged_at=now, headlines=read(headline_section, store, *arguments),
             services=read(service_section, store, *arguments), groups=read(reach_section, store, *arguments),
             survey=read(satisfaction_section, store, *arguments), actioned=read(actioned_section, store, *arguments),
+            feedback=read(feedback_section, store, *arguments),
+            initiatives=read(initiatives_section, store, *arguments),
             what_changed=read(what_changed_section, store, *arguments))
 
 

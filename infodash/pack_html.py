@@ -14,9 +14,12 @@ from html import escape
 import pandas as pd
 
 from infodash.formatting import VERDICT_COLOURS, format_figure
+from infodash.initiatives import RECENT_WEEKS, VERDICT_COLOUR
 from infodash.movers import DEFINITION as WHAT_CHANGED_DEFINITION
 from infodash.pack import (NO_ACTIONED, NO_SURVEY, QUOTING_RULE, SHARE_COLUMNS, Chart, Headline, ManagementPack,
                            PackContent, PackTable)
+from infodash.pack_feedback import feedback_html
+from infodash.pack_initiatives import INITIATIVES_NOTE, NO_INITIATIVES, VERDICT_KEYS
 from infodash.pack_svg import chart_svg
 
 _STYLE = """
@@ -116,6 +119,22 @@ def _what_changed(content: PackContent, tables: dict[str, PackTable]) -> str:
                     f'{escape(WHAT_CHANGED_DEFINITION)}</p>{_table(tables["what_changed"])}')
 
 
+def _initiatives(frame: pd.DataFrame) -> str:
+    """The initiatives as a table, the verdict in its colour, and the rules behind the figures."""
+    if frame.empty:
+        return f'<p class="meta">{escape(NO_INITIATIVES)}</p>'
+    columns = (("perspective", "Perspective"), ("initiative", "Initiative"), ("owner", "Owner"), ("target", "Target"),
+               ("baseline", "Baseline"), ("actual", f"Last {RECENT_WEEKS} weeks"), ("verdict", "Verdict"),
+               ("trend", "Trend"), ("last_review", "Last review"))
+    head = "".join(f"<th>{escape(label)}</th>" for _, label in columns)
+    rows = "".join("<tr>" + "".join(
+        f'<td style="color: {VERDICT_COLOUR[VERDICT_KEYS[row[name]]]}; font-weight: bold">{escape(row[name])}</td>'
+        if name == "verdict" else f"<td>{escape(str(row[name]))}</td>" for name, _ in columns) + "</tr>"
+                   for _, row in frame.iterrows())
+    return (f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+            f'<p class="note">{escape(INITIATIVES_NOTE)}</p>')
+
+
 def render_html(pack: ManagementPack) -> str:
     """The pack as one HTML document (UTF-8 text)."""
     content = pack.content
@@ -161,6 +180,9 @@ def render_html(pack: ManagementPack) -> str:
     sections.append(_section("usage", "Acting on usage", _tiles([content.headline("actioned"),
                                                                   content.headline("hours_saved")])
                              + (_table(actioned) or f'<p class="meta">{NO_ACTIONED}</p>')))
+    if content.feedback is not None:
+        sections.append(feedback_html(content.feedback))
+    sections.append(_section("initiatives", "Performance initiatives", _initiatives(content.initiatives)))
     for anchor, title, text in (("achievements", "Achievements", pack.texts.achievements),
                                 ("plans", "Plans", pack.texts.plans)):
         if text.strip():

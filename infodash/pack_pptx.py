@@ -6,8 +6,9 @@ Slides, in order: the title (period, filters, who made it); what changed (the bi
 from the previous period, in words); requests at a glance; requests by service;
 requests by customer group; service levels against each policy; the service-level trend; customers at
 a glance; reach across the organisation; satisfaction (the latest wave); its RATER dimensions; NPS with
-its margin of error; what customers said (when comments were chosen); acting on usage; achievements
-and plans (when written). A section without data says so on its slide rather than showing an empty chart.
+its margin of error; what customers said (when comments were chosen); acting on usage; the performance
+initiatives (a table, a few to a slide); achievements and plans (when written). A section without data says so
+on its slide rather than showing an empty chart.
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ from pptx.slide import Slide
 from pptx.util import Inches, Pt
 
 from infodash.formatting import PALETTE, VERDICT_COLOURS, format_figure, format_p_value
+from infodash.initiatives import RECENT_WEEKS, VERDICT_COLOUR
 from infodash.movers import DEFINITION as WHAT_CHANGED_DEFINITION
 from infodash.pack import NO_ACTIONED, NO_SURVEY, QUOTING_RULE, Chart, Headline, ManagementPack, PackContent
+from infodash.pack_feedback import TITLE as FEEDBACK_TITLE
+from infodash.pack_feedback import feedback_lines, feedback_notes
+from infodash.pack_initiatives import INITIATIVES_NOTE, NO_INITIATIVES, VERDICT_KEYS
 from infodash.spreadsheets import neutralised
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -214,6 +219,52 @@ def _usage_slide(deck: Presentation, content: PackContent) -> None:
           done[:6] or [NO_ACTIONED], Pt(18))
 
 
+def _you_said_we_did_slide(deck: Presentation, content: PackContent) -> None:
+    section = content.feedback
+    slide = _slide(deck, FEEDBACK_TITLE, feedback_notes(section))
+    _text(slide, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN, Inches(0.8), [section.summary()], SMALL_SIZE, colour=MUTED)
+    lines = feedback_lines(section)
+    _text(slide, MARGIN, Inches(2.1), WIDTH - 2 * MARGIN, HEIGHT - Inches(2.6), lines,
+          Pt(18) if sum(map(len, lines)) < 700 else Pt(16))
+INITIATIVES_PER_SLIDE = 5
+_INITIATIVE_CELLS = (("perspective", "Perspective", 1.6), ("initiative", "Initiative", 3.3), ("target", "Target", 3.3),
+                     ("baseline", "Baseline", 1.2), ("actual", f"Last {RECENT_WEEKS} weeks", 1.3),
+                     ("verdict", "Verdict", 1.4))
+
+
+def _initiatives_slides(deck: Presentation, content: PackContent) -> None:
+    """The performance initiatives as a native table, a few to a slide: target, baseline, actual and the verdict
+    in its colour; the notes give each initiative's figures in a sentence and the rules behind them."""
+    frame = content.initiatives
+    if frame.empty:
+        _chart_slide(deck, "Performance initiatives", None, NO_INITIATIVES)
+        return
+    for first in range(0, len(frame), INITIATIVES_PER_SLIDE):
+        rows = frame.iloc[first:first + INITIATIVES_PER_SLIDE]
+        title = "Performance initiatives" + (" (continued)" if first else "")
+        slide = _slide(deck, title, [INITIATIVES_NOTE, *(f"{row.initiative}: {row.summary}"
+                                                         for row in rows.itertuples())])
+        table = slide.shapes.add_table(len(rows) + 1, len(_INITIATIVE_CELLS), MARGIN, Inches(1.4),
+                                       WIDTH - 2 * MARGIN, Inches(0.5) * (len(rows) + 1)).table
+        for column, (_, heading, inches) in enumerate(_INITIATIVE_CELLS):
+            table.columns[column].width = Inches(inches)
+            _cell_text(table.cell(0, column), heading, bold=True)
+        for number, row in enumerate(rows.itertuples(), start=1):
+            for column, (name, _, _) in enumerate(_INITIATIVE_CELLS):
+                value = str(getattr(row, name))
+                colour = _colour(VERDICT_COLOUR[VERDICT_KEYS[value]]) if name == "verdict" else INK
+                # as typed: a table, unlike a chart's workbook, runs no formula
+                _cell_text(table.cell(number, column), value, bold=name == "verdict", colour=colour)
+
+
+def _cell_text(cell: object, text: str, bold: bool = False, colour: RGBColor = INK) -> None:
+    frame = cell.text_frame
+    frame.word_wrap = True
+    run = frame.paragraphs[0].add_run()
+    run.text = text
+    run.font.size, run.font.bold, run.font.color.rgb = SMALL_SIZE, bold, colour
+
+
 def render_pptx(pack: ManagementPack) -> bytes:
     """The pack as a .pptx file's bytes."""
     content = pack.content
@@ -246,6 +297,9 @@ def render_pptx(pack: ManagementPack) -> bytes:
         chart_slide("Net Promoter Score", "nps")
     _comments_slide(deck, pack)
     _usage_slide(deck, content)
+    if content.feedback is not None:
+        _you_said_we_did_slide(deck, content)
+    _initiatives_slides(deck, content)
     for title, text in (("Achievements", pack.texts.achievements), ("Plans", pack.texts.plans)):
         if text.strip():
             _text_slide(deck, title, text, "Written by the lead for this pack.")

@@ -33,6 +33,7 @@ _HELD: dict[str, str] = {
                       "WHERE r.customer_id = $customer ORDER BY a.response_id, a.item_id",
     "usage_events": "SELECT * FROM usage_events WHERE customer_id = $customer ORDER BY occurred_at",
     "findings": "SELECT * FROM anomalies WHERE customer_id = $customer ORDER BY window_start",
+    "feedback_items": "SELECT * FROM feedback_items WHERE customer_id = $customer ORDER BY received_at, feedback_id",
 }
 _RECORD = ("SELECT c.*, g.name AS customer_group FROM customers c LEFT JOIN customer_groups g USING (group_id) "
            "WHERE c.customer_id = $customer")
@@ -84,6 +85,9 @@ _ERASE: tuple[str, ...] = (
     "UPDATE anomalies SET subject = 'erased customer ' || customer_id, explanation = 'About a customer whose "
     "personal data was erased.', review_note = NULL, evidence = '{}' WHERE customer_id = $customer",
     "DELETE FROM set_aside_rows WHERE TRY_CAST(content ->> 'customer_id' AS INTEGER) = $customer",
+    # the item is still counted (kind, service, times); what they wrote, the reply and their address go
+    "UPDATE feedback_items SET description = 'Erased.', contact_email = NULL, "
+    "response = CASE WHEN response IS NOT NULL THEN 'Erased.' END WHERE customer_id = $customer",
 )
 
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import numpy as np
@@ -34,6 +36,7 @@ from infodash import statistics
 from infodash.db import Store
 from infodash.filters import Filters
 from infodash.instruments import CSAT_RANGE, load_instrument
+from infodash.periods import Period
 
 MIN_RESPONSES = 5
 SUPPRESSED = "fewer than 5 responses"
@@ -67,6 +70,19 @@ STYLE_MEASURES: dict[str, tuple[str, ...]] = {
 }
 
 
+# The satisfaction formulas, stated once for every query that counts them (per wave here, per week for
+# infodash.initiatives): CSAT is the share answering 4 or 5 of 1-5; NPS counts promoters (9-10) and detractors (0-6).
+CSAT_SATISFIED_SQL = "count(*) FILTER (csat >= 4)"
+NPS_PROMOTERS_SQL = "count(*) FILTER (nps >= 9)"
+NPS_PASSIVES_SQL = "count(*) FILTER (nps BETWEEN 7 AND 8)"
+NPS_DETRACTORS_SQL = "count(*) FILTER (nps <= 6)"
+
+
+def nps_score(promoters: Any, detractors: Any, n: Any) -> Any:
+    """NPS = 100 x (promoters - detractors) / respondents (numbers or pandas columns alike)."""
+    return 100 * (promoters - detractors) / n
+
+
 def _scores_sql(style: str, level: str) -> str:
     """Per item, each answer is one respondent's score; per dimension (and overall), a respondent's
     answers are first averaged so that each respondent counts once. One pass then computes n,
@@ -90,8 +106,9 @@ def _scores_sql(style: str, level: str) -> str:
     """
 
 
-def _responses_cte(by: str, filters: Filters, wave_ids: list[int] | None) -> str:
-    """The responses in scope as ``resp``; ``by`` and the filter columns are fixed names, never user text."""
+def _responses_cte(by: str, filters: Filters, wave_ids: list[int] | None, any_survey: bool = False) -> str:
+    """The responses in scope as ``resp``; ``by`` and the filter columns are fixed names, never user text.
+    ``any_survey``: every survey's responses, not only ``$survey``'s."""
     conditions = ""
     if filters.group_ids:
         conditions += " AND list_contains($groups::INTEGER[], r.group_id)"
@@ -105,7 +122,7 @@ def _responses_cte(by: str, filters: Filters, wave_ids: list[int] | None) -> str
             SELECT r.response_id, r.wave_id, r.nps, r.csat, r.comment, r.submitted_at, {BREAKDOWNS[by]} AS cell,
                    g.name AS customer_group
             FROM survey_responses r
-            JOIN survey_waves w ON w.wave_id = r.wave_id AND w.survey_id = $survey
+            JOIN survey_waves w ON w.wave_id = r.wave_id{'' if any_survey else ' AND w.survey_id = $survey'}
             JOIN customer_groups g ON g.group_id = r.group_id
             LEFT JOIN customers c ON c.customer_id = r.customer_id
             WHERE true{conditions}
@@ -260,14 +277,14 @@ def nps_with_margin(store: Store, survey_id: int, filters: Filters = Filters(), 
     change, p_value, significant, suppressed.
     """
     sql = _responses_cte(by, filters, wave_ids) + """
-        SELECT wave_id, cell, count(nps) AS n, count(*) FILTER (nps >= 9) AS promoters,
-               count(*) FILTER (nps BETWEEN 7 AND 8) AS passives, count(*) FILTER (nps <= 6) AS detractors
+        SELECT wave_id, cell, count(nps) AS n, """ + NPS_PROMOTERS_SQL + """ AS promoters,
+               """ + NPS_PASSIVES_SQL + """ AS passives, """ + NPS_DETRACTORS_SQL + """ AS detractors
         FROM resp WHERE nps IS NOT NULL GROUP BY ALL
     """
     with store.reading() as db:
         frame = db.execute(sql, _params(survey_id, filters, wave_ids)).df().merge(_wave_order(db, survey_id),
                                                                                    on="wave_id")
-    frame["nps"] = 100 * (frame["promoters"] - frame["detractors"]) / frame["n"]
+    frame["nps"] = nps_score(frame["promoters"], frame["detractors"], frame["n"])
     frame["se"] = [statistics.nps_standard_error(p, d, n)
                    for p, d, n in zip(frame["promoters"], frame["detractors"], frame["n"])]
     frame["margin"] = [statistics.nps_margin(p, d, n)
@@ -293,7 +310,7 @@ def csat_with_interval(store: Store, survey_id: int, filters: Filters = Filters(
     mean_score, change, p_value, significant, suppressed.
     """
     sql = _responses_cte(by, filters, wave_ids) + """
-        SELECT wave_id, cell, count(csat) AS n, count(*) FILTER (csat >= 4) AS satisfied, avg(csat) AS mean_score
+        SELECT wave_id, cell, count(csat) AS n, """ + CSAT_SATISFIED_SQL + """ AS satisfied, avg(csat) AS mean_score
         FROM resp WHERE csat IS NOT NULL GROUP BY ALL
     """
     with store.reading() as db:
@@ -313,6 +330,49 @@ def csat_with_interval(store: Store, survey_id: int, filters: Filters = Filters(
     return frame[["wave_id", "wave", "opened_on", "wave_order", "cell", "n", "satisfied", "share", "ci_low",
                   "ci_high", "mean_score", "change", "p_value", "significant", "suppressed"]].sort_values(
         ["wave_order", "cell"], ignore_index=True)
+
+
+WEEKLY_SATISFACTION_COLUMNS = ("period_start", "csat_n", "satisfied", "csat", "nps_n", "promoters", "detractors",
+                               "nps")
+
+
+def weekly_satisfaction(store: Store, periods: list[Period], time_zone: ZoneInfo,
+                        filters: Filters = Filters()) -> pd.DataFrame:
+    """CSAT and NPS per period (e.g. week) from every survey's responses submitted in it, one query for all periods.
+
+    The formulas of :func:`csat_with_interval` and :func:`nps_with_margin` (CSAT: share of 1-5 answers that are 4
+    or 5; NPS: 100 x (promoters - detractors) / respondents), the filters applied to respondents as there. One row
+    per period, oldest first (columns :data:`WEEKLY_SATISFACTION_COLUMNS`); a period with fewer than
+    :data:`MIN_RESPONSES` answers to a question has no figure for it (its counts are kept, as response counts
+    reveal no answers).
+    """
+    if not periods:
+        return pd.DataFrame(columns=list(WEEKLY_SATISFACTION_COLUMNS))
+    bounds = [period.bounds(time_zone) for period in periods]
+    sql = _responses_cte("all", filters, None, any_survey=True) + """,
+        periods AS (SELECT unnest($starts::TIMESTAMPTZ[]) AS period_start, unnest($ends::TIMESTAMPTZ[]) AS period_end),
+        counted AS (
+            SELECT p.period_start, count(r.csat) AS csat_n, """ + CSAT_SATISFIED_SQL + """ AS satisfied,
+                   count(r.nps) AS nps_n, """ + NPS_PROMOTERS_SQL + """ AS promoters,
+                   """ + NPS_DETRACTORS_SQL + """ AS detractors
+            FROM periods p JOIN resp r ON r.submitted_at >= p.period_start AND r.submitted_at < p.period_end
+            WHERE r.submitted_at >= $first_start AND r.submitted_at < $last_end
+            GROUP BY p.period_start
+        )
+        SELECT p.period_start, coalesce(c.csat_n, 0) AS csat_n, coalesce(c.satisfied, 0) AS satisfied,
+               coalesce(c.nps_n, 0) AS nps_n, coalesce(c.promoters, 0) AS promoters,
+               coalesce(c.detractors, 0) AS detractors
+        FROM periods p LEFT JOIN counted c USING (period_start) ORDER BY p.period_start
+    """
+    params = {"starts": [start for start, _ in bounds], "ends": [end for _, end in bounds],
+              "first_start": min(start for start, _ in bounds), "last_end": max(end for _, end in bounds),
+              **filters.params()}
+    with store.reading() as db:
+        frame = db.execute(sql, params).df()
+    frame["csat"] = (frame["satisfied"] / frame["csat_n"]).where(frame["csat_n"] >= MIN_RESPONSES).astype(float)
+    frame["nps"] = nps_score(frame["promoters"], frame["detractors"], frame["nps_n"]).where(
+        frame["nps_n"] >= MIN_RESPONSES).astype(float)
+    return frame[list(WEEKLY_SATISFACTION_COLUMNS)]
 
 
 _RESPONSE_RATES = """

@@ -28,7 +28,8 @@ Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 10, 1))
 TITLES = ["Management pack", "What changed", "Requests at a glance", "Requests by service", "Requests by customer group",
           "Service levels against each policy", "Service-level trend", "Customers at a glance",
           "Reach across the organisation", "Satisfaction", "How customers rate each dimension", "Net Promoter Score",
-          "What customers said", "Acting on usage", "Achievements", "Plans"]
+          "What customers said", "Acting on usage", "You said, we did", "Performance initiatives",
+          "Performance initiatives (continued)", "Achievements", "Plans"]
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ def test_the_export_holds_the_record_and_every_row_about_the_customer_and_is_aud
     archive = zipfile.ZipFile(io.BytesIO(export_customer(fixture_store, customer_id, LEAD)))
     assert set(archive.namelist()) == {"README.txt", "record.json", "requests.csv", "request_status_history.csv",
                                        "touchpoints.csv", "survey_responses.csv", "survey_answers.csv",
-                                       "usage_events.csv", "findings.csv"}
+                                       "usage_events.csv", "findings.csv", "feedback_items.csv"}
     record = json.loads(archive.read("record.json"))
     assert (record["customer_id"], record["name"]) == (customer_id, name)
     requests = pd.read_csv(io.BytesIO(archive.read("requests.csv")))

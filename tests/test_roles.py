@@ -16,8 +16,12 @@ from infodash.customer_import import CustomerImportOptions, import_customers
 from infodash.db import Store
 from infodash.detection import set_sensitivity
 from infodash.errors import NotAllowed
+from infodash.feedback import (FeedbackDraft, acknowledge_feedback, mark_customer_told, record_feedback,
+                               record_feedback_response, resolve_feedback, triage_feedback)
+from infodash.feedback_figures import FeedbackTargets, set_feedback_targets
 from infodash.findings import review_anomaly
 from infodash.importers import save_mapping
+from infodash.initiatives import InitiativeDraft, ReviewDraft, record_initiative, record_review, update_initiative
 from infodash.instruments import SurveyDraft, WaveDraft, create_survey, open_wave
 from infodash.organisation import (GroupDraft, ServiceDraft, StaffDraft, delete_group, save_group, save_service,
                                    save_staff)
@@ -45,6 +49,11 @@ CSV = b"name,email\nAda Byron,ada@example.org\n"
 
 def touchpoint(customer_id: int = 1) -> TouchpointDraft:
     return TouchpointDraft(customer_id, "email", "request", 10, 2, "Sent the report", NOW - dt.timedelta(hours=1))
+
+
+def initiative() -> InitiativeDraft:
+    return InitiativeDraft("Answer same day", "internal", "", "attainment", "all", None, None, "at_least", 0.95,
+                           NOW.date(), NOW.date() + dt.timedelta(weeks=12), owner="Ana Costa")
 
 
 def first(store: Store, sql: str, params: list | None = None):
@@ -97,7 +106,26 @@ WRITES: dict[str, tuple[str, Callable[[Store, Account], object]]] = {
     "erase_customer": ("lead", lambda s, a: personal_data.erase_customer(s, 1, a)),
     "set_retention_periods": ("lead", lambda s, a: retention.set_periods(s, 24, 12, a)),
     "apply_retention": ("lead", lambda s, a: retention.apply(s, a)),
+    "record_feedback": ("staff", lambda s, a: record_feedback(
+        s, FeedbackDraft("suggestion", "other", "Open earlier", NOW - dt.timedelta(hours=1), 1), a, NOW)),
+    "acknowledge_feedback": ("staff", lambda s, a: acknowledge_feedback(s, unowned_feedback(s), a, now=NOW)),
+    "triage_feedback": ("staff", lambda s, a: triage_feedback(s, unowned_feedback(s), "", "quality", None, a)),
+    "record_feedback_response": ("staff", lambda s, a: record_feedback_response(s, unowned_feedback(s), "Done", a)),
+    "resolve_feedback": ("staff", lambda s, a: resolve_feedback(s, unowned_feedback(s), a, now=NOW)),
+    "mark_customer_told": ("staff", lambda s, a: mark_customer_told(s, unowned_feedback(s), a, now=NOW)),
+    "set_feedback_targets": ("lead", lambda s, a: set_feedback_targets(s, FeedbackTargets(2, 8), a)),
+    "record_initiative": ("lead", lambda s, a: record_initiative(s, initiative(), a, NOW.date(), NOW)),
+    "update_initiative": ("lead", lambda s, a: update_initiative(s, 1, initiative(), a, NOW.date(), NOW)),
+    "record_review": ("lead", lambda s, a: record_review(s, 1, ReviewDraft(NOW.date(), "On track", "continue"), a,
+                                                         NOW.date())),
 }
+
+
+def unowned_feedback(store: Store) -> int:
+    """A feedback item nobody owns yet (any staff may work it), made for the test if the demo has none."""
+    found = first(store, "SELECT max(feedback_id) FROM feedback_items WHERE owner IS NULL AND status = 'received'")
+    return found if found is not None else record_feedback(
+        store, FeedbackDraft("suggestion", "other", "Open earlier", NOW - dt.timedelta(hours=1), 1), lead(), NOW)
 
 
 def audit_rows(store: Store) -> int:

@@ -18,8 +18,10 @@ from infodash.errors import NotAllowed, ValidationError
 from infodash.filters import Filters
 from infodash.formatting import PALETTE, format_figure
 from infodash.groups import UNDER_SERVED_RULE
+from infodash.initiatives import RECENT_WEEKS
 from infodash.pack import (MAX_COMMENTS, MAX_TEXT_CHARS, MAX_TEXT_LINES, NO_ACTIONED, NO_SURVEY, PackTexts,
                            pack_content)
+from infodash.pack_initiatives import INITIATIVES_NOTE, NO_INITIATIVES, initiatives_section
 from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, SatisfactionSection, actioned_section,
                                  headline_section, reach_section, satisfaction_section, service_section, why_no_chart)
 from infodash.movers import what_changed_section
@@ -29,6 +31,7 @@ from infodash.settings import set_reporting_year_start_month
 from infodash.surveys import MIN_RESPONSES
 from infodash.ui.charts import cached_chart, styled
 from infodash.ui.feedback import FormFeedback
+from infodash.ui.feedback_sections import pack_preview
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import lazy_tabs
 from infodash.ui.pickers import acting_account, staff_name
@@ -203,8 +206,21 @@ def _what_changed(view: PackView) -> None:
     show_what_changed(view.read(what_changed_section), "pack_what_changed")
 
 
+def _initiatives(view: PackView) -> None:
+    initiatives = view.read(initiatives_section)
+    if initiatives.empty:
+        st.caption(NO_INITIATIVES)
+        return
+    st.caption(escape_markdown(INITIATIVES_NOTE))
+    weeks = [f"{week:%d %b %Y}" if week is not None and not pd.isna(week) else "" for week in initiatives["latest_week"]]
+    show_table(initiatives.assign(latest_week=weeks), "pack-initiatives.csv", key="pack_initiatives",
+               hidden=("initiative_id", "summary"), column_config={
+                   "latest_week": "Latest week", "actual": f"Last {RECENT_WEEKS} weeks", "last_review": "Last review"})
+
+
 _SECTIONS = {"Headline figures": _headlines, "Requests and service levels": _services, "Reach": _reach,
-             "Satisfaction": _satisfaction, "Anomalies actioned": _actioned, "What changed": _what_changed}
+             "Satisfaction": _satisfaction, "Anomalies actioned": _actioned, "You said, we did": pack_preview,
+             "Initiatives": _initiatives, "What changed": _what_changed}
 
 
 def texts_input(view: PackView) -> None:

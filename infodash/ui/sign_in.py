@@ -22,6 +22,7 @@ from infodash.ui.pickers import DEMO_KEY, SIGNED_IN_KEY, STAFF_NAME_KEY
 from infodash.ui.text import escape_markdown
 
 DEMO_LEAD = Account(0, "demo.lead@example.org", "Demo lead", "lead")
+PUBLIC_FEEDBACK_PAGE = "app_pages/feedback_form.py"  # its address: <app>/feedback_form
 _FORM = FormFeedback("sign_in")
 
 
@@ -81,7 +82,11 @@ def _only_page(draw: Callable[[], None]) -> None:
         st.title("InfoDash")
         draw()
 
-    st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/login:")], position="hidden").run()
+    # The public feedback form is the one other page someone not signed in may open (by its own address, linked
+    # from the team's intranet page); it reads nothing stored but the names of the services.
+    st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/login:", default=True),
+                   st.Page(PUBLIC_FEEDBACK_PAGE, title="Feedback", icon=":material/campaign:")],
+                  position="hidden").run()
     st.stop()
 
 

@@ -1,0 +1,121 @@
+"""The Scorecard page: initiatives under the four perspectives for everyone; the forms to record an initiative
+and a review for leads only (streamlit.testing AppTest)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from streamlit.testing.v1 import AppTest
+
+from tests import apptest_helpers
+from tests.apptest_helpers import PAGES, click, errors, sign_in_as, successes
+from tests.people import viewer
+
+
+def open_page(name: str | None = "Ana Costa") -> AppTest:
+    return apptest_helpers.open_page("scorecard.py", name)
+
+
+def test_a_viewer_reads_the_scorecard_but_finds_no_forms(app_db):
+    app = sign_in_as(AppTest.from_file(str(PAGES / "scorecard.py"), default_timeout=60), viewer()).run()
+    assert not app.exception
+    assert app.title[0].value == "Scorecard"
+    assert [header.value for header in app.subheader] == ["Customer", "Internal process", "Learning and growth",
+                                                          "Value"]
+    shown = " ".join(markdown.value for markdown in app.markdown)
+    assert "Reach more of the shop floor" in shown and "Same\\-day service for everyone" in shown
+    verdicts = " ".join(str(element.proto) for element in app.get("html"))
+    assert "On track" in verdicts and "Not on track" in verdicts
+    assert "#3b8b5a" in verdicts and "#c73e1d" in verdicts  # the verdict colours of infodash.formatting
+    assert not [button for button in app.button if button.label in ("Save initiative", "Record review")]
+    assert not app.text_area and "Leads record initiatives and their reviews here." in [
+        caption.value for caption in app.caption]
+    assert "Cut the time to first response" not in shown  # closed: shown on request
+    app.toggle(key="sc_closed").set_value(True).run()
+    assert "Cut the time to first response to half an hour" in " ".join(markdown.value for markdown in app.markdown)
+
+
+def test_a_lead_records_an_initiative_after_a_target_out_of_range_is_explained_and_the_text_kept(app_db):
+    app = open_page()
+    app.text_area(key="in_statement").input("Answer every request the same day")
+    app.selectbox(key="in_perspective").set_value("internal")
+    app.selectbox(key="in_metric").set_value("attainment").run()
+    assert "Target (%)" in [box.label for box in app.number_input]
+    # the baseline is computed as soon as the measure, its scope and the start are chosen, never typed
+    assert [caption.value for caption in app.caption if re.match(r"Baseline: \d+\.\d%, the average weekly figure",
+                                                                 caption.value)]
+    app.number_input(key="in_target").set_value(120)
+    app.text_area(key="in_barriers").input("Holiday peaks")
+    app.selectbox(key="in_owner").set_value("Dev Patel")
+    app = click(app, "Save initiative")
+    assert errors(app) == ["Service-level attainment: a target is between 0.0% and 100.0%."]
+    assert app.text_area(key="in_statement").value == "Answer every request the same day"
+    assert app.text_area(key="in_barriers").value == "Holiday peaks"
+    app.number_input(key="in_target").set_value(96)
+    app = click(app, "Save initiative")
+    assert not app.exception and not errors(app)
+    [message] = successes(app)
+    initiative_id = int(re.search(r"#(\d+)", message).group(1))
+    with app_db.reading() as db:
+        assert db.execute("SELECT statement, perspective, metric, scope, target, barriers, owner, created_by "
+                          "FROM initiatives WHERE initiative_id = ?", [initiative_id]).fetchone() == (
+            "Answer every request the same day", "internal", "attainment", "all", 0.96, "Holiday peaks",
+            "Dev Patel", "Ana Costa")
+    assert app.text_area(key="in_statement").value == ""  # ready for the next one
+    assert "Answer every request the same day" in " ".join(markdown.value for markdown in app.markdown)
+
+
+def test_a_lead_records_a_review_and_a_review_before_the_start_is_refused(app_db):
+    with app_db.reading() as db:
+        starts_on = db.execute("SELECT starts_on FROM initiatives WHERE initiative_id = 1").fetchone()[0]
+    app = open_page()
+    app.selectbox(key="rv_initiative").set_value(1)
+    app.date_input(key="rv_date").set_value(starts_on - dt.timedelta(days=1))
+    app.text_area(key="rv_notes").input("Attainment for R&D up since the vendor escalation")
+    app = click(app, "Record review")
+    assert errors(app) == [f"The review cannot come before the initiative started ({starts_on:%d %b %Y})."]
+    assert app.text_area(key="rv_notes").value == "Attainment for R&D up since the vendor escalation"
+    app.date_input(key="rv_date").set_value(starts_on + dt.timedelta(weeks=4))
+    app.selectbox(key="rv_decision").set_value("refine")
+    app = click(app, "Record review")
+    assert successes(app) == ["Recorded the review of initiative #1."]
+    with app_db.reading() as db:
+        assert db.execute("SELECT reviewed_on, decision, notes, reviewed_by FROM initiative_reviews "
+                          "WHERE initiative_id = 1").fetchall() == [
+            (starts_on + dt.timedelta(weeks=4), "refine", "Attainment for R&D up since the vendor escalation",
+             "Ana Costa")]
+
+
+def test_the_page_works_on_an_empty_database(empty_app_db):
+    app = open_page()
+    assert not app.exception
+    assert "No initiative under this perspective (open ones shown)." in [caption.value for caption in app.caption]
+
+
+def test_a_lead_changes_an_open_initiative_from_its_loaded_values(app_db):
+    app = open_page()
+    app.selectbox(key="in_chosen").set_value(2).run()
+    assert app.text_area(key="in_statement").value == "Lift satisfaction with how requests are handled"
+    assert app.number_input(key="in_target").value == 75.0  # a share, typed in percent
+    assert app.selectbox(key="in_owner").value == "Emma Lind"
+    app.number_input(key="in_target").set_value(80)
+    app = click(app, "Save initiative")
+    assert successes(app) == ["Saved the changes to initiative #2."]
+    with app_db.reading() as db:
+        assert db.execute("SELECT target, owner FROM initiatives WHERE initiative_id = 2").fetchone() == (0.8, "Emma Lind")
+        assert db.execute("SELECT count(*) FROM audit_log WHERE entity = 'initiatives' AND action = 'update'"
+                          ).fetchone()[0] == 1
+
+
+def test_the_reports_page_previews_the_packs_initiatives(app_db):
+    app = apptest_helpers.open_page("reports.py", None)
+    app.session_state["pack_section"] = "Initiatives"
+    app = app.run()
+    assert not app.exception
+    listed = app.dataframe[0].value
+    # started 16 weeks before the demo's end: within the last complete quarter, whatever today is
+    assert "Same-day service for everyone: 95% of requests within the service level" in listed["initiative"].tolist()
+    assert set(listed["verdict"]) <= {"On track", "Not on track", "Not yet measured"}
+    assert any("On track when the average of the latest 4 whole weeks" in apptest_helpers.shown(caption.value)
+               for caption in app.caption)
