@@ -13,6 +13,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from infodash.filters import Filters
 from infodash.movers import (TESTS, attainment_candidates, count_tests, rank_movers, sentence, share_tests,
                              survey_tests, what_changed)
 from infodash.sla_reports import attainment_by_each
@@ -157,3 +158,12 @@ def test_attainment_is_the_one_the_service_level_pages_show(demo_store):
         judged = theirs["met"] + theirs["breached"] + theirs["open_breached"]
         assert mine["now_n"].to_dict() == judged.loc[mine.index].astype(float).to_dict()
         assert mine["target"].to_dict() == pytest.approx(theirs.loc[mine.index, "primary_target"].to_dict())
+
+
+def test_a_customer_group_filter_keeps_only_that_groups_figures(moved_store):
+    changes = what_changed(moved_store, WEEK, WEEK.previous(), LONDON, Filters(group_ids=(2,)),
+                           now=at("2026-11-23 12:00"))
+    # Sales only: Translation, Sales and phone each 3 -> 5; Legal's requests and usage are left out
+    assert changes.sentences == ["No figure changed significantly from the previous week."]
+    assert changes.tested == 3
+    assert changes.summary == "None of the 3 figures tested changed significantly from the previous week."
