@@ -113,24 +113,26 @@ def rate_p_values(now: np.ndarray, then: np.ndarray, now_days: float, then_days:
     return np.minimum(1.0, 2 * np.minimum(lower, upper))
 
 
-def count_tests(figure: str, counts: pd.DataFrame, now_days: int, then_days: int) -> pd.DataFrame:
-    """Candidates for ``figure`` from ``counts`` (subject, then, now): the exact conditional binomial test of
-    each pair (:func:`rate_p_values`) and the effect size. Pairs where neither count reaches
-    :data:`MIN_RESPONSES` are left out."""
+def count_tests(figure: str | None, counts: pd.DataFrame, now_days: int, then_days: int) -> pd.DataFrame:
+    """Candidates for ``figure`` (None: each row's ``figure`` column) from ``counts`` (subject, then, now): the exact
+    conditional binomial test of each pair (:func:`rate_p_values`) and the effect size. Pairs where neither count
+    reaches :data:`MIN_RESPONSES` are left out."""
     rows = counts[(counts["then"] >= MIN_RESPONSES) | (counts["now"] >= MIN_RESPONSES)]
     if rows.empty:
         return _empty()
     now, then = rows["now"].to_numpy(dtype=float), rows["then"].to_numpy(dtype=float)
     return pd.DataFrame({
-        "figure": figure, "subject": rows["subject"].astype(str).to_numpy(), "then": then, "now": now,
+        "figure": rows["figure"].to_numpy() if figure is None else figure,
+        "subject": rows["subject"].astype(str).to_numpy(), "then": then, "now": now,
         "p_value": rate_p_values(now, then, now_days, then_days),
         "effect": np.abs(np.log((now + 0.5) / now_days) - np.log((then + 0.5) / then_days)),
     }).reindex(columns=CANDIDATE_COLUMNS)
 
 
-def share_tests(figure: str, shares: pd.DataFrame) -> pd.DataFrame:
-    """Candidates for ``figure`` from ``shares`` (subject, then_met, then_n, now_met, now_n, target; and the shares
-    ``then`` and ``now`` as the library states them, else met / n): the z-test for proportions and Cohen's h.
+def share_tests(figure: str | None, shares: pd.DataFrame) -> pd.DataFrame:
+    """Candidates for ``figure`` (None: each row's ``figure`` column) from ``shares`` (subject, then_met, then_n,
+    now_met, now_n, target; and the shares ``then`` and ``now`` as the library states them, else met / n): the
+    z-test for proportions and Cohen's h.
     Cells with fewer than :data:`MIN_RESPONSES` in either period are left out."""
     rows = shares[(shares["then_n"] >= MIN_RESPONSES) & (shares["now_n"] >= MIN_RESPONSES)]
     if "now" not in rows:
@@ -138,7 +140,8 @@ def share_tests(figure: str, shares: pd.DataFrame) -> pd.DataFrame:
     found = []
     for row in rows.itertuples():
         now, then = float(row.now), float(row.then)
-        found.append({"figure": figure, "subject": str(row.subject), "then": then, "now": now,
+        found.append({"figure": row.figure if figure is None else figure, "subject": str(row.subject),
+                      "then": then, "now": now,
                       "then_n": float(row.then_n), "now_n": float(row.now_n),
                       "target": None if pd.isna(row.target) else float(row.target),
                       "p_value": statistics.share_p_value(int(row.now_met), int(row.now_n), int(row.then_met),
@@ -213,18 +216,20 @@ def count_candidates(store: Store, period: Period, compared: Period, time_zone: 
         usage = db.execute(_USAGE_COUNTS.format(filters=usage_filter.conditions("e.customer_id")),
                            {**params, **usage_filter.params()}).df()
     channels = touchpoints_by_channel(store, [compared, period], time_zone, filters)
-    touchpoints = (channels.assign(current=channels["period"] == period.start)
-                   .pivot_table(index="channel", columns="current", values="touchpoints", aggfunc="sum", fill_value=0)
-                   .reindex(columns=[False, True], fill_value=0))
-    touchpoints = pd.DataFrame({"figure": "touchpoints by channel", "subject": touchpoints.index,
-                                "then": touchpoints[False].to_numpy(), "now": touchpoints[True].to_numpy()})
-    named = {"then_count": "then", "now_count": "now"}
-    counts = pd.concat([requests.rename(columns=named), touchpoints, usage.rename(columns=named)], ignore_index=True)
+    by_period = {when: dict(zip(rows["channel"], rows["touchpoints"]))
+                 for when, rows in ((True, channels[channels["period"] == period.start]),
+                                    (False, channels[channels["period"] != period.start]))}
+    touched = sorted(set(by_period[True]) | set(by_period[False]))
+    touchpoints = pd.DataFrame({"figure": "touchpoints by channel", "subject": touched,
+                                "then_count": [by_period[False].get(channel, 0) for channel in touched],
+                                "now_count": [by_period[True].get(channel, 0) for channel in touched]})
+    found = [frame for frame in (requests, touchpoints, usage) if len(frame)]
+    counts = pd.concat(found, ignore_index=True) if found else touchpoints
     labels = {"requests by channel": REQUEST_CHANNELS, "touchpoints by channel": TOUCHPOINT_CHANNELS}
     counts["subject"] = [labels.get(figure, {}).get(subject, subject)
                          for figure, subject in zip(counts["figure"], counts["subject"])]
-    return combined([count_tests(figure, rows, period.days, compared.days)
-                    for figure, rows in counts.groupby("figure", sort=False)])
+    return count_tests(None, counts.rename(columns={"then_count": "then", "now_count": "now"}), period.days,
+                       compared.days)
 
 
 # Attainment and the requests it is computed over (its denominator: met, breached, or open and past due) per
@@ -259,20 +264,16 @@ def attainment_candidates(store: Store, period: Period, compared: Period, time_z
               "split": period.bounds(time_zone)[0], "then_end": compared.bounds(time_zone)[1]}
     with store.reading() as db:
         frame = db.execute(sql, params).df()
-    found = []
-    for dimension, grouping_set in _ATTAINMENT_SETS.items():
-        column = dimension.replace(" ", "_")
-        rows = frame[frame["grouping_set"] == grouping_set]
-        current, before = (rows[rows["is_now"] == flag].set_index(column) for flag in (True, False))
-        both = current.join(before, how="inner", lsuffix="_now", rsuffix="_then").reset_index()
-        shares = pd.DataFrame({"subject": both[column].astype(str), "then_met": both["met_then"],
-                               "then_n": both["judged_then"], "now_met": both["met_now"], "now_n": both["judged_now"],
-                               "then": both["attainment_then"], "now": both["attainment_now"],
-                               "target": both["target_now"]})
-        if dimension == "channel":
-            shares["subject"] = shares["subject"].map(lambda value: REQUEST_CHANNELS.get(value, value))
-        found.append(share_tests(f"attainment by {dimension}", shares))
-    return combined(found)
+    figures = {grouping_set: f"attainment by {dimension}" for dimension, grouping_set in _ATTAINMENT_SETS.items()}
+    frame = frame.assign(figure=frame["grouping_set"].map(figures),
+                         subject=frame["service"].fillna(frame["customer_group"]).fillna(frame["channel"]))
+    channel = frame["figure"] == "attainment by channel"
+    frame.loc[channel, "subject"] = frame.loc[channel, "subject"].map(lambda value: REQUEST_CHANNELS.get(value, value))
+    both = frame[frame["is_now"]].merge(frame[~frame["is_now"]], on=["figure", "subject"], suffixes=("_now", "_then"))
+    return share_tests(None, pd.DataFrame({
+        "figure": both["figure"], "subject": both["subject"], "then_met": both["met_then"],
+        "then_n": both["judged_then"], "now_met": both["met_now"], "now_n": both["judged_now"],
+        "then": both["attainment_then"], "now": both["attainment_now"], "target": both["target_now"]}))
 
 
 def _previous_wave(store: Store, summary: WaveSummary, period: Period) -> str | None:
