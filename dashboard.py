@@ -25,6 +25,7 @@ PAGES = {
         ("app_pages/usage_monitoring.py", "Usage monitoring", ":material/monitoring:", "staff"),
         ("app_pages/customer_profile.py", "Customer profile", ":material/person_search:", "staff"),
         ("app_pages/scorecard.py", "Scorecard", ":material/flag:", "viewer"),
+        ("app_pages/self_service.py", "Self-service", ":material/self_improvement:", "viewer"),
         ("app_pages/reports.py", "Reports", ":material/slideshow:", "viewer"),
     ],
     "Log": [

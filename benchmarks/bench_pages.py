@@ -34,10 +34,10 @@ PAGES = {"Weekly review": "app_pages/weekly_review.py", "Service levels": "app_p
          "Usage: overview": "app_pages/usage_monitoring.py#Usage overview",
          "Customer groups": "app_pages/customer_groups.py",
          "Customer profile": "app_pages/customer_profile.py", "Scorecard": "app_pages/scorecard.py",
-         "Reports": "app_pages/reports.py",
+         "Self-service": "app_pages/self_service.py", "Reports": "app_pages/reports.py",
          "Reports: services": "app_pages/reports.py#Requests and service levels", "Reports: reach": "app_pages/reports.py#Reach",
          "Reports: surveys": "app_pages/reports.py#Satisfaction", "Reports: anomalies": "app_pages/reports.py#Anomalies actioned",
-         "Reports: initiatives": "app_pages/reports.py#Initiatives",
+         "Reports: initiatives": "app_pages/reports.py#Initiatives", "Reports: self-service": "app_pages/reports.py#Self-service",
          "(empty page)": "benchmarks/empty_page.py"}
 # "page#tab": the page with that tab open (tabs read their data only while open)
 TAB_KEYS = {"app_pages/reports.py": "pack_section", "app_pages/usage_monitoring.py": "usage_section"}

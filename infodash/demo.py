@@ -28,6 +28,7 @@ import pandas as pd
 from infodash.db import Store
 from infodash.demo_feedback import add_demo_feedback
 from infodash.demo_initiatives import add_demo_initiatives
+from infodash.demo_subjects import add_request_subjects
 from infodash.detection import run_detection
 from infodash.sla import evaluate_requests
 from infodash.survey_templates import SERVQUAL_22
@@ -224,6 +225,7 @@ def build_demo(store: Store, size: str = "small", seed: int = 7, end_date: dt.da
             _usage(db, spec)
             add_demo_feedback(db)  # after the rest, with salts of its own: the rest stays the same
             add_demo_initiatives(db, end_date)  # after the rest, drawing no random numbers
+            add_request_subjects(db)  # after everything else: fills requests.subject only
             db.execute("INSERT INTO settings VALUES ('time_zone', ?), ('data_source', ?) "
                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [TIME_ZONE, f"demo-{size}"])
             db.execute("INSERT INTO audit_log (actor, action, entity, details) "

@@ -32,12 +32,14 @@ from infodash.pack_initiatives import INITIATIVE_COLUMNS, INITIATIVES_NOTE, init
 from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, ReachSection, SatisfactionSection,
                                  ServiceSection, actioned_section, headline_section, reach_section, reporting_span,
                                  satisfaction_section, service_section, why_no_chart)
+from infodash.pack_self_service import NO_SELF_SERVICE, SELF_SERVICE_NOTE, SelfServiceSection, self_service_section
 from infodash.periods import Period, ReportingPeriod
 from infodash.surveys import MIN_RESPONSES, with_suppression_text
 
 MAX_TEXT_CHARS, MAX_TEXT_LINES = 2_000, 15  # what fits on a slide in 16-point type
 MAX_COMMENTS = 5
-SHARE_COLUMNS = ("attainment", "promised", "within_hard_limit", "reach_share")  # fractions, shown as percentages
+SHARE_COLUMNS = ("attainment", "promised", "within_hard_limit", "reach_share",  # fractions, shown as percentages
+                 "share_of_requests")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class PackContent:
     feedback: FeedbackSection | None = None  # you said, we did (None: a pack made without it)
     # the performance initiatives open in the period, with their figures as of its end (infodash.pack_initiatives)
     initiatives: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(INITIATIVE_COLUMNS)))
+    self_service: SelfServiceSection | None = None  # the top routine requests customers could do themselves
     what_changed: WhatChanged | None = None  # the biggest significant movers from the previous period (first page)
 
     @property
@@ -123,12 +126,15 @@ class ManagementPack:
     def charts(self) -> list[Chart]:
         """Every chart of the pack, in the order presented; sections without data have none."""
         content = self.content
-        found = {chart.key: chart for section in (content.services, content.groups, content.survey)
+        found = {chart.key: chart for section in (content.services, content.groups, content.survey,
+                                                  content.self_service) if section is not None
                  for chart in section.charts()}
         return [found[key] for key in CHART_ORDER if key in found]
 
     def why_no_chart(self, key: str) -> str:
         """What to say where the chart ``key`` is missing from :meth:`charts` (no data, or every cell withheld)."""
+        if key == "self_service":
+            return NO_SELF_SERVICE
         return why_no_chart(key, self.content.survey.satisfaction)
 
     def tables(self) -> list[PackTable]:
@@ -173,6 +179,9 @@ class ManagementPack:
                                 QUOTING_RULE))
         if content.feedback is not None:
             tables.append(PackTable("you_said_we_did", FEEDBACK_TITLE, content.feedback.items, FEEDBACK_NOTE))
+        if content.self_service is not None:
+            tables.append(PackTable("self_service", "Self-service opportunities", content.self_service.candidates,
+                                    content.self_service.summary + " " + SELF_SERVICE_NOTE))
         if content.what_changed is not None:
             tables.append(PackTable("what_changed", "What changed", content.what_changed.table(),
                                     WHAT_CHANGED_DEFINITION))
@@ -184,7 +193,7 @@ NO_ACTIONED = "No usage anomalies were actioned in this period."
 QUOTING_RULE = (f"Comments chosen by the lead from the latest wave; none is quoted from a wave with fewer than "
                 f"{MIN_RESPONSES} respondents, and a customer group with fewer than {MIN_RESPONSES} is not named.")
 CHART_ORDER = ("requests_by_service", "requests_by_group", "service_levels", "attainment_trend", "dimensions", "nps",
-               "reach")
+               "reach", "self_service")
 
 
 def pack_title(period: ReportingPeriod, covered: Period, partial: bool) -> str:
@@ -243,6 +252,7 @@ def pack_content(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, fil
             survey=read(satisfaction_section, store, *arguments), actioned=read(actioned_section, store, *arguments),
             feedback=read(feedback_section, store, *arguments),
             initiatives=read(initiatives_section, store, *arguments),
+            self_service=read(self_service_section, store, *arguments),
             what_changed=read(what_changed_section, store, *arguments))
 
 

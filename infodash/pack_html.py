@@ -180,6 +180,7 @@ def render_html(pack: ManagementPack) -> str:
     sections.append(_section("usage", "Acting on usage", _tiles([content.headline("actioned"),
                                                                   content.headline("hours_saved")])
                              + (_table(actioned) or f'<p class="meta">{NO_ACTIONED}</p>')))
+    sections.append(_section("self-service", "Self-service opportunities", chart("self_service")))
     if content.feedback is not None:
         sections.append(feedback_html(content.feedback))
     sections.append(_section("initiatives", "Performance initiatives", _initiatives(content.initiatives)))

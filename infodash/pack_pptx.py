@@ -297,6 +297,7 @@ def render_pptx(pack: ManagementPack) -> bytes:
         chart_slide("Net Promoter Score", "nps")
     _comments_slide(deck, pack)
     _usage_slide(deck, content)
+    chart_slide("Self-service opportunities", "self_service")
     if content.feedback is not None:
         _you_said_we_did_slide(deck, content)
     _initiatives_slides(deck, content)

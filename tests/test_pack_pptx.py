@@ -28,8 +28,8 @@ Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 10, 1))
 TITLES = ["Management pack", "What changed", "Requests at a glance", "Requests by service", "Requests by customer group",
           "Service levels against each policy", "Service-level trend", "Customers at a glance",
           "Reach across the organisation", "Satisfaction", "How customers rate each dimension", "Net Promoter Score",
-          "What customers said", "Acting on usage", "You said, we did", "Performance initiatives",
-          "Performance initiatives (continued)", "Achievements", "Plans"]
+          "What customers said", "Acting on usage", "Self-service opportunities", "You said, we did",
+          "Performance initiatives", "Performance initiatives (continued)", "Achievements", "Plans"]
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_charts_are_native_and_their_numbers_are_the_librarys(deck, module_demo_
     assert not [shape for slide in presentation.slides for shape in slide.shapes
                 if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
     charts = _charts(presentation)
-    assert len(charts) == 7
+    assert len(charts) == 8  # with the self-service opportunities
 
     def by(frame: pd.DataFrame, key: str, column: str) -> dict[str, float | None]:
         return dict(zip(frame[key], _plain(frame[column]), strict=True))

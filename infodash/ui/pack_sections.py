@@ -25,6 +25,7 @@ from infodash.pack_initiatives import INITIATIVES_NOTE, NO_INITIATIVES, initiati
 from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, SatisfactionSection, actioned_section,
                                  headline_section, reach_section, satisfaction_section, service_section, why_no_chart)
 from infodash.movers import what_changed_section
+from infodash.pack_self_service import NO_SELF_SERVICE, self_service_section
 from infodash.periods import ReportingPeriod
 from infodash.reports import PACK_FORMATS, save_pack, saved_pack_file
 from infodash.settings import set_reporting_year_start_month
@@ -218,9 +219,22 @@ def _initiatives(view: PackView) -> None:
                    "latest_week": "Latest week", "actual": f"Last {RECENT_WEEKS} weeks", "last_review": "Last review"})
 
 
+def _self_service(view: PackView) -> None:
+    section = view.read(self_service_section)
+    charts = section.charts()
+    if not charts:
+        st.caption(NO_SELF_SERVICE)
+        return
+    _chart(charts[0])
+    show_table(section.candidates, "pack-self-service.csv", key="pack_self_service", column_config={
+        "candidate": st.column_config.TextColumn("Typical subject", width="large"),
+        "share_of_requests": st.column_config.NumberColumn("Share of requests", format="percent"),
+        "staff_hours_per_month": st.column_config.NumberColumn("Staff hours per month", format="%.1f")})
+
+
 _SECTIONS = {"Headline figures": _headlines, "Requests and service levels": _services, "Reach": _reach,
-             "Satisfaction": _satisfaction, "Anomalies actioned": _actioned, "You said, we did": pack_preview,
-             "Initiatives": _initiatives, "What changed": _what_changed}
+             "Satisfaction": _satisfaction, "Anomalies actioned": _actioned, "Self-service": _self_service,
+             "You said, we did": pack_preview, "Initiatives": _initiatives, "What changed": _what_changed}
 
 
 def texts_input(view: PackView) -> None:
