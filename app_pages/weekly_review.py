@@ -22,6 +22,7 @@ from infodash.ui.store import cached, store_errors
 from infodash.ui.survey_sections import feedback_kpi, summary_kpis
 from infodash.ui.tables import show_table
 from infodash.ui.text import escape_markdown
+from infodash.ui.what_changed import what_changed_block
 
 # The trend table's columns, each with the definition its card gives: column -> (label, format).
 _WEEK_FIGURES = {
@@ -69,6 +70,7 @@ summary = summary_from_figures(week, trend, same_days)
 if summary.is_empty:
     st.info("Nothing was logged in this week for the chosen filters: no requests, touchpoints or follow-ups. "
             "Pick another week or widen the filters in the sidebar.", icon=":material/event_busy:")
+what_changed_block(store, week, compared, time_zone, filters, now, (survey, feedback))
 
 
 def card(figure: str, label: str, kind: str = "count", direction: str = "higher_is_better") -> Kpi:

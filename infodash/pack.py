@@ -1,7 +1,8 @@
 """The management pack: what senior management sees of one reporting period, put together.
 
 :func:`pack_content` puts together the parts :mod:`infodash.pack_parts` reads (headline figures, services and
-service levels, reach, satisfaction, anomalies actioned) for a week, month, quarter or year and the shared
+service levels, reach, satisfaction, anomalies actioned) and what changed from the previous period
+(:mod:`infodash.movers`, the pack's first page) for a week, month, quarter or year and the shared
 filters. :class:`ManagementPack` adds what the lead writes (achievements, plans, the comments to quote) and
 lays the content out as :meth:`~ManagementPack.charts` (each with the table behind it) and
 :meth:`~ManagementPack.tables`, which the PowerPoint, HTML and spreadsheet renderers draw from.
@@ -22,6 +23,8 @@ from infodash.db import Store
 from infodash.errors import ValidationError
 from infodash.filters import Filters
 from infodash.formatting import format_figure
+from infodash.movers import DEFINITION as WHAT_CHANGED_DEFINITION
+from infodash.movers import WhatChanged, what_changed_section
 from infodash.pack_feedback import NOTE as FEEDBACK_NOTE
 from infodash.pack_feedback import TITLE as FEEDBACK_TITLE
 from infodash.pack_feedback import FeedbackSection, feedback_section
@@ -61,6 +64,7 @@ class PackContent:
     # the performance initiatives open in the period, with their figures as of its end (infodash.pack_initiatives)
     initiatives: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(INITIATIVE_COLUMNS)))
     self_service: SelfServiceSection | None = None  # the top routine requests customers could do themselves
+    what_changed: WhatChanged | None = None  # the biggest significant movers from the previous period (first page)
 
     @property
     def title(self) -> str:
@@ -183,6 +187,9 @@ class ManagementPack:
         if content.self_service is not None:
             tables.append(PackTable("self_service", "Self-service opportunities", content.self_service.candidates,
                                     content.self_service.summary + " " + SELF_SERVICE_NOTE))
+        if content.what_changed is not None:
+            tables.append(PackTable("what_changed", "What changed", content.what_changed.table(),
+                                    WHAT_CHANGED_DEFINITION))
         return tables
 
 
@@ -251,7 +258,8 @@ def pack_content(store: Store, period: ReportingPeriod, time_zone: ZoneInfo, fil
             themes=read(themes_section, store, *arguments),
             feedback=read(feedback_section, store, *arguments),
             initiatives=read(initiatives_section, store, *arguments),
-            self_service=read(self_service_section, store, *arguments))
+            self_service=read(self_service_section, store, *arguments),
+            what_changed=read(what_changed_section, store, *arguments))
 
 
 def check_texts(content: PackContent, texts: PackTexts) -> None:

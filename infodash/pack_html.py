@@ -15,8 +15,9 @@ import pandas as pd
 
 from infodash.formatting import VERDICT_COLOURS, format_figure
 from infodash.initiatives import RECENT_WEEKS, VERDICT_COLOUR
+from infodash.movers import DEFINITION as WHAT_CHANGED_DEFINITION
 from infodash.pack import (NO_ACTIONED, NO_SURVEY, QUOTING_RULE, SHARE_COLUMNS, Chart, Headline, ManagementPack,
-                           PackTable)
+                           PackContent, PackTable)
 from infodash.pack_feedback import feedback_html
 from infodash.pack_initiatives import INITIATIVES_NOTE, NO_INITIATIVES, VERDICT_KEYS
 from infodash.pack_svg import chart_svg
@@ -109,6 +110,16 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{escape(line.strip())}</p>" for line in text.strip().splitlines() if line.strip())
 
 
+def _what_changed(content: PackContent, tables: dict[str, PackTable]) -> str:
+    """The pack's first page: the biggest significant movers from the previous period, in words, and their tests."""
+    changes = content.what_changed
+    assert changes is not None
+    items = "".join(f"<li>{escape(sentence)}</li>" for sentence in changes.sentences)
+    return _section("what-changed", "What changed",
+                    f'<ul class="text">{items}</ul><p class="note">{escape(changes.summary)} '
+                    f'{escape(WHAT_CHANGED_DEFINITION)}</p>{_table(tables["what_changed"])}')
+
+
 def _initiatives(frame: pd.DataFrame) -> str:
     """The initiatives as a table, the verdict in its colour, and the rules behind the figures."""
     if frame.empty:
@@ -138,7 +149,8 @@ def render_html(pack: ManagementPack) -> str:
               f'<p class="meta">{escape(content.scope)}</p><p class="meta">{escape(pack.made_line)}</p>'
               + ('<p class="meta partial">Partial period: figures so far.</p>' if content.partial else "")
               + f'<p class="note">{escape(content.provenance)}</p></header>')
-    sections = [
+    sections = [_what_changed(content, tables)] if content.what_changed is not None else []
+    sections += [
         _section("requests", "Requests at a glance", _tiles([content.headline(key) for key in
                                                              ("received", "resolved", "median_resolution_hours",
                                                               "attainment", "declined")])

@@ -2,7 +2,8 @@
 editable in PowerPoint (their numbers live in the deck, not in pictures), large type for a projector,
 and speaker notes that explain every number on the slide.
 
-Slides, in order: the title (period, filters, who made it); requests at a glance; requests by service;
+Slides, in order: the title (period, filters, who made it); what changed (the biggest significant movers
+from the previous period, in words); requests at a glance; requests by service;
 requests by customer group; service levels against each policy; the service-level trend; customers at
 a glance; reach across the organisation; satisfaction (the latest wave); its RATER dimensions; NPS with
 its margin of error; what customers said (when comments were chosen); the comment themes of the latest
@@ -23,8 +24,9 @@ from pptx.enum.text import PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Inches, Pt
 
-from infodash.formatting import PALETTE, VERDICT_COLOURS, format_figure
+from infodash.formatting import PALETTE, VERDICT_COLOURS, format_figure, format_p_value
 from infodash.initiatives import RECENT_WEEKS, VERDICT_COLOUR
+from infodash.movers import DEFINITION as WHAT_CHANGED_DEFINITION
 from infodash.pack import NO_ACTIONED, NO_SURVEY, QUOTING_RULE, Chart, Headline, ManagementPack, PackContent
 from infodash.pack_feedback import TITLE as FEEDBACK_TITLE
 from infodash.pack_feedback import feedback_lines, feedback_notes
@@ -179,6 +181,21 @@ def _title_slide(deck: Presentation, pack: ManagementPack) -> None:
               BODY_SIZE, bold=True, colour=_colour(PALETTE[3]))
 
 
+def _what_changed_slide(deck: Presentation, content: PackContent) -> None:
+    """The pack's first page: the biggest significant movers from the previous period, in words."""
+    changes = content.what_changed
+    if changes is None:
+        return
+    tests = [f"{row.sentence} ({row.test}, p {format_p_value(row.p_value, named=False)}, adjusted "
+             f"{format_p_value(row.adjusted_p_value, named=False)})" for row in changes.movers.itertuples()]
+    slide = _slide(deck, "What changed", [changes.summary, *tests, WHAT_CHANGED_DEFINITION])
+    length = sum(len(sentence) for sentence in changes.sentences)  # five long sentences must still fit
+    _text(slide, MARGIN, Inches(1.5), WIDTH - 2 * MARGIN, HEIGHT - Inches(2.6), changes.sentences,
+          Pt(24) if length <= 350 else Pt(20) if length <= 550 else Pt(16))
+    _text(slide, MARGIN, HEIGHT - Inches(1), WIDTH - 2 * MARGIN, Inches(0.6), [changes.summary], SMALL_SIZE,
+          colour=MUTED)
+
+
 def _tile_slide(deck: Presentation, title: str, headlines: list[Headline]) -> Slide:
     slide = _slide(deck, title, [headline.note() for headline in headlines])
     _tiles(slide, headlines)
@@ -303,6 +320,7 @@ def render_pptx(pack: ManagementPack) -> bytes:
         _chart_slide(deck, title, charts.get(key), pack.why_no_chart(key))
 
     _title_slide(deck, pack)
+    _what_changed_slide(deck, content)
     _tile_slide(deck, "Requests at a glance", [content.headline(key) for key in _REQUEST_TILES])
     chart_slide("Requests by service", "requests_by_service")
     chart_slide("Requests by customer group", "requests_by_group")

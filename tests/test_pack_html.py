@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import escape
 
 import pytest
 
@@ -86,3 +87,13 @@ def test_the_comment_themes_of_the_latest_wave_are_tabled_with_what_customers_wr
         assert f"<td>{row.label}</td>" in section
         assert f"<td>{row.typical_comment.replace(chr(39), '&#x27;')}</td>" in section
     assert "fewer than 5 comments shows no average score" in section
+
+
+def test_the_first_section_says_what_changed_with_the_tests_behind_it(report):
+    html, pack = report
+    changes = pack.content.what_changed
+    assert html.index('<section id="what-changed">') < html.index('<section id="requests">')
+    section = html[html.index('<section id="what-changed">'):html.index('<section id="requests">')]
+    assert all(f"<li>{escape(sentence)}</li>" in section for sentence in changes.sentences)
+    assert escape(changes.summary) in section
+    assert all(escape(row.test) in section for row in changes.movers.itertuples())

@@ -15,6 +15,7 @@ from pptx.util import Pt
 from infodash.comment_themes import survey_comment_themes, theme_table
 from infodash.groups import breakdown
 from infodash.instruments import waves
+from infodash.movers import what_changed
 from infodash.pack import ManagementPack, PackTexts, pack_content
 from infodash.pack_pptx import _fitting_size, render_pptx
 from infodash.periods import Period, parse_period, week_containing
@@ -25,7 +26,7 @@ from tests.conftest import LONDON, at
 
 NOW = at("2026-11-23 12:00")
 Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 10, 1))
-TITLES = ["Management pack", "Requests at a glance", "Requests by service", "Requests by customer group",
+TITLES = ["Management pack", "What changed", "Requests at a glance", "Requests by service", "Requests by customer group",
           "Service levels against each policy", "Service-level trend", "Customers at a glance",
           "Reach across the organisation", "Satisfaction", "How customers rate each dimension", "Net Promoter Score",
           "What customers said", "Comment themes", "Acting on usage", "Self-service opportunities",
@@ -122,7 +123,7 @@ def test_every_slide_has_speaker_notes_explaining_its_numbers(deck, module_demo_
     assert "Market & company intelligence: Requests" in notes["Requests by service"]
     assert "Service-level attainment" in notes["Requests at a glance"] and "Against its target: " in notes[
         "Requests at a glance"]
-    tiles = " ".join(shape.text_frame.text for shape in presentation.slides[1].shapes if shape.has_text_frame)
+    tiles = " ".join(shape.text_frame.text for shape in presentation.slides[2].shapes if shape.has_text_frame)
     assert "95% target" in tiles or "target 95%: met" in tiles  # the tile says the verdict, not only the change
 
 
@@ -172,3 +173,17 @@ def test_the_comment_themes_slide_tables_the_latest_waves_themes_as_the_library_
 def _table_sizes(grid) -> list:
     return [run.font.size for row in grid.rows for cell in row.cells for paragraph in cell.text_frame.paragraphs
             for run in paragraph.runs]
+
+
+def test_the_first_page_after_the_title_says_what_changed_from_the_previous_quarter(deck, module_demo_store):
+    presentation, content = deck
+    slide = presentation.slides[1]
+    assert slide.shapes.title.text == "What changed"
+    text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+    expected = what_changed(module_demo_store, Q3, Period(dt.date(2026, 4, 1), dt.date(2026, 7, 1)), LONDON,
+                            now=NOW, compared_with="the previous quarter, Q2 2026 (1 Apr - 30 Jun 2026)")
+    assert content.what_changed.sentences == expected.sentences
+    assert all(sentence in text for sentence in expected.sentences)
+    notes = slide.notes_slide.notes_text_frame.text
+    assert expected.summary in notes and "Benjamini-Hochberg" in notes
+    assert all(row.test in notes for row in expected.movers.itertuples())

@@ -10,10 +10,12 @@ import pytest
 from infodash.filters import Filters
 from infodash.findings import anomalies, review_anomaly
 from infodash.pack_themes import themes_section
+from infodash.movers import what_changed_section
 from infodash.periods import recent_reporting_periods
 from infodash.review import period_figures
 from infodash.settings import organisation_time_zone
 from infodash.surveys import SUPPRESSED
+from infodash.ui.text import escape_markdown
 from tests.people import staff
 from tests import apptest_helpers
 
@@ -140,3 +142,14 @@ def test_the_reporting_year_is_not_changed_without_a_name(app_db):
     assert app.selectbox(key="pack_year_start").value == 4  # the choice is kept
     with app_db.reading() as db:
         assert db.execute("SELECT count(*) FROM settings WHERE key = 'year_start_month'").fetchall() == [(0,)]
+
+
+def test_what_changed_previews_the_packs_first_page(app_db):
+    app = open_section(apptest_helpers.open_page("reports.py", None), "What changed")
+    assert not app.exception
+    quarter, time_zone = _last_quarter(app_db)
+    now = dt.datetime.now(dt.UTC)
+    expected = what_changed_section(app_db, quarter, time_zone, Filters(), now)
+    shown = " ".join(block.value for block in app.markdown)
+    assert all(f"- {escape_markdown(sentence)}" in shown for sentence in expected.sentences)
+    assert any(escape_markdown(expected.summary) in caption.value for caption in app.caption)

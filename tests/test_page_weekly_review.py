@@ -11,9 +11,11 @@ from streamlit.testing.v1 import AppTest
 from infodash.db import Store
 from infodash.filters import Filters
 from infodash.findings import anomalies, review_anomaly
-from infodash.periods import last_complete_week
-from infodash.review import weekly_summary
+from infodash.movers import what_changed
+from infodash.periods import first_days, last_complete_week, span_label, week_containing
+from infodash.review import compared_week, weekly_summary
 from infodash.surveys import MEASURE_TITLES, WaveSummary, latest_wave_summary
+from infodash.ui.text import escape_markdown
 from tests import apptest_helpers
 from tests.conftest import LONDON
 from tests.people import staff
@@ -164,3 +166,42 @@ def test_the_survey_gap_says_in_words_whether_service_meets_expectations(app_db)
     card = next(metric for metric in run_page().metric if metric.label == "Overall gap")
     gap = float(card.value.replace("−", "-"))
     assert card.proto.delta_description == ("short of expectations" if gap < 0 else "meets expectations")
+
+
+def test_what_changed_says_the_weeks_biggest_significant_movers_in_words(app_db):
+    app = run_page()
+    assert not app.exception
+    week = last_complete_week(dt.datetime.now(LONDON).date())
+    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    expected = what_changed(app_db, week, week.previous(), LONDON, now=now)
+    assert [header.value for header in app.subheader][0] == "What changed"
+    shown = " ".join(block.value for block in app.markdown)
+    assert all(f"- {escape_markdown(sentence)}" in shown for sentence in expected.sentences)
+    assert any(escape_markdown(expected.summary) in caption.value for caption in app.caption)
+    assert not expected.movers.empty  # the demo week has movers, each with its test and p-values in a table
+    table = app.dataframe[0].value
+    assert list(table["change"]) == expected.sentences
+    assert list(table["test"]) == list(expected.movers["test"])
+
+
+def test_what_changed_says_so_when_nothing_moved(quiet_app_db):
+    app = run_page()
+    assert not app.exception
+    assert any("- No figure changed significantly from the previous week\\." in block.value
+               for block in app.markdown)
+
+
+def test_the_week_so_far_is_compared_with_the_same_days_of_the_week_before(app_db):
+    app = run_page()
+    picker = app.selectbox(key="review_week")
+    running = week_containing(dt.datetime.now(LONDON).date())
+    picker.select(running).run()
+    assert not app.exception
+    today = dt.datetime.now(LONDON).date()
+    compared = compared_week(running, today)
+    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    expected = what_changed(app_db, first_days(running, compared.days), compared, LONDON, now=now,
+                            compared_with=f"the same days of the previous week ({span_label(compared)})")
+    shown = " ".join(block.value for block in app.markdown)
+    assert all(f"- {escape_markdown(sentence)}" in shown for sentence in expected.sentences)
+    assert any(escape_markdown(expected.summary) in caption.value for caption in app.caption)

@@ -24,6 +24,7 @@ from infodash.pack import (MAX_COMMENTS, MAX_TEXT_CHARS, MAX_TEXT_LINES, NO_ACTI
 from infodash.pack_initiatives import INITIATIVES_NOTE, NO_INITIATIVES, initiatives_section
 from infodash.pack_parts import (PACK_DEFINITIONS, Chart, Headline, SatisfactionSection, actioned_section,
                                  headline_section, reach_section, satisfaction_section, service_section, why_no_chart)
+from infodash.movers import what_changed_section
 from infodash.pack_self_service import NO_SELF_SERVICE, self_service_section
 from infodash.pack_themes import themes_section
 from infodash.periods import ReportingPeriod
@@ -42,6 +43,7 @@ from infodash.ui.survey_charts import dimension_trend_chart, nps_chart
 from infodash.ui.tables import note_download, show_table
 from infodash.ui.text import escape_markdown
 from infodash.ui.theme_sections import comment_themes_section
+from infodash.ui.what_changed import show_what_changed
 
 T = TypeVar("T")
 FEEDBACK = FormFeedback("pack")
@@ -213,6 +215,10 @@ def _themes(view: PackView) -> None:
     comment_themes_section(section.themes, "pack_themes")
 
 
+def _what_changed(view: PackView) -> None:
+    show_what_changed(view.read(what_changed_section), "pack_what_changed")
+
+
 def _initiatives(view: PackView) -> None:
     initiatives = view.read(initiatives_section)
     if initiatives.empty:
@@ -240,7 +246,8 @@ def _self_service(view: PackView) -> None:
 
 _SECTIONS = {"Headline figures": _headlines, "Requests and service levels": _services, "Reach": _reach,
              "Satisfaction": _satisfaction, "Comment themes": _themes, "Anomalies actioned": _actioned,
-             "Self-service": _self_service, "You said, we did": pack_preview, "Initiatives": _initiatives}
+             "Self-service": _self_service, "You said, we did": pack_preview, "Initiatives": _initiatives,
+             "What changed": _what_changed}
 
 
 def texts_input(view: PackView) -> None:
