@@ -177,8 +177,8 @@ def test_the_html_report_renders_offline_in_chromium_to_a_png(demo_store, tmp_pa
 
     content = pack_content(demo_store, parse_period("2026-Q3"), LONDON, now=at("2026-11-23 12:00"))
     report = tmp_path / "pack.html"
-    report.write_text(render_html(ManagementPack(content, PackTexts("Launched the patent alert service"))),
-                      encoding="utf-8")
+    pack = ManagementPack(content, PackTexts("Launched the patent alert service"))
+    report.write_text(render_html(pack), encoding="utf-8")
     png, pdf = tmp_path / "pack.png", tmp_path / "pack.pdf"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
@@ -191,7 +191,7 @@ def test_the_html_report_renders_offline_in_chromium_to_a_png(demo_store, tmp_pa
         svg_boxes = page.eval_on_selector_all("svg", "nodes => nodes.map(node => node.getBoundingClientRect().height)")
         browser.close()
     assert fetched == [report.as_uri()]  # the file itself and nothing else
-    assert len(svg_boxes) == 7 and min(svg_boxes) > 100
+    assert len(svg_boxes) == len(pack.charts()) == 8 and min(svg_boxes) > 100  # every chart drawn, none squashed
     with Image.open(png) as image:
         assert image.width == 1200 and image.height > 4_000
         assert len(image.convert("RGB").getcolors(maxcolors=1 << 16) or range(1 << 16)) > 50  # not a blank page

@@ -110,6 +110,8 @@ def test_every_page_opens_on_a_database_that_held_impossible_times(page, upgrade
     app.session_state["profile_customer"] = 1
     app.run()
     assert not app.exception, app.exception
+    if page == "feedback_form.py":  # the public form tells customers nothing about the team's data
+        return
     assert any("Set aside" in notice.value for notice in app.sidebar.warning)
     if page in ("import_requests.py", "import_surveys.py", "import_usage.py"):  # where they are listed, to be
         # corrected and imported again
