@@ -39,6 +39,8 @@ PAGES = {"Weekly review": "app_pages/weekly_review.py", "Service levels": "app_p
          "Reports: surveys": "app_pages/reports.py#Satisfaction", "Reports: anomalies": "app_pages/reports.py#Anomalies actioned",
          "Reports: themes": "app_pages/reports.py#Comment themes",
          "Reports: initiatives": "app_pages/reports.py#Initiatives", "Reports: self-service": "app_pages/reports.py#Self-service",
+         "Reports: you said, we did": "app_pages/reports.py#You said, we did",
+         "Reports: what changed": "app_pages/reports.py#What changed", "Feedback": "app_pages/feedback.py",
          "(empty page)": "benchmarks/empty_page.py"}
 # "page#tab": the page with that tab open (tabs read their data only while open)
 TAB_KEYS = {"app_pages/reports.py": "pack_section", "app_pages/usage_monitoring.py": "usage_section"}
