@@ -18,6 +18,7 @@ from infodash.ui.pickers import may
 from infodash.ui.self_service_charts import hours_chart, mix_chart
 from infodash.ui.store import cached, store_errors
 from infodash.ui.tables import show_table
+from infodash.ui.text import escape_markdown
 
 SPANS = {13: "Last 13 weeks", 26: "Last 26 weeks", 52: "Last 52 weeks"}
 _NUMBER = st.column_config.NumberColumn
@@ -112,7 +113,7 @@ chosen = st.selectbox("Candidate", list(labels), format_func=labels.get, key="ss
                       help="Routine candidates first, largest first.")
 if chosen is not None:
     row = candidates[candidates["candidate"] == chosen].iloc[0]
-    st.caption(f"Top words: {row['top_words'] or '(none)'}. {count_of(int(row['requests']), 'request')} in the "
+    st.caption(f"Top words: {escape_markdown(row['top_words']) or '(none)'}. {count_of(int(row['requests']), 'request')} in the "
                f"period, {row['hours_per_month']:.1f} staff hours per month.")
     for column, dimension in zip(st.columns(2), ("service", "customer group"), strict=True):
         mix = share_by(found, dimension, (int(chosen),))

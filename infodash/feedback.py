@@ -44,6 +44,9 @@ MAX_OWNER_CHARS = 80
 # The public form: at most this many submissions from one source (the browser's address) within the window.
 PUBLIC_FREE_SUBMISSIONS = 5
 PUBLIC_WINDOW = dt.timedelta(minutes=10)
+# Whatever the sources: behind a proxy every visitor may share one address, and addresses can be changed, so the
+# form as a whole takes at most this many messages an hour (a flood cannot fill the database).
+PUBLIC_MESSAGES_PER_HOUR = 60
 PUBLIC_ACTOR = "public feedback form"  # the audit log's actor for a submission of the public form
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -161,13 +164,26 @@ def record_feedback(store: Store, draft: FeedbackDraft, actor: Account, now: dt.
 
 
 class TooManySubmissions(ValidationError):
-    """The public form was used too often from one source; ``retry_after_s`` says when it may be used again."""
+    """The public form was used too often from one source (or, with ``from_everyone``, by everyone);
+    ``retry_after_s`` says when it may be used again."""
 
-    def __init__(self, retry_after_s: int) -> None:
+    def __init__(self, retry_after_s: int, from_everyone: bool = False) -> None:
         minutes = max(1, -(-retry_after_s // 60))
-        super().__init__({"form": f"Many messages have come from this computer in the last few minutes: please try "
-                                  f"again in {minutes} minute{'s' if minutes > 1 else ''}. What you typed is kept."})
+        who = "The form has taken many messages in the last hour" if from_everyone else \
+            "Many messages have come from this computer in the last few minutes"
+        super().__init__({"form": f"{who}: please try again in {minutes} minute{'s' if minutes > 1 else ''}. "
+                                  "What you typed is kept."})
         self.retry_after_s = retry_after_s
+
+
+def _public_wait_for_everyone(db: duckdb.DuckDBPyConnection, now: dt.datetime) -> int | None:
+    """Seconds until the form takes messages again, or None while this hour has room (:data:`PUBLIC_MESSAGES_PER_HOUR`)."""
+    hour = dt.timedelta(hours=1)
+    sent, wait = db.execute(
+        "SELECT count(*), ceil(epoch(min(logged_at) + ? - ?)) FROM audit_log "
+        "WHERE actor = ? AND action = 'insert' AND entity = 'feedback_items' AND logged_at > ? - ?",
+        [hour, now, PUBLIC_ACTOR, now, hour]).fetchone()
+    return max(int(wait), 1) if sent >= PUBLIC_MESSAGES_PER_HOUR else None
 
 
 def _public_wait(db: duckdb.DuckDBPyConnection, source: str, now: dt.datetime) -> int | None:
@@ -183,9 +199,12 @@ def _public_wait(db: duckdb.DuckDBPyConnection, source: str, now: dt.datetime) -
 def submit_public_feedback(store: Store, entry: PublicFeedback, source: str | None,
                            now: dt.datetime | None = None) -> int:
     """Store what a customer sent through the public form (no account needed); its id, which the form does not
-    show. An e-mail that matches an active customer in the directory links the item to them; the outcome is the
-    same either way, so the form cannot be used to learn who is a customer. Raises ValidationError for bad input
-    and TooManySubmissions after :data:`PUBLIC_FREE_SUBMISSIONS` from one ``source`` within :data:`PUBLIC_WINDOW`."""
+    show. The e-mail is kept to reply to but links the item to no customer: nobody signed in vouches for it, and
+    anyone could type a colleague's address (the list names the directory's match as unverified). The outcome is
+    the same whether the e-mail is known or not, so the form cannot be used to learn who is a customer. Raises
+    ValidationError for bad input
+    and TooManySubmissions after :data:`PUBLIC_FREE_SUBMISSIONS` from one ``source`` within :data:`PUBLIC_WINDOW`, or
+    :data:`PUBLIC_MESSAGES_PER_HOUR` from all sources within an hour."""
     now, source = now or dt.datetime.now(dt.UTC), source or ""
     errors: dict[str, str] = {}
     email = (entry.email or "").strip().lower()
@@ -204,10 +223,10 @@ def submit_public_feedback(store: Store, entry: PublicFeedback, source: str | No
     with store.writing() as db:  # the throttle is counted inside the write, so parallel submissions count too
         if (wait := _public_wait(db, source, now)) is not None:
             raise TooManySubmissions(wait)
-        match = db.execute("SELECT min(customer_id) FROM customers WHERE active AND lower(trim(email)) = ?",
-                           [email]).fetchone()[0] if email else None
+        if (wait := _public_wait_for_everyone(db, now)) is not None:
+            raise TooManySubmissions(wait, from_everyone=True)
         [(feedback_id,)] = db.execute(_INSERT_SQL, [
-            entry.kind, entry.category, None, entry.service_id, match, email or None, text, None, now,
+            entry.kind, entry.category, None, entry.service_id, None, email or None, text, None, now,
             "public_form", None, PUBLIC_ACTOR, now]).fetchall()
         _history(db, feedback_id, "received", now, PUBLIC_ACTOR)
         db.execute("INSERT INTO audit_log (logged_at, actor, action, entity, entity_id, details) "
@@ -390,8 +409,9 @@ def mark_customer_told(store: Store, feedback_id: int, actor: Account, when: dt.
 
 _LIST_SQL = """
 SELECT f.feedback_id, f.received_at, f.kind, f.category, f.severity, s.name AS service,
-       coalesce(c.name, CASE WHEN f.contact_email IS NOT NULL THEN 'Not in the directory' ELSE 'Anonymous' END)
-           AS customer,
+       coalesce(c.name, (SELECT 'Unverified e-mail of ' || min(d.name) FROM customers d
+                         WHERE f.contact_email IS NOT NULL AND lower(trim(d.email)) = f.contact_email),
+                CASE WHEN f.contact_email IS NOT NULL THEN 'Not in the directory' ELSE 'Anonymous' END) AS customer,
        f.description, f.owner, f.status, f.acknowledged_at, f.resolved_at, f.response, f.customer_told_at, f.source,
        f.source_id, count(*) OVER () AS total
 FROM feedback_items f LEFT JOIN customers c USING (customer_id) LEFT JOIN services s USING (service_id)

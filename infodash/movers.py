@@ -121,9 +121,13 @@ def count_tests(figure: str | None, counts: pd.DataFrame, now_days: int, then_da
     if rows.empty:
         return _empty()
     now, then = rows["now"].to_numpy(dtype=float), rows["then"].to_numpy(dtype=float)
+    # Periods of different lengths (March against February) are compared per day, as the test compares them:
+    # "then" is the earlier count scaled to the later period's days, so the sentence's verb and percentage say
+    # what the test found; "then_n" keeps the count itself.
     return pd.DataFrame({
         "figure": rows["figure"].to_numpy() if figure is None else figure,
-        "subject": rows["subject"].astype(str).to_numpy(), "then": then, "now": now,
+        "subject": rows["subject"].astype(str).to_numpy(), "then": then * now_days / then_days, "now": now,
+        "then_n": then,
         "p_value": rate_p_values(now, then, now_days, then_days),
         "effect": np.abs(np.log((now + 0.5) / now_days) - np.log((then + 0.5) / then_days)),
     }).reindex(columns=CANDIDATE_COLUMNS)

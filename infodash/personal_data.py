@@ -22,6 +22,9 @@ from infodash.permissions import require
 from infodash.spreadsheets import csv_bytes
 
 # One query per file, each bound to the customer; the order is the zip's.
+# Public-form messages sent with the customer's e-mail: linked to nobody (the address is not verified), but theirs.
+_SENT_FROM_THEIR_EMAIL = ("(customer_id IS NULL AND contact_email = "
+                          "(SELECT lower(trim(email)) FROM customers WHERE customer_id = $customer))")
 _HELD: dict[str, str] = {
     "requests": "SELECT r.*, s.name AS service FROM requests r LEFT JOIN services s USING (service_id) "
                 "WHERE r.customer_id = $customer ORDER BY r.received_at, r.request_id",
@@ -33,7 +36,8 @@ _HELD: dict[str, str] = {
                       "WHERE r.customer_id = $customer ORDER BY a.response_id, a.item_id",
     "usage_events": "SELECT * FROM usage_events WHERE customer_id = $customer ORDER BY occurred_at",
     "findings": "SELECT * FROM anomalies WHERE customer_id = $customer ORDER BY window_start",
-    "feedback_items": "SELECT * FROM feedback_items WHERE customer_id = $customer ORDER BY received_at, feedback_id",
+    "feedback_items": "SELECT * FROM feedback_items WHERE customer_id = $customer OR " + _SENT_FROM_THEIR_EMAIL
+                      + " ORDER BY received_at, feedback_id",
 }
 _RECORD = ("SELECT c.*, g.name AS customer_group FROM customers c LEFT JOIN customer_groups g USING (group_id) "
            "WHERE c.customer_id = $customer")
@@ -73,6 +77,11 @@ def export_customer(store: Store, customer_id: int, account: Account, now: dt.da
 # What erasing a customer clears: identity, free text about them, and the links that name them. Rows stay
 # (anonymised), so every count, service level and score stays as it was.
 _ERASE: tuple[str, ...] = (
+    # first, while their e-mail is still on file to find what they sent by the public form: the item is still
+    # counted (kind, service, times); what they wrote, the reply and their address go
+    "UPDATE feedback_items SET description = 'Erased.', contact_email = NULL, "
+    "response = CASE WHEN response IS NOT NULL THEN 'Erased.' END WHERE customer_id = $customer OR "
+    + _SENT_FROM_THEIR_EMAIL,
     "UPDATE customers SET name = 'Erased customer ' || customer_id, email = NULL, login = NULL, external_id = NULL, "
     "active = false, source = 'erased' WHERE customer_id = $customer",
     "UPDATE request_status_history SET note = NULL WHERE request_id IN "
@@ -85,9 +94,6 @@ _ERASE: tuple[str, ...] = (
     "UPDATE anomalies SET subject = 'erased customer ' || customer_id, explanation = 'About a customer whose "
     "personal data was erased.', review_note = NULL, evidence = '{}' WHERE customer_id = $customer",
     "DELETE FROM set_aside_rows WHERE TRY_CAST(content ->> 'customer_id' AS INTEGER) = $customer",
-    # the item is still counted (kind, service, times); what they wrote, the reply and their address go
-    "UPDATE feedback_items SET description = 'Erased.', contact_email = NULL, "
-    "response = CASE WHEN response IS NOT NULL THEN 'Erased.' END WHERE customer_id = $customer",
 )
 
 

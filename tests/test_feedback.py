@@ -129,16 +129,18 @@ def test_an_anonymous_item_cannot_be_marked_told(fixture_store):
     assert error.value.errors == {"customer_told_at": "This feedback is anonymous: there is no one to tell."}
 
 
-def test_the_public_form_links_a_known_email_and_says_the_same_for_an_unknown_one(fixture_store):
+def test_the_public_form_attributes_nothing_to_a_typed_email_and_says_the_same_for_an_unknown_one(fixture_store):
+    # anyone can type a colleague's address: the item names the directory's match as unverified, counts for nobody
     known = submit_public_feedback(fixture_store, PublicFeedback("complaint", "access", "Cannot log in",
                                                                  " Alice@Example.org "), "1.2.3.4", NOW)
     unknown = submit_public_feedback(fixture_store, PublicFeedback("complaint", "access", "Cannot log in",
                                                                    "nobody@example.org"), "1.2.3.4", NOW)
-    assert (get_feedback(fixture_store, known).customer_id, get_feedback(fixture_store, unknown).customer_id) == (1, None)
+    assert (get_feedback(fixture_store, known).customer_id, get_feedback(fixture_store, unknown).customer_id) == \
+        (None, None)
     assert get_feedback(fixture_store, known).source == "public_form"
     assert get_feedback(fixture_store, known).created_by == PUBLIC_ACTOR
     listed = feedback_list(fixture_store)
-    assert listed["customer"].tolist() == ["Not in the directory", "Alice Adams"]  # newest first
+    assert listed["customer"].tolist() == ["Not in the directory", "Unverified e-mail of Alice Adams"]  # newest first
 
 
 @pytest.mark.parametrize(("entry", "field", "message"), [
@@ -169,6 +171,18 @@ def test_the_public_form_is_throttled_per_source_for_ten_minutes(fixture_store):
     submit_public_feedback(fixture_store, entry, "5.6.7.8", NOW + dt.timedelta(minutes=5))  # another computer
     submit_public_feedback(fixture_store, entry, "1.2.3.4", NOW + dt.timedelta(minutes=10, seconds=1))
     assert rows(fixture_store, "SELECT count(*) FROM feedback_items") == [(7,)]
+
+
+def test_the_public_form_takes_at_most_sixty_messages_an_hour_whatever_computers_they_come_from(fixture_store):
+    entry = PublicFeedback("suggestion", "other", "Open on Saturdays")
+    for number in range(60):
+        submit_public_feedback(fixture_store, entry, f"10.0.0.{number}", NOW + dt.timedelta(seconds=number))
+    with pytest.raises(TooManySubmissions) as refused:
+        submit_public_feedback(fixture_store, entry, "10.0.1.1", NOW + dt.timedelta(minutes=30))
+    assert refused.value.retry_after_s == 1800  # the first of the sixty is an hour old at 13:00
+    assert refused.value.errors["form"].startswith("The form has taken many messages in the last hour")
+    submit_public_feedback(fixture_store, entry, "10.0.1.1", NOW + dt.timedelta(hours=1, seconds=1))
+    assert rows(fixture_store, "SELECT count(*) FROM feedback_items") == [(61,)]
 
 
 def test_source_choices_offer_feedback_touchpoints_not_yet_recorded(fixture_store):
@@ -203,7 +217,7 @@ def test_a_customers_feedback_is_exported_with_their_data_and_erased_with_it_whi
     assert "Ben Brown was rude" in archive.read("feedback_items.csv").decode()
     erase_customer(fixture_store, 1, lead())
     assert rows(fixture_store, "SELECT kind, customer_id, contact_email, description, response FROM feedback_items") == [
-        ("complaint", 1, None, "Erased.", "Erased.")]
+        ("complaint", None, None, "Erased.", "Erased.")]  # sent from their e-mail by the public form: theirs too
 
 
 def test_an_item_from_a_survey_comment_takes_its_customer_and_leaves_it_out_of_the_choices(fixture_store):

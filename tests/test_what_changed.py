@@ -9,6 +9,7 @@ share 0.92, standard error sqrt(0.92 x 0.08 x 2 / 1,000) = 0.012133, z = 4.9454,
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 import pytest
@@ -78,6 +79,17 @@ def test_a_rise_from_3_to_5_is_not_significant_and_not_listed():
     changes = rank_movers(tested, "the previous week")
     assert changes.sentences == ["No figure changed significantly from the previous week."]
     assert changes.summary == "None of the 1 figures tested changed significantly from the previous week."
+
+
+def test_a_month_is_compared_with_a_shorter_month_per_day_and_says_so_in_the_verb():
+    # February (28 days) had 2,800 requests, 100 a day; March (31 days) 2,790, 90 a day: a fall of 10% a day,
+    # though the counts barely move
+    tested = count_tests("requests by service", pd.DataFrame({"subject": ["Research"], "then": [2800], "now": [2790]}),
+                         31, 28)
+    assert tested["then"].iloc[0] == pytest.approx(3100) and tested["then_n"].iloc[0] == 2800
+    assert tested["effect"].iloc[0] == pytest.approx(abs(math.log(2790.5 / 31) - math.log(2800.5 / 28)))
+    changes = rank_movers(tested, "February")
+    assert changes.sentences == ["Requests for Research fell 10% to 2,790."]
 
 
 def test_counts_too_small_in_both_periods_are_not_tested():

@@ -112,9 +112,12 @@ def save_targets(store: Store) -> None:
 
 
 def browser_address() -> str | None:
-    """Where a public submission comes from, for throttling (None when Streamlit does not know it)."""
-    address = st.context.ip_address
-    return address if isinstance(address, str) else None
+    """Where a public submission comes from, for throttling (None when Streamlit does not know it): the browser's
+    address as a reverse proxy passes it on (X-Forwarded-For), else the connection's. A visitor can forge the
+    header to dodge the per-computer limit, not the form's hourly one."""
+    forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
+    address = forwarded or st.context.ip_address
+    return address if isinstance(address, str) and address else None
 
 
 def send_public(store: Store) -> None:
