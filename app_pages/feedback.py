@@ -8,7 +8,7 @@ import streamlit as st
 from infodash.catalogue import service_options
 from infodash.comment_themes import feedback_themes
 from infodash.feedback import (CATEGORIES, KINDS, MAX_DESCRIPTION_CHARS, MAX_RESPONSE_CHARS, SEVERITIES, SOURCES,
-                               STATUSES, feedback_history, feedback_list, feedback_owners, get_feedback,
+                               STATUSES, UNVERIFIED, feedback_history, feedback_list, feedback_owners, get_feedback,
                                source_choices)
 from infodash.feedback_figures import DEFINITIONS, feedback_timeliness, late_flags
 from infodash.periods import Period
@@ -125,7 +125,13 @@ with store_errors(store):
     item = get_feedback(store, selected)
 form.load_item(item)
 st.markdown(f"**Feedback #{item.feedback_id}**: {KINDS[item.kind].lower()}, {STATUSES[item.status].lower()}")
-st.caption(escape_markdown(item_context(item, listed.set_index("feedback_id").loc[item.feedback_id])))
+row = listed.set_index("feedback_id").loc[item.feedback_id]
+st.caption(escape_markdown(item_context(item, row)))
+if item.customer_id is None and str(row["customer"]).startswith(UNVERIFIED) and may("staff"):
+    sender = str(row["customer"]).removeprefix(UNVERIFIED)
+    st.button(f"Link to {sender}", key="ft_link", on_click=form.link, args=(store, item.feedback_id),
+              help="The form cannot tell who sent it: link it once you have checked with them. It then counts for "
+                   "them, their group and their profile.")
 st.text(item.description)
 with store_errors(store):
     show_table(cached(feedback_history, store, item.feedback_id), f"feedback-{item.feedback_id}-history.csv",

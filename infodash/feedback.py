@@ -47,6 +47,7 @@ PUBLIC_WINDOW = dt.timedelta(minutes=10)
 # Whatever the sources: behind a proxy every visitor may share one address, and addresses can be changed, so the
 # form as a whole takes at most this many messages an hour (a flood cannot fill the database).
 PUBLIC_MESSAGES_PER_HOUR = 60
+UNVERIFIED = "Unverified e-mail of "  # how the list names the directory's match for a public-form e-mail
 PUBLIC_ACTOR = "public feedback form"  # the audit log's actor for a submission of the public form
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -177,7 +178,8 @@ class TooManySubmissions(ValidationError):
 
 
 def _public_wait_for_everyone(db: duckdb.DuckDBPyConnection, now: dt.datetime) -> int | None:
-    """Seconds until the form takes messages again, or None while this hour has room (:data:`PUBLIC_MESSAGES_PER_HOUR`)."""
+    """Seconds until the form takes messages again, or None while the last hour has room
+    (:data:`PUBLIC_MESSAGES_PER_HOUR`)."""
     hour = dt.timedelta(hours=1)
     sent, wait = db.execute(
         "SELECT count(*), ceil(epoch(min(logged_at) + ? - ?)) FROM audit_log "
@@ -344,6 +346,26 @@ def triage_feedback(store: Store, feedback_id: int, owner: str, category: str | 
                       "after": {"owner": owner_name, "category": category, "severity": severity}})
 
 
+def link_feedback_to_sender(store: Store, feedback_id: int, actor: Account) -> int:
+    """Link a public-form item to the customer whose directory e-mail it was sent with, once someone has checked
+    with them that they sent it (the form itself cannot tell): it then counts for them, in their group and on
+    their profile. Returns the customer's id. Raises ValidationError when the item is linked already, has no
+    e-mail, or no active customer has it."""
+    author, _ = _acting(actor, None)
+    with store.writing() as db:
+        item = _workable(db, feedback_id, actor, "link this feedback to its sender")
+        if item.customer_id is not None:
+            raise ValidationError({"form": "This feedback is linked to a customer already."})
+        match = db.execute("SELECT min(customer_id) FROM customers WHERE active AND lower(trim(email)) = ?",
+                           [item.contact_email]).fetchone()[0] if item.contact_email else None
+        if match is None:
+            raise ValidationError({"form": "No customer in the directory has the e-mail this feedback came with."})
+        db.execute("UPDATE feedback_items SET customer_id = ? WHERE feedback_id = ?", [match, feedback_id])
+        audit.record(db, author, "update", "feedback_items", feedback_id,
+                     {"before": {"customer_id": None}, "after": {"customer_id": match}})
+    return match
+
+
 def record_feedback_response(store: Store, feedback_id: int, response: str, actor: Account) -> None:
     """Record (or correct) the response given: what the team did or will do about the feedback."""
     author, _ = _acting(actor, None)
@@ -410,7 +432,7 @@ def mark_customer_told(store: Store, feedback_id: int, actor: Account, when: dt.
 _LIST_SQL = """
 SELECT f.feedback_id, f.received_at, f.kind, f.category, f.severity, s.name AS service,
        coalesce(c.name, (SELECT 'Unverified e-mail of ' || min(d.name) FROM customers d
-                         WHERE f.contact_email IS NOT NULL AND lower(trim(d.email)) = f.contact_email),
+                         WHERE f.contact_email IS NOT NULL AND lower(trim(d.email)) = f.contact_email AND d.active),
                 CASE WHEN f.contact_email IS NOT NULL THEN 'Not in the directory' ELSE 'Anonymous' END) AS customer,
        f.description, f.owner, f.status, f.acknowledged_at, f.resolved_at, f.response, f.customer_told_at, f.source,
        f.source_id, count(*) OVER () AS total

@@ -9,7 +9,8 @@ import pytest
 
 from infodash.errors import NotAllowed, ValidationError
 from infodash.feedback import (PUBLIC_ACTOR, FeedbackDraft, PublicFeedback, TooManySubmissions, acknowledge_feedback,
-                               customer_feedback, feedback_history, feedback_list, get_feedback, mark_customer_told,
+                               customer_feedback, feedback_history, feedback_list, get_feedback,
+                               link_feedback_to_sender, mark_customer_told,
                                record_feedback, record_feedback_response, resolve_feedback, source_choices,
                                submit_public_feedback, triage_feedback)
 from tests.conftest import at
@@ -143,6 +144,24 @@ def test_the_public_form_attributes_nothing_to_a_typed_email_and_says_the_same_f
     assert listed["customer"].tolist() == ["Not in the directory", "Unverified e-mail of Alice Adams"]  # newest first
 
 
+def test_staff_link_a_public_message_to_its_sender_once_checked_and_only_to_a_directory_match(fixture_store):
+    known = submit_public_feedback(fixture_store, PublicFeedback("complaint", "access", "Cannot log in",
+                                                                 "alice@example.org"), "1.2.3.4", NOW)
+    unknown = submit_public_feedback(fixture_store, PublicFeedback("complaint", "access", "Cannot log in",
+                                                                   "nobody@example.org"), "1.2.3.4", NOW)
+    assert link_feedback_to_sender(fixture_store, known, staff()) == 1
+    assert get_feedback(fixture_store, known).customer_id == 1
+    assert feedback_list(fixture_store)["customer"].tolist() == ["Not in the directory", "Alice Adams"]
+    with pytest.raises(ValidationError) as again:
+        link_feedback_to_sender(fixture_store, known, staff())
+    assert again.value.errors == {"form": "This feedback is linked to a customer already."}
+    with pytest.raises(ValidationError) as stranger:
+        link_feedback_to_sender(fixture_store, unknown, staff())
+    assert stranger.value.errors == {"form": "No customer in the directory has the e-mail this feedback came with."}
+    assert rows(fixture_store, "SELECT details FROM audit_log WHERE entity = 'feedback_items' AND action = 'update'") \
+        == [('{"before": {"customer_id": null}, "after": {"customer_id": 1}}',)]
+
+
 @pytest.mark.parametrize(("entry", "field", "message"), [
     (PublicFeedback("complaint", "access", "x" * 2001), "description",
      "This is 2,001 characters; shorten it to 2,000 at most."),
@@ -217,7 +236,7 @@ def test_a_customers_feedback_is_exported_with_their_data_and_erased_with_it_whi
     assert "Ben Brown was rude" in archive.read("feedback_items.csv").decode()
     erase_customer(fixture_store, 1, lead())
     assert rows(fixture_store, "SELECT kind, customer_id, contact_email, description, response FROM feedback_items") == [
-        ("complaint", None, None, "Erased.", "Erased.")]  # sent from their e-mail by the public form: theirs too
+        ("complaint", None, None, "Erased.", "Erased.")]  # sent by the public form from their e-mail: theirs
 
 
 def test_an_item_from_a_survey_comment_takes_its_customer_and_leaves_it_out_of_the_choices(fixture_store):

@@ -121,3 +121,21 @@ def test_the_reports_page_previews_you_said_we_did(app_db):
     table = next(frame.value for frame in app.dataframe if "we_did" in frame.value.columns)
     assert len(table) > 0 and table["we_did"].str.len().min() > 0
     assert any(caption.value.startswith("Received ") for caption in app.caption)
+
+
+def test_a_public_message_counts_for_its_sender_only_once_staff_link_it(app_db):
+    from infodash.feedback import PublicFeedback, submit_public_feedback
+
+    customer_id, name, email = one(app_db, "SELECT customer_id, name, email FROM customers WHERE active AND email "
+                                           "IS NOT NULL ORDER BY customer_id LIMIT 1")
+    feedback_id = submit_public_feedback(app_db, PublicFeedback("complaint", "access", "Locked out again", email),
+                                         "10.9.8.7")
+    assert get_feedback(app_db, feedback_id).customer_id is None  # anyone could have typed the address
+    app = open_page("feedback.py", "Ben Okafor")
+    app.session_state["fl_selected"] = feedback_id
+    app.run()
+    click(app, f"Link to {name}")
+    assert not errors(app)
+    assert f"Feedback #{feedback_id} now counts for the customer who sent it." in successes(app)
+    assert get_feedback(app_db, feedback_id).customer_id == customer_id
+    assert not [button for button in app.button if button.label.startswith("Link to")]  # linked: no second offer

@@ -16,8 +16,8 @@ from infodash.customer_import import CustomerImportOptions, import_customers
 from infodash.db import Store
 from infodash.detection import set_sensitivity
 from infodash.errors import NotAllowed
-from infodash.feedback import (FeedbackDraft, acknowledge_feedback, mark_customer_told, record_feedback,
-                               record_feedback_response, resolve_feedback, triage_feedback)
+from infodash.feedback import (FeedbackDraft, acknowledge_feedback, link_feedback_to_sender, mark_customer_told,
+                               record_feedback, record_feedback_response, resolve_feedback, triage_feedback)
 from infodash.feedback_figures import FeedbackTargets, set_feedback_targets
 from infodash.findings import review_anomaly
 from infodash.importers import save_mapping
@@ -113,6 +113,7 @@ WRITES: dict[str, tuple[str, Callable[[Store, Account], object]]] = {
     "record_feedback_response": ("staff", lambda s, a: record_feedback_response(s, unowned_feedback(s), "Done", a)),
     "resolve_feedback": ("staff", lambda s, a: resolve_feedback(s, unowned_feedback(s), a, now=NOW)),
     "mark_customer_told": ("staff", lambda s, a: mark_customer_told(s, unowned_feedback(s), a, now=NOW)),
+    "link_feedback_to_sender": ("staff", lambda s, a: link_feedback_to_sender(s, public_feedback(s), a)),
     "set_feedback_targets": ("lead", lambda s, a: set_feedback_targets(s, FeedbackTargets(2, 8), a)),
     "record_initiative": ("lead", lambda s, a: record_initiative(s, initiative(), a, NOW.date(), NOW)),
     "update_initiative": ("lead", lambda s, a: update_initiative(s, 1, initiative(), a, NOW.date(), NOW)),
@@ -126,6 +127,16 @@ def unowned_feedback(store: Store) -> int:
     found = first(store, "SELECT max(feedback_id) FROM feedback_items WHERE owner IS NULL AND status = 'received'")
     return found if found is not None else record_feedback(
         store, FeedbackDraft("suggestion", "other", "Open earlier", NOW - dt.timedelta(hours=1), 1), lead(), NOW)
+
+
+def public_feedback(store: Store) -> int:
+    """A public-form message sent with a directory customer's e-mail, linked to nobody yet (put there by hand, so
+    that the audit log holds only what the write under test does)."""
+    with store.writing() as db:
+        return db.execute(
+            "INSERT INTO feedback_items (kind, category, contact_email, description, received_at, source, created_by) "
+            "SELECT 'complaint', 'access', min(lower(trim(email))), 'Locked out', ?, 'public_form', 'public form' "
+            "FROM customers WHERE active AND email IS NOT NULL RETURNING feedback_id", [NOW]).fetchone()[0]
 
 
 def audit_rows(store: Store) -> int:

@@ -13,7 +13,8 @@ import streamlit as st
 
 from infodash.db import Store, StoreError
 from infodash.errors import NotAllowed, ValidationError
-from infodash.feedback import (FeedbackDraft, FeedbackItem, PublicFeedback, acknowledge_feedback, mark_customer_told,
+from infodash.feedback import (FeedbackDraft, FeedbackItem, PublicFeedback, acknowledge_feedback,
+                               link_feedback_to_sender, mark_customer_told,
                                record_feedback, record_feedback_response, resolve_feedback, submit_public_feedback,
                                triage_feedback)
 from infodash.feedback_figures import FeedbackTargets, set_feedback_targets
@@ -70,6 +71,7 @@ def _work(store: Store, action: str, feedback_id: int, message: str) -> None:
         "respond": lambda: record_feedback_response(store, feedback_id, state.get("ft_response") or "", actor(store)),
         "resolve": lambda: resolve_feedback(store, feedback_id, actor(store)),
         "told": lambda: mark_customer_told(store, feedback_id, actor(store)),
+        "link": lambda: link_feedback_to_sender(store, feedback_id, actor(store)),
     }
     if WORK.attempt(actions[action]):
         WORK.succeeded(message.format(feedback_id=feedback_id))
@@ -93,6 +95,10 @@ def resolve(store: Store, feedback_id: int) -> None:
 
 def told(store: Store, feedback_id: int) -> None:
     _work(store, "told", feedback_id, "Feedback #{feedback_id}: the customer was told the outcome.")
+
+
+def link(store: Store, feedback_id: int) -> None:
+    _work(store, "link", feedback_id, "Feedback #{feedback_id} now counts for the customer who sent it.")
 
 
 def load_item(item: FeedbackItem) -> None:
