@@ -81,14 +81,15 @@ class PublicFeedback:
 
 
 def _check_common(db: duckdb.DuckDBPyConnection, kind: str | None, category: str | None, description: str,
-                  service_id: int | None, errors: dict[str, str]) -> str:
+                  service_id: int | None, errors: dict[str, str],
+                  nothing_written: str = "Write what the customer said.") -> str:
     if kind not in KINDS:
         errors["kind"] = "Choose whether it is a complaint, a compliment or a suggestion."
     if category not in CATEGORIES:
         errors["category"] = "Choose what it is about."
     text = (description or "").strip()
     if not text:
-        errors["description"] = "Write what the customer said."
+        errors["description"] = nothing_written
     elif len(text) > MAX_DESCRIPTION_CHARS:
         errors["description"] = f"This is {len(text):,} characters; shorten it to {MAX_DESCRIPTION_CHARS:,} at most."
     check_service(db, service_id, errors)
@@ -215,7 +216,8 @@ def submit_public_feedback(store: Store, entry: PublicFeedback, source: str | No
     elif email and not _EMAIL.match(email):
         errors["email"] = "This does not look like an e-mail address: check it, or leave it empty."
     with store.reading() as db:
-        text = _check_common(db, entry.kind, entry.category, entry.description, entry.service_id, errors)
+        text = _check_common(db, entry.kind, entry.category, entry.description, entry.service_id, errors,
+                             "Write your message.")  # the customer is writing it
         if entry.service_id is not None and "service_id" not in errors and not db.execute(
                 "SELECT count(*) FROM services WHERE service_id = ? AND active AND in_scope",
                 [entry.service_id]).fetchone()[0]:

@@ -165,6 +165,7 @@ def test_staff_link_a_public_message_to_its_sender_once_checked_and_only_to_a_di
 @pytest.mark.parametrize(("entry", "field", "message"), [
     (PublicFeedback("complaint", "access", "x" * 2001), "description",
      "This is 2,001 characters; shorten it to 2,000 at most."),
+    (PublicFeedback("complaint", "access", "  "), "description", "Write your message."),  # to the customer
     (PublicFeedback("complaint", "access", "Slow", "not-an-email"), "email",
      "This does not look like an e-mail address: check it, or leave it empty."),
     (PublicFeedback("complaint", "access", "Slow", "a" * 250 + "@x.org"), "email", "Use at most 254 characters."),
