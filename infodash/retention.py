@@ -2,8 +2,9 @@
 periods are removed by ``python -m infodash retention`` (nightly), which can say first what would go.
 
 Usage events are deleted (the usage pages and detectors then start where the kept events start).
-Notes are cleared, not their records: touchpoints, status changes and breach reasons stay and count;
-only what someone wrote about a person goes. No period set means nothing is removed.
+Notes are cleared, not their records: touchpoints, status changes, breach reasons and feedback items stay and
+count; only what someone wrote by or about a person goes (a feedback item's message, the reply and the address
+to reply to). No period set means nothing is removed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from infodash.settings import get_setting
 USAGE_SETTING = "retention_usage_months"
 NOTES_SETTING = "retention_notes_months"
 LONGEST_MONTHS = 240
+CLEARED_FEEDBACK = "Cleared after the retention period."  # a feedback item's message once its text has gone
 
 _COUNTS = """
     SELECT (SELECT count(*) FROM usage_events WHERE $usage_before IS NOT NULL AND occurred_at < $usage_before),
@@ -33,17 +35,22 @@ _COUNTS = """
            (SELECT count(*) FROM request_status_history WHERE $notes_before IS NOT NULL
                                                           AND changed_at < $notes_before AND note IS NOT NULL),
            (SELECT count(*) FROM requests WHERE $notes_before IS NOT NULL AND received_at < $notes_before
-                                            AND breach_note IS NOT NULL)
+                                            AND breach_note IS NOT NULL),
+           (SELECT count(*) FROM feedback_items WHERE $notes_before IS NOT NULL AND received_at < $notes_before
+                                                  AND description NOT IN ($cleared, 'Erased.'))
 """
-# Each statement with the bound it reads (DuckDB refuses parameters a statement does not use).
+# What goes, statement by statement (each is given only the parameters it reads: DuckDB refuses the others).
 _REMOVE = (
-    ("DELETE FROM usage_events WHERE $usage_before IS NOT NULL AND occurred_at < $usage_before", "usage_before"),
-    ("UPDATE touchpoints SET note = '' WHERE $notes_before IS NOT NULL AND occurred_at < $notes_before "
-     "AND note <> ''", "notes_before"),
-    ("UPDATE request_status_history SET note = NULL WHERE $notes_before IS NOT NULL AND changed_at < $notes_before "
-     "AND note IS NOT NULL", "notes_before"),
-    ("UPDATE requests SET breach_note = NULL WHERE $notes_before IS NOT NULL AND received_at < $notes_before "
-     "AND breach_note IS NOT NULL", "notes_before"),
+    "DELETE FROM usage_events WHERE $usage_before IS NOT NULL AND occurred_at < $usage_before",
+    "UPDATE touchpoints SET note = '' WHERE $notes_before IS NOT NULL AND occurred_at < $notes_before AND note <> ''",
+    "UPDATE request_status_history SET note = NULL WHERE $notes_before IS NOT NULL AND changed_at < $notes_before "
+    "AND note IS NOT NULL",
+    "UPDATE requests SET breach_note = NULL WHERE $notes_before IS NOT NULL AND received_at < $notes_before "
+    "AND breach_note IS NOT NULL",
+    # 'Erased.': what erasing the customer left (infodash.personal_data); nothing more to clear
+    "UPDATE feedback_items SET description = $cleared, contact_email = NULL, "
+    "response = CASE WHEN response IS NOT NULL THEN $cleared END WHERE $notes_before IS NOT NULL "
+    "AND received_at < $notes_before AND description NOT IN ($cleared, 'Erased.')",
 )
 
 
@@ -54,7 +61,7 @@ class RetentionPlan:
     usage_before: dt.datetime | None  # usage events before this go (None: kept)
     notes_before: dt.datetime | None  # notes written before this are cleared (None: kept)
     usage_events: int
-    notes: int  # touchpoint notes, status-change notes and breach notes
+    notes: int  # touchpoint notes, status-change notes, breach notes and feedback messages
 
     def in_words(self, done: bool) -> list[str]:
         """One line per kind, e.g. 'deleted 1,204 usage events before 2024-12-04'."""
@@ -101,9 +108,10 @@ def _bounds(store: Store, now: dt.datetime | None) -> dict[str, dt.datetime | No
 
 
 def _planned(db: duckdb.DuckDBPyConnection, bounds: dict[str, dt.datetime | None]) -> RetentionPlan:
-    usage, touchpoint_notes, status_notes, breach_notes = db.execute(_COUNTS, bounds).fetchone()
+    usage, touchpoint_notes, status_notes, breach_notes, feedback = db.execute(
+        _COUNTS, {**bounds, "cleared": CLEARED_FEEDBACK}).fetchone()
     return RetentionPlan(bounds["usage_before"], bounds["notes_before"], usage,
-                         touchpoint_notes + status_notes + breach_notes)
+                         touchpoint_notes + status_notes + breach_notes + feedback)
 
 
 def plan(store: Store, now: dt.datetime | None = None) -> RetentionPlan:
@@ -119,8 +127,9 @@ def apply(store: Store, account: Account, now: dt.datetime | None = None) -> Ret
     bounds = _bounds(store, now)
     with store.writing() as db:
         done = _planned(db, bounds)
-        for statement, bound in _REMOVE:
-            db.execute(statement, {bound: bounds[bound]})
+        parameters = {**bounds, "cleared": CLEARED_FEEDBACK}
+        for statement in _REMOVE:
+            db.execute(statement, {name: value for name, value in parameters.items() if f"${name}" in statement})
         audit.record(db, account.name, "retention", "usage_events", None,
                      {"usage_events": done.usage_events, "notes": done.notes, **bounds})
     return done

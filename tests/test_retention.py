@@ -28,6 +28,14 @@ def kept(fixture_store):
         """)
         db.execute("UPDATE touchpoints SET note = 'Old note', occurred_at = TIMESTAMPTZ '2023-01-10 10:00+00' "
                    "WHERE touchpoint_id = (SELECT min(touchpoint_id) FROM touchpoints)")
+        db.execute("""
+            INSERT INTO feedback_items (kind, category, customer_id, contact_email, description, status, received_at,
+                                        response, source, created_by)
+            VALUES ('complaint', 'staff', 1, 'alice@example.org', 'Old complaint about Ben', 'resolved',
+                    TIMESTAMPTZ '2023-02-01 10:00+00', 'Spoke to Ben', 'public_form', 'public form'),  -- 34 months old
+                   ('suggestion', 'other', 1, NULL, 'Recent idea', 'received',
+                    TIMESTAMPTZ '2024-01-01 10:00+00', NULL, 'staff', 'Ana Costa')                     -- kept
+        """)
     return fixture_store
 
 
@@ -44,16 +52,20 @@ def test_a_dry_run_counts_and_applying_removes_exactly_that(kept):
         events_before = db.execute("SELECT count(*) FROM usage_events").fetchone()[0]
     planned = retention.plan(kept, NOW)
     assert planned.usage_before == dt.datetime(2024, 12, 4, 9, 0, tzinfo=dt.UTC)
-    assert (planned.usage_events, planned.notes) == (1, 1)
+    assert (planned.usage_events, planned.notes) == (1, 2)  # the touchpoint note and the old feedback message
     assert planned.in_words(done=False) == ["would delete 1 usage event before 2024-12-04",
-                                            "would clear 1 note written before 2023-12-04"]
+                                            "would clear 2 notes written before 2023-12-04"]
     done = retention.apply(kept, LEAD, NOW)
-    assert (done.usage_events, done.notes) == (1, 1)
+    assert (done.usage_events, done.notes) == (1, 2)
     with kept.reading() as db:
         assert db.execute("SELECT count(*) FROM usage_events").fetchone()[0] == events_before - 1
         assert db.execute("SELECT count(*) FROM touchpoints WHERE note = 'Old note'").fetchone()[0] == 0
         assert db.execute("SELECT count(*) FROM touchpoints WHERE occurred_at < '2023-02-01'").fetchone()[0] == 1
         assert db.execute("SELECT actor FROM audit_log WHERE action = 'retention'").fetchall() == [("Ana Costa",)]
+        assert db.execute("SELECT kind, description, contact_email, response FROM feedback_items "
+                          "ORDER BY received_at").fetchall() == [
+            ("complaint", retention.CLEARED_FEEDBACK, None, retention.CLEARED_FEEDBACK),  # still counted
+            ("suggestion", "Recent idea", None, None)]
     assert (retention.plan(kept, NOW).usage_events, retention.plan(kept, NOW).notes) == (0, 0)
 
 
