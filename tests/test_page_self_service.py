@@ -23,9 +23,9 @@ def test_the_page_ranks_routine_requests_by_the_staff_hours_they_cost(app_db):
                            "Routine candidates"]
     assert all(card.help for card in cards.values())  # every card has its definition
     ranked = app.dataframe[0].value
-    assert ranked["label"].head(3).tolist() == [
-        "Access to account pipeline in the data warehouse for ‹name›", "Password reset ‹name›",
-        "Licence for the reporting tool for ‹name›"]
+    # today's demo: which wording of a template is the most typical one varies with the day the demo ends
+    assert [label.split()[0] for label in ranked["label"].head(3)] == ["Access", "Password", "Licence"]
+    assert ranked["label"].iloc[0].startswith("Access to account pipeline in the data warehouse")
     assert ranked["rank"].tolist() == list(range(1, len(ranked) + 1))
     assert ranked["hours_per_month"].is_monotonic_decreasing
     assert int(cards["Routine candidates"].value) == len(ranked)
@@ -46,10 +46,11 @@ def test_every_candidate_can_be_shown_with_the_criterion_it_misses(app_db):
 
 def test_a_candidate_shows_its_services_groups_and_example_subjects_to_staff(app_db):
     app = open_page("self_service.py", "Ana Costa")
-    candidates = subject_groups(app_db).candidates.set_index("label")["candidate"]
-    app.session_state["ss_candidate"] = int(candidates["Password reset ‹name›"])  # (AppTest picks by value)
+    candidates = subject_groups(app_db).candidates
+    resets = int(candidates[candidates["label"].str.startswith("Password reset")]["candidate"].iloc[0])
+    app.session_state["ss_candidate"] = resets  # (AppTest picks by value)
     app.run()
-    assert app.selectbox(key="ss_candidate").value == int(candidates["Password reset ‹name›"])
+    assert app.selectbox(key="ss_candidate").value == resets
     assert not app.exception
     by_service, by_group, examples = (frame.value for frame in app.dataframe[1:4])
     assert "Data warehouse reports" in by_service["value"].tolist()
