@@ -47,7 +47,7 @@ PUBLIC_WINDOW = dt.timedelta(minutes=10)
 # Whatever the sources: behind a proxy every visitor may share one address, and addresses can be changed, so the
 # form as a whole takes at most this many messages an hour (a flood cannot fill the database).
 PUBLIC_MESSAGES_PER_HOUR = 60
-UNVERIFIED = "Unverified e-mail of "  # how the list names the directory's match for a public-form e-mail
+UNVERIFIED = "Unverified e-mail of "  # how the list names the directory's match for a public-form e-mail (bound)
 PUBLIC_ACTOR = "public feedback form"  # the audit log's actor for a submission of the public form
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -433,7 +433,7 @@ def mark_customer_told(store: Store, feedback_id: int, actor: Account, when: dt.
 
 _LIST_SQL = """
 SELECT f.feedback_id, f.received_at, f.kind, f.category, f.severity, s.name AS service,
-       coalesce(c.name, (SELECT 'Unverified e-mail of ' || min(d.name) FROM customers d
+       coalesce(c.name, (SELECT $unverified || min(d.name) FROM customers d
                          WHERE f.contact_email IS NOT NULL AND lower(trim(d.email)) = f.contact_email AND d.active),
                 CASE WHEN f.contact_email IS NOT NULL THEN 'Not in the directory' ELSE 'Anonymous' END) AS customer,
        f.description, f.owner, f.status, f.acknowledged_at, f.resolved_at, f.response, f.customer_told_at, f.source,
@@ -452,8 +452,8 @@ def feedback_list(store: Store, status: str | None = None, kind: str | None = No
     """Feedback items, newest first, at most ``limit`` (``total``: how many match in all). ``owner`` '' lists
     the items nobody owns; None leaves a filter out."""
     with store.reading() as db:
-        return db.execute(_LIST_SQL, {"status": status, "kind": kind, "service": service_id, "owner": owner,
-                                      "limit": limit}).df()
+        return db.execute(_LIST_SQL, {"unverified": UNVERIFIED, "status": status, "kind": kind,
+                                      "service": service_id, "owner": owner, "limit": limit}).df()
 
 
 def feedback_owners(store: Store) -> list[str]:
