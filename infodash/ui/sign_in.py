@@ -19,6 +19,7 @@ from infodash.errors import NotAllowed, ValidationError
 from infodash.settings import demo_size
 from infodash.ui.feedback import FormFeedback
 from infodash.ui.pickers import DEMO_KEY, SIGNED_IN_KEY, STAFF_NAME_KEY
+from infodash.ui.store import cached
 from infodash.ui.text import escape_markdown
 
 DEMO_LEAD = Account(0, "demo.lead@example.org", "Demo lead", "lead")
@@ -42,7 +43,9 @@ def signed_in(store: Store) -> Account:
         account = None
     if account is not None:
         try:
-            account = current(store, account)
+            # cached until the file changes (a lead's change of role or a disabled account is a change): each
+            # page switch would otherwise open the database only to find the account as it was
+            account = cached(current, store, account)
         except NotAllowed as ended:
             _sign_out()
             _FORM.failed({"form": str(ended)})
@@ -72,7 +75,7 @@ def _sign_in(store: Store) -> Account:
 def _demo_sign_in(store: Store) -> bool:
     """Whether this is demo data nobody has accounts on: then the demo lead is signed in by itself. Once a lead
     adds accounts, everyone signs in, whatever the file holds."""
-    return bool(demo_size(store)) and not has_accounts(store)
+    return bool(cached(demo_size, store)) and not cached(has_accounts, store)
 
 
 def _only_page(draw: Callable[[], None]) -> None:
