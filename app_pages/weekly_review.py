@@ -12,14 +12,13 @@ from infodash.review import (DEFINITIONS, compared_week, period_figures, summary
                              weekly_trend)
 from infodash.sla import evaluate_requests
 from infodash.sla_reports import ATTAINMENT_DEFINITION, late_and_at_risk, open_requests_at_risk, weekly_attainment
-from infodash.surveys import latest_wave_summary
 from infodash.ui.charts import cached_chart
 from infodash.ui.feedback_sections import review_feedback_cards
 from infodash.ui.review_charts import channel_chart, resolution_chart, volume_chart
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import page_context
 from infodash.ui.store import cached, store_errors
-from infodash.ui.survey_sections import feedback_kpi, summary_kpis
+from infodash.ui.survey_sections import feedback_kpi, latest_summaries, summary_kpis
 from infodash.ui.tables import show_table
 from infodash.ui.text import escape_markdown
 from infodash.ui.what_changed import what_changed_block
@@ -58,8 +57,7 @@ with store_errors(store):
     service_levels = cached(weekly_attainment, store, week, time_zone, filters, now=now)
     at_risk = cached(open_requests_at_risk, store, time_zone, filters, now=now)
     last_day = week.end - dt.timedelta(days=1)
-    survey = cached(latest_wave_summary, store, last_day, filters)
-    feedback = cached(latest_wave_summary, store, last_day, filters, True)
+    survey, feedback = latest_summaries(store, last_day, filters)
     compared = compared_week(week, today)
     same_days = None if compared == week.previous() else cached(period_figures, store, [compared], time_zone,
                                                                   filters)
@@ -70,7 +68,7 @@ summary = summary_from_figures(week, trend, same_days)
 if summary.is_empty:
     st.info("Nothing was logged in this week for the chosen filters: no requests, touchpoints or follow-ups. "
             "Pick another week or widen the filters in the sidebar.", icon=":material/event_busy:")
-what_changed_block(store, week, compared, time_zone, filters, now, (survey, feedback))
+what_changed_block(store, week, compared, time_zone, filters, now)
 
 
 def card(figure: str, label: str, kind: str = "count", direction: str = "higher_is_better") -> Kpi:

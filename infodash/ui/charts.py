@@ -40,11 +40,12 @@ def styled(figure: go.Figure, title: str, height: int = 320) -> go.Figure:
 
 def cached_chart(name: str, build: Callable[..., go.Figure], *args: Any) -> go.Figure:
     """``build(*args)``, remembered for the same arguments: Plotly Express takes tens of
-    milliseconds per figure, too much to repeat on every rerun of a page."""
+    milliseconds per figure, too much to repeat on every rerun of a page. The figure is shared, not copied
+    (unpickling a figure validates it all again): draw it, do not change it."""
     return _cached_figure(name, build, *args)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _cached_figure(name: str, _build: Callable[..., go.Figure], *args: Any) -> go.Figure:
     return shown_as_typed(_build(*args))
 

@@ -3,17 +3,29 @@ the breakdown table and the comments, each showing "fewer than 5 responses" wher
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
+from infodash.db import Store
+from infodash.filters import Filters
 from infodash.formatting import format_figure, format_p_value
 from infodash.instruments import Instrument
 from infodash.survey_templates import RATER_DIMENSIONS
 from infodash.surveys import (HEADLINE, MEASURE_TITLES, MIN_RESPONSES, SUPPRESSED, CommentSelection, WaveSummary,
-                              wave_table, with_suppression_text)
+                              latest_wave_summary, wave_table, with_suppression_text)
 from infodash.ui.kpi import Kpi, kpi_row
+from infodash.ui.store import cached
 from infodash.ui.tables import download_button, show_table
 from infodash.ui.text import escape_markdown
+
+
+def latest_summaries(store: Store, last_day: dt.date, filters: Filters) -> tuple[WaveSummary | None, WaveSummary | None]:
+    """The latest survey wave and the latest post-request feedback by ``last_day`` (cached), as the weekly review
+    shows them and its "What changed" compares them."""
+    return (cached(latest_wave_summary, store, last_day, filters),
+            cached(latest_wave_summary, store, last_day, filters, True))
 
 
 def _verdict(row: pd.Series | None) -> str:

@@ -4,6 +4,7 @@ codes in words and blanks for what is missing; each downloadable as CSV (noted i
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -128,8 +129,9 @@ def _drawable(shown: pd.DataFrame, config: dict[str, Any]) -> tuple[pd.DataFrame
 
 
 def download_button(frame: pd.DataFrame, file_name: str, key: str | None = None) -> None:
-    """A "Download CSV" button for ``frame``, safe to open in a spreadsheet."""
-    st.download_button("Download CSV", csv_bytes(frame), file_name=file_name, mime="text/csv",
+    """A "Download CSV" button for ``frame``, safe to open in a spreadsheet, written when it is clicked: most page
+    runs draw the button without anyone taking the file."""
+    st.download_button("Download CSV", partial(csv_bytes, frame), file_name=file_name, mime="text/csv",
                        key=key or f"download_{file_name}", icon=":material/download:", on_click=note_download,
                        args=(file_name, len(frame)))
 

@@ -11,8 +11,8 @@ from infodash.db import Store
 from infodash.filters import Filters
 from infodash.movers import CORRECTION, DEFINITION, TOP, WhatChanged, what_changed
 from infodash.periods import Period, first_days, span_label
-from infodash.surveys import WaveSummary
 from infodash.ui.store import cached, store_errors
+from infodash.ui.survey_sections import latest_summaries
 from infodash.ui.tables import show_table
 from infodash.ui.text import escape_markdown
 
@@ -45,11 +45,18 @@ def show_what_changed(changes: WhatChanged, key: str) -> None:
 
 
 def what_changed_block(store: Store, week: Period, compared: Period, time_zone: ZoneInfo, filters: Filters,
-                       now: dt.datetime, summaries: tuple[WaveSummary | None, ...]) -> None:
-    """The weekly review's "What changed": ``week`` against ``compared`` (see :func:`infodash.review.compared_week`);
-    ``summaries``: the latest survey wave and post-request feedback the page has read for the week."""
+                       now: dt.datetime) -> None:
+    """The weekly review's "What changed": ``week`` against ``compared`` (see :func:`infodash.review.compared_week`)."""
     covered = first_days(week, compared.days)  # a week still running: its days so far, as many as compared
     with store_errors(store):
-        changes = cached(what_changed, store, covered, compared, time_zone, filters, now,
-                         compared_name(week, compared), TOP, summaries)
+        changes = cached(_week_changes, store, covered, compared, time_zone, filters, now,
+                         compared_name(week, compared), week.end - dt.timedelta(days=1))
     show_what_changed(changes, "review_what_changed")
+
+
+def _week_changes(store: Store, covered: Period, compared: Period, time_zone: ZoneInfo, filters: Filters,
+                  now: dt.datetime, compared_with: str, last_day: dt.date) -> WhatChanged:
+    # The survey summaries are the page's own, read from the cache on a miss; as arguments of the cached call
+    # they would be hashed on every run (about 20 ms).
+    return what_changed(store, covered, compared, time_zone, filters, now, compared_with, TOP,
+                        latest_summaries(store, last_day, filters))
