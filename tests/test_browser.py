@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from infodash.accounts import add_account
@@ -236,12 +237,13 @@ def test_a_person_signs_in_and_their_touchpoint_is_recorded_under_their_account(
                           ["ben.okafor@example.org"]).fetchone()[0] == 1
 
 
-def test_no_page_fetches_anything_from_outside_the_server_and_a_phone_shows_two_cards_a_row(server):
+def test_no_page_fetches_anything_from_outside_the_server_a_table_downloads_as_shown_and_a_phone_shows_two_cards_a_row(
+        server, tmp_path):
     from urllib.parse import urlparse
 
     from playwright.sync_api import sync_playwright
 
-    url, _ = server
+    url, store = server
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1400})
@@ -253,6 +255,11 @@ def test_no_page_fetches_anything_from_outside_the_server_and_a_phone_shows_two_
             page.get_by_role("link", name=link, exact=True).click()
             page.get_by_role("heading", name=link).first.wait_for(timeout=30_000)
             wait_for_app(page)
+            if link == "Service levels":  # its breakdown's CSV: written on the click, headed as the table
+                with page.expect_download() as download:
+                    page.get_by_role("button", name="Download CSV").first.click()
+                download.value.save_as(tmp_path / "breakdown.csv")
+                wait_for_app(page)
         phone = browser.new_page(viewport={"width": 400, "height": 900})  # and on a phone, cards two per row
         phone.goto(url)
         phone.get_by_test_id("stMetric").nth(1).wait_for()
@@ -263,6 +270,12 @@ def test_no_page_fetches_anything_from_outside_the_server_and_a_phone_shows_two_
             " return {x: box.x, y: box.y, width: box.width}; })")
         browser.close()
     assert cards[0]["y"] == cards[1]["y"] and cards[0]["x"] < cards[1]["x"] and cards[1]["width"] > 120
+    breakdown = pd.read_csv(tmp_path / "breakdown.csv")
+    assert {"Service", "Requests", "Open, late", "Attainment (%)", "Promised (%)"} <= set(breakdown.columns)
+    attainment = breakdown["Attainment (%)"].dropna()  # blank for a service without requests
+    assert attainment.between(0, 100).all() and attainment.max() > 1
+    with store.reading() as db:
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'download'").fetchone()[0] == 1
     outside = {urlparse(address).netloc for address in fetched if urlparse(address).scheme in ("http", "https", "ws",
                                                                                                "wss")}
     assert outside == {urlparse(url).netloc}, outside  # an intranet without internet shows every page whole

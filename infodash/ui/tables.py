@@ -103,9 +103,28 @@ def show_table(frame: pd.DataFrame, file_name: str, key: str | None = None, hidd
     config = {column: COLUMNS[column] for column in shown if column in COLUMNS} | dict(column_config or {})
     table, table_config = _drawable(shown, config)
     drawn = st.dataframe(table, hide_index=True, column_config=table_config, key=key, **dataframe_options)
-    download_button(shown if download is None else readable(download), file_name,
-                    key=None if key is None else f"{key}_download")
+    exported = shown if download is None else readable(download)
+    download_button(exported, file_name, key=None if key is None else f"{key}_download",
+                    column_config={column: COLUMNS[column] for column in exported if column in COLUMNS}
+                    | dict(column_config or {}))
     return drawn
+
+
+def as_shown(frame: pd.DataFrame, config: Mapping[str, Any]) -> pd.DataFrame:
+    """``frame`` for its CSV, reading as its table does with ``config`` (Streamlit's column configuration): the
+    table's headers (a column without a label keeps its name), and shares the table shows as percentages in
+    percent, their header saying "(%)"."""
+    exported, headers = frame.copy(), {}
+    for column in frame.columns:
+        spec = config.get(column)
+        label = spec if isinstance(spec, str) else (spec or {}).get("label")
+        number = (spec or {}).get("type_config", {}) if isinstance(spec, dict) else {}
+        if number.get("format") == "percent":  # a 0-1 share the table multiplies by 100
+            exported[column] = exported[column] * 100
+        in_percent = number.get("format") == "percent" or "%%" in str(number.get("format") or "")
+        if label:
+            headers[column] = f"{label} (%)" if in_percent else label
+    return exported.rename(columns=headers)
 
 
 def _drawable(shown: pd.DataFrame, config: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -128,12 +147,18 @@ def _drawable(shown: pd.DataFrame, config: dict[str, Any]) -> tuple[pd.DataFrame
     return drawn, drawn_config
 
 
-def download_button(frame: pd.DataFrame, file_name: str, key: str | None = None) -> None:
-    """A "Download CSV" button for ``frame``, safe to open in a spreadsheet, written when it is clicked: most page
-    runs draw the button without anyone taking the file."""
-    st.download_button("Download CSV", partial(csv_bytes, frame), file_name=file_name, mime="text/csv",
-                       key=key or f"download_{file_name}", icon=":material/download:", on_click=note_download,
-                       args=(file_name, len(frame)))
+def download_button(frame: pd.DataFrame, file_name: str, key: str | None = None,
+                    column_config: Mapping[str, Any] | None = None) -> None:
+    """A "Download CSV" button for ``frame`` as its table shows it (:func:`as_shown` with the table's
+    ``column_config``), safe to open in a spreadsheet, written when it is clicked: most page runs draw the button
+    without anyone taking the file."""
+    st.download_button("Download CSV", partial(_csv, frame, column_config or {}), file_name=file_name,
+                       mime="text/csv", key=key or f"download_{file_name}", icon=":material/download:",
+                       on_click=note_download, args=(file_name, len(frame)))
+
+
+def _csv(frame: pd.DataFrame, column_config: Mapping[str, Any]) -> bytes:
+    return csv_bytes(as_shown(frame, column_config))
 
 
 def note_download(file_name: str, rows: int | None = None) -> None:
