@@ -8,11 +8,6 @@ from infodash.ui.sign_in import signed_in
 from infodash.ui.store import get_store, store_errors
 from infodash.ui.warm_up import warm_up
 
-configure_page()
-warm_up()  # the other pages' code loads while this one is read
-with store_errors():  # a database busy with an import says so, and the sign-in waits for it
-    account = signed_in(get_store())
-
 # Each page with the least role that may open it: viewers (senior management) see the aggregate pages,
 # staff also the pages about individuals and the logging forms, leads everything. A page left out of the
 # navigation cannot be opened, not even from a bookmark.
@@ -46,9 +41,25 @@ PAGES = {
         ("app_pages/audit.py", "Audit log", ":material/history:", "lead"),
     ],
 }
-allowed = {section: [st.Page(path, title=title, icon=icon, default=path.endswith("weekly_review.py"))
-                     for path, title, icon, least in pages if ROLE_RANK[account.role] >= ROLE_RANK[least]]
-           for section, pages in PAGES.items()}
-# expanded: every page stays in sight rather than behind "View more" (up to 18 pages in 3 groups)
-navigation = st.navigation({section: pages for section, pages in allowed.items() if pages}, expanded=True)
-navigation.run()
+
+
+def allowed_pages(role: str) -> dict[str, list[st.Page]]:
+    """The navigation's sections with the pages ``role`` may open (sections left empty left out)."""
+    allowed = {section: [st.Page(path, title=title, icon=icon, default=path.endswith("weekly_review.py"))
+                         for path, title, icon, least in pages if ROLE_RANK[role] >= ROLE_RANK[least]]
+               for section, pages in PAGES.items()}
+    return {section: pages for section, pages in allowed.items() if pages}
+
+
+configure_page()
+warm_up()  # the other pages' code loads while this one is read
+with store_errors():  # a database busy with an import says so, and the sign-in waits for it
+    store = get_store()
+# One connection for the whole run, opened at the first read no cache answers and closed once the page is drawn:
+# each opening starts DuckDB afresh (its catalogue read, no data in memory), a quarter of a second of a page's
+# first visit on the large set when its sections opened their own; between runs the file is free for jobs.
+with store.session():
+    with store_errors():
+        account = signed_in(store)
+    # expanded: every page stays in sight rather than behind "View more" (up to 18 pages in 3 groups)
+    st.navigation(allowed_pages(account.role), expanded=True).run()

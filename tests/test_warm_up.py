@@ -28,3 +28,14 @@ def test_a_module_that_cannot_be_imported_is_skipped_and_noted_not_raised(caplog
         _load(["infodash.no_such_module", "json"])
 
     assert [record.getMessage() for record in caplog.records] == ["warming up infodash.no_such_module failed"]
+
+
+def test_the_loading_starts_once_per_process_whatever_the_caches():
+    import streamlit as st
+
+    from infodash.ui.warm_up import warm_up
+
+    first = warm_up()
+    st.cache_resource.clear()  # what "Clear caches" does
+    assert warm_up() is first
+    first.join(timeout=120)

@@ -9,8 +9,6 @@ import logging
 import threading
 from pathlib import Path
 
-import streamlit as st
-
 PAGES = Path(__file__).resolve().parents[2] / "app_pages"
 _log = logging.getLogger(__name__)
 
@@ -39,13 +37,17 @@ def _load(modules: list[str]) -> None:
     go.Figure().update_layout(title="")
 
 
-@st.cache_resource(show_spinner=False)
-def _loading() -> threading.Thread:
-    thread = threading.Thread(target=_load, args=(modules_the_pages_import(),), name="infodash-warm-up", daemon=True)
-    thread.start()
-    return thread
+_STARTED: list[threading.Thread] = []
+_START_LOCK = threading.Lock()
 
 
 def warm_up() -> threading.Thread:
-    """Start loading every page's code in the background, once per server process; returns the loading thread."""
-    return _loading()
+    """Start loading every page's code in the background, once per server process (not again after "Clear
+    caches": the modules stay loaded); returns the loading thread."""
+    with _START_LOCK:
+        if not _STARTED:
+            thread = threading.Thread(target=_load, args=(modules_the_pages_import(),), name="infodash-warm-up",
+                                      daemon=True)
+            thread.start()
+            _STARTED.append(thread)
+        return _STARTED[0]
