@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 
 from infodash.touchpoints import CHANNELS
@@ -12,22 +11,26 @@ from infodash.ui.charts import CHANNEL_COLOURS, styled
 
 def volume_chart(trend: pd.DataFrame) -> go.Figure:
     """Requests received and resolved per week."""
-    volume = trend.melt(id_vars="week", value_vars=["received", "resolved"], var_name="Requests", value_name="count")
-    return styled(px.line(volume, x="week", y="count", color="Requests", markers=True,
-                          labels={"week": "Week starting", "count": "Requests"}), "Requests per week")
+    # graph_objects rather than Plotly Express: half the time per figure, paid on every first visit of the page
+    figure = go.Figure([go.Scatter(x=trend["week"], y=trend[column], name=column, mode="lines+markers")
+                        for column in ("received", "resolved")])
+    figure.update_layout(xaxis_title="Week starting", yaxis_title="Requests")
+    return styled(figure, "Requests per week")
 
 
 def resolution_chart(trend: pd.DataFrame) -> go.Figure:
     """Median elapsed hours to resolve per week."""
-    return styled(px.line(trend, x="week", y="median_resolution_hours", markers=True,
-                          labels={"week": "Week starting", "median_resolution_hours": "Median hours"}),
-                  "Median time to resolve (elapsed hours)")
+    figure = go.Figure(go.Scatter(x=trend["week"], y=trend["median_resolution_hours"], name="Median hours",
+                                  mode="lines+markers", showlegend=False))
+    figure.update_layout(xaxis_title="Week starting", yaxis_title="Median hours")
+    return styled(figure, "Median time to resolve (elapsed hours)")
 
 
 def channel_chart(channels: pd.DataFrame) -> go.Figure:
     """Touchpoints per week, stacked by channel, in each channel's fixed colour."""
     named = channels.assign(channel=channels["channel"].map(CHANNELS).fillna(channels["channel"]))
     colours = {CHANNELS[key]: colour for key, colour in CHANNEL_COLOURS.items()}
-    return styled(px.bar(named, x="period", y="touchpoints", color="channel", color_discrete_map=colours,
-                         labels={"period": "Week starting", "touchpoints": "Touchpoints", "channel": "Channel"}),
-                  "Touchpoints by channel")
+    figure = go.Figure([go.Bar(x=rows["period"], y=rows["touchpoints"], name=channel, marker_color=colours.get(channel))
+                        for channel, rows in named.groupby("channel", sort=False)])
+    figure.update_layout(barmode="relative", xaxis_title="Week starting", yaxis_title="Touchpoints")
+    return styled(figure, "Touchpoints by channel")
