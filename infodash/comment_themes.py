@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -207,6 +208,30 @@ def _groups_text(groups: pd.Series) -> str:
     return text
 
 
+Fit = tuple[object, list[str], int, np.ndarray, np.ndarray]  # matrix, vocabulary, themes, weights, terms
+
+
+@lru_cache(maxsize=16)
+def _fit(texts: tuple[str, ...], n_themes: int | None) -> Fit | str:
+    """The factorisation of ``texts`` (see :func:`find_themes`), or why there is none. Remembered for the same
+    texts: any write to the database makes the pages read again, and a fit costs a few hundred milliseconds
+    while the latest comments rarely change. The arrays are shared: read them, do not change them."""
+    from threadpoolctl import threadpool_limits
+
+    matrix, vocabulary = _vectorise(list(texts))
+    if matrix is None:
+        return "The comments share too few words to be grouped into themes."
+    # One thread: these matrices are small, and on a busy server several threads per fit made it 6x slower.
+    with threadpool_limits(1):
+        if n_themes is None:
+            chosen = _choose(matrix, len(texts))
+            if chosen is None:
+                return (f"The {len(texts):,} comments do not fall into distinct themes: no grouping gives each "
+                        f"theme {MIN_THEME_SHARE:.0%} of them.")
+            return matrix, vocabulary, *chosen
+        return matrix, vocabulary, n_themes, *_factorise(matrix, n_themes)
+
+
 def find_themes(comments: pd.DataFrame, score: ScoreMeaning = NO_SCORE, total: int | None = None,
                 n_themes: int | None = None) -> CommentThemes:
     """Themes in ``comments`` (columns ``id``, ``text``, ``score`` (may be missing), ``group``; newest first).
@@ -227,22 +252,10 @@ def find_themes(comments: pd.DataFrame, score: ScoreMeaning = NO_SCORE, total: i
     if fitted < MIN_COMMENTS:
         return _none(total, fitted, score, f"{fitted:,} comment{'' if fitted == 1 else 's'} for this choice: at "
                                            f"least {MIN_COMMENTS} are needed to find themes.")
-    from threadpoolctl import threadpool_limits
-
-    matrix, vocabulary = _vectorise(frame["text"].tolist())
-    if matrix is None:
-        return _none(total, fitted, score, "The comments share too few words to be grouped into themes.")
-    # One thread: these matrices are small, and on a busy server several threads per fit made it 6x slower.
-    with threadpool_limits(1):
-        if n_themes is None:
-            chosen = _choose(matrix, fitted)
-            if chosen is None:
-                return _none(total, fitted, score, f"The {fitted:,} comments do not fall into distinct themes: "
-                                                   f"no grouping gives each theme {MIN_THEME_SHARE:.0%} of them.")
-            k, weights, terms = chosen
-        else:
-            k = n_themes
-            weights, terms = _factorise(matrix, k)
+    fit = _fit(tuple(frame["text"]), n_themes)
+    if isinstance(fit, str):
+        return _none(total, fitted, score, fit)
+    matrix, vocabulary, k, weights, terms = fit
     strongest, strength = weights.argmax(axis=1), weights.max(axis=1)
     assigned = strength >= MIN_WEIGHT
     frame["raw_theme"] = np.where(assigned, strongest, -1)

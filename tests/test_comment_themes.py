@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from infodash.comment_themes import (MAX_FITTED, MIN_COMMENTS, ScoreMeaning, feedback_themes, find_themes,
+from infodash.comment_themes import (MAX_FITTED, MIN_COMMENTS, ScoreMeaning, _fit, feedback_themes, find_themes,
                                      survey_comment_themes, survey_comments, theme_table)
 from infodash.filters import Filters
 from infodash.periods import Period
@@ -87,10 +87,24 @@ def test_the_themes_table_reads_as_people_read_it():
 
 
 def test_the_same_comments_give_the_same_themes():
-    first, second = find_themes(three_topics(), CSAT), find_themes(three_topics(), CSAT)
+    first = find_themes(three_topics(), CSAT)
+    _fit.cache_clear()  # fitted again, not remembered
+    second = find_themes(three_topics(), CSAT)
     pd.testing.assert_frame_equal(first.themes, second.themes)
     pd.testing.assert_frame_equal(first.examples, second.examples)
     pd.testing.assert_frame_equal(first.assignments, second.assignments)
+
+
+def test_the_same_texts_are_fitted_once_and_their_scores_and_groups_read_each_time():
+    _fit.cache_clear()
+    before = find_themes(three_topics(), CSAT)
+    rescored = three_topics().assign(score=5, group="Sales")
+    after = find_themes(rescored, CSAT)
+
+    assert _fit.cache_info().hits == 1  # the same texts: the fit was remembered
+    pd.testing.assert_frame_equal(before.assignments, after.assignments)
+    assert (after.themes["mean_score"] == 5).all() and not (before.themes["mean_score"] == 5).all()
+    assert after.themes["groups"].str.startswith("Sales").all()
 
 
 def small_topic() -> pd.DataFrame:

@@ -32,9 +32,14 @@ pio.templates["infodash"] = go.layout.Template(
 )
 
 
+# Every figure starts with the InfoDash template (setting it on a built figure validates it all again: 2 ms a
+# figure).
+pio.templates.default = "infodash"
+
+
 def styled(figure: go.Figure, title: str, height: int = 320) -> go.Figure:
-    """Apply the InfoDash template, a title and a height."""
-    figure.update_layout(template="infodash", title={"text": title, "x": 0}, height=height, legend_title_text="")
+    """A title and a height for ``figure`` (built with the InfoDash template, the default)."""
+    figure.update_layout(title={"text": title, "x": 0}, height=height, legend_title_text="")
     return figure
 
 
