@@ -44,8 +44,8 @@ def styled(figure: go.Figure, title: str, height: int = 320) -> go.Figure:
 
 
 def cached_chart(name: str, build: Callable[..., go.Figure], *args: Any) -> go.Figure:
-    """``build(*args)``, remembered for the same arguments: Plotly Express takes tens of
-    milliseconds per figure, too much to repeat on every rerun of a page. The figure is shared, not copied
+    """``build(*args)``, remembered for the same arguments: building a figure takes milliseconds (Plotly
+    Express tens of them), too much to repeat on every rerun of a page. The figure is shared, not copied
     (unpickling a figure validates it all again): draw it, do not change it."""
     return _cached_figure(name, build, *args)
 
