@@ -108,7 +108,9 @@ owner = owner_col.selectbox("Owner", ["", *owners], format_func=lambda name: nam
 form.WORK.flash()
 with store_errors(store):
     listed = cached(feedback_list, store, status, kind, service, owner)
-    listed = listed.assign(late=late_flags(store, listed, time_zone))  # against the targets, in working days
+    # against the targets, in working days; judged at the hour, so a page switch does not open the database
+    hour = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    listed = listed.assign(late=cached(late_flags, store, listed, time_zone, hour))
 if listed.empty:
     st.caption("No feedback items match.")
     st.stop()
