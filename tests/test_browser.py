@@ -241,6 +241,7 @@ def test_no_page_fetches_anything_from_outside_the_server_a_table_downloads_as_s
         server, tmp_path):
     from urllib.parse import urlparse
 
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     url, store = server
@@ -264,6 +265,14 @@ def test_no_page_fetches_anything_from_outside_the_server_a_table_downloads_as_s
         phone.goto(url)
         phone.get_by_test_id("stMetric").nth(1).wait_for()
         wait_for_app(phone)
+        # The layout settles after the script has finished (the narrow-screen rules come in an st.html element,
+        # drawn once its code has loaded): wait for the cards to share a row, and fail if they never do.
+        same_row = ("() => { const [a, b] = [...document.querySelectorAll(\"[data-testid='stMetric']\")].slice(0, 2)"
+                    ".map(card => card.getBoundingClientRect()); return a.y === b.y && a.x < b.x; }")
+        try:
+            phone.wait_for_function(same_row, timeout=30_000)
+        except PlaywrightTimeout:
+            pass  # the assertion below says how they lie
         # Both boxes in one frame: charts still drawing above the cards move them between two separate reads.
         cards = phone.get_by_test_id("stMetric").evaluate_all(
             "cards => cards.slice(0, 2).map(card => { const box = card.getBoundingClientRect();"
