@@ -364,6 +364,7 @@ def feedback_themes(store: Store, period: Period, time_zone: ZoneInfo, filters: 
     :data:`MAX_FITTED`), each with its share of complaints and the customers' groups (items from no known customer,
     e.g. anonymous ones from the public form, count as "Group not known"); see :func:`find_themes`."""
     start, end = period.bounds(time_zone)
+    # fixed column names with $groups/$services placeholders (Filters.conditions); every value is bound
     conditions = filters.conditions("f.customer_id", "f.service_id")
     with store.reading() as db:
         frame = db.execute(f"""

@@ -268,6 +268,7 @@ _FIELDS = ", ".join(FeedbackItem.__dataclass_fields__)
 
 
 def _fetch(db: duckdb.DuckDBPyConnection, feedback_id: int) -> FeedbackItem | None:
+    # _FIELDS: the dataclass's own field names, never user text; the id is bound
     row = db.execute(f"SELECT {_FIELDS} FROM feedback_items WHERE feedback_id = ?", [feedback_id]).fetchone()
     return None if row is None else FeedbackItem(*row)
 

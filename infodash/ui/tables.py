@@ -100,14 +100,17 @@ def show_table(frame: pd.DataFrame, file_name: str, key: str | None = None, hidd
     and a CSV download of the same (or of ``download``, e.g. every figure behind a summary); returns what
     ``st.dataframe`` returns (its selection, when asked for)."""
     shown = readable(frame, hidden)
-    config = {column: COLUMNS[column] for column in shown if column in COLUMNS} | dict(column_config or {})
-    table, table_config = _drawable(shown, config)
+    table, table_config = _drawable(shown, _config(shown, column_config))
     drawn = st.dataframe(table, hide_index=True, column_config=table_config, key=key, **dataframe_options)
     exported = shown if download is None else readable(download)
     download_button(exported, file_name, key=None if key is None else f"{key}_download",
-                    column_config={column: COLUMNS[column] for column in exported if column in COLUMNS}
-                    | dict(column_config or {}))
+                    column_config=_config(exported, column_config))
     return drawn
+
+
+def _config(frame: pd.DataFrame, column_config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The column configuration of ``frame``: :data:`COLUMNS` for its usual columns, ``column_config`` over it."""
+    return {column: COLUMNS[column] for column in frame if column in COLUMNS} | dict(column_config or {})
 
 
 def as_shown(frame: pd.DataFrame, config: Mapping[str, Any]) -> pd.DataFrame:
