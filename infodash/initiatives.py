@@ -554,6 +554,39 @@ def summary_line(entry: ScorecardEntry) -> str:
     return "; ".join(parts) + f": {verdict}" + (f", {progress.trend}" if progress.trend else "") + "."
 
 
+SCORECARD_COLUMNS = ("initiative_id", "perspective", "initiative", "owner", "target", "baseline", "actual",
+                     "latest_week", "verdict", "trend", "last_review", "summary", "weekly", "review")
+
+
+def scorecard_rows(entries: list[ScorecardEntry], today: dt.date) -> pd.DataFrame:
+    """One row per entry (in its order), its figures as of ``today`` written as text, since their units differ:
+    columns :data:`SCORECARD_COLUMNS`. ``actual`` is the average the verdict judges (the latest
+    :data:`RECENT_WEEKS` whole weeks with a figure), ``verdict`` in words (:data:`VERDICTS`), ``last_review`` the
+    latest review before ``today``, ``weekly`` the weekly figures from the baseline weeks on (weeks without one
+    left out) and ``review`` when it is due, or when the initiative closed."""
+    rows = []
+    for entry in entries:
+        initiative, progress = entry.initiative, entry.progress
+        metric, draft = initiative.metric, initiative.draft
+        kept = entry.reviews[pd.to_datetime(entry.reviews["reviewed_on"]).dt.date < today]
+        last = kept.iloc[0] if len(kept) else None
+        review = (f"closed {initiative.closed_on:%d %b %Y}" if initiative.closed_on is not None else
+                  "due" if entry.review_due(today) else f"{draft.review_on:%d %b %Y}")
+        rows.append({
+            "initiative_id": initiative.initiative_id, "perspective": PERSPECTIVES[draft.perspective],
+            "initiative": draft.statement, "owner": draft.owner, "target": initiative.target_text(),
+            "baseline": metric.written(progress.baseline, average=True),
+            "actual": metric.written(progress.recent, average=True),
+            "latest_week": progress.latest_week, "verdict": VERDICTS[progress.verdict], "trend": progress.trend or "",
+            "last_review": "" if last is None else
+            f"{last['reviewed_on']:%d %b %Y}: {DECISIONS[last['decision']].lower()}",
+            "summary": summary_line(entry),
+            "weekly": progress.weeks["actual"].dropna().astype(float).tolist(),
+            "review": review,
+        })
+    return pd.DataFrame(rows, columns=list(SCORECARD_COLUMNS))
+
+
 def draft_baseline(store: Store, draft: InitiativeDraft, today: dt.date, time_zone: ZoneInfo,
                    now: dt.datetime | None = None) -> float | None:
     """The baseline an initiative being entered would have (:data:`BASELINE_RULE`), for the form to show before it

@@ -10,8 +10,8 @@ import pandas as pd
 
 from infodash.db import Store
 from infodash.filters import Filters
-from infodash.initiatives import (BASELINE_RULE, DECISIONS, ON_TRACK_RULE, PERSPECTIVES, RECENT_WEEKS,
-                                  VERDICTS, scorecard, summary_line)
+from infodash.initiatives import (BASELINE_RULE, ON_TRACK_RULE, RECENT_WEEKS, VERDICTS, scorecard,
+                                  scorecard_rows)
 from infodash.pack_parts import reporting_span
 from infodash.periods import ReportingPeriod
 
@@ -31,22 +31,6 @@ def initiatives_section(store: Store, period: ReportingPeriod, time_zone: ZoneIn
     :data:`INITIATIVE_COLUMNS`, ``verdict`` in words (:data:`~infodash.initiatives.VERDICTS`). ``filters`` are
     not applied: each initiative has its own scope."""
     covered, _ = reporting_span(period, time_zone, now)
-    rows = []
-    for entry in scorecard(store, covered.end, time_zone, now, active_from=covered.start):
-        initiative, progress = entry.initiative, entry.progress
-        metric, draft = initiative.metric, initiative.draft
-        kept = entry.reviews[pd.to_datetime(entry.reviews["reviewed_on"]).dt.date < covered.end]  # by the period's end
-        last = kept.iloc[0] if len(kept) else None
-        rows.append({
-            "initiative_id": initiative.initiative_id, "perspective": PERSPECTIVES[draft.perspective],
-            "initiative": draft.statement, "owner": draft.owner,
-            "target": initiative.target_text(),
-            "baseline": metric.written(progress.baseline, average=True),
-            "actual": metric.written(progress.recent, average=True),
-            "latest_week": progress.latest_week, "verdict": VERDICTS[progress.verdict], "trend": progress.trend or "",
-            "last_review": "" if last is None else
-            f"{last['reviewed_on']:%d %b %Y}: {DECISIONS[last['decision']].lower()}",
-            "summary": summary_line(entry),
-        })
-    return pd.DataFrame(rows, columns=list(INITIATIVE_COLUMNS))
+    entries = scorecard(store, covered.end, time_zone, now, active_from=covered.start)
+    return scorecard_rows(entries, covered.end)[list(INITIATIVE_COLUMNS)]
 

@@ -1,9 +1,11 @@
-"""What the Scorecard page draws: each initiative as a card (its target, baseline, latest figure, verdict in the
-verdict colours, a weekly chart with the target line, its reviews) and the lead's forms."""
+"""What the Scorecard page draws: every initiative as a row of one table (its target, baseline, recent figure,
+verdict in the verdict colours, a sparkline of its weekly figure), the chosen one in detail (its weekly chart with
+the target line, barriers, reviews), and the lead's forms."""
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -14,8 +16,8 @@ import streamlit as st
 from infodash.db import Store
 from infodash.formatting import VERDICT_COLOURS
 from infodash.initiatives import (BASELINE_RULE, BASELINE_WEEKS, DECISIONS, DIRECTIONS, METRICS, ON_TRACK_RULE,
-                                  PERSPECTIVES, RECENT_WEEKS, SCOPES, TREND_RULE, VERDICTS, InitiativeDraft, Metric,
-                                  ScorecardEntry, draft_baseline)
+                                  PERSPECTIVES, RECENT_WEEKS, REVIEW_DUE_RULE, SCOPES, TREND_RULE, VERDICT_COLOUR,
+                                  VERDICTS, InitiativeDraft, Metric, ScorecardEntry, draft_baseline, scorecard_rows)
 from infodash.ui import initiative_form as form
 from infodash.ui.charts import cached_chart, styled
 from infodash.ui.store import cached
@@ -26,6 +28,60 @@ REVIEW_COLUMNS = {"reviewed_on": st.column_config.DateColumn("Reviewed on", form
                   "decision": st.column_config.TextColumn("Decision"),
                   "notes": st.column_config.TextColumn("Notes", width="large"),
                   "reviewed_by": st.column_config.TextColumn("By")}
+
+
+DETAIL_KEY = "sc_detail"  # the initiative shown in detail
+SECTION_KEY, DETAILS = "sc_section", "Initiative details"  # the page's tabs, and the one showing the detail
+_TABLE_KEY = "sc_table"
+TABLE_COLUMNS = {  # in this order: what a manager reads first comes first
+    "perspective": st.column_config.TextColumn("Perspective", width=140),
+    "initiative": st.column_config.TextColumn("Initiative", width=320),
+    "verdict": st.column_config.TextColumn("Verdict", width=110, help=ON_TRACK_RULE),
+    "actual": st.column_config.TextColumn(f"Last {RECENT_WEEKS} weeks", width=95,
+                                          alignment="right", help="The average the verdict judges. " + ON_TRACK_RULE),
+    "weekly": st.column_config.LineChartColumn("Weekly figure", width=120, help="The weekly figure from the "
+                                               "baseline weeks on (weeks without one left out); pick the row for "
+                                               "its chart."),
+    "target": st.column_config.TextColumn("Target", width=320),
+    "baseline": st.column_config.TextColumn("Baseline", alignment="right", help=BASELINE_RULE),
+    "trend": st.column_config.TextColumn("Trend", help=TREND_RULE),
+    "review": st.column_config.TextColumn("Review", help=REVIEW_DUE_RULE),
+    "owner": st.column_config.TextColumn("Owner"),
+    "last_review": st.column_config.TextColumn("Last review"),
+}
+_VERDICT_WORDS = {VERDICTS[verdict]: colour for verdict, colour in VERDICT_COLOUR.items()}
+
+
+def scorecard_table(entries: list[ScorecardEntry], today: dt.date) -> None:
+    """Every initiative of ``entries`` as a row, under its perspective, its verdict in the verdict colours; picking
+    a row shows it in detail (:func:`initiative_details`)."""
+    rows = scorecard_rows(entries, today)
+    show_table(rows, "scorecard.csv", key=_TABLE_KEY, column_order=list(TABLE_COLUMNS), column_config=TABLE_COLUMNS,
+               download=rows.drop(columns=["weekly", "summary"]), colours={"verdict": _VERDICT_WORDS},
+               on_select=partial(_pick_row, rows["initiative_id"].tolist()), selection_mode="single-row")
+
+
+def _pick_row(initiative_ids: list[int]) -> None:
+    picked = st.session_state[_TABLE_KEY].selection.rows
+    if picked:
+        st.session_state[DETAIL_KEY] = initiative_ids[picked[0]]
+        st.session_state[SECTION_KEY] = DETAILS
+
+
+def initiative_details(entries: list[ScorecardEntry], today: dt.date) -> None:
+    """The initiative picked in the table (or here; at first the first one not on track) as
+    :func:`initiative_card`."""
+    if not entries:
+        st.caption("No initiative to show.")
+        return
+    by_id = {entry.initiative.initiative_id: entry for entry in entries}
+    if st.session_state.get(DETAIL_KEY) not in by_id:
+        st.session_state[DETAIL_KEY] = next((key for key, entry in by_id.items()
+                                             if entry.progress.verdict == "off_track"), next(iter(by_id)))
+    chosen = st.selectbox("Initiative", list(by_id), key=DETAIL_KEY,
+                          format_func=lambda key: form.label(by_id[key].initiative),
+                          help="Or pick its row in the table above.")
+    initiative_card(by_id[chosen], today)
 
 
 def weekly_chart(weeks: pd.DataFrame, target: float, metric_key: str, start: dt.date) -> go.Figure:

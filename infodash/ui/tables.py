@@ -95,17 +95,29 @@ def readable(frame: pd.DataFrame, hidden: Iterable[str] = ()) -> pd.DataFrame:
 
 def show_table(frame: pd.DataFrame, file_name: str, key: str | None = None, hidden: Iterable[str] = (),
                column_config: Mapping[str, Any] | None = None, download: pd.DataFrame | None = None,
-               **dataframe_options: Any) -> Any:
+               colours: Mapping[str, Mapping[str, str]] | None = None, **dataframe_options: Any) -> Any:
     """Draw ``frame`` as :func:`readable` with the labels of :data:`COLUMNS` (``column_config`` adds or overrides)
     and a CSV download of the same (or of ``download``, e.g. every figure behind a summary); returns what
-    ``st.dataframe`` returns (its selection, when asked for)."""
+    ``st.dataframe`` returns (its selection, when asked for). ``colours`` writes the words of a text column in
+    their colours, e.g. ``{"verdict": {"On track": "#3b8b5a"}}``."""
     shown = readable(frame, hidden)
     table, table_config = _drawable(shown, _config(shown, column_config))
-    drawn = st.dataframe(table, hide_index=True, column_config=table_config, key=key, **dataframe_options)
+    drawn = st.dataframe(_coloured(table, colours) if colours else table, hide_index=True,
+                         column_config=table_config, key=key, **dataframe_options)
     exported = shown if download is None else readable(download)
     download_button(exported, file_name, key=None if key is None else f"{key}_download",
                     column_config=_config(exported, column_config))
     return drawn
+
+
+def _coloured(table: pd.DataFrame, colours: Mapping[str, Mapping[str, str]]) -> Any:
+    """``table`` styled with the words of each column of ``colours`` in their colour, in bold (a verdict read at
+    a glance); only text columns, whose shown values the style leaves as they are."""
+    styled = table.style
+    for column, palette in colours.items():
+        styled = styled.map(lambda word, palette=palette: f"color: {palette[word]}; font-weight: 600"
+                            if word in palette else "", subset=[column])
+    return styled
 
 
 def _config(frame: pd.DataFrame, column_config: Mapping[str, Any] | None) -> dict[str, Any]:
