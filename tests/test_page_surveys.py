@@ -16,6 +16,12 @@ def metrics(app) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}
 
 
+def open_tab(app, tab: str):
+    """``app`` with the tab ``tab`` open (only the open tab runs)."""
+    app.session_state["survey_section"] = tab
+    return app.run()
+
+
 def frame_text(app) -> str:
     return "\n".join(frame.value.to_csv(index=False) for frame in app.dataframe)
 
@@ -34,7 +40,11 @@ def test_the_latest_wave_of_the_rater_survey_is_shown_with_the_librarys_figures(
     assert shown[f"NPS (± {nps['margin']:.0f})"] == f"{nps['nps']:,.0f}"
     assert shown["CSAT"] == f"{csat['share'] * 100:.1f}%"
     assert "Tangibles" in frame_text(app)
-    assert len(app.get("plotly_chart")) == 6  # trend, expected vs perceived, NPS, CSAT, response rates, themes
+    assert [tab.label for tab in app.tabs] == ["Dimensions", "NPS and CSAT", "Breakdown", "Comments",
+                                               "Comment themes"]
+    assert len(app.get("plotly_chart")) == 2  # only the open tab draws: the trend, expected vs perceived
+    assert len(open_tab(app, "NPS and CSAT").get("plotly_chart")) == 3  # NPS, CSAT, response rates
+    assert metrics(app)["CSAT"] == f"{csat['share'] * 100:.1f}%"  # the wave's cards stay above the tabs
 
 
 def test_the_libqual_style_survey_shows_the_zone_of_tolerance_and_flags_items_below_minimum(app_db):
@@ -48,7 +58,7 @@ def test_the_libqual_style_survey_shows_the_zone_of_tolerance_and_flags_items_be
 
 
 def test_small_groups_show_fewer_than_5_responses_instead_of_a_score(app_db):
-    app = apptest_helpers.open_page("surveys.py", None)
+    app = open_tab(apptest_helpers.open_page("surveys.py", None), "Breakdown")
     app.selectbox(key="survey_by").set_value("department").run()
     assert not app.exception
     table = next(frame.value for frame in app.dataframe if "Department" in frame.value.columns)
@@ -62,7 +72,7 @@ def test_small_groups_show_fewer_than_5_responses_instead_of_a_score(app_db):
 
 
 def test_comments_of_a_narrow_choice_are_withheld(app_db):
-    app = apptest_helpers.open_page("surveys.py", None)
+    app = open_tab(apptest_helpers.open_page("surveys.py", None), "Comments")
     assert any("lowest-scoring respondents first" in caption.value for caption in app.caption)
     app.sidebar.multiselect(key="filter_groups").select(1).run()  # the executive board: a handful of people
     app.selectbox(key="comment_band").set_value("low").run()
@@ -75,8 +85,10 @@ def test_post_request_feedback_shows_csat_only_and_by_group(app_db):
     app.selectbox(key="survey_id").set_value(2).run()
     assert not app.exception
     assert set(metrics(app)) == {"CSAT", "Responses"}
+    assert any("asks no RATER item" in caption.value for caption in app.caption)
+    open_tab(app, "NPS and CSAT")
     assert any("does not ask the recommendation question" in caption.value for caption in app.caption)
-    app.selectbox(key="survey_by").set_value("customer group").run()
+    open_tab(app, "Breakdown").selectbox(key="survey_by").set_value("customer group").run()
     table = next(frame.value for frame in app.dataframe if "Customer group" in frame.value.columns)
     assert list(table.columns) == ["Customer group", "responses", "CSAT"]
     assert table["CSAT"].str.endswith("%").any()
@@ -142,15 +154,14 @@ def test_a_group_invited_but_not_answering_yet_shows_no_figures_rather_than_miss
     app = apptest_helpers.open_page("surveys.py", None)
     app.sidebar.multiselect(key="filter_groups").set_value([99]).run()
     assert not app.exception
-    captions = [caption.value for caption in app.caption]
-    assert "No item answers in this wave for the chosen filters." in captions
+    assert "No item answers in this wave for the chosen filters." in [caption.value for caption in app.caption]
+    captions = [caption.value for caption in open_tab(app, "NPS and CSAT").caption]
     assert "No NPS answers for the chosen filters." in captions and "No CSAT answers for the chosen filters." in captions
 
 
 def test_the_comment_themes_of_the_chosen_wave_are_shown_with_the_librarys_figures_and_comments(app_db):
-    app = apptest_helpers.open_page("surveys.py", None)
+    app = open_tab(apptest_helpers.open_page("surveys.py", None), "Comment themes")
     assert not app.exception
-    assert "Comment themes" in [header.value for header in app.subheader]
     wave_id = app.selectbox(key="survey_wave_1").value
     themes = survey_comment_themes(app_db, 1, wave_ids=[wave_id])
     assert themes.found and len(themes.themes) >= 3
@@ -167,7 +178,7 @@ def test_the_comment_themes_of_the_chosen_wave_are_shown_with_the_librarys_figur
 
 
 def test_comment_themes_need_twenty_comments_and_say_so(app_db):
-    app = apptest_helpers.open_page("surveys.py", None)
+    app = open_tab(apptest_helpers.open_page("surveys.py", None), "Comment themes")
     app.sidebar.multiselect(key="filter_groups").select(1).run()  # the executive board: a handful of people
     assert not app.exception
     messages = [apptest_helpers.shown(info.value) for info in app.info]

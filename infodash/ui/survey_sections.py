@@ -14,7 +14,7 @@ from infodash.formatting import format_figure, format_p_value
 from infodash.instruments import Instrument
 from infodash.survey_templates import RATER_DIMENSIONS
 from infodash.surveys import (HEADLINE, MEASURE_TITLES, MIN_RESPONSES, SUPPRESSED, CommentSelection, WaveSummary,
-                              latest_wave_summary, wave_table, with_suppression_text)
+                              latest_wave_summary, with_suppression_text)
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.store import cached
 from infodash.ui.tables import download_button, show_table
@@ -115,10 +115,11 @@ def wave_kpis(instrument: Instrument, scores: pd.DataFrame, nps: pd.DataFrame, c
     kpi_row(cards, slots=5)
 
 
-def wave_scores_table(scores: pd.DataFrame, wave_id: int, instrument: Instrument, labels: dict[str, str]) -> None:
-    """The wave's means per dimension or item with n and the headline change, downloadable."""
+def wave_scores_table(table: pd.DataFrame, scores: pd.DataFrame, wave_id: int, instrument: Instrument,
+                      labels: dict[str, str]) -> None:
+    """The wave's means per dimension or item (``table``, its :func:`~infodash.surveys.wave_table` of ``scores``)
+    with n and the headline change, downloadable."""
     headline = HEADLINE[instrument.style]
-    table = wave_table(scores, wave_id)
     changes = scores[(scores["wave_id"] == wave_id) & (scores["measure"] == headline)][
         ["unit", "change", "p_value", "significant"]]
     table = table.merge(changes, on="unit", how="left")
