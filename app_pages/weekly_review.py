@@ -1,13 +1,17 @@
 """Weekly review: the chosen week against the previous one, and the 12-week trend."""
 
 import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
+from infodash.db import Store
+from infodash.filters import Filters
 from infodash.findings import actioned_between
 from infodash.formatting import format_figure
-from infodash.periods import reference_week, span_label, weeks_ending_with, weeks_offered
+from infodash.periods import Period, reference_week, span_label, weeks_ending_with, weeks_offered
 from infodash.review import (DEFINITIONS, compared_week, period_figures, summary_from_figures, touchpoints_by_channel,
                              weekly_trend)
 from infodash.sla import evaluate_requests
@@ -16,7 +20,7 @@ from infodash.ui.charts import cached_chart
 from infodash.ui.feedback_sections import review_feedback_cards
 from infodash.ui.review_charts import channel_chart, resolution_chart, volume_chart
 from infodash.ui.kpi import Kpi, kpi_row
-from infodash.ui.layout import page_context
+from infodash.ui.layout import lazy_tabs, page_context
 from infodash.ui.store import cached, store_errors
 from infodash.ui.survey_sections import feedback_kpi, latest_summaries, summary_kpis
 from infodash.ui.tables import show_table
@@ -36,6 +40,39 @@ WEEK_COLUMNS = {"week": st.column_config.DateColumn("Week starting", format="D M
     column: st.column_config.NumberColumn(label, format=pattern, help=DEFINITIONS[column])
     for column, (label, pattern) in _WEEK_FIGURES.items()}
 
+@dataclass(frozen=True)
+class WeekTrend:
+    """The 12 weeks up to the chosen one, as the trend tabs draw them."""
+
+    store: Store
+    week: Period
+    time_zone: ZoneInfo
+    filters: Filters
+    weeks: pd.DataFrame  # review.weekly_trend
+
+
+def _volumes(trend: WeekTrend) -> None:
+    st.plotly_chart(cached_chart("review_volume", volume_chart, trend.weeks), width="stretch")
+
+
+def _resolution(trend: WeekTrend) -> None:
+    st.plotly_chart(cached_chart("review_resolution", resolution_chart, trend.weeks), width="stretch")
+
+
+def _channels(trend: WeekTrend) -> None:
+    channels = cached(touchpoints_by_channel, trend.store, weeks_ending_with(trend.week, 12), trend.time_zone,
+                      trend.filters)
+    if channels.empty:
+        st.info("No touchpoints in these 12 weeks for the chosen filters.")
+    else:
+        st.plotly_chart(cached_chart("review_channels", channel_chart, channels), width="stretch")
+
+
+def _table(trend: WeekTrend) -> None:
+    show_table(trend.weeks, "weekly-review-12-weeks.csv", key="review_weeks", hidden=("period_start", "period_end"),
+               column_config=WEEK_COLUMNS)
+
+
 context = page_context()
 store, filters, time_zone = context.store, context.filters, context.time_zone
 today = dt.datetime.now(time_zone).date()
@@ -52,7 +89,6 @@ week = st.selectbox(
 
 with store_errors(store):
     trend = cached(weekly_trend, store, week, time_zone, filters)
-    channels = cached(touchpoints_by_channel, store, weeks_ending_with(week, 12), time_zone, filters)
     cached(evaluate_requests, store)
     service_levels = cached(weekly_attainment, store, week, time_zone, filters, now=now)
     at_risk = cached(open_requests_at_risk, store, time_zone, filters, now=now)
@@ -129,14 +165,5 @@ st.caption("Complaints, compliments and suggestions received this week (see Feed
            "week's end.")
 
 st.subheader("12-week trends")
-left, right = st.columns(2)
-left.plotly_chart(cached_chart("review_volume", volume_chart, trend), width="stretch")
-right.plotly_chart(cached_chart("review_resolution", resolution_chart, trend), width="stretch")
-if channels.empty:
-    st.info("No touchpoints in these 12 weeks for the chosen filters.")
-else:
-    st.plotly_chart(cached_chart("review_channels", channel_chart, channels), width="stretch")
-
-with st.expander("The 12 weeks as a table", icon=":material/table:"):
-    show_table(trend, "weekly-review-12-weeks.csv", key="review_weeks", hidden=("period_start", "period_end"),
-               column_config=WEEK_COLUMNS)
+lazy_tabs({"Requests": _volumes, "Resolution time": _resolution, "Touchpoints by channel": _channels,
+           "Table": _table}, "review_trend", WeekTrend(store, week, time_zone, filters, trend), store)

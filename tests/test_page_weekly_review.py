@@ -55,7 +55,12 @@ def test_the_review_shows_last_weeks_figures_from_the_library(app_db):
     assert shown["Share reached"] == f"{expected['reach_share'] * 100:.1f}%"
     assert expected["received"] > 50  # the demo week is a busy one, not an empty state
     assert any("Demo data" in block.value for block in app.sidebar.info)
-    assert len(app.get("plotly_chart")) == 3
+    assert [tab.label for tab in app.tabs] == ["Requests", "Resolution time", "Touchpoints by channel", "Table"]
+    charts = [len(app.get("plotly_chart"))]
+    for tab in ("Resolution time", "Touchpoints by channel"):
+        app.session_state["review_trend"] = tab
+        charts.append(len(app.run().get("plotly_chart")))
+    assert charts == [1, 1, 1]  # one trend at a time: only the open tab reads and draws
 
 
 def test_the_review_shows_the_latest_survey_wave_and_its_change(app_db):
@@ -156,6 +161,8 @@ def test_the_week_so_far_is_compared_with_the_same_days_of_the_week_before_and_n
 
 def test_the_twelve_weeks_are_a_labelled_table_to_download(app_db):
     app = run_page()
+    app.session_state["review_trend"] = "Table"
+    app.run()
     table = next(frame for frame in app.dataframe if "touchpoint_minutes" in frame.value)
     assert len(table.value) == 12 and "period_start" not in table.value
     assert table.value["reach_share"].between(0, 100).all()  # in percent, as the card shows it
@@ -179,7 +186,9 @@ def test_what_changed_says_the_weeks_biggest_significant_movers_in_words(app_db)
     assert all(f"- {escape_markdown(sentence)}" in shown for sentence in expected.sentences)
     assert any(escape_markdown(expected.summary) in caption.value for caption in app.caption)
     assert not expected.movers.empty  # the demo week has movers, each with its test and p-values in a table
-    table = app.dataframe[0].value
+    assert not app.dataframe  # drawn when its expander is opened
+    app.session_state["review_what_changed_tests"] = True
+    table = app.run().dataframe[0].value
     assert list(table["change"]) == expected.sentences
     assert list(table["test"]) == list(expected.movers["test"])
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -108,6 +108,13 @@ def lazy_tabs(sections: Mapping[str, Callable[[View], None]], key: str, view: Vi
         if tab.open:
             with tab, store_errors(store):
                 draw(view)
+
+
+def lazy_expander(label: str, key: str, icon: str | None = None) -> Any | None:
+    """An expander whose content is read and drawn only while it is open (opening it reruns the page): the
+    container to draw in while it is open, else None."""
+    expander = st.expander(label, key=key, icon=icon, on_change="rerun")
+    return expander if expander.open else None
 
 
 def set_aside_list(store: Store) -> None:

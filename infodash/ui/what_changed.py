@@ -11,6 +11,7 @@ from infodash.db import Store
 from infodash.filters import Filters
 from infodash.movers import CORRECTION, DEFINITION, TOP, WhatChanged, what_changed
 from infodash.periods import Period, first_days, span_label
+from infodash.ui.layout import lazy_expander
 from infodash.ui.store import cached, store_errors
 from infodash.ui.survey_sections import latest_summaries
 from infodash.ui.tables import show_table
@@ -39,8 +40,9 @@ def show_what_changed(changes: WhatChanged, key: str) -> None:
     st.subheader("What changed", help=DEFINITION)
     st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in changes.sentences))
     st.caption(escape_markdown(changes.summary) + " The (?) says which figures are compared and how they are tested.")
-    if not changes.movers.empty:
-        with st.expander("The tests behind these changes", icon=":material/functions:"):
+    if not changes.movers.empty and (tests := lazy_expander("The tests behind these changes", f"{key}_tests",
+                                                            icon=":material/functions:")):
+        with tests:
             show_table(changes.table(), "what-changed.csv", key=key, column_config=_COLUMNS)
 
 
