@@ -33,7 +33,14 @@ def test_the_page_shows_the_librarys_attainment_for_the_last_12_weeks(app_db):
                                                                   "missed": Metric.RED}[verdict]
     assert card.delta.startswith("meets") == (verdict == "met")
     assert any("Attainment = requests resolved within target" in caption.value for caption in app.caption)
-    assert len(app.get("plotly_chart")) == 4  # by week, by breakdown, time to resolve, breaches by reason
+    assert [tab.label for tab in app.tabs] == ["Breakdown", "Time to resolve", "Late or at risk now",
+                                               "Breaches and reasons"]
+    charts = [len(app.get("plotly_chart"))]  # by week, and the open tab's: by breakdown
+    for tab in ("Time to resolve", "Late or at risk now", "Breaches and reasons"):
+        app.session_state["sla_section"] = tab
+        charts.append(len(app.run().get("plotly_chart")))
+    assert charts == [2, 2, 1, 2]  # time to resolve; no chart; breaches by reason: only the open tab draws
+    assert [metric.label for metric in app.metric][:2] == ["Attainment", "Promised"]  # the cards stay on top
 
 
 def test_switching_the_breakdown_and_the_span(app_db):
@@ -59,6 +66,7 @@ def test_an_organisation_without_requests_says_there_is_nothing_to_judge(quiet_a
 def test_a_breach_reason_is_recorded_from_the_page(app_db):
     app = sign_in_as_demo(AppTest.from_file(PAGE, default_timeout=60))
     app.session_state["staff_name"] = "Lead Person"
+    app.session_state["sla_section"] = "Breaches and reasons"
     app.run()
     request_id = app.selectbox(key="br_request").value
     app.selectbox(key="br_reason").set_value("capacity")
