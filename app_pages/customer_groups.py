@@ -40,6 +40,5 @@ if chosen is not None:
     with store_errors(store):
         customers = cached(group_customers, store, dimension, chosen, period, time_zone, filters)
     sections.cell_customers(customers, chosen, dimension)
-sections.reach(figures, dimension)
 
 sections.section_tabs(sections.GroupView(store, dimension, period, time_zone, filters, today, figures))

@@ -42,9 +42,15 @@ class LevelsView:
     filters: Filters
     now: dt.datetime
     total: pd.Series  # the period's figures, all requests together
+    by_week: pd.DataFrame  # and by the week they were received
     at_risk: pd.DataFrame  # open requests late or at risk now
     late: int
     at_risk_count: int
+
+
+def _weeks(view: LevelsView) -> None:
+    st.plotly_chart(cached_chart("sla_weekly", weekly_chart, view.by_week, float(view.total["primary_target"])),
+                    width="stretch")
 
 
 def _breakdown(view: LevelsView) -> None:
@@ -121,8 +127,8 @@ def _reason_form(view: LevelsView, unexplained: pd.DataFrame) -> None:
         st.form_submit_button("Record reason", type="primary", on_click=save_reason, args=(view.store,))
 
 
-SECTIONS = {"Breakdown": _breakdown, "Time to resolve": _times, "Late or at risk now": _late_or_at_risk,
-            "Breaches and reasons": _breaches}
+SECTIONS = {"By week": _weeks, "Breakdown": _breakdown, "Time to resolve": _times,
+            "Late or at risk now": _late_or_at_risk, "Breaches and reasons": _breaches}
 
 
 
@@ -175,7 +181,6 @@ kpi_row([
         "this many business hours.", "hours", "lower_is_better"),
 ], slots=5)
 
-st.plotly_chart(cached_chart("sla_weekly", weekly_chart, by_week, float(total["primary_target"])), width="stretch")
 
-lazy_tabs(SECTIONS, "sla_section", LevelsView(store, period, time_zone, filters, now, total, at_risk, late,
+lazy_tabs(SECTIONS, "sla_section", LevelsView(store, period, time_zone, filters, now, total, by_week, at_risk, late,
                                             at_risk_count), store)

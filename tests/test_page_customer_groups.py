@@ -48,8 +48,10 @@ def test_the_page_shows_every_customer_group_with_the_librarys_figures(app_db):
     assert metrics["Customers served"] == f"{expected['customers_served'].sum():,}"
     assert metrics["Requests received"] == f"{expected['received'].sum():,}"
     assert all(metric.help for metric in app.metric)  # every card has its definition
-    assert len(app.get("plotly_chart")) == 3  # reach, and the first section's channels and effort
-    assert downloads(app) == 2  # the breakdown table and the channel table
+    assert app.tabs[0].label == "Reach" and len(app.get("plotly_chart")) == 1  # only the open tab draws
+    assert downloads(app) == 1  # the breakdown table
+    app.session_state["groups_section"] = "Channels and effort"
+    assert len(app.run().get("plotly_chart")) == 2 and downloads(app) == 2  # and the channel table
 
 
 def test_switching_the_breakdown_to_seniority(app_db):
@@ -140,7 +142,7 @@ def test_a_viewer_sees_a_groups_customers_but_is_not_sent_to_profiles_it_may_not
                                                                                default_timeout=60),
                                      viewer("Vera Board")).run()
     app = select_row(app, "groups_table_customer group", 1)
-    assert not app.exception and len(app.dataframe) == 3  # the breakdown, the group's customers, the channels
+    assert not app.exception and len(app.dataframe) == 2  # the breakdown, the group's customers
     assert not any("Select a customer" in block.value for block in app.markdown)
     app = select_row(app, "groups_customers", 0)
     assert not app.exception and opened == []

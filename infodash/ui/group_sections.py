@@ -141,9 +141,10 @@ def breakdown_table(figures: GroupBreakdown, label: str) -> str | None:
     return str(shown.iloc[rows[0]]["cell"]) if rows and rows[0] < len(shown) else None
 
 
-def reach(figures: GroupBreakdown, label: str) -> None:
+def reach(view: GroupView) -> None:
     """The reach chart with the rule it flags by."""
-    st.plotly_chart(cached_chart("groups_reach", reach_chart, figures.cells, figures.reach_share, label),
+    figures = view.figures
+    st.plotly_chart(cached_chart("groups_reach", reach_chart, figures.cells, figures.reach_share, view.dimension),
                     width="stretch")
     st.caption(f"{DEFINITIONS['reach_share']} {UNDER_SERVED_RULE} Diamonds: the previous period.")
 
@@ -372,6 +373,6 @@ def not_contacted(view: GroupView) -> None:
 
 
 SECTIONS: dict[str, Callable[[GroupView], None]] = {
-    "Channels and effort": channels_and_effort, "Services": services, "Satisfaction": satisfaction,
+    "Reach": reach, "Channels and effort": channels_and_effort, "Services": services, "Satisfaction": satisfaction,
     "Usage and anomalies": usage, "Lifecycle": lifecycle, "Key customers": key_customers,
     "Out of scope": out_of_scope, "Not contacted": not_contacted}
