@@ -2,10 +2,12 @@
 resolve, tell the customer); the last four weeks in figures against the targets."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from infodash.catalogue import service_options
+from infodash.db import Store
 from infodash.comment_themes import feedback_themes
 from infodash.feedback import (CATEGORIES, KINDS, MAX_DESCRIPTION_CHARS, MAX_RESPONSE_CHARS, SEVERITIES, SOURCES,
                                STATUSES, UNVERIFIED, feedback_history, feedback_list, feedback_owners, get_feedback,
@@ -15,12 +17,67 @@ from infodash.periods import Period
 from infodash.ui import feedback_forms as form
 from infodash.ui.feedback_sections import LIST_COLUMNS, figures_section, in_words, item_context, targets_form
 from infodash.ui.kpi import Kpi, kpi_row
-from infodash.ui.layout import page_context
+from infodash.ui.layout import lazy_expander, page_context
 from infodash.ui.pickers import customer_options, may, staff_name_input
 from infodash.ui.store import cached, store_errors
 from infodash.ui.tables import show_table
 from infodash.ui.text import escape_markdown
 from infodash.ui.theme_sections import comment_themes_section
+
+
+def record_form(store: Store, services: dict[int, str], time_zone: ZoneInfo, today: dt.date) -> None:
+    """Staff record an item: where it came from (the record gives the customer and service), what and how serious,
+    when, and who deals with it."""
+    form.NEW.flash()
+    source = st.selectbox("It came from", [key for key in SOURCES if key != "public_form"], format_func=SOURCES.get,
+                          key="fi_source", persist_state="session", help="A touchpoint, request or survey comment "
+                          "gives the customer and service; pick the record below.")
+    with store_errors(store):
+        records = cached(source_choices, store, source)
+    if source != "staff":
+        st.selectbox(SOURCES[source], list(records), format_func=records.get, key="fi_source_id",
+                     persist_state="session", placeholder=f"Choose the {SOURCES[source].lower()}")
+        form.NEW.error("source_id")
+    with store_errors(store):
+        customers = customer_options(store, "fi_customer", "fi_search")
+    kind_col, category_col, severity_col = st.columns(3)
+    with kind_col:
+        st.selectbox("Kind", list(KINDS), format_func=KINDS.get, key="fi_kind", persist_state="session")
+        form.NEW.error("kind")
+    with category_col:
+        st.selectbox("About", list(CATEGORIES), format_func=CATEGORIES.get, key="fi_category", persist_state="session",
+                     placeholder="Choose")
+        form.NEW.error("category")
+    with severity_col:
+        st.selectbox("Severity (complaints)", list(SEVERITIES), format_func=SEVERITIES.get, key="fi_severity",
+                     persist_state="session", placeholder="Choose",
+                     disabled=st.session_state.get("fi_kind") != "complaint")
+        form.NEW.error("severity")
+    customer_col, service_col = st.columns(2)
+    with customer_col:
+        st.selectbox("Customer", list(customers), format_func=customers.get, key="fi_customer",
+                     persist_state="session", placeholder="From the record, or choose (optional)")
+        form.NEW.error("customer_id")
+    with service_col:
+        st.selectbox("Service", list(services), format_func=services.get, key="fi_service", persist_state="session",
+                     placeholder="From the record, or choose (optional)")
+        form.NEW.error("service_id")
+    st.text_area("What the customer said", key="fi_description", persist_state="session",
+                 max_chars=MAX_DESCRIPTION_CHARS)
+    form.NEW.error("description")
+    date_col, time_col, owner_col = st.columns(3)
+    date_col.date_input("Received on", key="fi_date", persist_state="session", max_value=today, format="YYYY-MM-DD")
+    with time_col:
+        st.time_input("at", key="fi_time", persist_state="session")
+        form.NEW.error("received_at")
+    with owner_col:
+        st.text_input("Owner (optional)", key="fi_owner", persist_state="session", placeholder="Who will deal with it")
+        form.NEW.error("owner")
+    st.button("Record feedback", type="primary", on_click=form.save_new, args=(store, time_zone))
+    form.NEW.error("source")
+    form.NEW.error("author")
+    form.NEW.error("form")
+
 
 context = page_context(with_filters=False)
 store, time_zone = context.store, context.time_zone
@@ -41,60 +98,21 @@ kpi_row([Kpi("Received", figures.received, None, DEFINITIONS["received"]),
          Kpi("Complaints resolved in time", figures.resolve_share, None, DEFINITIONS["resolved_in_time"], "share"),
          Kpi("Customer told", figures.told_share, None, DEFINITIONS["told_share"], "share")])
 
-with st.expander("Figures for the last four weeks", icon=":material/bar_chart:"), store_errors(store):
-    figures_section(store, last_four_weeks, time_zone)
-with st.expander("Themes in what customers wrote, last four weeks", icon=":material/category:"), store_errors(store):
-    comment_themes_section(cached(feedback_themes, store, last_four_weeks, time_zone), "feedback_themes")
-if may("lead"):
-    targets_form(store)
+# Each expander's content is read and drawn only while it is open: most visits are to work the list below.
+if box := lazy_expander("Figures for the last four weeks", "fb_figures", icon=":material/bar_chart:"):
+    with box, store_errors(store):
+        figures_section(store, last_four_weeks, time_zone)
+if box := lazy_expander("Themes in what customers wrote, last four weeks", "fb_themes", icon=":material/category:"):
+    with box, store_errors(store):
+        comment_themes_section(cached(feedback_themes, store, last_four_weeks, time_zone), "feedback_themes")
+if may("lead") and (box := lazy_expander("Targets (leads)", "fb_targets", icon=":material/flag:")):
+    with box:
+        targets_form(store)
 
-with st.expander("Record feedback", expanded=bool(st.session_state.get(form.NEW.errors_key))):
-    form.NEW.flash()
-    source = st.selectbox("It came from", [key for key in SOURCES if key != "public_form"], format_func=SOURCES.get,
-                          key="fi_source", help="A touchpoint, request or survey comment gives the customer and "
-                                                "service; pick the record below.")
-    with store_errors(store):
-        records = cached(source_choices, store, source)
-    if source != "staff":
-        st.selectbox(SOURCES[source], list(records), format_func=records.get, key="fi_source_id",
-                     placeholder=f"Choose the {SOURCES[source].lower()}")
-        form.NEW.error("source_id")
-    with store_errors(store):
-        customers = customer_options(store, "fi_customer", "fi_search")
-    kind_col, category_col, severity_col = st.columns(3)
-    with kind_col:
-        st.selectbox("Kind", list(KINDS), format_func=KINDS.get, key="fi_kind")
-        form.NEW.error("kind")
-    with category_col:
-        st.selectbox("About", list(CATEGORIES), format_func=CATEGORIES.get, key="fi_category", placeholder="Choose")
-        form.NEW.error("category")
-    with severity_col:
-        st.selectbox("Severity (complaints)", list(SEVERITIES), format_func=SEVERITIES.get, key="fi_severity",
-                     placeholder="Choose", disabled=st.session_state.get("fi_kind") != "complaint")
-        form.NEW.error("severity")
-    customer_col, service_col = st.columns(2)
-    with customer_col:
-        st.selectbox("Customer", list(customers), format_func=customers.get, key="fi_customer",
-                     placeholder="From the record, or choose (optional)")
-        form.NEW.error("customer_id")
-    with service_col:
-        st.selectbox("Service", list(services), format_func=services.get, key="fi_service",
-                     placeholder="From the record, or choose (optional)")
-        form.NEW.error("service_id")
-    st.text_area("What the customer said", key="fi_description", max_chars=MAX_DESCRIPTION_CHARS)
-    form.NEW.error("description")
-    date_col, time_col, owner_col = st.columns(3)
-    date_col.date_input("Received on", key="fi_date", max_value=today, format="YYYY-MM-DD")
-    with time_col:
-        st.time_input("at", key="fi_time")
-        form.NEW.error("received_at")
-    with owner_col:
-        st.text_input("Owner (optional)", key="fi_owner", placeholder="Who will deal with it")
-        form.NEW.error("owner")
-    st.button("Record feedback", type="primary", on_click=form.save_new, args=(store, time_zone))
-    form.NEW.error("source")
-    form.NEW.error("author")
-    form.NEW.error("form")
+# What is typed here is kept for the session, whether the expander is closed or another page visited.
+if box := lazy_expander("Record feedback", "fb_record", icon=":material/add_comment:"):
+    with box:
+        record_form(store, services, time_zone, today)
 
 st.subheader("Feedback items")
 status_col, kind_col, service_col, owner_col = st.columns(4)

@@ -23,6 +23,9 @@ def test_recording_working_and_closing_a_complaint(app_db):
     assert not app.exception and app.title[0].value == "Feedback"
     assert [metric.label for metric in app.metric][:4] == [
         "Received", "Acknowledged in time", "Complaints resolved in time", "Customer told"]
+    assert not app.text_area  # the form is drawn when its expander is opened
+    app.session_state["fb_record"] = True
+    app.run()
     app.selectbox(key="fi_kind").set_value("complaint")
     app.selectbox(key="fi_severity").set_value("high")
     app.selectbox(key="fi_customer").set_value(customer_id)
@@ -30,6 +33,11 @@ def test_recording_working_and_closing_a_complaint(app_db):
     click(app, "Record feedback")
     assert errors(app) == ["Choose what it is about."]
     assert app.text_area(key="fi_description").value == "The alert came a day late, again"  # nothing lost
+    app.session_state["fb_record"] = False
+    assert not app.run().text_area
+    app.session_state["fb_record"] = True  # closed and opened again: still there
+    assert app.run().text_area(key="fi_description").value == "The alert came a day late, again"
+    assert app.selectbox(key="fi_severity").value == "high"
     app.selectbox(key="fi_category").set_value("timeliness")
     click(app, "Record feedback")
     assert not errors(app)
@@ -97,6 +105,9 @@ def test_the_weekly_review_shows_the_weeks_feedback(app_db):
 
 def test_the_figures_break_feedback_down_and_a_lead_changes_the_targets_with_errors_by_the_field(app_db):
     app = open_page("feedback.py", "Ana Costa")
+    assert not [frame for frame in app.dataframe if "label" in frame.value.columns]  # read once opened
+    app.session_state["fb_figures"] = app.session_state["fb_targets"] = True
+    app.run()
     by_service = next(frame.value for frame in app.dataframe if "label" in frame.value.columns)
     today = dt.datetime.now(LONDON).date()
     four_weeks = Period(today - dt.timedelta(days=27), today + dt.timedelta(days=1))

@@ -154,18 +154,18 @@ def figures_section(store: Store, period: Period, time_zone: ZoneInfo) -> None:
 
 
 def targets_form(store: Store) -> None:
-    """For a lead: the working days to acknowledge any item and to resolve a complaint."""
-    with st.expander("Targets (leads)", icon=":material/flag:"):
-        current = cached(feedback_targets, store)
-        st.number_input("Acknowledge within (working days)", 0, MAX_TARGET_DAYS, current.acknowledge_days,
-                        key="fg_acknowledge")
-        form.TARGETS.error("acknowledge_days")
-        st.number_input("Resolve complaints within (working days)", 0, MAX_TARGET_DAYS, current.resolve_days,
-                        key="fg_resolve")
-        form.TARGETS.error("resolve_days")
-        st.button("Save targets", on_click=form.save_targets, args=(store,))
-        form.TARGETS.flash()
-        form.TARGETS.error("form")
+    """For a lead: the working days to acknowledge any item and to resolve a complaint (the page puts it in an
+    expander)."""
+    current = cached(feedback_targets, store)
+    st.number_input("Acknowledge within (working days)", 0, MAX_TARGET_DAYS, current.acknowledge_days,
+                    key="fg_acknowledge")
+    form.TARGETS.error("acknowledge_days")
+    st.number_input("Resolve complaints within (working days)", 0, MAX_TARGET_DAYS, current.resolve_days,
+                    key="fg_resolve")
+    form.TARGETS.error("resolve_days")
+    st.button("Save targets", on_click=form.save_targets, args=(store,))
+    form.TARGETS.flash()
+    form.TARGETS.error("form")
 
 
 def pack_preview(view: Any) -> None:
