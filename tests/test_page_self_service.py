@@ -29,9 +29,12 @@ def test_the_page_ranks_routine_requests_by_the_staff_hours_they_cost(app_db):
     assert ranked["rank"].tolist() == list(range(1, len(ranked) + 1))
     assert ranked["hours_per_month"].is_monotonic_decreasing
     assert int(cards["Routine candidates"].value) == len(ranked)
-    assert any(caption.value.startswith("Of each service's (or customer group's) requests")
-               for caption in app.caption)
-    assert len(app.get("plotly_chart")) == 3  # hours by candidate, share by service, share by group
+    assert [tab.label for tab in app.tabs] == ["Candidates", "Where they come from", "One candidate"]
+    assert len(app.get("plotly_chart")) == 1  # hours by candidate: only the open tab draws
+    app.session_state["ss_section"] = "Where they come from"
+    app.run()
+    assert any("Of each service's (or customer group's) requests" in caption.value for caption in app.caption)
+    assert len(app.get("plotly_chart")) == 2  # share by service, share by group
 
 
 def test_every_candidate_can_be_shown_with_the_criterion_it_misses(app_db):
@@ -48,11 +51,12 @@ def test_a_candidate_shows_its_services_groups_and_example_subjects_to_staff(app
     app = open_page("self_service.py", "Ana Costa")
     candidates = subject_groups(app_db).candidates
     resets = int(candidates[candidates["label"].str.startswith("Password reset")]["candidate"].iloc[0])
+    app.session_state["ss_section"] = "One candidate"
     app.session_state["ss_candidate"] = resets  # (AppTest picks by value)
     app.run()
     assert app.selectbox(key="ss_candidate").value == resets
     assert not app.exception
-    by_service, by_group, examples = (frame.value for frame in app.dataframe[1:4])
+    by_service, by_group, examples = (frame.value for frame in app.dataframe[0:3])
     assert "Data warehouse reports" in by_service["value"].tolist()
     assert by_group["candidate_requests"].sum() == by_service["candidate_requests"].sum()
     assert examples["subject"].str.contains("password", case=False).all()
@@ -64,6 +68,8 @@ def test_a_viewer_reads_the_figures_but_not_the_subjects_that_name_customers(app
     app.switch_page("app_pages/self_service.py").run()
     assert not app.exception and app.title[0].value == "Self-service opportunities"
     assert app.dataframe and app.metric
+    app.session_state["ss_section"] = "One candidate"
+    app.run()
     assert any(caption.value == "Example subjects name the customers who asked: staff see them."
                for caption in app.caption)
     assert "subject" not in [column for frame in app.dataframe for column in frame.value.columns]
@@ -95,7 +101,8 @@ def test_the_sidebar_filters_narrow_the_figures_to_a_service(app_db):
     assert app.metric[0].value != everything
     share = float(app.metric[1].value.rstrip("%"))
     assert 20 < share < 40  # access, password and licence requests: a third of the systems service's requests
-    mixes = [frame.value for frame in app.dataframe[1:3]]
+    app.session_state["ss_section"] = "One candidate"
+    mixes = [frame.value for frame in app.run().dataframe[0:2]]
     assert mixes[0]["value"].tolist() == ["Data warehouse reports"]
 
 
