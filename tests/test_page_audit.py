@@ -49,6 +49,7 @@ def test_a_table_taken_away_as_csv_is_noted_with_who_took_it_and_its_rows(app_db
     app = AppTest.from_file(str(PAGES / "sla_performance.py"), default_timeout=60)
     app.session_state["signed_in_account"] = add_account(app_db, "vera.board@example.org", "Vera Board", "viewer",
                                                          None, lead())
+    app.session_state["sla_section"] = "Breakdown"  # the tab with the breakdown's table
     app.run()
     button = app.download_button[0]
     shown_rows = len(app.dataframe[0].value)
