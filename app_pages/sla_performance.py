@@ -31,7 +31,6 @@ BREAKDOWNS = {"service": "Service", "customer group": "Customer group", "channel
 SPANS = {4: "Last 4 weeks", 12: "Last 12 weeks", 26: "Last 26 weeks", 52: "Last 52 weeks", "custom": "Dates..."}
 
 
-
 @dataclass(frozen=True)
 class LevelsView:
     """What the page's tabs draw from: the requests received in ``period``, judged against ``now``."""
@@ -129,7 +128,6 @@ def _reason_form(view: LevelsView, unexplained: pd.DataFrame) -> None:
 
 SECTIONS = {"By week": _weeks, "Breakdown": _breakdown, "Time to resolve": _times,
             "Late or at risk now": _late_or_at_risk, "Breaches and reasons": _breaches}
-
 
 
 context = page_context()

@@ -40,6 +40,7 @@ WEEK_COLUMNS = {"week": st.column_config.DateColumn("Week starting", format="D M
     column: st.column_config.NumberColumn(label, format=pattern, help=DEFINITIONS[column])
     for column, (label, pattern) in _WEEK_FIGURES.items()}
 
+
 @dataclass(frozen=True)
 class WeekTrend:
     """The 12 weeks up to the chosen one, as the trend tabs draw them."""
