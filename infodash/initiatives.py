@@ -562,13 +562,13 @@ def scorecard_rows(entries: list[ScorecardEntry], today: dt.date) -> pd.DataFram
     """One row per entry (in its order), its figures as of ``today`` written as text, since their units differ:
     columns :data:`SCORECARD_COLUMNS`. ``actual`` is the average the verdict judges (the latest
     :data:`RECENT_WEEKS` whole weeks with a figure), ``verdict`` in words (:data:`VERDICTS`), ``last_review`` the
-    latest review before ``today``, ``weekly`` the weekly figures from the baseline weeks on (weeks without one
+    latest review on or before ``today``, ``weekly`` the weekly figures from the baseline weeks on (weeks without one
     left out) and ``review`` when it is due, or when the initiative closed."""
     rows = []
     for entry in entries:
         initiative, progress = entry.initiative, entry.progress
         metric, draft = initiative.metric, initiative.draft
-        kept = entry.reviews[pd.to_datetime(entry.reviews["reviewed_on"]).dt.date < today]
+        kept = entry.reviews[pd.to_datetime(entry.reviews["reviewed_on"]).dt.date <= today]
         last = kept.iloc[0] if len(kept) else None
         review = (f"closed {initiative.closed_on:%d %b %Y}" if initiative.closed_on is not None else
                   "due" if entry.review_due(today) else f"{draft.review_on:%d %b %Y}")

@@ -32,5 +32,6 @@ def initiatives_section(store: Store, period: ReportingPeriod, time_zone: ZoneIn
     not applied: each initiative has its own scope."""
     covered, _ = reporting_span(period, time_zone, now)
     entries = scorecard(store, covered.end, time_zone, now, active_from=covered.start)
-    return scorecard_rows(entries, covered.end)[list(INITIATIVE_COLUMNS)]
+    # as of the period's last day: a review on the day after it is not yet in the pack
+    return scorecard_rows(entries, covered.end - dt.timedelta(days=1))[list(INITIATIVE_COLUMNS)]
 

@@ -154,3 +154,14 @@ def test_the_reports_page_previews_the_packs_initiatives(app_db):
     assert set(listed["verdict"]) <= {"On track", "Not on track", "Not yet measured"}
     assert any("On track when the average of the latest 4 whole weeks" in apptest_helpers.shown(caption.value)
                for caption in app.caption)
+
+
+def test_a_review_recorded_today_is_the_tables_last_review_at_once(app_db):
+    from infodash.initiatives import ReviewDraft, record_review
+    from tests.conftest import LONDON
+    from tests.people import lead
+
+    today = dt.datetime.now(LONDON).date()
+    record_review(app_db, 1, ReviewDraft(today, "Vendor escalation agreed", "continue"), lead("Lead"), today)
+    listed = open_page().dataframe[0].value
+    assert listed.set_index("initiative_id").loc[1, "last_review"] == f"{today:%d %b %Y}: continue"
