@@ -49,6 +49,9 @@ def open_profile(customer_id: int | None = None) -> AppTest:
     return app.run()
 
 
+SECTIONS = ["Timeline", "Usage by week", "Anomalies", "Survey responses", "Complaints, compliments and suggestions"]
+
+
 def profile_name(app: AppTest) -> str:
     return shown(app.subheader[0].value)
 
@@ -183,10 +186,12 @@ def a_lead(store: Store) -> Account:
     return add_account(store, "ana.costa@example.org", "Ana Costa", "lead", None, lead())
 
 
-def open_profile_as(account: Account | None, customer_id: int) -> AppTest:
-    """The profile of ``customer_id`` with ``account`` signed in (None: a page run on its own)."""
+def open_profile_as(account: Account | None, customer_id: int, section: str = "Their personal data") -> AppTest:
+    """The profile of ``customer_id`` with ``account`` signed in (None: a page run on its own), on its tab
+    ``section``."""
     app = AppTest.from_file(str(apptest_helpers.PAGES / PAGE), default_timeout=60)
     app.session_state["profile_customer"] = customer_id
+    app.session_state["profile_section"] = section
     if account is not None:
         app.session_state["signed_in_account"] = account
     return app.run()
@@ -210,6 +215,7 @@ def test_staff_and_pages_without_a_lead_offer_no_personal_data_export(app_db):
     for account in (None, Account(2, "ben@example.org", "Ben Okafor", "staff")):
         app = open_profile_as(account, customer_id)
         assert not app.exception and all(button.label != "Prepare the export" for button in app.button)
+        assert [tab.label for tab in app.tabs] == SECTIONS  # no personal data tab to open
 
 
 def test_a_lead_erases_a_customer_after_typing_their_name_and_the_profile_says_so(app_db):
@@ -223,3 +229,30 @@ def test_a_lead_erases_a_customer_after_typing_their_name_and_the_profile_says_s
     assert not app.exception
     assert profile_name(app).startswith(f"Erased customer {customer_id}")
     assert any("was erased" in caption.value for caption in app.caption)
+
+
+def test_the_profile_reads_and_draws_only_the_open_tab(app_db):
+    customer_id, _, _ = busiest_customer(app_db)
+    app = open_profile(customer_id)
+    assert not app.exception
+    assert [tab.label for tab in app.tabs] == SECTIONS
+    drawn = [frame.value.columns[0] for frame in app.dataframe]
+    assert drawn[-1] == "when" and set(drawn[:-1]) <= {"touchpoint_id", "request_id"}  # open items, the timeline
+    assert not app.get("plotly_chart")  # the usage chart waits for its tab
+    app.session_state["profile_section"] = "Usage by week"
+    app.run()
+    assert len(app.get("plotly_chart")) == 1
+    assert "when" not in [frame.value.columns[0] for frame in app.dataframe]  # the timeline is not drawn meanwhile
+    with app_db.reading() as db:
+        responses = db.execute("SELECT count(*) FROM survey_responses WHERE customer_id = ?", [customer_id]).fetchone()[0]
+    app.session_state["profile_section"] = "Survey responses"
+    app.run()
+    surveys = [frame.value for frame in app.dataframe if "response_id" in frame.value.columns]
+    assert len(surveys) == 1 and len(surveys[0]) == responses > 0
+
+
+def test_a_lead_has_a_tab_for_the_customers_personal_data(app_db):
+    customer_id, _, _ = busiest_customer(app_db)
+    app = open_profile_as(a_lead(app_db), customer_id, section="Timeline")
+    assert [tab.label for tab in app.tabs] == [*SECTIONS, "Their personal data"]
+    assert all(button.label != "Prepare the export" for button in app.button)  # drawn when its tab is open
