@@ -52,9 +52,9 @@ def allowed_pages(role: str) -> dict[str, list[st.Page]]:
 
 
 configure_page()
-warm_up()  # the other pages' code loads while this one is read
 with store_errors():  # a database busy with an import says so, and the sign-in waits for it
     store = get_store()
+warm_up(store)  # the other pages' code loads, and the subjects are grouped, while this page is read
 # One connection for the whole run, opened at the first read no cache answers and closed once the page is drawn:
 # each opening starts DuckDB afresh (its catalogue read, no data in memory), a quarter of a second of a page's
 # first visit on the large set when its sections opened their own; between runs the file is free for jobs.

@@ -314,7 +314,8 @@ class _Kept:
 
 
 _MEMO: dict[str, _Kept] = {}
-_MEMO_LOCK = threading.Lock()
+# One grouping at a time: a page that asks while the server's warm-up is grouping waits for it, not groups again.
+_GROUPING_LOCK = threading.Lock()
 
 
 def subject_groups(store: Store) -> SubjectGroups:
@@ -325,9 +326,13 @@ def subject_groups(store: Store) -> SubjectGroups:
     says so, read only when the file has changed since), not when anything else is written. When requests were
     only added since, their subjects whose normalised form is already grouped join their group; anything else
     (a new wording, an edited or erased subject) has everything grouped again."""
+    with _GROUPING_LOCK:
+        return _kept_or_grouped(store)
+
+
+def _kept_or_grouped(store: Store) -> SubjectGroups:
     key, version = str(store.path.resolve()), store.data_version()
-    with _MEMO_LOCK:
-        kept = _MEMO.get(key)
+    kept = _MEMO.get(key)
     if kept is not None and kept.version == version:
         return kept.groups
     with store.reading() as db:
@@ -346,8 +351,7 @@ def subject_groups(store: Store) -> SubjectGroups:
                                                            on="normalised", how="left")
         candidate["candidate"] = candidate["candidate"].fillna(-1).astype(int)
         groups = replace(grouped, typed=candidate[["subject", "candidate"]])
-    with _MEMO_LOCK:
-        _MEMO[key] = _Kept(version, fingerprint, int(last), groups)
+    _MEMO[key] = _Kept(version, fingerprint, int(last), groups)
     return groups
 
 

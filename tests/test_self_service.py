@@ -4,6 +4,7 @@ out by hand on a few requests."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pandas as pd
 import pytest
@@ -226,3 +227,28 @@ def test_subjects_added_to_an_older_demo_are_the_ones_a_new_build_gives(demo_sto
 def test_subjects_are_added_only_to_demo_data(subjects_store):
     with pytest.raises(ValueError, match="does not hold demo data"):
         add_subjects_to_existing_demo(subjects_store)
+
+
+def test_a_page_asking_while_the_warm_up_groups_waits_for_that_grouping_and_does_not_group_again(subjects_store,
+                                                                                                 monkeypatch):
+    grouping, release, calls = threading.Event(), threading.Event(), []
+    real = self_service.group_subjects
+
+    def slow_grouping(*args, **kwargs):
+        calls.append(threading.current_thread().name)
+        grouping.set()
+        release.wait(timeout=60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(self_service, "group_subjects", slow_grouping)
+    results = {}
+    warm_up = threading.Thread(target=lambda: results.update(warm_up=subject_groups(subjects_store)), name="warm-up")
+    page = threading.Thread(target=lambda: results.update(page=subject_groups(subjects_store)), name="page")
+    warm_up.start()
+    assert grouping.wait(timeout=60)  # the warm-up is grouping
+    page.start()
+    page.join(timeout=0.5)  # were the page to group as well, it would be in the grouping by now
+    release.set()
+    warm_up.join(timeout=60), page.join(timeout=60)
+    assert calls == ["warm-up"]
+    assert results["page"] is results["warm_up"]

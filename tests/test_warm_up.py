@@ -39,3 +39,23 @@ def test_the_loading_starts_once_per_process_whatever_the_caches():
     st.cache_resource.clear()  # what "Clear caches" does
     assert warm_up() is first
     first.join(timeout=120)
+
+
+def test_with_a_store_the_warm_up_also_groups_its_subjects_for_the_self_service_page(demo_store, monkeypatch):
+    from infodash import self_service
+
+    _load([], demo_store)
+
+    monkeypatch.setattr(self_service, "group_subjects", None)  # grouping again would fail: it was done
+    assert len(self_service.subject_groups(demo_store).candidates) > 0
+
+
+def test_a_database_the_warm_up_cannot_read_is_left_to_the_page_and_noted(tmp_path: Path, caplog):
+    from infodash.db import Store
+
+    garbage = tmp_path / "not-a-database.duckdb"
+    garbage.write_bytes(b"garbage")
+    with caplog.at_level(logging.DEBUG, logger="infodash.ui.warm_up"):
+        _load([], Store(garbage, busy_timeout_s=0))
+
+    assert [record.getMessage() for record in caplog.records] == ["grouping the subjects in the background failed"]

@@ -1,5 +1,6 @@
 """The pages' code loaded once per server process, in the background, so that a page's first visit waits for its
-data and not for its imports (the statistics libraries alone take half a second on 2 cores)."""
+data and not for its imports (the statistics libraries alone take half a second on 2 cores); then the requests'
+subjects grouped, which the process keeps for the Self-service page (half a second on the large set)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import importlib
 import logging
 import threading
 from pathlib import Path
+
+from infodash.db import Store
 
 PAGES = Path(__file__).resolve().parents[2] / "app_pages"
 _log = logging.getLogger(__name__)
@@ -25,7 +28,7 @@ def modules_the_pages_import(pages: Path = PAGES) -> list[str]:
     return sorted(names)
 
 
-def _load(modules: list[str]) -> None:
+def _load(modules: list[str], store: Store | None = None) -> None:
     for name in modules:
         try:
             importlib.import_module(name)
@@ -35,19 +38,31 @@ def _load(modules: list[str]) -> None:
     import plotly.graph_objects as go
 
     go.Figure().update_layout(title="")
+    if store is not None:
+        _group_subjects(store)
+
+
+def _group_subjects(store: Store) -> None:
+    from infodash.self_service import subject_groups  # here, not above: loading it is part of the warm-up
+
+    try:
+        subject_groups(store)
+    except Exception:  # a busy file, say: the Self-service page groups them when opened, and says what is wrong
+        _log.debug("grouping the subjects in the background failed", exc_info=True)
 
 
 _STARTED: list[threading.Thread] = []
 _START_LOCK = threading.Lock()
 
 
-def warm_up() -> threading.Thread:
-    """Start loading every page's code in the background, once per server process (not again after "Clear
-    caches": the modules stay loaded); returns the loading thread."""
+def warm_up(store: Store | None = None) -> threading.Thread:
+    """Start loading every page's code in the background, then grouping the subjects of ``store``'s requests,
+    once per server process (not again after "Clear caches": the modules stay loaded and the grouping kept);
+    returns the loading thread."""
     with _START_LOCK:
         if not _STARTED:
-            thread = threading.Thread(target=_load, args=(modules_the_pages_import(),), name="infodash-warm-up",
-                                      daemon=True)
+            thread = threading.Thread(target=_load, args=(modules_the_pages_import(), store),
+                                      name="infodash-warm-up", daemon=True)
             thread.start()
             _STARTED.append(thread)
         return _STARTED[0]
