@@ -41,12 +41,15 @@ class SurveyView:
     measure: str
 
 
-def _dimensions(view: SurveyView) -> None:
+def _asks_no_item(view: SurveyView) -> bool:
     if not view.instrument.items:
         st.caption("This survey asks no RATER item: its figures are under NPS and CSAT.")
+    return not view.instrument.items
+
+
+def _this_wave(view: SurveyView) -> None:
+    if _asks_no_item(view):
         return
-    st.subheader("RATER dimensions across waves")
-    st.plotly_chart(cached_chart("survey_trend", dimension_trend_chart, view.scores, view.measure), width="stretch")
     st.subheader(f"{escape_markdown(view.wave_names[view.wave_id])}: dimensions and items")
     level = st.segmented_control("Show", ["dimension", "item"], default="dimension", key="survey_level",
                                  format_func=lambda value: "Per dimension" if value == "dimension" else "Per item")
@@ -70,6 +73,13 @@ def _dimensions(view: SurveyView) -> None:
     if not table.empty:
         with table_col:
             wave_scores_table(table, level_scores, view.wave_id, view.instrument, labels)
+
+
+def _across_waves(view: SurveyView) -> None:
+    if _asks_no_item(view):
+        return
+    st.subheader("RATER dimensions across waves")
+    st.plotly_chart(cached_chart("survey_trend", dimension_trend_chart, view.scores, view.measure), width="stretch")
 
 
 def _nps_and_csat(view: SurveyView) -> None:
@@ -123,7 +133,7 @@ def _themes(view: SurveyView) -> None:
     comment_themes_section(themes, "survey_themes")
 
 
-SECTIONS = {"Dimensions": _dimensions, "NPS and CSAT": _nps_and_csat, "Breakdown": _breakdown, "Comments": _comments,
+SECTIONS = {"This wave": _this_wave, "Across waves": _across_waves, "NPS and CSAT": _nps_and_csat, "Breakdown": _breakdown, "Comments": _comments,
             "Comment themes": _themes}
 
 context = page_context()

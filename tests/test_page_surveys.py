@@ -40,9 +40,11 @@ def test_the_latest_wave_of_the_rater_survey_is_shown_with_the_librarys_figures(
     assert shown[f"NPS (± {nps['margin']:.0f})"] == f"{nps['nps']:,.0f}"
     assert shown["CSAT"] == f"{csat['share'] * 100:.1f}%"
     assert "Tangibles" in frame_text(app)
-    assert [tab.label for tab in app.tabs] == ["Dimensions", "NPS and CSAT", "Breakdown", "Comments",
+    assert [tab.label for tab in app.tabs] == ["This wave", "Across waves", "NPS and CSAT", "Breakdown", "Comments",
                                                "Comment themes"]
-    assert len(app.get("plotly_chart")) == 2  # only the open tab draws: the trend, expected vs perceived
+    assert len(app.get("plotly_chart")) == 1  # only the open tab draws: the wave's expected against perceived
+    assert len(open_tab(app, "Across waves").get("plotly_chart")) == 1  # the dimensions' trend
+    assert not app.dataframe  # the wave's table is not drawn meanwhile
     assert len(open_tab(app, "NPS and CSAT").get("plotly_chart")) == 3  # NPS, CSAT, response rates
     assert metrics(app)["CSAT"] == f"{csat['share'] * 100:.1f}%"  # the wave's cards stay above the tabs
 

@@ -78,10 +78,15 @@ def gap_chart(table: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     rows = table.dropna(subset=["expectation", "perception"]).iloc[::-1]
     names = [labels.get(unit, unit) for unit in rows["unit"]]
     figure = go.Figure()
-    for name, expected, perceived in zip(names, rows["expectation"], rows["perception"]):
-        figure.add_trace(go.Scatter(x=[expected, perceived], y=[name, name], mode="lines", showlegend=False,
-                                    line={"color": _BELOW if perceived < expected else _ABOVE, "width": 3},
-                                    hoverinfo="skip"))
+    for colour, joined in ((_BELOW, rows["perception"] < rows["expectation"]),
+                           (_ABOVE, rows["perception"] >= rows["expectation"])):
+        # one trace per colour, its lines apart (None between them): a trace per unit costs the browser more
+        segments = [(x, name) for name, expected, perceived, shown in
+                    zip(names, rows["expectation"], rows["perception"], joined, strict=True) if shown
+                    for x in (expected, perceived, None)]
+        if segments:
+            figure.add_trace(go.Scatter(x=[x for x, _ in segments], y=[name for _, name in segments], mode="lines",
+                                        showlegend=False, line={"color": colour, "width": 3}, hoverinfo="skip"))
     figure.add_trace(go.Scatter(x=rows["expectation"], y=names, mode="markers", name="Expected",
                                 marker={"color": "#6c757d", "size": 10},
                                 hovertemplate="expected %{x:.2f}<extra></extra>"))

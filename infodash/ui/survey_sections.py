@@ -129,7 +129,8 @@ def wave_scores_table(table: pd.DataFrame, scores: pd.DataFrame, wave_id: int, i
                                           "change": lambda change: format_figure(change, "score", signed=True),
                                           "p_value": lambda p: format_p_value(p, named=False)})
     shown = shown[["question", *measures, "n", "change", "p_value"]].rename(
-        columns={m: MEASURE_TITLES[m].split(" (")[0] for m in measures} | {"p_value": "p"})
+        columns={m: MEASURE_TITLES[m].split(" (")[0] for m in measures}
+        | {"question": "Dimension or item", "n": "Responses", "change": "Change on the previous wave", "p_value": "p"})
     st.dataframe(shown, hide_index=True, height=min(38 * (len(shown) + 1), 560))
     download_button(shown, "survey-wave-scores.csv", key="survey_wave_download")
 
