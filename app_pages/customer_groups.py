@@ -11,7 +11,7 @@ from infodash.groups import BREAKDOWNS, breakdown, group_customers
 from infodash.sla import evaluate_requests
 from infodash.ui import group_sections as sections
 from infodash.ui.layout import page_context
-from infodash.ui.store import cached, store_errors
+from infodash.ui.store import cached, cached_judged, store_errors
 
 context = page_context()
 store, filters, time_zone = context.store, context.filters, context.time_zone
@@ -29,7 +29,7 @@ st.caption(f"{period.label()}, compared with {period.previous().label()} ({time_
 
 with store_errors(store):
     cached(evaluate_requests, store)
-    figures = cached(breakdown, store, dimension, period, time_zone, filters, now=now)
+    figures = cached_judged(breakdown, store, dimension, period, time_zone, filters, now=now, time_zone=time_zone)
 if figures.cells.empty:
     st.info("No customers in the chosen customer groups yet. Add customer groups and customers, or import them, "
             "to see who the team serves.", icon=":material/group_off:")

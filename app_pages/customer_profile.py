@@ -21,7 +21,7 @@ from infodash.ui import profile_sections as sections
 from infodash.ui.feedback_sections import profile_feedback
 from infodash.ui.layout import lazy_tabs, page_context
 from infodash.ui.pickers import may
-from infodash.ui.store import cached, store_errors
+from infodash.ui.store import cached, cached_judged, store_errors
 
 USAGE_WEEKS = 26
 
@@ -38,14 +38,14 @@ class ProfileView:
 
 def _timeline(view: ProfileView) -> None:
     kinds = sections.kind_filter()
-    entries = cached(timeline, view.store, view.summary.customer_id, view.time_zone, tuple(kinds), TIMELINE_LIMIT,
-                     view.now)
+    entries = cached_judged(timeline, view.store, view.summary.customer_id, view.time_zone, tuple(kinds),
+                            TIMELINE_LIMIT, now=view.now, time_zone=view.time_zone)
     sections.timeline_table(entries, TIMELINE_LIMIT, f"customer-{view.summary.customer_id}-timeline.csv")
 
 
 def _usage(view: ProfileView) -> None:
-    sections.usage_chart(cached(usage_by_week, view.store, view.summary.customer_id, view.time_zone, USAGE_WEEKS,
-                                view.now), USAGE_WEEKS)
+    sections.usage_chart(cached_judged(usage_by_week, view.store, view.summary.customer_id, view.time_zone,
+                                       USAGE_WEEKS, now=view.now, time_zone=view.time_zone), USAGE_WEEKS)
 
 
 def _anomalies(view: ProfileView) -> None:
@@ -82,7 +82,7 @@ with store_errors(store):
                 icon=":material/person_search:")
         st.stop()
     cached(evaluate_requests, store)
-    summary = cached(customer_summary, store, customer_id, time_zone, now)
+    summary = cached_judged(customer_summary, store, customer_id, time_zone, now=now, time_zone=time_zone)
     sections.header(summary)
     sections.log_touchpoint_button(summary, time_zone)
     sections.open_items(cached(open_items, store, customer_id, time_zone, now))

@@ -22,7 +22,7 @@ from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import lazy_tabs, page_context
 from infodash.ui.pickers import may, staff_name_input
 from infodash.ui.sla_charts import breakdown_chart, reasons_chart, times_chart, weekly_chart
-from infodash.ui.store import cached, store_errors
+from infodash.ui.store import cached, cached_judged, store_errors
 from infodash.ui.tables import show_table
 
 BREAKDOWNS = {"service": "Service", "customer group": "Customer group", "channel": "Channel",
@@ -55,8 +55,8 @@ def _weeks(view: LevelsView) -> None:
 def _breakdown(view: LevelsView) -> None:
     dimension = st.selectbox("Break down by", list(BREAKDOWNS), format_func=BREAKDOWNS.get, key="sla_dimension",
                              persist_state="session")
-    breakdown = cached(attainment_by_each, view.store, (dimension,), view.period, view.time_zone, view.filters,
-                       now=view.now)[dimension]
+    breakdown = cached_judged(attainment_by_each, view.store, (dimension,), view.period, view.time_zone, view.filters,
+                              now=view.now, time_zone=view.time_zone)[dimension]
     st.plotly_chart(cached_chart("sla_breakdown", breakdown_chart, breakdown, BREAKDOWNS[dimension],
                                  float(view.total["primary_target"])), width="stretch")
     st.caption("Select a row to see the requests behind it.")
@@ -67,8 +67,8 @@ def _breakdown(view: LevelsView) -> None:
         chosen = breakdown.iloc[table.selection.rows[0]]["value"]
         st.markdown(f"**Requests behind: {BREAKDOWNS[dimension]}**")
         st.text(str(chosen))
-        behind = cached(requests_behind, view.store, dimension, chosen, view.period, view.time_zone, view.filters,
-                        now=view.now)
+        behind = cached_judged(requests_behind, view.store, dimension, chosen, view.period, view.time_zone,
+                               view.filters, now=view.now, time_zone=view.time_zone)
         show_table(behind, "sla-requests.csv", key="sla_behind")
 
 
@@ -92,8 +92,10 @@ def _late_or_at_risk(view: LevelsView) -> None:
 
 
 def _breaches(view: LevelsView) -> None:
-    reasons = cached(breaches_by_reason, view.store, view.period, view.time_zone, view.filters, now=view.now)
-    unexplained = cached(unexplained_breaches, view.store, view.period, view.time_zone, view.filters, now=view.now)
+    reasons = cached_judged(breaches_by_reason, view.store, view.period, view.time_zone, view.filters,
+                            now=view.now, time_zone=view.time_zone)
+    unexplained = cached_judged(unexplained_breaches, view.store, view.period, view.time_zone, view.filters,
+                                now=view.now, time_zone=view.time_zone)
     if not reasons.empty:
         st.plotly_chart(cached_chart("sla_reasons", reasons_chart, reasons), width="stretch")
     if unexplained.empty:
@@ -111,8 +113,9 @@ def _breaches(view: LevelsView) -> None:
 def _reason_form(view: LevelsView, unexplained: pd.DataFrame) -> None:
     me = staff_name_input()
     # staff are offered what they may explain; a lead any (the library decides)
-    theirs = unexplained if may("lead") else cached(unexplained_breaches, view.store, view.period, view.time_zone,
-                                                     view.filters, now=view.now, worker=me)
+    theirs = unexplained if may("lead") else cached_judged(unexplained_breaches, view.store, view.period,
+                                                            view.time_zone, view.filters, now=view.now,
+                                                            time_zone=view.time_zone, worker=me)
     with st.form("breach_reason", border=True, enter_to_submit=False):
         FEEDBACK.flash()
         request_col, reason_col = st.columns(2)
@@ -150,7 +153,8 @@ st.caption(f"{period.label()}. {ATTAINMENT_DEFINITION}")
 
 with store_errors(store):
     cached(evaluate_requests, store)
-    levels = cached(attainment_by_each, store, ("all", "week"), period, time_zone, filters, now=now)
+    levels = cached_judged(attainment_by_each, store, ("all", "week"), period, time_zone, filters, now=now,
+                           time_zone=time_zone)
     overall, by_week = levels["all"], levels["week"]
     at_risk = cached(open_requests_at_risk, store, time_zone, filters, now=now)
 

@@ -21,7 +21,7 @@ from infodash.ui.feedback_sections import review_feedback_cards
 from infodash.ui.review_charts import channel_chart, resolution_chart, volume_chart
 from infodash.ui.kpi import Kpi, kpi_row
 from infodash.ui.layout import lazy_tabs, page_context
-from infodash.ui.store import cached, store_errors
+from infodash.ui.store import cached, cached_judged, store_errors
 from infodash.ui.survey_sections import feedback_kpi, latest_summaries, summary_kpis
 from infodash.ui.tables import show_table
 from infodash.ui.text import escape_markdown
@@ -91,7 +91,7 @@ week = st.selectbox(
 with store_errors(store):
     trend = cached(weekly_trend, store, week, time_zone, filters)
     cached(evaluate_requests, store)
-    service_levels = cached(weekly_attainment, store, week, time_zone, filters, now=now)
+    service_levels = cached_judged(weekly_attainment, store, week, time_zone, filters, now=now, time_zone=time_zone)
     at_risk = cached(open_requests_at_risk, store, time_zone, filters, now=now)
     last_day = week.end - dt.timedelta(days=1)
     survey, feedback = latest_summaries(store, last_day, filters)

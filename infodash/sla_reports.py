@@ -307,6 +307,19 @@ def open_requests_at_risk(store: Store, time_zone: ZoneInfo, filters: Filters = 
                                 "time_zone": time_zone.key}).df()
 
 
+def open_verdicts(store: Store, now: dt.datetime | None = None) -> tuple[int, int]:
+    """(how many open requests there are, a digest of each one's verdict) as of ``now`` (default: the present).
+
+    A figure that depends on ``now`` only through the verdicts (attainment, counts of late requests, outcomes in
+    a list) is the same for every ``now`` with the same digest: between two moments when an open request falls
+    at risk or past due, it need not be worked out again."""
+    everything = Period(dt.date(1900, 1, 1), dt.date(3000, 1, 1))
+    sql = _JUDGED.format(filters=_OPEN_ONLY) + "SELECT count(*), coalesce(sum(hash(request_id, outcome)), 0) FROM judged"
+    with store.reading() as db:
+        count, digest = db.execute(sql, _params(everything, ZoneInfo("UTC"), Filters(), now)).fetchone()
+    return int(count), int(digest)
+
+
 def late_and_at_risk(open_at_risk: pd.DataFrame) -> tuple[int, int]:
     """How many open requests are late and how many at risk, from :func:`open_requests_at_risk` (all of them,
     not only those it lists)."""

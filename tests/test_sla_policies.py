@@ -17,7 +17,7 @@ from infodash.periods import Period
 from infodash.sla import Policy, StatusChange, due_at, evaluate_requests, load_policies
 from infodash.errors import ValidationError
 from infodash.sla_reports import (attainment_by, attainment_by_each, breaches_by_reason, late_and_at_risk,
-                                  open_requests_at_risk,
+                                  open_requests_at_risk, open_verdicts,
                                   record_breach_reason, requests_behind, resolution_histogram, unexplained_breaches,
                                   weekly_attainment)
 from tests.conftest import LONDON, at
@@ -362,3 +362,17 @@ def test_after_a_change_only_changed_and_open_requests_are_judged_again_with_the
     with sla_store.writing() as db:
         db.execute("UPDATE sla_policy_versions SET primary_target_share = 0.9 WHERE policy_id = 2")
     assert evaluate_requests(sla_store, as_of=AS_OF).judged == 9
+
+
+def test_the_open_verdicts_digest_changes_only_when_an_open_request_falls_at_risk_or_past_due(sla_store):
+    evaluate_requests(sla_store, as_of=AS_OF)
+
+    def digest(time: str) -> tuple[int, int]:
+        return open_verdicts(sla_store, now=at(f"2026-11-23 {time}"))
+
+    assert digest("11:00") == digest("12:00")  # 17 and 18 on track all morning (16 waits on the customer)
+    # 17 (due 14:00) falls at risk at 12:12, with 48 of its 240 business minutes left
+    assert digest("12:20") != digest("12:00")
+    assert digest("12:20") == digest("13:40")  # lunch stops the clock; then 18 still has 80 minutes left
+    assert digest("14:05") != digest("13:40")  # 17 is past due
+    assert digest("14:05")[0] == 3  # 16, 17 and 18 are open

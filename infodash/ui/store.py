@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from infodash.db import Store, StoreError
 from infodash.demo import build_demo, needs_demo_data
+from infodash.sla_reports import open_verdicts
 from infodash.ui.text import escape_markdown
 
 T = TypeVar("T")
@@ -44,6 +47,24 @@ def cached(func: Callable[..., T], store: Store, *args: Any, **kwargs: Any) -> T
     """``func(store, *args, **kwargs)``, cached until the database file changes (in this or another process)."""
     name = f"{func.__module__}.{func.__qualname__}"
     return _cached_call(name, str(store.path), store.data_version(), func, store, *args, **kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_judged_call(name: str, path: str, version: tuple[int, int, int], verdicts: tuple[int, int], day: dt.date,
+                        _func: Callable[..., Any], _store: Store, _now: dt.datetime, *args: Any, **kwargs: Any) -> Any:
+    return _func(_store, *args, now=_now, **kwargs)
+
+
+def cached_judged(func: Callable[..., T], store: Store, *args: Any, now: dt.datetime, time_zone: ZoneInfo,
+                  **kwargs: Any) -> T:
+    """``func(store, *args, now=now, **kwargs)`` for a figure that depends on ``now`` only through the open
+    requests' verdicts and the day in ``time_zone``: cached until the file changes, a verdict changes (an open
+    request falls at risk or past due) or the day turns, rather than read again every minute. Lists that show the
+    time left (which changes every minute) take :func:`cached` instead."""
+    name = f"{func.__module__}.{func.__qualname__}"
+    verdicts = cached(open_verdicts, store, now)
+    return _cached_judged_call(name, str(store.path), store.data_version(), verdicts, now.astimezone(time_zone).date(),
+                               func, store, now, *args, **kwargs)
 
 
 def cached_result(func: Callable[..., T], *args: Any) -> T:

@@ -12,7 +12,7 @@ from infodash.filters import Filters
 from infodash.movers import CORRECTION, DEFINITION, TOP, WhatChanged, what_changed
 from infodash.periods import Period, first_days, span_label
 from infodash.ui.layout import lazy_expander
-from infodash.ui.store import cached, store_errors
+from infodash.ui.store import cached_judged, store_errors
 from infodash.ui.survey_sections import latest_summaries
 from infodash.ui.tables import show_table
 from infodash.ui.text import escape_markdown
@@ -51,13 +51,14 @@ def what_changed_block(store: Store, week: Period, compared: Period, time_zone: 
     """The weekly review's "What changed": ``week`` against ``compared`` (see :func:`infodash.review.compared_week`)."""
     covered = first_days(week, compared.days)  # a week still running: its days so far, as many as compared
     with store_errors(store):
-        changes = cached(_week_changes, store, covered, compared, time_zone, filters, now,
-                         compared_name(week, compared), week.end - dt.timedelta(days=1))
+        changes = cached_judged(_week_changes, store, covered, compared, time_zone, filters,
+                                compared_name(week, compared), week.end - dt.timedelta(days=1), now=now,
+                                time_zone=time_zone)
     show_what_changed(changes, "review_what_changed")
 
 
 def _week_changes(store: Store, covered: Period, compared: Period, time_zone: ZoneInfo, filters: Filters,
-                  now: dt.datetime, compared_with: str, last_day: dt.date) -> WhatChanged:
+                  compared_with: str, last_day: dt.date, now: dt.datetime) -> WhatChanged:
     # The survey summaries are the page's own, read from the cache on a miss; as arguments of the cached call
     # they would be hashed on every run (about 20 ms).
     return what_changed(store, covered, compared, time_zone, filters, now, compared_with, TOP,
