@@ -9,7 +9,7 @@ from infodash.audit import entries, entry_count, who_and_what
 from infodash.periods import Period
 from infodash.ui.layout import page_context
 from infodash.ui.sign_in import require_lead
-from infodash.ui.store import cached, store_errors
+from infodash.ui.store import cached_log, store_errors
 from infodash.ui.tables import show_table
 
 context = page_context(with_filters=False)
@@ -17,7 +17,7 @@ require_lead("the audit log")
 st.title("Audit log")
 store, time_zone = context.store, context.time_zone
 with store_errors(store):
-    actors, tables = cached(who_and_what, store)
+    actors, tables = cached_log(who_and_what, store)
 today = dt.datetime.now(time_zone).date()
 person_col, table_col, days_col = st.columns(3)
 actor = person_col.selectbox("Person", actors, index=None, placeholder="Everyone", key="audit_actor")
@@ -27,8 +27,8 @@ chosen = days_col.date_input("From and to (inclusive)", value=(today - dt.timede
 first, last = (chosen[0], chosen[-1]) if isinstance(chosen, tuple) and chosen else (None, None)
 start, end = Period(first, last + dt.timedelta(days=1)).bounds(time_zone) if first else (None, None)
 with store_errors(store):
-    shown = cached(entries, store, actor, entity, start, end)
-    total = cached(entry_count, store, actor, entity, start, end)
+    shown = cached_log(entries, store, actor, entity, start, end)
+    total = cached_log(entry_count, store, actor, entity, start, end)
 table = shown.assign(logged_at=pd.to_datetime(shown["logged_at"], utc=True).dt.tz_convert(time_zone).dt.tz_localize(None))
 show_table(table, "audit-log.csv", key="audit_table", width="stretch", column_config={
     "logged_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm:ss"),

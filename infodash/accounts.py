@@ -211,7 +211,7 @@ def sign_in(store: Store, email: str, password: str, now: dt.datetime | None = N
         wait = int((row[7] - now).total_seconds()) + 1
         raise SignInRefused(f"Too many failed attempts: try again in {wait} seconds.", wait)
     matches = _password_matches(row, password)  # slow on purpose, so outside the write lock other work needs
-    with store.writing() as db:  # the outcome is committed before a refusal is raised
+    with store.writing(bookkeeping=True) as db:  # the outcome is committed before a refusal is raised
         refusal = _record_attempt(db, row, matches, password, now, source)
     if refusal is not None:
         raise refusal

@@ -25,7 +25,7 @@ def record(db: duckdb.DuckDBPyConnection, actor: str, action: str, entity: str, 
 
 def record_download(store: Store, actor: str, file_name: str, rows: int | None = None) -> None:
     """Note that ``actor`` took ``file_name`` away (a table's CSV, a pack file), with its row count."""
-    with store.writing() as db:
+    with store.writing(bookkeeping=True) as db:
         record(db, actor, "download", "files", file_name, None if rows is None else {"rows": rows})
 
 

@@ -89,6 +89,8 @@ class Store:
         # optimistic write-write conflict checks.
         self._write_lock = threading.RLock()
         self._writes = 0
+        self._bookkeeping_writes = 0
+        self._bookkeeping_left: dict[tuple[int, int], tuple[int, int, int]] = {}  # the file after one: the version before
         self._local = threading.local()
 
     @classmethod
@@ -100,20 +102,28 @@ class Store:
         """Whether the database file exists yet."""
         return self.path.exists()
 
-    def data_version(self) -> tuple[int, int, int]:
+    def data_version(self, with_bookkeeping: bool = False) -> tuple[int, int, int]:
         """A cheap token that changes whenever the file's data may have changed; the app's cache key.
 
         The files' modification times reveal writes by other processes without opening the
         database; the count of this Store's own commits covers file systems whose clocks are
-        too coarse to tell two quick writes apart.
+        too coarse to tell two quick writes apart. This process's bookkeeping writes (see
+        :meth:`writing`) leave it as it was, unless ``with_bookkeeping`` (for reads of the audit log).
         """
+        stamps = self._stamps()
+        if with_bookkeeping:
+            return stamps[0], stamps[1], self._writes + self._bookkeeping_writes
+        before = self._bookkeeping_left.get(stamps)
+        return before if before is not None else (stamps[0], stamps[1], self._writes)
+
+    def _stamps(self) -> tuple[int, int]:
         stamps = []
         for candidate in (self.path, self.path.with_name(self.path.name + ".wal")):
             try:
                 stamps.append(candidate.stat().st_mtime_ns)
             except FileNotFoundError:
                 stamps.append(0)
-        return stamps[0], stamps[1], self._writes
+        return stamps[0], stamps[1]
 
     @contextmanager
     def session(self) -> Iterator[None]:
@@ -155,12 +165,18 @@ class Store:
                 connection.close()
 
     @contextmanager
-    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection inside a transaction: committed on success, rolled back on error."""
+    def writing(self, bookkeeping: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection inside a transaction: committed on success, rolled back on error.
+
+        A ``bookkeeping`` write (an audit row for a download, a sign-in's attempt count) changes nothing a cached
+        figure shows, so it leaves :meth:`data_version` as it was: every page's cached reads stay good.
+        """
         with self._write_lock:
             shared = self._session_connection()
             connection = self._connect() if shared is None else shared.cursor()
             try:
+                # read while this process holds the file: no other process can write until it lets go
+                before = self.data_version() if bookkeeping else None
                 connection.execute("BEGIN TRANSACTION")
                 try:
                     yield connection
@@ -168,12 +184,26 @@ class Store:
                     connection.execute("ROLLBACK")
                     raise
                 connection.execute("COMMIT")
-                self._writes += 1
+                if before is None:
+                    self._writes += 1
+                else:
+                    self._bookkeeping_writes += 1
+                    self._keep_version(connection, before)
             finally:
                 if shared is None:
                     _close(connection)
                 else:
                     connection.close()
+
+    def _keep_version(self, connection: duckdb.DuckDBPyConnection, before: tuple[int, int, int]) -> None:
+        """After a bookkeeping write, have the file as it now is stand for the version ``before`` it. The write is
+        checkpointed first, so that closing the connection does not touch the file again; should that fail (other
+        transactions of this process still open), the version simply moves on, as after any write."""
+        try:
+            connection.execute("CHECKPOINT")
+        except duckdb.Error:
+            return
+        self._bookkeeping_left = {self._stamps(): before}
 
     def schema_version(self) -> int:
         """The migration version the file is at."""

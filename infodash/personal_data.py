@@ -50,7 +50,7 @@ def export_customer(store: Store, customer_id: int, account: Account, now: dt.da
     actor = account.name
     files: dict[str, bytes] = {}
     counts: dict[str, int] = {}
-    with store.writing() as db:  # one snapshot for every file, and the audit row with it
+    with store.writing(bookkeeping=True) as db:  # one snapshot for every file, and the audit row with it
         record = db.execute(_RECORD, {"customer": customer_id}).df()
         if record.empty:
             raise ValidationError({"customer_id": f"There is no customer {customer_id}."})

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from infodash.accounts import Account, add_account
 from infodash.detection import set_sensitivity
+from infodash.ui.store import get_store
 from tests.apptest_helpers import PAGES, shown
 from tests.people import lead
 
@@ -58,3 +59,20 @@ def test_a_table_taken_away_as_csv_is_noted_with_who_took_it_and_its_rows(app_db
     with app_db.reading() as db:
         assert db.execute("SELECT actor, action, entity, details FROM audit_log WHERE action = 'download'"
                           ).fetchall() == [("Vera Board", "download", "files", f'{{"rows": {shown_rows}}}')]
+
+
+def test_a_download_shows_on_the_audit_log_at_once_while_the_other_pages_keep_their_cached_figures(app_db):
+    viewer = add_account(app_db, "vera.board@example.org", "Vera Board", "viewer", None, lead())
+    audit = open_as(LEAD)
+    levels = AppTest.from_file(str(PAGES / "sla_performance.py"), default_timeout=60)
+    levels.session_state["signed_in_account"] = viewer
+    levels.session_state["sla_section"] = "Breakdown"
+    levels.run()
+    app_store = get_store()  # the app's own, which knows its bookkeeping writes
+    version = app_store.data_version()
+    levels.download_button[0].click().run()
+    assert not levels.exception
+    assert app_store.data_version() == version  # taking a CSV away changes no figure: no page reads again
+    audit.run()
+    assert audit.dataframe[0].value[["actor", "action", "entity_id"]].iloc[0].tolist() == [
+        "Vera Board", "download", "sla-by-service.csv"]

@@ -192,3 +192,40 @@ def test_a_session_opens_the_file_once_and_only_when_something_is_read(fixture_s
             with fixture_store.reading() as db:
                 assert db.execute("SELECT count(*) FROM requests").fetchone()[0] == 8
     assert opened == [1]
+
+
+def audit_rows(store: Store) -> int:
+    with store.reading() as db:
+        return db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+
+
+def test_a_bookkeeping_write_keeps_the_data_version_and_the_next_change_moves_it(fixture_store):
+    version, rows = fixture_store.data_version(), audit_rows(fixture_store)
+    log_version = fixture_store.data_version(with_bookkeeping=True)
+    with fixture_store.writing(bookkeeping=True) as db:  # e.g. a table's CSV taken away
+        db.execute("INSERT INTO audit_log (actor, action, entity) VALUES ('Ana Costa', 'download', 'files')")
+    assert audit_rows(fixture_store) == rows + 1  # written
+    assert fixture_store.data_version() == version  # every cached figure stays good
+    assert fixture_store.data_version(with_bookkeeping=True) != log_version  # the audit log's readers see it
+    with fixture_store.writing() as db:  # a change a figure shows
+        db.execute("UPDATE customers SET department = 'Legal' WHERE customer_id = 1")
+    assert fixture_store.data_version() != version
+
+
+def test_a_bookkeeping_write_in_a_pages_session_keeps_the_version_after_the_file_is_released(fixture_store):
+    version = fixture_store.data_version()
+    with fixture_store.session():
+        with fixture_store.writing(bookkeeping=True) as db:
+            db.execute("INSERT INTO audit_log (actor, action, entity) VALUES ('Ana Costa', 'sign_in', 'accounts')")
+        assert audit_rows(fixture_store) > 0
+    assert fixture_store.data_version() == version
+
+
+def test_another_writer_after_a_bookkeeping_write_moves_the_version(fixture_store):
+    with fixture_store.writing(bookkeeping=True) as db:
+        db.execute("INSERT INTO audit_log (actor, action, entity) VALUES ('Ana Costa', 'download', 'files')")
+    version = fixture_store.data_version()
+    other = Store(fixture_store.path)  # as another process would, it changes the file, not this Store's counts
+    with other.writing() as db:
+        db.execute("UPDATE customers SET department = 'Legal' WHERE customer_id = 1")
+    assert fixture_store.data_version() != version

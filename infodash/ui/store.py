@@ -49,6 +49,14 @@ def cached(func: Callable[..., T], store: Store, *args: Any, **kwargs: Any) -> T
     return _cached_call(name, str(store.path), store.data_version(), func, store, *args, **kwargs)
 
 
+def cached_log(func: Callable[..., T], store: Store, *args: Any, **kwargs: Any) -> T:
+    """:func:`cached` for reads of the audit log, which bookkeeping writes (a download, a sign-in) add to while
+    leaving every figure, and so :func:`cached`'s key, as it was."""
+    name = f"{func.__module__}.{func.__qualname__}"
+    return _cached_call(name, str(store.path), store.data_version(with_bookkeeping=True), func, store, *args,
+                        **kwargs)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_judged_call(name: str, path: str, version: tuple[int, int, int], verdicts: tuple[int, int], day: dt.date,
                         _func: Callable[..., Any], _store: Store, _now: dt.datetime, *args: Any, **kwargs: Any) -> Any:
