@@ -20,7 +20,7 @@ from infodash.ui.charts import cached_chart
 from infodash.ui.feedback_sections import review_feedback_cards
 from infodash.ui.review_charts import channel_chart, resolution_chart, volume_chart
 from infodash.ui.kpi import Kpi, kpi_row
-from infodash.ui.layout import lazy_tabs, page_context
+from infodash.ui.layout import lazy_expander, lazy_tabs, page_context
 from infodash.ui.store import cached, cached_judged, store_errors
 from infodash.ui.survey_sections import feedback_kpi, latest_summaries, summary_kpis
 from infodash.ui.tables import show_table
@@ -165,6 +165,9 @@ with store_errors(store):
 st.caption("Complaints, compliments and suggestions received this week (see Feedback); open complaints at the "
            "week's end.")
 
-st.subheader("12-week trends")
-lazy_tabs({"Requests": _volumes, "Resolution time": _resolution, "Touchpoints by channel": _channels,
-           "Table": _table}, "review_trend", WeekTrend(store, week, time_zone, filters, trend), store)
+# The cards' lines already show the 12 weeks: the full charts wait until asked for.
+if trends := lazy_expander("12-week trends: requests, resolution time, touchpoints by channel, and their table",
+                           "review_trends", icon=":material/show_chart:"):
+    with trends:
+        lazy_tabs({"Requests": _volumes, "Resolution time": _resolution, "Touchpoints by channel": _channels,
+                   "Table": _table}, "review_trend", WeekTrend(store, week, time_zone, filters, trend), store)

@@ -55,6 +55,9 @@ def test_the_review_shows_last_weeks_figures_from_the_library(app_db):
     assert shown["Share reached"] == f"{expected['reach_share'] * 100:.1f}%"
     assert expected["received"] > 50  # the demo week is a busy one, not an empty state
     assert any("Demo data" in block.value for block in app.sidebar.info)
+    assert not app.tabs and not app.get("plotly_chart")  # the cards' lines show the 12 weeks; the charts wait
+    app.session_state["review_trends"] = True  # the expander opened
+    app.run()
     assert [tab.label for tab in app.tabs] == ["Requests", "Resolution time", "Touchpoints by channel", "Table"]
     charts = [len(app.get("plotly_chart"))]
     for tab in ("Resolution time", "Touchpoints by channel"):
@@ -161,6 +164,7 @@ def test_the_week_so_far_is_compared_with_the_same_days_of_the_week_before_and_n
 
 def test_the_twelve_weeks_are_a_labelled_table_to_download(app_db):
     app = run_page()
+    app.session_state["review_trends"] = True
     app.session_state["review_trend"] = "Table"
     app.run()
     table = next(frame for frame in app.dataframe if "touchpoint_minutes" in frame.value)
