@@ -3,7 +3,7 @@
 import streamlit as st
 
 from infodash.permissions import ROLE_RANK
-from infodash.ui.layout import configure_page, load_chart_code
+from infodash.ui.layout import configure_page, load_element_code
 from infodash.ui.sign_in import signed_in
 from infodash.ui.store import get_store, store_errors
 from infodash.ui.warm_up import warm_up
@@ -52,7 +52,7 @@ def allowed_pages(role: str) -> dict[str, list[st.Page]]:
 
 
 configure_page()
-load_chart_code()  # while the first page is read or the person signs in
+load_element_code()  # while the first page is read or the person signs in
 with store_errors():  # a database busy with an import says so, and the sign-in waits for it
     store = get_store()
 warm_up(store)  # the other pages' code loads, and the subjects are grouped, while this page is read

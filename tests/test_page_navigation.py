@@ -37,10 +37,11 @@ def test_a_rejected_entry_is_still_there_after_a_look_at_another_page(app_db):
     assert app.number_input(key="tp_minutes").value == -5
 
 
-def test_a_sessions_first_run_has_the_browser_load_the_charts_code_once_in_a_hidden_chart(app_db):
+def test_a_sessions_first_run_has_the_browser_load_the_code_of_charts_and_tables_once_in_hidden_ones(app_db):
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not app.exception
-    assert len(app.sidebar.get("plotly_chart")) == 1  # in a container the page's style hides
-    assert '.st-key-chart_code { display: none; }' in app.get("html")[0].proto.body
+    # in a container the page's style hides
+    assert len(app.sidebar.get("plotly_chart")) == len(app.sidebar.dataframe) == len(app.sidebar.metric) == 1
+    assert '.st-key-element_code { display: none; }' in app.get("html")[0].proto.body
     app.switch_page("app_pages/log_touchpoint.py").run()
-    assert not app.sidebar.get("plotly_chart")  # loaded once: later runs draw nothing for it
+    assert not app.sidebar.get("plotly_chart") and not app.sidebar.dataframe  # loaded once: later runs draw none

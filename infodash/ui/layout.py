@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -30,9 +31,9 @@ FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 
 
 # On a phone Streamlit stacks columns one per row: KPI cards (in containers keyed "kpis...") stay two per row.
-# The empty chart that has the browser load the charts' code (see load_chart_code) is never seen.
+# The empty elements that have the browser load their code (see load_element_code) are never seen.
 _NARROW_SCREENS = """<style>
-.st-key-chart_code { display: none; }
+.st-key-element_code { display: none; }
 @media (max-width: 640px) {
   [class*="st-key-kpis"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 0.5rem; }
   [class*="st-key-kpis"] [data-testid="stColumn"] {
@@ -48,18 +49,21 @@ def configure_page() -> None:
     st.html(_NARROW_SCREENS)
 
 
-_CHART_CODE_KEY = "chart_code_loaded"
+_ELEMENT_CODE_KEY = "element_code_loaded"
 
 
-def load_chart_code() -> None:
-    """Have the browser load Plotly's code while the session's first page is read. The browser fetches and
-    compiles it (about 4 MB, near a second on 2 cores) when it first draws a chart: without this, the first page
-    with a chart a person opens waits for it. A session's first run draws one empty chart, hidden."""
-    if st.session_state.get(_CHART_CODE_KEY):
+def load_element_code() -> None:
+    """Have the browser load the code of charts, tables and sparklines while the session's first page is read.
+    The browser fetches and compiles each (Plotly's alone is about 4 MB, near a second on 2 cores) when it first
+    draws one: without this, the first page with a chart, and the first with a table, that a person opens wait
+    for it. A session's first run draws one empty chart, table and card with a sparkline, hidden."""
+    if st.session_state.get(_ELEMENT_CODE_KEY):
         return
-    st.session_state[_CHART_CODE_KEY] = True
-    with st.sidebar.container(key="chart_code"):
-        st.plotly_chart(go.Figure(), config={"staticPlot": True}, key="chart_code_chart")
+    st.session_state[_ELEMENT_CODE_KEY] = True
+    with st.sidebar.container(key="element_code"):
+        st.plotly_chart(go.Figure(), config={"staticPlot": True}, key="element_code_chart")
+        st.dataframe(pd.DataFrame({"loading": []}), key="element_code_table")
+        st.metric("loading", 0, chart_data=[0, 1])
 
 
 @dataclass(frozen=True)
