@@ -252,6 +252,16 @@ def test_no_page_fetches_anything_from_outside_the_server_a_table_downloads_as_s
         page.on("request", lambda request: fetched.append(request.url))
         page.goto(url)
         wait_for_app(page)
+        # no card label cut short with "..." (e.g. "Acknowledged in time" on a card a fifth of 1400 px wide)
+        page.get_by_test_id("stMetric").filter(visible=True).last.wait_for()
+        cut_labels = ("() => [...document.querySelectorAll(\"[data-testid='stMetricLabel'] "
+                      "[data-testid='stMarkdownContainer']\")].filter(box => box.offsetParent !== null"
+                      " && box.scrollWidth > box.clientWidth).map(box => box.innerText)")
+        try:
+            page.wait_for_function(f"() => ({cut_labels})().length === 0", timeout=30_000)
+        except PlaywrightTimeout:
+            pass  # the assertion below names them
+        labels_cut = page.evaluate(cut_labels)
         for link in ("Service levels", "Surveys", "Usage monitoring", "Log touchpoint"):
             page.get_by_role("link", name=link, exact=True).click()
             page.get_by_role("heading", name=link).first.wait_for(timeout=30_000)
@@ -285,6 +295,7 @@ def test_no_page_fetches_anything_from_outside_the_server_a_table_downloads_as_s
             " const box = card.getBoundingClientRect();"
             " return {x: box.x, y: box.y, width: box.width}; })")
         browser.close()
+    assert labels_cut == []
     assert cards[0]["y"] == cards[1]["y"] and cards[0]["x"] < cards[1]["x"] and cards[1]["width"] > 120
     breakdown = pd.read_csv(tmp_path / "breakdown.csv")
     assert {"Service", "Requests", "Open, late", "Attainment (%)", "Promised (%)"} <= set(breakdown.columns)

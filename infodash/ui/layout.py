@@ -30,9 +30,13 @@ View = TypeVar("View")
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 
 
-# On a phone Streamlit stacks columns one per row: KPI cards (in containers keyed "kpis...") stay two per row.
-# The empty elements that have the browser load their code (see load_element_code) are never seen.
-_NARROW_SCREENS = """<style>
+# A card's label wraps rather than ending in "..." on a narrow card. On a phone Streamlit stacks columns one per
+# row: KPI cards (in containers keyed "kpis...") stay two per row. The empty elements that have the browser load
+# their code (see load_element_code) are never seen.
+_PAGE_STYLE = """<style>
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"] p {
+  white-space: normal; overflow: visible;
+}
 .st-key-element_code { display: none; }
 @media (max-width: 640px) {
   [class*="st-key-kpis"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 0.5rem; }
@@ -44,9 +48,10 @@ _NARROW_SCREENS = """<style>
 
 
 def configure_page() -> None:
-    """Title, icon and wide layout, the same on every page, and cards that stay two per row on a phone."""
+    """Title, icon and wide layout, the same on every page; card labels that wrap, and cards that stay two per row
+    on a phone."""
     st.set_page_config(page_title="InfoDash", page_icon=str(FAVICON), layout="wide")
-    st.html(_NARROW_SCREENS)
+    st.html(_PAGE_STYLE)
 
 
 _ELEMENT_CODE_KEY = "element_code_loaded"
