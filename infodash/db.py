@@ -90,7 +90,7 @@ class Store:
         self._write_lock = threading.RLock()
         self._writes = 0
         self._bookkeeping_writes = 0
-        self._bookkeeping_left: dict[tuple[int, int], tuple[int, int, int]] = {}  # the file after one: the version before
+        self._bookkeeping_left: dict[tuple[int, int, int], tuple[int, int, int]] = {}  # the file after one: the version before
         self._local = threading.local()
 
     @classmethod
@@ -113,7 +113,7 @@ class Store:
         stamps = self._stamps()
         if with_bookkeeping:
             return stamps[0], stamps[1], self._writes + self._bookkeeping_writes
-        before = self._bookkeeping_left.get(stamps)
+        before = self._bookkeeping_left.get((*stamps, self._writes))
         return before if before is not None else (stamps[0], stamps[1], self._writes)
 
     def _stamps(self) -> tuple[int, int]:
@@ -203,7 +203,8 @@ class Store:
             connection.execute("CHECKPOINT")
         except duckdb.Error:
             return
-        self._bookkeeping_left = {self._stamps(): before}
+        # keyed on this Store's commits too: a later (or nested) ordinary write never hides behind it
+        self._bookkeeping_left = {(*self._stamps(), self._writes): before}
 
     def schema_version(self) -> int:
         """The migration version the file is at."""

@@ -229,3 +229,4 @@ def test_another_writer_after_a_bookkeeping_write_moves_the_version(fixture_stor
     with other.writing() as db:
         db.execute("UPDATE customers SET department = 'Legal' WHERE customer_id = 1")
     assert fixture_store.data_version() != version
+

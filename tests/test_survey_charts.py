@@ -25,6 +25,7 @@ def test_each_dimension_has_its_line_from_expected_to_perceived_coloured_by_its_
     expected, perceived = [trace for trace in figure.data if trace.mode == "markers"]
     assert list(expected.y) == list(perceived.y) == ["Tangibles", "Empathy", "Overall"]  # the first unit on top
     assert list(perceived.x) == [5.5, 5.2, 5.3]
+    assert list(figure.layout.yaxis.categoryarray) == ["Tangibles", "Empathy", "Overall"]  # not the lines' order
 
 
 def test_a_wave_where_every_dimension_falls_short_draws_no_empty_green_trace_and_survives_escaping():

@@ -95,7 +95,7 @@ def gap_chart(table: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
                                 hovertemplate="perceived %{x:.2f} (gap %{customdata:+.2f})<extra></extra>"))
     figure.update_layout(hovermode="closest")
     figure.update_xaxes(showgrid=True, gridcolor="#e9ecef", rangemode="normal")
-    figure.update_yaxes(automargin=True)
+    figure.update_yaxes(automargin=True, categoryorder="array", categoryarray=names)  # the table's order, not the colours'
     return styled(figure, "Expected against perceived", height=max(300, 34 * len(rows) + 120))
 
 
