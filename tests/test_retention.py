@@ -81,10 +81,17 @@ def test_periods_are_checked_and_only_a_lead_sets_or_applies_them(kept):
 
 
 def test_the_retention_command_sets_the_periods_and_says_what_it_did(kept, capsys):
+    # The command judges against today's clock, so the two old events sit either side of ten years before today
+    # (the fixture's own events, from 2026, stay inside ten years until 2036).
+    with kept.writing() as db:
+        db.execute("UPDATE usage_events SET occurred_at = now() - INTERVAL 120 MONTH - INTERVAL 4 DAY "
+                   "WHERE occurred_at = TIMESTAMPTZ '2024-11-30 10:00+00'")
+        db.execute("UPDATE usage_events SET occurred_at = now() - INTERVAL 120 MONTH + INTERVAL 4 DAY "
+                   "WHERE occurred_at = TIMESTAMPTZ '2024-12-05 10:00+00'")
     path = str(kept.path)
-    assert main(["--db", path, "retention", "--usage-months", "24", "--dry-run"]) == 0
+    assert main(["--db", path, "retention", "--usage-months", "120", "--dry-run"]) == 0
     [line] = capsys.readouterr().out.splitlines()
-    assert line.startswith("would delete 1 usage event before ")  # 24 months before today: 2024-11-30 is older
+    assert line.startswith("would delete 1 usage event before ")
     assert main(["--db", path, "retention"]) == 0
     assert capsys.readouterr().out.startswith("deleted 1 usage event before ")
     assert main(["--db", path, "retention", "--notes-months", "0"]) == 65
