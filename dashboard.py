@@ -52,7 +52,6 @@ def allowed_pages(role: str) -> dict[str, list[st.Page]]:
 
 
 configure_page()
-load_element_code()  # while the first page is read or the person signs in
 with store_errors():  # a database busy with an import says so, and the sign-in waits for it
     store = get_store()
 warm_up(store)  # the other pages' code loads, and the subjects are grouped, while this page is read
@@ -62,5 +61,8 @@ warm_up(store)  # the other pages' code loads, and the subjects are grouped, whi
 with store.session():
     with store_errors():
         account = signed_in(store)
+    # Only once someone is signed in: drawn on the sign-in page or the public feedback form, it would show them an
+    # empty sidebar.
+    load_element_code()  # while the first page is read
     # expanded: every page stays in sight rather than behind "View more" (up to 18 pages in 3 groups)
     st.navigation(allowed_pages(account.role), expanded=True).run()

@@ -54,6 +54,7 @@ def test_the_first_start_on_a_database_of_ones_own_creates_the_leads_account(emp
 def test_a_wrong_password_is_refused_and_the_right_one_signs_in_under_the_accounts_name(empty_app_db):
     add_account(empty_app_db, "ben.okafor@example.org", "Ben Okafor", "staff", PASSWORD, lead("setup"))
     app = dashboard().run()
+    assert not app.sidebar.children  # no empty sidebar beside the sign-in form
     app.text_input(key="sign_in_email").input("ben.okafor@example.org")
     app.text_input(key="sign_in_password").input("not it")
     next(button for button in app.button if button.label == "Sign in").click()
@@ -64,6 +65,7 @@ def test_a_wrong_password_is_refused_and_the_right_one_signs_in_under_the_accoun
     next(button for button in app.button if button.label == "Sign in").click()
     app.run()
     assert not app.exception
+    assert len(app.sidebar.get("plotly_chart")) == 1  # the browser loads the charts' code once someone is in
     app.switch_page("app_pages/log_touchpoint.py").run()
     name = app.text_input(key="staff_name")
     assert (name.value, name.disabled) == ("Ben Okafor", True)  # entries go under the person signed in
