@@ -252,10 +252,12 @@ def test_no_page_fetches_anything_from_outside_the_server_a_table_downloads_as_s
         page.on("request", lambda request: fetched.append(request.url))
         page.goto(url)
         wait_for_app(page)
-        # no card label cut short with "..." (e.g. "Acknowledged in time" on a card a fifth of 1400 px wide)
+        # no card's label, figure or words beside its change cut short with "..." (e.g. "Acknowledged in time" or
+        # "short of expectations" on a card a fifth of 1400 px wide)
         page.get_by_test_id("stMetric").filter(visible=True).last.wait_for()
-        cut_labels = ("() => [...document.querySelectorAll(\"[data-testid='stMetricLabel'] "
-                      "[data-testid='stMarkdownContainer']\")].filter(box => box.offsetParent !== null"
+        cut_labels = ("() => [...document.querySelectorAll(\"[data-testid='stMetric'] "
+                      "[data-testid='stMarkdownContainer'], [data-testid='stMetric'] "
+                      "[data-testid='stCaptionContainer']\")].filter(box => box.offsetParent !== null"
                       " && box.scrollWidth > box.clientWidth).map(box => box.innerText)")
         try:
             page.wait_for_function(f"() => ({cut_labels})().length === 0", timeout=30_000)

@@ -37,6 +37,14 @@ _PAGE_STYLE = """<style>
 [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"] p {
   white-space: normal; overflow: visible;
 }
+/* the words beside a card's change go under it, and both wrap, when the card is too narrow for both on one line */
+div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 0; }
+[data-testid="stMetricDeltaDescription"], [data-testid="stMetricDeltaDescription"] [data-testid="stCaptionContainer"],
+[data-testid="stMetricDeltaDescription"] p, [data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricDelta"] p { white-space: normal; overflow: visible; }
+/* a narrow card (five a row on a small laptop) writes its figure smaller rather than cut it ("100.0…") */
+[data-testid="stMetric"] { container-type: inline-size; }
+@container (max-width: 140px) { [data-testid="stMetricValue"] { font-size: 1.75rem; } }
 .st-key-element_code { display: none; }
 @media (max-width: 640px) {
   [class*="st-key-kpis"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 0.5rem; }
@@ -48,8 +56,8 @@ _PAGE_STYLE = """<style>
 
 
 def configure_page() -> None:
-    """Title, icon and wide layout, the same on every page; card labels that wrap, and cards that stay two per row
-    on a phone."""
+    """Title, icon and wide layout, the same on every page; card labels and the words beside a change that wrap,
+    figures that fit a narrow card, and cards that stay two per row on a phone."""
     st.set_page_config(page_title="InfoDash", page_icon=str(FAVICON), layout="wide")
     st.html(_PAGE_STYLE)
 
