@@ -382,19 +382,23 @@ _RESPONSE_RATES = """
     LEFT JOIN survey_invitations i ON i.wave_id = w.wave_id AND i.group_id = g.group_id
     LEFT JOIN survey_responses r ON r.wave_id = w.wave_id AND r.group_id = g.group_id
     WHERE w.survey_id = $survey AND (len($groups::INTEGER[]) = 0 OR list_contains($groups::INTEGER[], g.group_id))
+      AND ($waves::INTEGER[] IS NULL OR list_contains($waves::INTEGER[], w.wave_id))
     GROUP BY ALL HAVING invited > 0 OR responses > 0
     ORDER BY w.opened_on, w.wave_id, g.name  -- waves in the order of dimension_scores' wave_order
 """
 
 
-def response_rates(store: Store, survey_id: int, filters: Filters = Filters()) -> pd.DataFrame:
-    """Invitations and responses per wave and customer group; rate = responses / invited.
+def response_rates(store: Store, survey_id: int, filters: Filters = Filters(),
+                   wave_ids: list[int] | None = None) -> pd.DataFrame:
+    """Invitations and responses per wave (of ``wave_ids``, default all) and customer group; rate = responses /
+    invited.
 
     Counts of responses reveal no answers, so they are not suppressed; the rate is missing
     where nobody was invited (e.g. post-request feedback, which has no invitation list).
     """
     with store.reading() as db:
-        frame = db.execute(_RESPONSE_RATES, {"survey": survey_id, "groups": list(filters.group_ids)}).df()
+        frame = db.execute(_RESPONSE_RATES, {"survey": survey_id, "groups": list(filters.group_ids),
+                                             "waves": None if wave_ids is None else list(wave_ids)}).df()
     frame["rate"] = (frame["responses"] / frame["invited"].where(frame["invited"] > 0)).astype(float)
     return frame
 
@@ -523,8 +527,7 @@ def latest_wave_summary(store: Store, as_of: dt.date, filters: Filters = Filters
                       & (scores["measure"] == headline_measure)]
     nps = nps_with_margin(store, survey_id, filters, wave_ids=wanted) if instrument.asks_nps else empty
     csat = csat_with_interval(store, survey_id, filters, wave_ids=wanted) if instrument.asks_csat else empty
-    rates = response_rates(store, survey_id, filters)
-    rates = rates[rates["wave_id"] == wave_id]
+    rates = response_rates(store, survey_id, filters, wave_ids=[wave_id])
 
     def row(frame: pd.DataFrame) -> pd.Series | None:
         frame = frame[frame["wave_id"] == wave_id]

@@ -219,6 +219,8 @@ def test_response_rates_by_group_against_invitations(survey_store):
                      ("Autumn", "Sales"): (5, 0), ("Autumn", "Operations"): (2, 1)}
     assert rates.set_index(["wave", "customer_group"]).loc[("Autumn", "Sales"), "rate"] == 0.0
     assert rates.set_index(["wave", "customer_group"]).loc[("Spring", "Research"), "rate"] == pytest.approx(0.4)
+    autumn = response_rates(survey_store, 1, wave_ids=[int(rates.loc[rates["wave"] == "Autumn", "wave_id"].iloc[0])])
+    assert autumn["responses"].tolist() == [1, 4, 0] and set(autumn["wave"]) == {"Autumn"}  # Operations, Research, Sales
 
 
 def test_comments_come_lowest_score_first(survey_store):
