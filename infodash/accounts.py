@@ -279,11 +279,15 @@ def provider_sign_in(store: Store, email: str, now: dt.datetime | None = None) -
     if not address:
         raise SignInRefused("Your organisation's sign-in gave no e-mail address: ask a lead.")
     now = now or dt.datetime.now(dt.UTC)
-    with store.writing() as db:
+    with store.reading() as db:
+        known = _row(db, address) is not None
+    # Someone with an account only has it and the audit log stamped, which no figure shows: a bookkeeping write,
+    # so every page's cached figures stay good. A first sign-in makes the account: a change like any other.
+    with store.writing(bookkeeping=known) as db:
         if _left_the_team(db, address):
             raise SignInRefused("The staff list marks you as no longer active: ask a lead.")
         row = _row(db, address)
-        if row is None:
+        if row is None and not known:
             row = _from_staff_list(db, address)
         if row is not None and not row[5]:
             db.execute("UPDATE accounts SET last_sign_in_at = ? WHERE account_id = ?", [now, row[0]])

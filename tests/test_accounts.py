@@ -188,10 +188,14 @@ def test_a_member_of_the_staff_list_signs_in_through_the_provider_with_the_role_
     save_staff(store, StaffDraft("Grace Kim", "grace.kim@example.org", "admin"), as_lead())
     save_staff(store, StaffDraft("Left Already", "left@example.org", "staff", active=False), as_lead())
     save_staff(store, StaffDraft("ana costa", "ana.other@example.org", "staff"), as_lead())
+    before = store.data_version()
     farid = provider_sign_in(store, "farid.haddad@example.org", NOW)
     assert (farid.name, farid.role) == ("Farid Haddad", "staff")
+    assert store.data_version() != before  # his account was made: pages read again
     assert provider_sign_in(store, "GRACE.KIM@example.org", NOW).role == "lead"
+    made = store.data_version()
     assert provider_sign_in(store, "farid.haddad@example.org", NOW) == farid  # one account, the second time too
+    assert store.data_version() == made  # only stamped: every page's cached figures stay good
     with pytest.raises(SignInRefused, match="has no InfoDash account"):  # a namesake of an account
         provider_sign_in(store, "ana.other@example.org", NOW)
     with pytest.raises(SignInRefused, match="no longer active"):
