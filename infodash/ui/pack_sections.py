@@ -40,7 +40,7 @@ from infodash.ui.pickers import acting_account, staff_name
 from infodash.ui.sla_charts import breakdown_chart, weekly_chart
 from infodash.ui.store import cached
 from infodash.ui.survey_charts import dimension_trend_chart, nps_chart
-from infodash.ui.tables import note_download, show_table
+from infodash.ui.tables import noted, show_table
 from infodash.ui.text import escape_markdown
 from infodash.ui.theme_sections import comment_themes_section
 from infodash.ui.what_changed import show_what_changed
@@ -316,6 +316,7 @@ def downloads(store: Store, pack_id: int, formats: list[str], key: str) -> None:
     for column, file_format in zip(st.columns(len(PACK_FORMATS)), formats, strict=False):
         stored = cached(saved_pack_file, store, pack_id, file_format)
         if stored is not None:
-            column.download_button(PACK_FORMATS[file_format].title, stored.content, file_name=stored.file_name,
-                                   mime=stored.mime, key=f"{key}_{pack_id}_{file_format}", icon=":material/download:",
-                                   on_click=note_download, args=(stored.file_name,))
+            column.download_button(PACK_FORMATS[file_format].title, noted(lambda content=stored.content: content,
+                                                                          stored.file_name),
+                                   file_name=stored.file_name, mime=stored.mime, key=f"{key}_{pack_id}_{file_format}",
+                                   icon=":material/download:", on_click="ignore")

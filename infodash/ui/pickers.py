@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import streamlit as st
@@ -52,12 +53,22 @@ def acting_account(store: Store, unnamed: str = "") -> Account:
     an account disabled since signing in counts from the next step); on the demo, the demo lead under the name
     typed in "Your name" (``unnamed`` when none is, e.g. for a dry run). Raises NotAllowed when no one is signed
     in or the account has been disabled."""
-    account = st.session_state.get(SIGNED_IN_KEY)
-    if account is None:
-        raise NotAllowed("No one is signed in: reload the page and sign in.")
-    if st.session_state.get(DEMO_KEY):
-        return replace(account, name=staff_name() or unnamed)
-    return current(store, account)
+    return acting_account_later(store, unnamed)()
+
+
+def acting_account_later(store: Store, unnamed: str = "") -> Callable[[], Account]:
+    """:func:`acting_account`, worked out when called: the session's values are read now, the account then (on a
+    thread of Streamlit's own, e.g. as a download's file is written, where no session is at hand)."""
+    account, demo, name = st.session_state.get(SIGNED_IN_KEY), st.session_state.get(DEMO_KEY), staff_name()
+
+    def acting() -> Account:
+        if account is None:
+            raise NotAllowed("No one is signed in: reload the page and sign in.")
+        if demo:
+            return replace(account, name=name or unnamed)
+        return current(store, account)
+
+    return acting
 
 
 def customer_options(store: Store, selected_key: str, search_key: str,

@@ -3,7 +3,8 @@ codes in words and blanks for what is missing; each downloadable as CSV (noted i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -16,8 +17,10 @@ from infodash.customer_profile import OUTCOMES
 from infodash.db import StoreError
 from infodash.errors import NotAllowed
 from infodash.spreadsheets import csv_bytes
-from infodash.ui.pickers import acting_account
+from infodash.ui.pickers import acting_account_later
 from infodash.ui.store import get_store
+
+_log = logging.getLogger(__name__)
 
 # Columns holding codes, and the words for each code (codes of different lists never collide).
 WORDS: dict[str, Mapping[str, str]] = {
@@ -167,20 +170,32 @@ def download_button(frame: pd.DataFrame, file_name: str, key: str | None = None,
     """A "Download CSV" button for ``frame`` as its table shows it (:func:`as_shown` with the table's
     ``column_config``), safe to open in a spreadsheet, written when it is clicked: most page runs draw the button
     without anyone taking the file."""
-    st.download_button("Download CSV", partial(_csv, frame, column_config or {}), file_name=file_name,
-                       mime="text/csv", key=key or f"download_{file_name}", icon=":material/download:",
-                       on_click=note_download, args=(file_name, len(frame)))
+    st.download_button("Download CSV", noted(partial(_csv, frame, column_config or {}), file_name, len(frame)),
+                       file_name=file_name, mime="text/csv", key=key or f"download_{file_name}",
+                       icon=":material/download:", on_click="ignore")
 
 
 def _csv(frame: pd.DataFrame, column_config: Mapping[str, Any]) -> bytes:
     return csv_bytes(as_shown(frame, column_config))
 
 
-def note_download(file_name: str, rows: int | None = None) -> None:
-    """Callback of a download button: who took which file, in the audit log. The file has gone already, so
-    a busy database only earns a notice."""
+def noted(content: Callable[[], bytes], file_name: str, rows: int | None = None) -> Callable[[], bytes]:
+    """A download button's ``data`` (with ``on_click="ignore"``): ``content`` written when the button is clicked,
+    and who took the file noted in the audit log then.
+
+    Both happen on a thread of Streamlit's own as the browser asks for the file, and the page does not run again:
+    a click that also reran the page could, on a busy server, replace the button's file before the browser had
+    fetched it, and the download never came. The file goes even when the database is too busy to note it (a
+    warning in the server's log says so)."""
     store = get_store()
-    try:
-        record_download(store, acting_account(store, unnamed="someone").name, file_name, rows)
-    except (StoreError, NotAllowed) as error:
-        st.toast(f"The download was not noted in the audit log: {error}", icon=":material/warning:")
+    acting = acting_account_later(store, unnamed="someone")
+
+    def taken() -> bytes:
+        written = content()
+        try:
+            record_download(store, acting().name, file_name, rows)
+        except (StoreError, NotAllowed) as error:
+            _log.warning("A download of %s was not noted in the audit log: %s", file_name, error)
+        return written
+
+    return taken
